@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { type Bus, parseTopicFilter, type Topic } from '../core/bus.ts';
+import { badRequest } from '../core/errors.ts';
+
+const METER_TOPICS = new Set<Topic>(['console.meters', 'audio.meters', 'audio.tuner']);
+const METER_MIN_INTERVAL_MS = 50; // <= 20 Hz per client and source
+const DROP_METERS_ABOVE = 256 * 1024;
+const CLOSE_ABOVE = 8 * 1024 * 1024;
+
+/** WebSocket `/api/v1/events`: the bus, filtered by `?topics=`, meters throttled per client. */
+export function registerEvents(app: FastifyInstance, bus: Bus): void {
+  app.get(
+    '/api/v1/events',
+    {
+      websocket: true,
+      schema: {
+        summary: 'Event stream (WebSocket): bus events filtered by topic',
+        querystring: { type: 'object', properties: { topics: { type: 'string' } }, additionalProperties: false },
+      },
+      preValidation: async (req) => {
+        const q = req.query as { topics?: string };
+        const parsed = parseTopicFilter(q.topics);
+        if (!(parsed instanceof Set)) throw badRequest('E_UNKNOWN_TOPIC', `unknown topic ${JSON.stringify(parsed.unknown)}`, { topic: parsed.unknown });
+      },
+    },
+    (socket: WebSocket, req) => {
+      const topics = parseTopicFilter((req.query as { topics?: string }).topics) as Set<Topic>;
+      const owner = {};
+      const lastMeter = new Map<string, number>();
+      bus.onAny(owner, (payload, topic) => {
+        if (!topics.has(topic)) return;
+        if (socket.bufferedAmount > CLOSE_ABOVE) {
+          socket.close(1008, 'client too slow');
+          return;
+        }
+        if (METER_TOPICS.has(topic)) {
+          if (socket.bufferedAmount > DROP_METERS_ABOVE) return;
+          const p = payload as { console?: string; bank?: number; channel?: number };
+          const key = `${topic}|${p.console ?? ''}|${p.bank ?? p.channel ?? ''}`;
+          const now = performance.now();
+          const last = lastMeter.get(key);
+          if (last !== undefined && now - last < METER_MIN_INTERVAL_MS) return;
+          lastMeter.set(key, now);
+        }
+        socket.send(JSON.stringify({ topic, at: new Date().toISOString(), payload }));
+      });
+      socket.on('close', () => bus.removeOwner(owner));
+      socket.on('error', () => bus.removeOwner(owner));
+      socket.send(JSON.stringify({ topic: 'hello', at: new Date().toISOString(), payload: { topics: [...topics] } }));
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { resolveConfigPath } from '../main.ts';
+import { loadSettings } from '../settings/load.ts';
+import { CliError } from './output.ts';
+
+export type ClientOptions = { url?: string; token?: string; config?: string };
+
+/** A thin REST client: `--url`, else $RAD_URL, else the `api` section of the config it would load. */
+export class DaemonClient {
+  readonly base: string;
+  private readonly token: string | undefined;
+
+  constructor(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env) {
+    let url = opts.url ?? env.RAD_URL;
+    let token = opts.token ?? env.RAD_TOKEN;
+    if (!url || !token) {
+      const file = resolveConfigPath(opts.config, env);
+      if (existsSync(file)) {
+        try {
+          const s = loadSettings(file, env);
+          const host = s.api.bind === '0.0.0.0' ? '127.0.0.1' : s.api.bind === '::' ? '[::1]' : s.api.bind.includes(':') ? `[${s.api.bind}]` : s.api.bind;
+          url ??= `http://${host}:${s.api.port}`;
+          token ??= s.api.token;
+        } catch {
+          // a broken config only matters if we needed it for the URL
+        }
+      }
+    }
+    if (!url) throw new CliError('cannot find the daemon: pass --url, set RAD_URL, or --config with an api section', 2, 'E_NO_DAEMON_URL');
+    this.base = url.replace(/\/+$/, '');
+    this.token = token;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new CliError(`cannot reach the daemon at ${this.base} (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`, 1, 'E_DAEMON_UNREACHABLE');
+    }
+    const text = await res.text();
+    let data: unknown;
+    try {
+      data = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new CliError(`daemon answered ${res.status} with non-JSON: ${text.slice(0, 200)}`, 1, 'E_DAEMON_REPLY');
+    }
+    if (!res.ok) {
+      const err = data as { error?: string; message?: string } | undefined;
+      throw new CliError(err?.message ?? `HTTP ${res.status}`, res.status >= 400 && res.status < 500 ? 2 : 1, err?.error ?? `E_HTTP_${res.status}`);
+    }
+    return data as T;
+  }
+}

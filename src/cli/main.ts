@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.ts';
+import { daemonCommands } from './commands/daemon.ts';
+import { simCommands } from './commands/sim.ts';
+import { reportError } from './output.ts';
+
+const program = new Command('rad')
+  .description('Recording Assistant: console bridge, patchbays, line check, layout and recall')
+  .version(VERSION)
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+daemonCommands(program);
+simCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // help and version are not errors; usage mistakes exit 2
+    process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+  } else {
+    process.exitCode = reportError(e);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Device } from '../api/context.ts';
+
+/**
+ * The family-neutral console model. Services (layout, recall, line check) speak neutral paths in
+ * engineering units: 'input/3/name', 'input/3/mute', 'input/3/fader' (dB), 'input/3/hpf' (Hz),
+ * 'input/3/phantom', 'input/3/send/aux/2/level' (dB), 'dca/1/name', 'scene/current'.
+ */
+export type NeutralPath = string;
+export type Value = number | string | boolean | null;
+
+export type ConsoleCaps = {
+  inputs: number;
+  auxes: number;
+  dcas: number;
+  muteGroups: number;
+  names: boolean;
+  nameLength: number;
+  colours: boolean;
+  icons: boolean;
+  sceneRead: boolean;
+  sceneText: boolean;
+};
+
+export type Change = { path: string; value: Value; raw?: boolean };
+export type WriteVerdict = { path: string; address: string; requested: Value; actual: Value | undefined; verdict: 'verified' | 'mismatched' | 'failed'; error?: string };
+export type WriteReport = { console: string; results: WriteVerdict[]; ok: boolean };
+
+export type OscillatorSettings = { level_db: number; freq_hz: number; type: 'sine' | 'pink' | 'white'; dest: number };
+
+export interface Console extends Device {
+  readonly family: 'x32' | 'sq' | 'qu';
+  readonly caps: ConsoleCaps;
+  get(path: NeutralPath): Value | undefined;
+  write(changes: Change[], actor?: string): Promise<WriteReport>;
+  /** Lines (or key/value rows) of the live model under a prefix. */
+  nodes(prefix: string): Array<{ path: string; text?: string; value?: Value }>;
+}

@@ -1,0 +1,6 @@
+import type { FeatureFactory } from './app.ts';
+import { consolesFeature } from './console/feature.ts';
+import { simFeature } from './sim/feature.ts';
+
+/** Every feature of the daemon, in start order (the simulated studio first). */
+export const FEATURES: FeatureFactory[] = [simFeature, consolesFeature];

@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, dirname, resolve } from 'node:path';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { Value } from '@sinclair/typebox/value';
+import { parseDocument } from 'yaml';
+import { Settings } from './schema.ts';
+
+export const DEFAULT_CONFIG_PATH = '/etc/rad/studio.yaml';
+
+export class SettingsError extends Error {
+  readonly code = 'E_SETTINGS';
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length} problem(s)\n${problems.join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** `/consoles/0/port` -> `consoles[0].port` */
+export function pointerToPath(pointer: string): string {
+  if (pointer === '' || pointer === '/') return '(root)';
+  let out = '';
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(key) ? `[${key}]` : out === '' ? key : `.${key}`;
+  }
+  return out;
+}
+
+function describe(e: ValueError): string {
+  const s = e.schema as Record<string, unknown>;
+  const got = JSON.stringify(e.value);
+  switch (e.type) {
+    case ValueErrorType.NumberMaximum:
+    case ValueErrorType.IntegerMaximum:
+      return `must be <= ${s.maximum} (got ${got})`;
+    case ValueErrorType.NumberMinimum:
+    case ValueErrorType.IntegerMinimum:
+      return `must be >= ${s.minimum} (got ${got})`;
+    case ValueErrorType.Integer:
+      return `must be an integer (got ${got})`;
+    case ValueErrorType.Number:
+      return `must be a number (got ${got})`;
+    case ValueErrorType.String:
+      return `must be a string (got ${got})`;
+    case ValueErrorType.Boolean:
+      return `must be true or false (got ${got})`;
+    case ValueErrorType.Array:
+      return `must be a list (got ${got})`;
+    case ValueErrorType.Object:
+      return `must be a mapping (got ${got})`;
+    case ValueErrorType.StringMinLength:
+      return `must be at least ${s.minLength} characters (got ${got})`;
+    case ValueErrorType.StringMaxLength:
+      return `must be at most ${s.maxLength} characters (got ${got})`;
+    case ValueErrorType.StringPattern:
+      return `must match ${s.pattern} (got ${got})`;
+    case ValueErrorType.Union: {
+      const lits = ((s.anyOf as Array<Record<string, unknown>>) ?? []).map((x) => x.const).filter((x) => x !== undefined);
+      return lits.length > 0 ? `must be one of ${lits.map((l) => JSON.stringify(l)).join(', ')} (got ${got})` : `${e.message} (got ${got})`;
+    }
+    default:
+      return `${e.message}${e.value === undefined ? '' : ` (got ${got})`}`;
+  }
+}
+
+function collectProblems(value: unknown): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const e of Value.Errors(Settings, value)) {
+    let line: string;
+    if (e.type === ValueErrorType.ObjectAdditionalProperties) continue; // reported per key below
+    if (e.type === ValueErrorType.ObjectRequiredProperty) line = `${pointerToPath(e.path)}: is required`;
+    else line = `${pointerToPath(e.path)}: ${describe(e)}`;
+    // a union of objects reports the same leaf twice; keep the first
+    if (!seen.has(line)) {
+      seen.add(line);
+      problems.push(line);
+    }
+  }
+  findUnknownKeys(Settings as unknown as Record<string, unknown>, value, '', problems);
+  return problems;
+}
+
+function findUnknownKeys(schema: Record<string, unknown>, value: unknown, pointer: string, out: string[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (schema.type === 'array' && Array.isArray(value)) {
+    const items = schema.items as Record<string, unknown> | undefined;
+    if (items) for (let i = 0; i < value.length; i++) findUnknownKeys(items, value[i], `${pointer}/${i}`, out);
+    return;
+  }
+  if (schema.type !== 'object' || Array.isArray(value)) return;
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const sub = props[k];
+    if (!sub) {
+      if (schema.additionalProperties === false) out.push(`${pointerToPath(`${pointer}/${k}`)}: unknown key`);
+      continue;
+    }
+    findUnknownKeys(sub, v, `${pointer}/${k}`, out);
+  }
+}
+
+function semanticProblems(s: Settings): string[] {
+  const problems: string[] = [];
+  const ids = new Map<string, string>();
+  s.consoles.forEach((c, i) => {
+    const where = `consoles[${i}].id`;
+    const prev = ids.get(c.id);
+    if (prev) problems.push(`${where}: duplicate id ${JSON.stringify(c.id)} (also ${prev})`);
+    else ids.set(c.id, where);
+  });
+  if (!isLoopback(s.api.bind) && !s.api.token) {
+    problems.push(`api.token: is required when api.bind is ${JSON.stringify(s.api.bind)} (not loopback); set a token or bind 127.0.0.1`);
+  }
+  return problems;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Applies RAD_DATA_DIR, RAD_API_BIND, RAD_API_PORT, RAD_API_TOKEN on top of the file. */
+export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const api = (raw.api && typeof raw.api === 'object' ? raw.api : (raw.api = {})) as Record<string, unknown>;
+  if (env.RAD_DATA_DIR) raw.data_dir = env.RAD_DATA_DIR;
+  if (env.RAD_API_BIND) api.bind = env.RAD_API_BIND;
+  if (env.RAD_API_PORT) api.port = /^\d+$/.test(env.RAD_API_PORT) ? Number(env.RAD_API_PORT) : env.RAD_API_PORT;
+  if (env.RAD_API_TOKEN) api.token = env.RAD_API_TOKEN;
+}
+
+/** Validates a parsed settings object; throws SettingsError with every problem as `path: message`. */
+export function validateSettings(raw: unknown, file = '(settings)', env: NodeJS.ProcessEnv = {}): Settings {
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new SettingsError(file, ['(root): must be a mapping']);
+  const copy = structuredClone(raw) as Record<string, unknown>;
+  applyEnv(copy, env);
+  const withDefaults = Value.Default(Settings, copy);
+  const problems = collectProblems(withDefaults);
+  if (problems.length > 0) throw new SettingsError(file, problems);
+  const settings = withDefaults as Settings;
+  const sem = semanticProblems(settings);
+  if (sem.length > 0) throw new SettingsError(file, sem);
+  return settings;
+}
+
+/** Reads and validates a YAML settings file. Relative data_dir is resolved against the file's folder. */
+export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SettingsError(file, [`(file): cannot read (${err.code ?? err.message})`]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SettingsError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${pos ? `line ${pos.line} col ${pos.col}` : '(yaml)'}: ${e.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const settings = validateSettings(doc.toJS(), file, env);
+  if (!isAbsolute(settings.data_dir)) settings.data_dir = resolve(dirname(resolve(file)), settings.data_dir);
+  return settings;
+}

@@ -1,0 +1,87 @@
+import { type Static, Type as T } from '@sinclair/typebox';
+
+const Port = T.Integer({ minimum: 0, maximum: 65535 });
+const Id = T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' });
+
+export const ApiSettings = T.Object(
+  {
+    bind: T.String({ default: '127.0.0.1', minLength: 1 }),
+    port: T.Integer({ default: 8420, minimum: 0, maximum: 65535 }),
+    token: T.Optional(T.String({ minLength: 8 })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConsoleSettings = T.Object(
+  {
+    id: Id,
+    family: T.Union([T.Literal('x32'), T.Literal('sq'), T.Literal('qu')]),
+    host: T.String({ minLength: 1 }),
+    port: T.Optional(Port),
+    midi_channel: T.Optional(T.Integer({ minimum: 1, maximum: 16 })),
+    model: T.Optional(T.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SimX32Settings = T.Object(
+  {
+    loss_pct: T.Number({ minimum: 0, maximum: 100, default: 0 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const SimFault = T.Object(
+  {
+    path: T.Optional(T.String({ minLength: 1 })),
+    device: T.Optional(T.String({ minLength: 1 })),
+    kind: T.Union(
+      [
+        'dead',
+        'swap-with',
+        'polarity',
+        'gain-db',
+        'crosstalk-from',
+        'hum',
+        'noise',
+        'clip',
+        'stuck-crosspoint',
+        'latency-samples',
+        'silent',
+        'loss-pct',
+      ].map((k) => T.Literal(k)),
+    ),
+    with: T.Optional(T.String()),
+    from: T.Optional(T.String()),
+    db: T.Optional(T.Number()),
+    value: T.Optional(T.Number()),
+    output: T.Optional(T.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SimSettings = T.Object(
+  {
+    enabled: T.Boolean({ default: false }),
+    lan_delay_ms: T.Number({ minimum: 0, maximum: 1000, default: 0 }),
+    faults: T.Array(SimFault, { default: [] }),
+    x32: SimX32Settings,
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const Settings = T.Object(
+  {
+    api: ApiSettings,
+    data_dir: T.String({ minLength: 1, default: './data' }),
+    log_level: T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)), { default: 'info' }),
+    consoles: T.Array(ConsoleSettings, { default: [] }),
+    sim: SimSettings,
+  },
+  { additionalProperties: false },
+);
+
+export type Settings = Static<typeof Settings>;
+export type ConsoleSettings = Static<typeof ConsoleSettings>;
+export type SimSettings = Static<typeof SimSettings>;
+export type SimFault = Static<typeof SimFault>;
