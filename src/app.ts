@@ -9,6 +9,8 @@ import type { Settings } from './settings/schema.ts';
 import { Store } from './store/db.ts';
 import { VERSION } from './version.ts';
 
+const STEP_LIMIT_MS = 1500;
+
 export type AppOptions = {
   log: Logger;
   /** Extra devices (tests add a deliberately hung one). */
@@ -118,7 +120,8 @@ export class App implements ApiContext {
     const deadline = Date.now() + budgetMs;
     this.ready = false;
     const within = async (what: string, p: Promise<unknown>) => {
-      const left = Math.max(50, deadline - Date.now());
+      // one hung device may not eat the whole budget of the others
+      const left = Math.max(50, Math.min(STEP_LIMIT_MS, deadline - Date.now()));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((r) => {
         timer = setTimeout(() => r('timeout'), left);

@@ -15,8 +15,8 @@ export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void;
 /** Builds the fastify app; listening is the caller's business so tests can use inject(). */
 export async function buildApi(ctx: ApiContext, modules: RouteModule[] = []): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: ctx.log.child({ part: 'api' }) as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // request lines stay out of the daemon log; warnings and errors still go in
+    loggerInstance: ctx.log.child({ part: 'api' }, { level: 'warn' }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
@@ -32,6 +32,10 @@ export async function buildApi(ctx: ApiContext, modules: RouteModule[] = []): Pr
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT } });
+  // @fastify/websocket hides WS routes from the OpenAPI document; the event stream belongs in it
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/api/v1/events' && route.schema) route.schema.hide = false;
+  });
   app.addHook('onRequest', authHook(ctx.settings.api.token, ctx.settings.api.bind));
 
   systemRoutes(app, ctx);

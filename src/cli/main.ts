@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
+import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { simCommands } from './commands/sim.ts';
 import { reportError } from './output.ts';
@@ -11,6 +12,7 @@ const program = new Command('rad')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 daemonCommands(program);
+consoleCommands(program);
 simCommands(program);
 
 try {

@@ -111,6 +111,7 @@ function semanticProblems(s: Settings): string[] {
     const prev = ids.get(c.id);
     if (prev) problems.push(`${where}: duplicate id ${JSON.stringify(c.id)} (also ${prev})`);
     else ids.set(c.id, where);
+    if (c.family !== 'x32') problems.push(`consoles[${i}].family: ${JSON.stringify(c.family)} is not supported by this build yet (x32 only)`);
   });
   if (!isLoopback(s.api.bind) && !s.api.token) {
     problems.push(`api.token: is required when api.bind is ${JSON.stringify(s.api.bind)} (not loopback); set a token or bind 127.0.0.1`);

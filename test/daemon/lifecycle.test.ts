@@ -1,0 +1,103 @@
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readyUrl, ROOT, runNode, runRad, tempDir, waitFor, writeConfig } from '../helpers.ts';
+
+const simStudio = (dir: string, extra: Record<string, unknown> = {}) =>
+  writeConfig(dir, {
+    api: { port: 0 },
+    data_dir: join(dir, 'data'),
+    consoles: [{ id: 'x32-main', family: 'x32', host: '127.0.0.1', port: 0 }],
+    sim: { enabled: true },
+    ...extra,
+  });
+
+describe('daemon lifecycle (real process)', () => {
+  it('reaches READY on the simulated studio and lists its devices', async () => {
+    const dir = tempDir();
+    const p = runRad(['start', '--config', simStudio(dir)]);
+    try {
+      const url = await readyUrl(p);
+      const st = (await (await fetch(`${url}/api/v1/status`)).json()) as { ready: boolean; devices: Array<{ id: string; kind: string; state: string }> };
+      expect(st.ready).toBe(true);
+      expect(st.devices).toContainEqual(expect.objectContaining({ id: 'x32-main', kind: 'console', state: 'online' }));
+      expect(st.devices).toContainEqual(expect.objectContaining({ id: 'sim-x32-main', kind: 'simulator' }));
+      const status = runRad(['status', '--url', url]);
+      expect((await status.exit).code).toBe(0);
+      expect(status.stdout()).toMatch(/x32-main\s+console\s+online/);
+    } finally {
+      p.child.kill('SIGTERM');
+      await p.exit;
+    }
+  });
+
+  it('exits 0 within 5 s of SIGTERM even with a hung device', async () => {
+    const dir = tempDir();
+    const p = runNode(['--import', 'tsx', join(ROOT, 'test/fixtures/hung-daemon.ts'), simStudio(dir)]);
+    await readyUrl(p);
+    const t0 = Date.now();
+    p.child.kill('SIGTERM');
+    const { code } = await p.exit;
+    const ms = Date.now() - t0;
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5000);
+    expect(p.stderr()).toContain('device hung-device');
+  });
+
+  it('refuses a non-loopback bind without a token (exit 2, clear message)', async () => {
+    const dir = tempDir();
+    const p = runRad(['start', '--config', writeConfig(dir, { api: { bind: '0.0.0.0', port: 0 }, data_dir: join(dir, 'd') })]);
+    expect((await p.exit).code).toBe(2);
+    expect(p.stderr()).toContain('api.token: is required when api.bind is "0.0.0.0"');
+  });
+
+  it('reports a port in use with a code and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = tempDir();
+    try {
+      const p = runRad(['start', '--config', writeConfig(dir, { api: { port }, data_dir: join(dir, 'd') })]);
+      expect((await p.exit).code).toBe(1);
+      expect(p.stderr()).toContain(`E_API_PORT_IN_USE: 127.0.0.1:${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('reports an unwritable data dir with a code and exits 2', async () => {
+    const dir = tempDir();
+    const p = runRad(['start', '--config', writeConfig(dir, { api: { port: 0 }, data_dir: '/proc/version/data' })]);
+    expect((await p.exit).code).toBe(2);
+    expect(p.stderr()).toContain('E_DATA_DIR');
+  });
+
+  it('never falls back to the simulated studio when no config exists', async () => {
+    const p = runRad(['start'], { RAD_CONFIG: '/nonexistent/studio.yaml' });
+    expect((await p.exit).code).toBe(2);
+    expect(p.stderr()).toContain('/nonexistent/studio.yaml');
+  });
+
+  it('tells systemd READY=1 and STOPPING=1 over NOTIFY_SOCKET', async () => {
+    const unix = createRequire(import.meta.url)('unix-dgram') as {
+      createSocket(t: string, cb: (msg: Buffer) => void): { bind(p: string): void; close(): void };
+    };
+    const dir = tempDir();
+    const sockPath = join(dir, 'notify.sock');
+    const got: string[] = [];
+    const server = unix.createSocket('unix_dgram', (msg) => got.push(msg.toString()));
+    server.bind(sockPath);
+    try {
+      const p = runRad(['start', '--config', simStudio(dir)], { NOTIFY_SOCKET: sockPath, WATCHDOG_USEC: '200000' });
+      await readyUrl(p);
+      await waitFor(() => got.some((m) => m.includes('READY=1')));
+      await waitFor(() => got.some((m) => m.includes('WATCHDOG=1')));
+      p.child.kill('SIGTERM');
+      expect((await p.exit).code).toBe(0);
+      await waitFor(() => got.some((m) => m.includes('STOPPING=1')));
+    } finally {
+      server.close();
+    }
+  });
+});

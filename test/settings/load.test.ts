@@ -1,0 +1,95 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings, pointerToPath, SettingsError, validateSettings } from '../../src/settings/load.ts';
+import { runRad, tempDir } from '../helpers.ts';
+
+function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    validateSettings(raw, 'x.yaml', env);
+  } catch (e) {
+    if (e instanceof SettingsError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('settings validation', () => {
+  it('fills defaults for an empty file', () => {
+    const s = validateSettings({});
+    expect(s.api).toEqual({ bind: '127.0.0.1', port: 8420 });
+    expect(s.consoles).toEqual([]);
+    expect(s.sim.enabled).toBe(false);
+  });
+
+  it('reports every problem as path: message', () => {
+    const p = problems({ consoles: [{ id: 'a', family: 'x32', host: 'h', port: 70000, extra: 1 }], foo: 1, api: { port: 'x' } });
+    expect(p).toContain('consoles[0].port: must be <= 65535 (got 70000)');
+    expect(p).toContain('consoles[0].extra: unknown key');
+    expect(p).toContain('foo: unknown key');
+    expect(p).toContain('api.port: must be an integer (got "x")');
+  });
+
+  it('names missing keys and wrong enum values', () => {
+    const p = problems({ consoles: [{ id: 'a', family: 'yamaha' }] });
+    expect(p).toContain('consoles[0].host: is required');
+    expect(p.some((l) => l.startsWith('consoles[0].family: must be one of "x32", "sq", "qu"'))).toBe(true);
+  });
+
+  it('refuses a non-loopback bind without a token', () => {
+    expect(problems({ api: { bind: '0.0.0.0' } })[0]).toMatch(/^api\.token: is required when api\.bind is "0\.0\.0\.0"/);
+    expect(problems({ api: { bind: '0.0.0.0', token: 'long-enough-token' } })).toEqual([]);
+  });
+
+  it('rejects duplicate device ids and families this build cannot drive', () => {
+    const c = { family: 'x32', host: '127.0.0.1' };
+    expect(problems({ consoles: [{ id: 'a', ...c }, { id: 'a', ...c }] })).toContain('consoles[1].id: duplicate id "a" (also consoles[0].id)');
+    expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toContain('consoles[0].family: "qu" is not supported by this build yet (x32 only)');
+  });
+
+  it('applies environment overrides', () => {
+    const s = validateSettings({}, 'x', { RAD_DATA_DIR: '/tmp/radx', RAD_API_BIND: '0.0.0.0', RAD_API_TOKEN: 'secret-token-1', RAD_API_PORT: '9000' });
+    expect(s.data_dir).toBe('/tmp/radx');
+    expect(s.api).toEqual({ bind: '0.0.0.0', port: 9000, token: 'secret-token-1' });
+  });
+
+  it('maps JSON pointers to dotted paths', () => {
+    expect(pointerToPath('/consoles/0/port')).toBe('consoles[0].port');
+    expect(pointerToPath('')).toBe('(root)');
+  });
+
+  it('reports YAML syntax errors with line numbers and resolves data_dir against the file', () => {
+    const dir = tempDir();
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'api:\n  port: 1\n   bind: x\n');
+    expect(() => loadSettings(bad, {})).toThrow(/line \d+ col \d+/);
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'data_dir: ./d\n');
+    expect(loadSettings(good, {}).data_dir).toBe(join(dir, 'd'));
+  });
+
+  it('the shipped example config is valid', () => {
+    const s = loadSettings(new URL('../../config/studio.yaml', import.meta.url).pathname, {});
+    expect(s.sim.enabled).toBe(true);
+    expect(s.consoles.map((c) => c.family)).toContain('x32');
+  });
+});
+
+describe('rad check-config', () => {
+  it('prints path: message lines and exits 2 on a broken file', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'consoles:\n  - id: desk\n    family: x32\n    host: 10.0.0.5\n    port: 70000\nbogus: true\n');
+    const p = runRad(['check-config', file]);
+    const { code } = await p.exit;
+    expect(code).toBe(2);
+    expect(p.stderr()).toContain('consoles[0].port: must be <= 65535 (got 70000)');
+    expect(p.stderr()).toContain('bogus: unknown key');
+  });
+
+  it('exits 0 on the example config', async () => {
+    const p = runRad(['check-config', new URL('../../config/studio.yaml', import.meta.url).pathname]);
+    expect((await p.exit).code).toBe(0);
+    expect(p.stdout()).toContain(': ok');
+  });
+});
