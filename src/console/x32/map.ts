@@ -60,11 +60,20 @@ export function headampFor(state: ReadonlyMap<string, Raw>, input: number): numb
 /** Maps a neutral path to an X32 leaf address; raw addresses (`/ch/01/mix/fader`, `ch/01/...`) pass through. */
 export function toX32(path: string, state: ReadonlyMap<string, Raw>): Mapped {
   const tree = x32Tree();
-  if (path.startsWith('/') || /^(ch|auxin|fxrtn|bus|mtx|main|dca|fx|outputs|headamp|config|-stat|-prefs|-show)\//.test(path)) {
-    const address = path.startsWith('/') ? path : `/${path}`;
-    if (!tree.leafByAddress.has(address)) throw notFound('E_UNKNOWN_PATH', `${address} is not an X32 parameter`, { path });
-    return { address };
+  if (path.startsWith('/')) {
+    if (!tree.leafByAddress.has(path)) throw notFound('E_UNKNOWN_PATH', `${path} is not an X32 parameter`, { path });
+    return { address: path };
   }
+  try {
+    return toNeutral(path, state);
+  } catch (e) {
+    // `ch/01/mix/fader` without the leading slash is an X32 address too
+    if (tree.leafByAddress.has(`/${path}`)) return { address: `/${path}` };
+    throw e;
+  }
+}
+
+function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
   const p = path.split('/');
   const [kind, n, leaf, ...rest] = p;
   if (kind === 'scene' && n === 'current' && p.length === 2) return { address: '/-show/prepos/current' };

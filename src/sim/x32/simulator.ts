@@ -42,6 +42,8 @@ export class X32Simulator {
   /** Linear meter levels per bank, fed by the simulated audio loop. */
   private readonly meterLevels = new Map<number, Float32Array>();
   silent = false;
+  /** Fault injection: parameters this console refuses to change (reads still answer). */
+  readonly locked = new Set<string>();
   lossPct: number;
   lanDelayMs: number;
   readonly stats = { received: 0, dropped: 0, malformed: 0, ignored: 0, replies: 0 };
@@ -333,7 +335,7 @@ export class X32Simulator {
   /** Stores a value; when it changed, pushes the leaf to every live client except the sender. */
   private store(leaf: Leaf, raw: Raw, sender: { address: string; port: number } | undefined): void {
     const before = this.state.get(leaf.address);
-    if (before === raw) return;
+    if (before === raw || (sender && this.locked.has(leaf.address))) return;
     this.state.set(leaf.address, raw);
     const now = Date.now();
     const push = encodeMessage(leaf.address, [this.typed(leaf)]);
