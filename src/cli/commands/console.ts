@@ -59,7 +59,10 @@ function addTargetOptions(cmd: Command): Command {
 }
 
 function printWrite(r: WriteReport, json?: boolean): void {
-  if (json) return printJson(r);
+  if (json) {
+    printJson(r);
+    return;
+  }
   for (const x of r.results) process.stdout.write(`${x.address} = ${JSON.stringify(x.actual)} (${x.verdict}${x.error ? `: ${x.error}` : ''})\n`);
 }
 
