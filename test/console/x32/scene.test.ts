@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { formatNodeLine, formatScene, initialState, parseNodeLine, parseScene } from '../../../src/console/x32/scene.ts';
 import { SCENE_NODES, x32Tree } from '../../../src/console/x32/schema.ts';
 
-const REF = new URL('../../../../shared/reference/x32-scene-nodes.txt', import.meta.url);
+// a copy of shared/reference/x32-scene-nodes.txt (the expanded L4b node list)
+const REF = new URL('../../fixtures/x32-scene-nodes.txt', import.meta.url);
 const tree = x32Tree();
 
 describe('X32 node tree', () => {
