@@ -2,9 +2,7 @@
 // node: no TypeScript loader in memory (~35 MB less RSS, faster start).
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/rad.mjs', import.meta.url).pathname,
+const common = {
   bundle: true,
   packages: 'external',
   platform: 'node',
@@ -12,4 +10,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname], outfile: new URL('../dist/rad.mjs', import.meta.url).pathname });
+// the DSP worker runs in its own thread from its own file
+await build({ ...common, entryPoints: [new URL('../src/dsp/engine/worker.ts', import.meta.url).pathname], outfile: new URL('../dist/dsp-worker.mjs', import.meta.url).pathname });

@@ -1,6 +1,7 @@
 import type { FeatureFactory } from './app.ts';
 import { consolesFeature } from './console/feature.ts';
+import { audioFeature } from './dsp/feature.ts';
 import { simFeature } from './sim/feature.ts';
 
 /** Every feature of the daemon, in start order (the simulated studio first). */
-export const FEATURES: FeatureFactory[] = [simFeature, consolesFeature];
+export const FEATURES: FeatureFactory[] = [simFeature, consolesFeature, audioFeature];

@@ -15,7 +15,8 @@ export class DaemonClient {
     let token = opts.token ?? env.RAD_TOKEN;
     if (!url || !token) {
       const file = resolveConfigPath(opts.config, env);
-      if (existsSync(file)) {
+      if (!existsSync(file)) url ??= 'http://127.0.0.1:8420'; // no settings: the API's defaults
+      else {
         try {
           const s = loadSettings(file, env);
           const host = s.api.bind === '0.0.0.0' ? '127.0.0.1' : s.api.bind === '::' ? '[::1]' : s.api.bind.includes(':') ? `[${s.api.bind}]` : s.api.bind;

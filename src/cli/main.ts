@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
+import { audioCommands } from './commands/audio.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { simCommands } from './commands/sim.ts';
@@ -13,6 +14,7 @@ const program = new Command('rad')
 
 daemonCommands(program);
 consoleCommands(program);
+audioCommands(program);
 simCommands(program);
 
 try {

@@ -113,6 +113,15 @@ function semanticProblems(s: Settings): string[] {
     else ids.set(c.id, where);
     if (c.family !== 'x32') problems.push(`consoles[${i}].family: ${JSON.stringify(c.family)} is not supported by this build yet (x32 only)`);
   });
+  if (s.audio) {
+    const a = s.audio;
+    if (a.backend === 'jack') problems.push('audio.backend: "jack" (native JACK through audify) is not available in this build; use "portaudio" with the ALSA jack plugin');
+    if (a.backend === 'sim' && !s.sim.enabled) problems.push('audio.backend: "sim" needs sim.enabled: true (the simulated audio loop runs with the simulated studio)');
+    let w = a.window;
+    for (const f of [2, 3, 5]) while (w % f === 0) w /= f;
+    if (w !== 1 || a.window % 32 !== 0) problems.push(`audio.window: ${a.window} must be a multiple of 32 with prime factors 2, 3, 5 only (e.g. 4800)`);
+    if (a.window % a.block !== 0) problems.push(`audio.window: must be a multiple of audio.block (${a.block}), got ${a.window}`);
+  }
   if (!isLoopback(s.api.bind) && !s.api.token) {
     problems.push(`api.token: is required when api.bind is ${JSON.stringify(s.api.bind)} (not loopback); set a token or bind 127.0.0.1`);
   }

@@ -70,12 +70,29 @@ export const SimSettings = T.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const AudioSettings = T.Object(
+  {
+    backend: T.Union([T.Literal('sim'), T.Literal('portaudio'), T.Literal('jack')], { default: 'sim' }),
+    device: T.Optional(T.String({ minLength: 1 })),
+    sample_rate: T.Union([T.Literal(44100), T.Literal(48000), T.Literal(88200), T.Literal(96000)], { default: 48000 }),
+    block: T.Integer({ minimum: 32, maximum: 8192, default: 480 }),
+    window: T.Integer({ minimum: 480, maximum: 65536, default: 4800 }),
+    inputs: T.Integer({ minimum: 1, maximum: 128, default: 8 }),
+    outputs: T.Integer({ minimum: 1, maximum: 128, default: 8 }),
+    alignment_dbfs: T.Number({ minimum: -40, maximum: 0, default: -18 }),
+    monitor_mutes: T.Array(T.String({ minLength: 1 }), { default: [] }),
+    latency_samples: T.Integer({ minimum: 0, maximum: 48000, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
 export const Settings = T.Object(
   {
     api: ApiSettings,
     data_dir: T.String({ minLength: 1, default: './data' }),
     log_level: T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)), { default: 'info' }),
     consoles: T.Array(ConsoleSettings, { default: [] }),
+    audio: T.Optional(AudioSettings),
     sim: SimSettings,
   },
   { additionalProperties: false },
@@ -85,3 +102,4 @@ export type Settings = Static<typeof Settings>;
 export type ConsoleSettings = Static<typeof ConsoleSettings>;
 export type SimSettings = Static<typeof SimSettings>;
 export type SimFault = Static<typeof SimFault>;
+export type AudioSettings = Static<typeof AudioSettings>;

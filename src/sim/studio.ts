@@ -1,9 +1,12 @@
 import type { Device } from '../api/context.ts';
 import type { Bus } from '../core/bus.ts';
+import { RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StatusTracker } from '../core/status.ts';
 import { isLoopback } from '../settings/load.ts';
 import type { Settings } from '../settings/schema.ts';
+import type { AudioTopology } from '../dsp/engine/protocol.ts';
+import { loopTopology } from './audio.ts';
 import { X32Simulator } from './x32/simulator.ts';
 
 /** One simulator as a device in `/status`, so a user sees what the simulated studio runs. */
@@ -53,7 +56,16 @@ export class SimulatedStudio {
       const silent = faults.some((f) => f.device === c.id && f.kind === 'silent');
       const loss = faults.find((f) => f.device === c.id && f.kind === 'loss-pct')?.value ?? this.settings.sim.x32.loss_pct;
       const sim = new X32Simulator({ port: c.port ?? 10023, host: '127.0.0.1', lossPct: loss, lanDelayMs: this.settings.sim.lan_delay_ms });
-      await sim.start();
+      try {
+        await sim.start();
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new RadError(
+          err.code === 'EADDRINUSE' ? 'E_SIM_PORT_IN_USE' : 'E_SIM_START',
+          `cannot start the X32 simulator for ${c.id} on udp 127.0.0.1:${c.port ?? 10023}: ${err.code === 'EADDRINUSE' ? 'port in use (another rad or rad sim running?)' : err.message}`,
+          { details: { console: c.id, port: c.port } },
+        );
+      }
       sim.silent = silent;
       c.port = sim.port;
       c.host = '127.0.0.1';
@@ -66,6 +78,13 @@ export class SimulatedStudio {
   async stop(): Promise<void> {
     for (const s of this.x32.values()) await s.stop();
     this.x32.clear();
+  }
+
+  /** What each interface input hears, from the simulated plant and the injected faults. */
+  audioTopology(): AudioTopology {
+    const a = this.settings.audio;
+    if (!a) return { inputs: [] };
+    return loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
   }
 
   endpoints(): Array<{ id: string; protocol: string; transport: string; port: number }> {

@@ -1,0 +1,124 @@
+import { mulberry32 } from '../../core/random.ts';
+import type { AudioTopology } from '../../dsp/engine/protocol.ts';
+import type { AudioBackend, BlockIo } from './backend.ts';
+
+const HISTORY = 1 << 16; // played samples kept per output (1.36 s at 48 kHz): the longest simulated delay
+
+/**
+ * The simulated audio loop: every interface input is computed sample by sample from what the
+ * outputs really played, through the topology (gain, delay, polarity) plus noise, hum and
+ * clipping. Runs at the pace of a real device (one block per block duration).
+ */
+export class SimAudioBackend implements AudioBackend {
+  readonly name = 'simulated studio audio loop';
+  private topology: AudioTopology;
+  private readonly hist: Float32Array[];
+  private pos = 0; // samples since start
+  private timer: NodeJS.Timeout | undefined;
+  private readonly outBufs: Float32Array[];
+  private readonly inBufs: Float32Array[];
+  private readonly rng = mulberry32(99);
+  private running = false;
+
+  constructor(
+    readonly inputs: number,
+    readonly outputs: number,
+    readonly sampleRate: number,
+    readonly block: number,
+    topology?: AudioTopology,
+  ) {
+    this.topology = topology ?? SimAudioBackend.loopback(inputs, outputs);
+    this.hist = Array.from({ length: outputs }, () => new Float32Array(HISTORY));
+    this.outBufs = Array.from({ length: outputs }, () => new Float32Array(block));
+    this.inBufs = Array.from({ length: inputs }, () => new Float32Array(block));
+  }
+
+  /** Output n feeds input n at unity gain, no delay: an interface with every output patched back. */
+  static loopback(inputs: number, outputs: number): AudioTopology {
+    return {
+      inputs: Array.from({ length: inputs }, (_, i) => ({
+        sources: i < outputs ? [{ output: i + 1, gainDb: 0, delaySamples: 0, polarity: 1 as const }] : [],
+        noiseDbfs: -120,
+      })),
+    };
+  }
+
+  setTopology(t: AudioTopology): void {
+    for (const inp of t.inputs) for (const s of inp.sources) if (s.delaySamples >= HISTORY - this.block) throw new RangeError(`delay ${s.delaySamples} exceeds the simulator's ${HISTORY - this.block} samples`);
+    this.topology = t;
+  }
+
+  async start(io: BlockIo): Promise<void> {
+    this.running = true;
+    const blockMs = (1000 * this.block) / this.sampleRate;
+    const t0 = performance.now();
+    let blocks = 0;
+    const tick = () => {
+      if (!this.running) return;
+      // catch up if the event loop was late, like a device draining its buffer
+      const due = Math.floor((performance.now() - t0) / blockMs) + 1;
+      let guard = 0;
+      while (blocks < due && guard++ < 50) {
+        this.step(io);
+        blocks++;
+      }
+      const next = t0 + blocks * blockMs;
+      this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
+    };
+    tick();
+  }
+
+  private step(io: BlockIo): void {
+    const B = this.block;
+    // play this block first, then record the same time span: a wire with delay 0 reads it at once
+    for (const o of this.outBufs) o.fill(0);
+    io.fill(this.outBufs);
+    const mask = HISTORY - 1;
+    for (let o = 0; o < this.outputs; o++) {
+      const h = this.hist[o]!;
+      const src = this.outBufs[o]!;
+      for (let j = 0; j < B; j++) h[(this.pos + j) & mask] = src[j]!;
+    }
+    const fs = this.sampleRate;
+    for (let i = 0; i < this.inputs; i++) {
+      const dst = this.inBufs[i]!;
+      dst.fill(0);
+      const spec = this.topology.inputs[i];
+      if (!spec) continue;
+      for (const s of spec.sources) {
+        const h = this.hist[s.output - 1];
+        if (!h) continue;
+        const g = 10 ** (s.gainDb / 20) * s.polarity;
+        const start = this.pos - s.delaySamples;
+        for (let j = 0; j < B; j++) {
+          const n = start + j;
+          dst[j] += n < 0 ? 0 : g * h[n & mask]!;
+        }
+      }
+      if (spec.noiseDbfs !== undefined && spec.noiseDbfs > -200) {
+        const a = 10 ** (spec.noiseDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2; // uniform noise at that AES17 RMS
+        for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;
+      }
+      if (spec.humDbfs !== undefined) {
+        const a = 10 ** (spec.humDbfs / 20);
+        const w = (2 * Math.PI * (spec.humHz ?? 50)) / fs;
+        for (let j = 0; j < B; j++) {
+          const n = this.pos + j;
+          dst[j] += a * (Math.sin(w * n) + 0.3 * Math.sin(3 * w * n));
+        }
+      }
+      if (spec.clipDbfs !== undefined) {
+        const c = 10 ** (spec.clipDbfs / 20);
+        for (let j = 0; j < B; j++) dst[j] = Math.max(-c, Math.min(c, dst[j]!));
+      }
+      for (let j = 0; j < B; j++) dst[j] = Math.max(-1, Math.min(1, dst[j]!)); // the converter's full scale
+    }
+    this.pos += B;
+    io.capture(this.inBufs);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,224 @@
+import { Worker } from 'node:worker_threads';
+import type { Device } from '../../api/context.ts';
+import type { Bus } from '../../core/bus.ts';
+import { Backoff } from '../../core/backoff.ts';
+import { badRequest, RadError, unavailable } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import { StatusTracker } from '../../core/status.ts';
+import { checkSignal, type SignalSpec } from '../generators.ts';
+import type { AudioTopology, EngineConfig, FromWorker, Measurement, MeasureSpec, ToWorker } from './protocol.ts';
+
+/** Where the worker's code is: the TypeScript source (through tsx) or the built bundle. */
+export function workerEntry(name: string): { url: URL; entry: string | undefined } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return { url: new URL('./boot.mjs', here), entry: new URL(`./${name}.ts`, here).href };
+  return { url: new URL(`./dsp-${name}.mjs`, here), entry: undefined };
+}
+
+export type EngineInfo = { device: string; inputs: number; outputs: number; sampleRate: number };
+
+/**
+ * The main thread's handle on the DSP worker: play, measure, tuner; meters to the bus. The
+ * worker owns the device; a device that fails is a status (offline + reason) and is reopened
+ * with the shared backoff.
+ */
+export class AudioEngine implements Device {
+  readonly kind = 'audio' as const;
+  private worker: Worker | undefined;
+  private readonly tracker: StatusTracker;
+  private readonly backoff = new Backoff();
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (m: Measurement[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly playing = new Map<number, SignalSpec>();
+  private info: EngineInfo | undefined;
+  private stopped = true;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private topology: AudioTopology | undefined;
+  private tunerChannel: number | null = null;
+  private onlineWaiters: Array<() => void> = [];
+  lastMeters: { rms: number[]; peak: number[] } | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly config: EngineConfig,
+    private readonly deps: { bus: Bus; log: Logger },
+  ) {
+    this.tracker = new StatusTracker(deps.bus, id, 'audio');
+  }
+
+  status() {
+    return this.tracker.get();
+  }
+
+  describe(): Record<string, unknown> {
+    return { backend: this.config.backend, sample_rate: this.config.sampleRate, block: this.config.block, ...(this.info ?? {}), playing: [...this.playing.keys()] };
+  }
+
+  get engineInfo(): EngineInfo | undefined {
+    return this.info;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.tracker.set('starting');
+    this.spawn();
+    await Promise.race([new Promise<void>((r) => this.onlineWaiters.push(r)), new Promise((r) => setTimeout(r, 3000).unref())]);
+  }
+
+  private spawn(): void {
+    const { url, entry } = workerEntry('worker');
+    const w = new Worker(url, { workerData: { ...this.config, entry } });
+    this.worker = w;
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (err) => {
+      if (this.worker === w) this.fail(`DSP worker error: ${err.message}`);
+    });
+    w.on('exit', (code) => {
+      if (this.worker !== w) return; // already replaced after a reported failure
+      this.worker = undefined;
+      if (!this.stopped) this.fail(`DSP worker exited with code ${code}`);
+    });
+  }
+
+  private fail(detail: string): void {
+    if (this.stopped) return;
+    this.tracker.set('offline', detail);
+    for (const [, w] of this.waiting) {
+      clearTimeout(w.timer);
+      w.reject(unavailable('E_AUDIO_OFFLINE', `audio engine went offline: ${detail}`));
+    }
+    this.waiting.clear();
+    const old = this.worker;
+    this.worker = undefined;
+    void old?.terminate();
+    if (this.retryTimer) return;
+    const delay = this.backoff.next();
+    this.deps.log.warn({ device: this.id, detail, retry_ms: delay }, 'audio engine offline');
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped) this.spawn();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.type) {
+      case 'status':
+        if (m.state === 'online') {
+          this.info = m.info;
+          this.backoff.reset();
+          this.tracker.set('online', m.info ? `${m.info.device}: ${m.info.inputs} in / ${m.info.outputs} out at ${m.info.sampleRate} Hz` : undefined);
+          // a restarted worker resumes what was playing
+          if (this.topology) this.send({ type: 'topology', topology: this.topology });
+          for (const [ch, spec] of this.playing) this.send({ type: 'play', channel: ch, spec });
+          if (this.tunerChannel !== null) this.send({ type: 'tuner', channel: this.tunerChannel });
+          for (const r of this.onlineWaiters.splice(0)) r();
+        } else this.fail(m.detail ?? 'device failed');
+        return;
+      case 'meters': {
+        const rms = Array.from(m.rms, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
+        const peak = Array.from(m.peak, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
+        this.lastMeters = { rms, peak };
+        this.deps.bus.emit('audio.meters', { channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })) });
+        return;
+      }
+      case 'measured': {
+        const w = this.waiting.get(m.id);
+        if (!w) return;
+        this.waiting.delete(m.id);
+        clearTimeout(w.timer);
+        if (m.error) w.reject(new RadError('E_MEASURE', m.error, { httpStatus: 500 }));
+        else w.resolve(m.result!);
+        return;
+      }
+      case 'tuner':
+        this.deps.bus.emit('audio.tuner', { channel: m.channel, hz: m.hz, note: m.note, cents: m.cents });
+        return;
+      case 'played':
+        if (!m.ok) this.deps.log.warn({ channel: m.channel, err: m.error }, 'worker refused a signal');
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  private send(m: ToWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  private requireOnline(): void {
+    const st = this.tracker.get();
+    if (st.state !== 'online' || !this.worker) throw unavailable('E_AUDIO_OFFLINE', `audio engine is ${st.state}${st.detail ? ` (${st.detail})` : ''}`);
+  }
+
+  private checkChannel(ch: number, kind: 'output' | 'input'): void {
+    const max = kind === 'output' ? this.config.outputs : this.config.inputs;
+    if (!Number.isInteger(ch) || ch < 1 || ch > max) throw badRequest('E_AUDIO_CHANNEL', `${kind} ${ch} does not exist (1..${max})`, { [kind]: ch });
+  }
+
+  /** Starts (or with null stops, ramped) a generator on an output. */
+  play(channel: number, spec: SignalSpec | null): void {
+    this.checkChannel(channel, 'output');
+    if (spec) {
+      const why = checkSignal(spec, this.config.sampleRate);
+      if (why) throw badRequest('E_SIGNAL', why, { output: channel });
+      this.playing.set(channel, spec);
+    } else this.playing.delete(channel);
+    this.requireOnline();
+    this.send({ type: 'play', channel, spec });
+  }
+
+  stopAll(): void {
+    for (const ch of [...this.playing.keys()]) this.play(ch, null);
+  }
+
+  playingNow(): Array<{ output: number; spec: SignalSpec }> {
+    return [...this.playing.entries()].map(([output, spec]) => ({ output, spec }));
+  }
+
+  measure(spec: MeasureSpec): Promise<Measurement[]> {
+    for (const c of spec.channels) this.checkChannel(c, 'input');
+    if (spec.reference) this.checkChannel(spec.reference.output, 'output');
+    this.requireOnline();
+    const id = this.nextId++;
+    const windows = spec.windows ?? 1;
+    const expectMs = (spec.settleMs ?? 50) + ((windows * this.config.window + (spec.reference?.maxLagSamples ?? 0)) / this.config.sampleRate) * 1000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(unavailable('E_MEASURE_TIMEOUT', `measurement took longer than ${Math.round(expectMs + 5000)} ms (is the device running?)`));
+      }, expectMs + 5000);
+      this.waiting.set(id, { resolve, reject, timer });
+      this.send({ type: 'measure', id, spec });
+    });
+  }
+
+  setTopology(t: AudioTopology): void {
+    this.topology = t;
+    this.send({ type: 'topology', topology: t });
+  }
+
+  tuner(channel: number | null): void {
+    if (channel !== null) this.checkChannel(channel, 'input');
+    this.tunerChannel = channel;
+    this.send({ type: 'tuner', channel });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) {
+      w.postMessage({ type: 'close' } satisfies ToWorker);
+      await Promise.race([new Promise((r) => w.once('message', r)), new Promise((r) => setTimeout(r, 300))]);
+      await w.terminate();
+    }
+    for (const [, x] of this.waiting) {
+      clearTimeout(x.timer);
+      x.reject(unavailable('E_AUDIO_STOPPED', 'audio engine stopped'));
+    }
+    this.waiting.clear();
+    this.tracker.set('stopped');
+  }
+}

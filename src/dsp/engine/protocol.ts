@@ -1,0 +1,72 @@
+import type { SignalSpec } from '../generators.ts';
+
+/** Messages between the main thread (AudioEngine) and the DSP worker. Samples never cross. */
+
+export type BackendKind = 'sim' | 'portaudio' | 'jack';
+
+export type EngineConfig = {
+  backend: BackendKind;
+  sampleRate: number;
+  block: number;
+  /** Analysis window (samples) for tone identification: 10 Hz bins at 48 kHz with 4800. */
+  window: number;
+  inputs: number;
+  outputs: number;
+  device?: string;
+  /** Meter updates per second posted to the main thread. */
+  meterHz: number;
+};
+
+/** How each simulated interface input is made from what was played (sample by sample). */
+export type AudioTopology = {
+  inputs: Array<{
+    sources: Array<{ output: number; gainDb: number; delaySamples: number; polarity: 1 | -1 }>;
+    noiseDbfs?: number;
+    humDbfs?: number;
+    humHz?: 50 | 60;
+    clipDbfs?: number;
+  }>;
+};
+
+export type MeasureSpec = {
+  /** Interface inputs to measure (1-based). */
+  channels: number[];
+  /** Tone frequencies to read; default: every tone being played. */
+  freqs?: number[];
+  settleMs?: number;
+  /** Consecutive analysis windows to average. */
+  windows?: number;
+  /** Cross-correlate each channel against what this output played (latency, polarity). */
+  reference?: { output: number; maxLagSamples?: number };
+};
+
+export type Measurement = {
+  channel: number;
+  rms_dbfs: number;
+  peak_dbfs: number;
+  dc_dbfs: number;
+  clipped_samples: number;
+  digital_silence: boolean;
+  noise_floor_dbfs: number;
+  tones: Array<{ freq: number; level_dbfs: number }>;
+  hum: { hz: 50 | 60; level_dbfs: number; harmonics_dbfs: number[] };
+  latency_samples?: number;
+  latency_fine?: number;
+  polarity?: 1 | -1;
+  correlation?: number;
+};
+
+export type ToWorker =
+  | { type: 'play'; channel: number; spec: SignalSpec | null }
+  | { type: 'measure'; id: number; spec: MeasureSpec }
+  | { type: 'topology'; topology: AudioTopology }
+  | { type: 'tuner'; channel: number | null }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'status'; state: 'online' | 'offline' | 'degraded'; detail?: string; info?: { device: string; inputs: number; outputs: number; sampleRate: number } }
+  | { type: 'meters'; rms: Float32Array; peak: Float32Array }
+  | { type: 'measured'; id: number; result?: Measurement[]; error?: string }
+  | { type: 'tuner'; channel: number; hz: number | null; note: string | null; cents: number | null }
+  | { type: 'played'; channel: number; ok: boolean; error?: string }
+  | { type: 'closed' };

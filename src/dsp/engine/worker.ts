@@ -1,0 +1,240 @@
+// The DSP worker: owns the audio device, generates every output and measures every input, block
+// by block. Posts compact results only; samples stay in this thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AudioBackend } from '../../drivers/audio/backend.ts';
+import { SimAudioBackend } from '../../drivers/audio/sim.ts';
+import { checkSignal, Generator, type SignalSpec } from '../generators.ts';
+import { LevelAccumulator } from '../levels.ts';
+import { ToneBank } from '../tonebank.ts';
+import { ampToDb, roundDb } from '../units.ts';
+import { correlate } from '../xcorr.ts';
+import { Yin } from '../yin.ts';
+import type { EngineConfig, FromWorker, Measurement, MeasureSpec, ToWorker } from './protocol.ts';
+
+const cfg = workerData as EngineConfig;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+const HIST = 1 << 17; // 2.7 s at 48 kHz of every input and output
+const MASK = HIST - 1;
+const inHist = Array.from({ length: cfg.inputs }, () => new Float32Array(HIST));
+const outHist = Array.from({ length: cfg.outputs }, () => new Float32Array(HIST));
+let tOut = 0; // output samples generated
+let tIn = 0; // input samples captured
+const generators: Array<Generator | null> = Array.from({ length: cfg.outputs }, () => null);
+const meters = Array.from({ length: cfg.inputs }, () => new LevelAccumulator());
+const meterEvery = Math.round(cfg.sampleRate / cfg.meterHz);
+let sinceMeter = 0;
+let tunerChannel: number | null = null;
+let sinceTuner = 0;
+const yin = new Yin(cfg.sampleRate, 2048, 30);
+const tunerBuf = new Float32Array(2048 + Math.ceil(cfg.sampleRate / 30) + 2);
+const windowBuf = new Float32Array(cfg.window);
+
+type Pending = { id: number; spec: MeasureSpec; start: number; end: number; windows: number; maxLag: number; freqs: number[] };
+const pending: Pending[] = [];
+const banks = new Map<string, Promise<ToneBank>>();
+
+let backend: AudioBackend;
+
+function playingFreqs(): number[] {
+  const out = new Set<number>();
+  for (const g of generators) {
+    if (!g || g.done) continue;
+    const s = g.spec;
+    if (s.kind === 'sine') out.add(s.freq);
+    if (s.kind === 'multitone') for (const t of s.tones) out.add(t.freq);
+    if (s.kind === 'ident') out.add(s.freq ?? 1000);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+function bankFor(freqs: number[]): Promise<ToneBank> {
+  const df = cfg.sampleRate / cfg.window;
+  const bins = freqs.map((f) => Math.round(f / df));
+  const key = bins.join(',');
+  let b = banks.get(key);
+  if (!b) {
+    b = ToneBank.create(cfg.window, cfg.sampleRate, bins);
+    banks.set(key, b);
+    if (banks.size > 16) banks.delete(banks.keys().next().value!);
+  }
+  return b;
+}
+
+function copyFromRing(ring: Float32Array, start: number, dst: Float32Array, n = dst.length): void {
+  for (let i = 0; i < n; i++) dst[i] = ring[(start + i) & MASK]!;
+}
+
+async function finishMeasure(p: Pending): Promise<void> {
+  try {
+    const bank = await bankFor(p.freqs);
+    const res = bank.newResult();
+    const results: Measurement[] = [];
+    for (const ch of p.spec.channels) {
+      const ring = inHist[ch - 1]!;
+      const acc = new LevelAccumulator();
+      const tonePow = new Float64Array(p.freqs.length);
+      const hum50 = new Float64Array(5);
+      const hum60 = new Float64Array(5);
+      let noise = 0;
+      for (let w = 0; w < p.windows; w++) {
+        copyFromRing(ring, p.start + w * cfg.window, windowBuf);
+        acc.add(windowBuf);
+        bank.analyse(windowBuf, 0, res);
+        for (let i = 0; i < tonePow.length; i++) tonePow[i]! += 10 ** (res.toneDbfs[i]! / 10);
+        for (let h = 0; h < 5; h++) {
+          hum50[h]! += 10 ** (res.hum50Dbfs[h]! / 10);
+          hum60[h]! += 10 ** (res.hum60Dbfs[h]! / 10);
+        }
+        noise += 10 ** (res.noiseFloorDbfs / 10);
+      }
+      const perWin = (x: number) => roundDb(10 * Math.log10(x / p.windows));
+      const h50 = Array.from(hum50, perWin);
+      const h60 = Array.from(hum60, perWin);
+      const sum50 = h50.reduce((s, d) => s + 10 ** (d / 10), 0);
+      const sum60 = h60.reduce((s, d) => s + 10 ** (d / 10), 0);
+      const m: Measurement = {
+        channel: ch,
+        rms_dbfs: roundDb(acc.rmsDbfs),
+        peak_dbfs: roundDb(acc.peakDbfs),
+        dc_dbfs: roundDb(acc.dcDbfs),
+        clipped_samples: acc.clipped,
+        digital_silence: acc.digitalSilence,
+        noise_floor_dbfs: perWin(noise),
+        tones: p.freqs.map((freq, i) => ({ freq, level_dbfs: perWin(tonePow[i]!) })),
+        hum: sum50 >= sum60 ? { hz: 50, level_dbfs: roundDb(10 * Math.log10(sum50)), harmonics_dbfs: h50 } : { hz: 60, level_dbfs: roundDb(10 * Math.log10(sum60)), harmonics_dbfs: h60 },
+      };
+      if (p.spec.reference) {
+        const o = p.spec.reference.output;
+        const n = p.windows * cfg.window;
+        const sent = new Float32Array(n);
+        const recv = new Float32Array(n + p.maxLag);
+        copyFromRing(outHist[o - 1]!, p.start, sent);
+        copyFromRing(ring, p.start, recv);
+        const c = correlate(sent, recv, p.maxLag);
+        m.latency_samples = c.lag;
+        m.latency_fine = Math.round(c.lagFine * 100) / 100;
+        m.polarity = c.polarity;
+        m.correlation = Math.round(c.coefficient * 1000) / 1000;
+      }
+      results.push(m);
+    }
+    post({ type: 'measured', id: p.id, result: results });
+  } catch (e) {
+    post({ type: 'measured', id: p.id, error: (e as Error).message });
+  }
+}
+
+const io = {
+  fill(out: Float32Array[]): void {
+    const B = out[0]?.length ?? 0;
+    for (let o = 0; o < cfg.outputs; o++) {
+      const g = generators[o];
+      const buf = out[o]!;
+      if (g) {
+        g.fill(buf, 0, B);
+        if (g.done) generators[o] = null;
+      }
+      const h = outHist[o]!;
+      for (let j = 0; j < B; j++) h[(tOut + j) & MASK] = buf[j]!;
+    }
+    tOut += B;
+  },
+  capture(input: Float32Array[]): void {
+    const B = input[0]?.length ?? 0;
+    for (let i = 0; i < cfg.inputs; i++) {
+      const src = input[i]!;
+      const h = inHist[i]!;
+      for (let j = 0; j < B; j++) h[(tIn + j) & MASK] = src[j]!;
+      meters[i]!.add(src, 0, B);
+    }
+    tIn += B;
+    sinceMeter += B;
+    if (sinceMeter >= meterEvery) {
+      sinceMeter = 0;
+      const rms = new Float32Array(cfg.inputs);
+      const peak = new Float32Array(cfg.inputs);
+      for (let i = 0; i < cfg.inputs; i++) {
+        rms[i] = meters[i]!.rmsDbfs;
+        peak[i] = meters[i]!.peakDbfs;
+        meters[i]!.reset();
+      }
+      post({ type: 'meters', rms, peak });
+    }
+    if (tunerChannel !== null) {
+      sinceTuner += B;
+      if (sinceTuner >= cfg.sampleRate / 10 && tIn >= tunerBuf.length) {
+        sinceTuner = 0;
+        copyFromRing(inHist[tunerChannel - 1]!, tIn - tunerBuf.length, tunerBuf);
+        const p = yin.detect(tunerBuf, 0);
+        let level = 0;
+        for (let j = 0; j < 2048; j++) level = Math.max(level, Math.abs(tunerBuf[j]!));
+        const quiet = ampToDb(level) < -60;
+        post({ type: 'tuner', channel: tunerChannel, hz: p && !quiet ? Math.round(p.hz * 100) / 100 : null, note: p && !quiet ? p.note : null, cents: p && !quiet ? p.cents : null });
+      }
+    }
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const p = pending[k]!;
+      if (tIn >= p.end) {
+        pending.splice(k, 1);
+        void finishMeasure(p);
+      }
+    }
+  },
+};
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'play': {
+      const o = msg.channel - 1;
+      if (o < 0 || o >= cfg.outputs) {
+        post({ type: 'played', channel: msg.channel, ok: false, error: `output ${msg.channel} does not exist (1..${cfg.outputs})` });
+        return;
+      }
+      if (msg.spec === null) generators[o]?.stop();
+      else {
+        const why = checkSignal(msg.spec as SignalSpec, cfg.sampleRate);
+        if (why) {
+          post({ type: 'played', channel: msg.channel, ok: false, error: why });
+          return;
+        }
+        generators[o] = new Generator(msg.spec, cfg.sampleRate);
+      }
+      post({ type: 'played', channel: msg.channel, ok: true });
+      return;
+    }
+    case 'measure': {
+      const s = msg.spec;
+      const windows = Math.max(1, Math.min(20, s.windows ?? 1));
+      const settle = Math.round(((s.settleMs ?? 50) * cfg.sampleRate) / 1000);
+      const maxLag = s.reference ? Math.max(1, Math.min(HIST / 4, s.reference.maxLagSamples ?? 2048)) : 0;
+      const freqs = s.freqs ?? playingFreqs();
+      const start = tIn + settle;
+      pending.push({ id: msg.id, spec: s, start, end: start + windows * cfg.window + maxLag, windows, maxLag, freqs });
+      return;
+    }
+    case 'topology':
+      if (backend instanceof SimAudioBackend) backend.setTopology(msg.topology);
+      return;
+    case 'tuner':
+      tunerChannel = msg.channel;
+      sinceTuner = 0;
+      return;
+    case 'close':
+      void backend.stop().then(() => post({ type: 'closed' }));
+      return;
+  }
+});
+
+async function open(): Promise<void> {
+  if (cfg.backend === 'sim') backend = new SimAudioBackend(cfg.inputs, cfg.outputs, cfg.sampleRate, cfg.block);
+  else if (cfg.backend === 'portaudio') {
+    const { PortAudioBackend } = await import('../../drivers/audio/portaudio.ts');
+    backend = await PortAudioBackend.open(cfg);
+  } else throw new Error(`backend ${cfg.backend} is not available in this build`);
+  await backend.start(io, (err) => post({ type: 'status', state: 'offline', detail: err.message }));
+  post({ type: 'status', state: 'online', info: { device: backend.name, inputs: backend.inputs, outputs: backend.outputs, sampleRate: backend.sampleRate } });
+}
+
+open().catch((e: Error) => post({ type: 'status', state: 'offline', detail: e.message }));

@@ -1,0 +1,4 @@
+declare module '@echogarden/pffft-wasm/simd' {
+  const factory: () => Promise<unknown>;
+  export default factory;
+}

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bus, type BusEvents } from '../../src/core/bus.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { AudioEngine } from '../../src/dsp/engine/engine.ts';
+import type { Measurement } from '../../src/dsp/engine/protocol.ts';
+import type { SimFault } from '../../src/settings/schema.ts';
+import { loopTopology } from '../../src/sim/audio.ts';
+import { waitFor } from '../helpers.ts';
+
+const CH = 12;
+const FREQS = [270, 330, 630, 1230, 2070, 3270, 5430, 8970, 570, 2130, 2370, 2430]; // bin-centred, plan-checked
+
+/** Each loop has its own fault; every loop plays its own tone; one measurement reads them all. */
+const FAULTS: SimFault[] = [
+  { path: 'loop-2', kind: 'dead' },
+  { path: 'loop-3', kind: 'polarity' },
+  { path: 'loop-4', kind: 'gain-db', db: -6 },
+  { path: 'loop-5', kind: 'crosstalk-from', from: 'loop-1', db: -50 },
+  { path: 'loop-6', kind: 'hum', db: -50 },
+  { path: 'loop-7', kind: 'noise', db: -40 },
+  { path: 'loop-8', kind: 'clip', db: -24 },
+  { path: 'loop-9', kind: 'latency-samples', value: 96 },
+  { path: 'loop-11', kind: 'swap-with', with: 'loop-12' },
+];
+
+describe('audio engine in its worker, against the simulated loop', () => {
+  let engine: AudioEngine;
+  const bus = new Bus();
+  let m: Measurement[];
+  const byCh = (c: number) => m.find((x) => x.channel === c)!;
+  const tone = (c: number, f: number) => byCh(c).tones.find((t) => t.freq === f)!.level_dbfs;
+
+  beforeAll(async () => {
+    engine = new AudioEngine('audio', { backend: 'sim', sampleRate: 48000, block: 480, window: 4800, inputs: CH, outputs: CH, meterHz: 20 }, { bus, log: silentLogger() });
+    engine.setTopology(loopTopology(CH, CH, FAULTS, 24));
+    await engine.start();
+    expect(engine.status().state).toBe('online');
+    FREQS.forEach((f, i) => engine.play(i + 1, { kind: 'sine', freq: f, level_dbfs: -18 }));
+    m = await engine.measure({ channels: FREQS.map((_, i) => i + 1), windows: 2, settleMs: 30 });
+  });
+  afterAll(async () => engine.stop());
+
+  it('a healthy loop passes its own tone at the alignment level', () => {
+    expect(tone(1, 270)).toBeCloseTo(-18, 1);
+    expect(byCh(1).clipped_samples).toBe(0);
+    for (const f of FREQS.slice(1)) expect(tone(1, f)).toBeLessThan(-100);
+  });
+
+  it('dead: no tone and near silence', () => {
+    expect(tone(2, 330)).toBeLessThan(-100);
+    expect(byCh(2).rms_dbfs).toBeLessThan(-100);
+  });
+
+  it('gain-db: the level is 6 dB low', () => {
+    expect(tone(4, 1230)).toBeCloseTo(-24, 1);
+  });
+
+  it('crosstalk-from: the other loop’s tone leaks in at -50 dB relative', () => {
+    expect(tone(5, 270) - tone(1, 270)).toBeCloseTo(-50, 0);
+    expect(tone(5, 2070)).toBeCloseTo(-18, 1);
+  });
+
+  it('hum: the 50 Hz family rises to the injected level', () => {
+    expect(byCh(6).hum.hz).toBe(50);
+    expect(byCh(6).hum.harmonics_dbfs[0]).toBeCloseTo(-50, 0);
+    expect(byCh(1).hum.level_dbfs).toBeLessThan(-100);
+  });
+
+  it('noise: the noise floor rises', () => {
+    expect(byCh(7).noise_floor_dbfs).toBeGreaterThan(byCh(1).noise_floor_dbfs + 30);
+  });
+
+  it('clip: samples at the clip ceiling, the tone level drops, harmonics appear', () => {
+    expect(byCh(8).peak_dbfs).toBeCloseTo(-24, 1);
+    expect(tone(8, 8970)).toBeLessThan(-18.5);
+  });
+
+  it('swap-with: loops 11 and 12 carry each other’s tone and not their own', () => {
+    expect(tone(11, 2430)).toBeCloseTo(-18, 1);
+    expect(tone(11, 2370)).toBeLessThan(-100);
+    expect(tone(12, 2370)).toBeCloseTo(-18, 1);
+    expect(tone(10, 2130)).toBeCloseTo(-18, 1);
+  });
+
+  it('latency and polarity come from cross-correlation against the played signal, exact to the sample', async () => {
+    engine.play(3, { kind: 'white', level_dbfs: -20, seed: 4 });
+    engine.play(9, { kind: 'white', level_dbfs: -20, seed: 8 });
+    const [three] = await engine.measure({ channels: [3], reference: { output: 3, maxLagSamples: 480 }, settleMs: 20 });
+    const [nine] = await engine.measure({ channels: [9], reference: { output: 9, maxLagSamples: 480 }, settleMs: 20 });
+    expect(three).toMatchObject({ latency_samples: 24, polarity: -1 });
+    expect(three!.correlation).toBeLessThan(-0.99);
+    expect(nine).toMatchObject({ latency_samples: 24 + 96, polarity: 1 });
+  });
+
+  it('publishes meters on the bus and a tuner reading', async () => {
+    const meters = await new Promise<BusEvents['audio.meters']>((r) => bus.on('audio.meters', {}, (e) => r(e)));
+    expect(meters.channels).toHaveLength(CH);
+    engine.play(4, { kind: 'multitone', tones: [{ freq: 110, level_dbfs: -20 }, { freq: 220, level_dbfs: -26 }, { freq: 330, level_dbfs: -30 }] });
+    const readings: Array<BusEvents['audio.tuner']> = [];
+    bus.on('audio.tuner', {}, (e) => readings.push(e));
+    engine.tuner(4);
+    await waitFor(() => readings.filter((r) => r.hz !== null && Math.abs(r.hz - 110) < 1).length >= 2, 3000);
+    const last = readings[readings.length - 1]!;
+    expect(last.note).toBe('A2');
+    expect(Math.abs(last.cents!)).toBeLessThan(5); // -6 dB gain loop: still A2 (gain does not move pitch)
+    engine.tuner(null);
+  });
+
+  it('refuses bad input with codes: unknown channels, levels above 0 dBFS', () => {
+    expect(() => engine.play(CH + 1, { kind: 'sine', freq: 1000, level_dbfs: -18 })).toThrow(expect.objectContaining({ code: 'E_AUDIO_CHANNEL' }));
+    expect(() => engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: 1 })).toThrow(expect.objectContaining({ code: 'E_SIGNAL' }));
+    expect(() => engine.measure({ channels: [0] })).toThrow(expect.objectContaining({ code: 'E_AUDIO_CHANNEL' }));
+  });
+});
+
+describe('an audio device that cannot be opened', () => {
+  it('is reported offline with the reason, never a crash', async () => {
+    const engine = new AudioEngine('audio', { backend: 'portaudio', device: 'No Such Interface', sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 10 }, { bus: new Bus(), log: silentLogger() });
+    await engine.start();
+    try {
+      await waitFor(() => engine.status().state === 'offline', 5000);
+      expect(engine.status().detail).toMatch(/No Such Interface|PortAudio/);
+      expect(() => engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -18 })).toThrow(expect.objectContaining({ code: 'E_AUDIO_OFFLINE' }));
+    } finally {
+      await engine.stop();
+    }
+  });
+});
