@@ -85,14 +85,17 @@ export class PortAudioBackend implements AudioBackend {
         stream.write(Buffer.from(outFrame.buffer.slice(0)));
       }
     });
-    // prime the output so the duplex stream starts
-    stream.write(Buffer.alloc(4 * this.outputs * this.block * 2));
+    // prime the output: naudiodon's duplex stream delivers input only while the output queue
+    // holds at least one of its 16 KiB chunks (measured on JACK dummy through the ALSA plugin)
+    const primeBlocks = Math.max(2, Math.ceil((2 * 16384) / (4 * this.outputs * this.block)));
+    stream.write(Buffer.alloc(4 * this.outputs * this.block * primeBlocks));
     stream.start();
   }
 
   async stop(): Promise<void> {
     const s = this.stream;
     this.stream = undefined;
-    if (s) await new Promise<void>((r) => s.quit(() => r()));
+    // abort, not quit: quit() drains the output queue and can block for ever when the device stalls
+    if (s) await Promise.race([new Promise<void>((r) => s.abort(() => r())), new Promise<void>((r) => setTimeout(r, 500))]);
   }
 }
