@@ -6,7 +6,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time bearer check; hashing first makes both sides the same length. */
 export function tokenMatches(header: string | undefined, token: string): boolean {
-  if (!header || !header.startsWith('Bearer ')) return false;
+  if (!header?.startsWith('Bearer ')) return false;
   return timingSafeEqual(digest(header.slice(7).trim()), digest(token));
 }
 

@@ -35,7 +35,7 @@ describe('audio engine in its worker, against the simulated loop', () => {
     engine.setTopology(loopTopology(CH, CH, FAULTS, 24));
     await engine.start();
     expect(engine.status().state).toBe('online');
-    FREQS.forEach((f, i) => engine.play(i + 1, { kind: 'sine', freq: f, level_dbfs: -18 }));
+    for (let i = 0; i < FREQS.length; i++) engine.play(i + 1, { kind: 'sine', freq: FREQS[i]!, level_dbfs: -18 });
     m = await engine.measure({ channels: FREQS.map((_, i) => i + 1), windows: 2, settleMs: 30 });
   });
   afterAll(async () => engine.stop());

@@ -350,7 +350,7 @@ export class X32Simulator {
 
   private meterRequest(from: { address: string; port: number }, msg: OscMessage): void {
     const first = msg.args[0];
-    if (!first || first.type !== 's') return;
+    if (first?.type !== 's') return;
     const m = /^\/meters\/(\d+)$/.exec(first.value);
     if (!m) return;
     const bank = Number(m[1]);

@@ -46,7 +46,7 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
       const ins = all.filter((p) => new RegExp(`\\.C\\.${pid}\\.\\d+:in_`).test(p));
       return outs.length === 2 && ins.length === 2 ? { outs, ins } : undefined;
     }, 10000, 100);
-    ports.outs.forEach((o, i) => jack('jack_connect', [o, ports.ins[i]!]));
+    for (let i = 0; i < ports.outs.length; i++) jack("jack_connect", [ports.outs[i]!, ports.ins[i]!]);
   }, 60000);
 
   afterAll(async () => {
