@@ -3,6 +3,7 @@ import { VERSION } from '../version.ts';
 import { audioCommands } from './commands/audio.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
+import { patchCommands } from './commands/patch.ts';
 import { simCommands } from './commands/sim.ts';
 import { reportError } from './output.ts';
 
@@ -15,6 +16,7 @@ const program = new Command('rad')
 daemonCommands(program);
 consoleCommands(program);
 audioCommands(program);
+patchCommands(program);
 simCommands(program);
 
 try {

@@ -113,6 +113,22 @@ function semanticProblems(s: Settings): string[] {
     else ids.set(c.id, where);
     if (c.family !== 'x32') problems.push(`consoles[${i}].family: ${JSON.stringify(c.family)} is not supported by this build yet (x32 only)`);
   });
+  s.patchbays.forEach((p, i) => {
+    const where = `patchbays[${i}]`;
+    const prev = ids.get(p.id);
+    if (prev) problems.push(`${where}.id: duplicate id ${JSON.stringify(p.id)} (also ${prev})`);
+    else ids.set(p.id, `${where}.id`);
+    if (!p.tcp === !p.serial) problems.push(`${where}: give exactly one of tcp {host, port} or serial {path, baud}`);
+    if (p.protocol === 'videohub' && p.serial) problems.push(`${where}.serial: a Videohub is controlled over TCP 9990 only`);
+    if (p.protocol === 'numato-relay') {
+      if (!p.relays || p.relays.length === 0) problems.push(`${where}.relays: a relay patchbay needs its crosspoints ({relay, input, output} per relay)`);
+      for (const [j, r] of (p.relays ?? []).entries()) {
+        if (r.input > p.inputs) problems.push(`${where}.relays[${j}].input: must be <= inputs (${p.inputs}), got ${r.input}`);
+        if (r.output > p.outputs) problems.push(`${where}.relays[${j}].output: must be <= outputs (${p.outputs}), got ${r.output}`);
+        if (r.relay >= (p.relay_count ?? 32)) problems.push(`${where}.relays[${j}].relay: the board has ${p.relay_count} relays (0..${(p.relay_count ?? 32) - 1})`);
+      }
+    }
+  });
   if (s.audio) {
     const a = s.audio;
     if (a.backend === 'jack') problems.push('audio.backend: "jack" (native JACK through audify) is not available in this build; use "portaudio" with the ALSA jack plugin');

@@ -70,6 +70,26 @@ export const SimSettings = T.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const PatchbaySettings = T.Object(
+  {
+    id: Id,
+    protocol: T.Union([T.Literal('extron-sis'), T.Literal('kramer-p3000'), T.Literal('videohub'), T.Literal('numato-relay')]),
+    tcp: T.Optional(T.Object({ host: T.String({ minLength: 1 }), port: Port }, { additionalProperties: false })),
+    serial: T.Optional(T.Object({ path: T.String({ minLength: 1 }), baud: T.Optional(T.Integer({ minimum: 300, maximum: 921600 })) }, { additionalProperties: false })),
+    inputs: T.Integer({ minimum: 1, maximum: 1024 }),
+    outputs: T.Integer({ minimum: 1, maximum: 1024 }),
+    labels: T.Optional(
+      T.Object({ inputs: T.Optional(T.Array(T.String({ maxLength: 64 }))), outputs: T.Optional(T.Array(T.String({ maxLength: 64 }))) }, { additionalProperties: false }),
+    ),
+    password: T.Optional(T.String({ minLength: 1 })),
+    relays: T.Optional(T.Array(T.Object({ relay: T.Integer({ minimum: 0, maximum: 31 }), input: T.Integer({ minimum: 1 }), output: T.Integer({ minimum: 1 }) }, { additionalProperties: false }))),
+    relay_count: T.Optional(T.Union([T.Literal(8), T.Literal(16), T.Literal(32)])),
+    atomic: T.Boolean({ default: true }),
+    timeout_ms: T.Integer({ minimum: 50, maximum: 30000, default: 1500 }),
+  },
+  { additionalProperties: false },
+);
+
 export const AudioSettings = T.Object(
   {
     backend: T.Union([T.Literal('sim'), T.Literal('portaudio'), T.Literal('jack')], { default: 'sim' }),
@@ -92,6 +112,7 @@ export const Settings = T.Object(
     data_dir: T.String({ minLength: 1, default: './data' }),
     log_level: T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)), { default: 'info' }),
     consoles: T.Array(ConsoleSettings, { default: [] }),
+    patchbays: T.Array(PatchbaySettings, { default: [] }),
     audio: T.Optional(AudioSettings),
     sim: SimSettings,
   },
@@ -103,3 +124,4 @@ export type ConsoleSettings = Static<typeof ConsoleSettings>;
 export type SimSettings = Static<typeof SimSettings>;
 export type SimFault = Static<typeof SimFault>;
 export type AudioSettings = Static<typeof AudioSettings>;
+export type PatchbaySettings = Static<typeof PatchbaySettings>;

@@ -7,6 +7,9 @@ import { isLoopback } from '../settings/load.ts';
 import type { Settings } from '../settings/schema.ts';
 import type { AudioTopology } from '../dsp/engine/protocol.ts';
 import { loopTopology } from './audio.ts';
+import type { LineDeviceSim } from './patchbay/base.ts';
+import { simFor } from './patchbay/factory.ts';
+import { PtyPair, socatAvailable } from './patchbay/pty.ts';
 import { X32Simulator } from './x32/simulator.ts';
 
 /** One simulator as a device in `/status`, so a user sees what the simulated studio runs. */
@@ -16,23 +19,22 @@ class SimulatorDevice implements Device {
 
   constructor(
     readonly id: string,
-    readonly sim: X32Simulator,
+    readonly where: string,
     bus: Bus,
+    private readonly problem?: string,
   ) {
     this.tracker = new StatusTracker(bus, id, 'simulator');
   }
 
   async start(): Promise<void> {
-    this.tracker.set('online', `X32 simulator on udp 127.0.0.1:${this.sim.port}`);
+    if (this.problem) this.tracker.set('offline', this.problem);
+    else this.tracker.set('online', this.where);
   }
   async stop(): Promise<void> {
     this.tracker.set('stopped');
   }
   status() {
     return this.tracker.get();
-  }
-  describe() {
-    return { protocol: 'x32-osc', port: this.sim.port };
   }
 }
 
@@ -42,6 +44,8 @@ class SimulatorDevice implements Device {
  */
 export class SimulatedStudio {
   readonly x32 = new Map<string, X32Simulator>();
+  readonly patchbays = new Map<string, LineDeviceSim>();
+  readonly ptys = new Map<string, PtyPair>();
   readonly devices: SimulatorDevice[] = [];
 
   constructor(
@@ -70,14 +74,44 @@ export class SimulatedStudio {
       c.port = sim.port;
       c.host = '127.0.0.1';
       this.x32.set(c.id, sim);
-      this.devices.push(new SimulatorDevice(`sim-${c.id}`, sim, this.deps.bus));
+      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `X32 simulator on udp 127.0.0.1:${sim.port}`, this.deps.bus));
       this.deps.log.info({ console: c.id, port: sim.port }, 'X32 simulator listening');
+    }
+    for (const p of this.settings.patchbays) {
+      if (p.tcp && !isLoopback(p.tcp.host)) continue;
+      const sim = simFor(p);
+      for (const f of faults) if (f.device === p.id && f.kind === 'stuck-crosspoint' && f.output) sim.stuck.add(f.output);
+      if (p.tcp) {
+        try {
+          await sim.listen(p.tcp.port, '127.0.0.1');
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          throw new RadError('E_SIM_PORT_IN_USE', `cannot start the ${p.protocol} simulator for ${p.id} on tcp 127.0.0.1:${p.tcp.port}: ${err.code ?? err.message}`);
+        }
+        p.tcp.port = sim.port;
+        this.devices.push(new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
+      } else if (p.serial) {
+        if (!socatAvailable()) {
+          this.devices.push(new SimulatorDevice(`sim-${p.id}`, '', this.deps.bus, `socat is not installed: no serial pty for ${p.serial.path} (apt-get install socat)`));
+          continue;
+        }
+        const pty = new PtyPair(p.serial.path);
+        await pty.open();
+        await sim.attachSerial(pty.devicePath);
+        this.ptys.set(p.id, pty);
+        this.devices.push(new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on serial pty ${p.serial.path}`, this.deps.bus));
+      }
+      this.patchbays.set(p.id, sim);
     }
   }
 
   async stop(): Promise<void> {
     for (const s of this.x32.values()) await s.stop();
     this.x32.clear();
+    for (const s of this.patchbays.values()) await s.close();
+    this.patchbays.clear();
+    for (const p of this.ptys.values()) p.kill();
+    this.ptys.clear();
   }
 
   /** What each interface input hears, from the simulated plant and the injected faults. */
@@ -87,7 +121,12 @@ export class SimulatedStudio {
     return loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
   }
 
-  endpoints(): Array<{ id: string; protocol: string; transport: string; port: number }> {
-    return [...this.x32.entries()].map(([id, s]) => ({ id, protocol: 'x32-osc', transport: 'udp', port: s.port }));
+  endpoints(): Array<{ id: string; protocol: string; transport: string; port: number | string }> {
+    return [
+      ...[...this.x32.entries()].map(([id, s]) => ({ id, protocol: 'x32-osc', transport: 'udp', port: s.port as number | string })),
+      ...this.settings.patchbays
+        .filter((p) => this.patchbays.has(p.id))
+        .map((p) => ({ id: p.id, protocol: p.protocol, transport: p.tcp ? 'tcp' : 'serial', port: p.tcp ? p.tcp.port : p.serial!.path })),
+    ];
   }
 }

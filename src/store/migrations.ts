@@ -29,4 +29,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 3,
+    name: 'patchbay presets',
+    sql: `
+      CREATE TABLE patch_presets (
+        patchbay TEXT NOT NULL,
+        name TEXT NOT NULL,
+        ties TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (patchbay, name)
+      );
+    `,
+  },
 ];

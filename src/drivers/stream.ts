@@ -1,0 +1,81 @@
+import { EventEmitter } from 'node:events';
+import { createConnection, type Socket } from 'node:net';
+import { SerialPort } from 'serialport';
+
+/** A byte stream to a device (TCP socket or serial port). Bytes only; no protocol here. */
+export interface ByteLink extends EventEmitter<{ data: [Buffer]; close: [reason: string] }> {
+  write(data: string | Buffer): void;
+  close(): Promise<void>;
+  readonly describe: string;
+}
+
+export class TcpLink extends EventEmitter<{ data: [Buffer]; close: [reason: string] }> implements ByteLink {
+  private constructor(
+    private readonly sock: Socket,
+    readonly describe: string,
+  ) {
+    super();
+    sock.on('data', (d) => this.emit('data', d));
+    sock.on('close', () => this.emit('close', 'connection closed'));
+    sock.on('error', () => {}); // 'close' follows and carries the news
+  }
+
+  static open(host: string, port: number, timeoutMs = 3000): Promise<TcpLink> {
+    return new Promise((resolve, reject) => {
+      const sock = createConnection({ host, port });
+      sock.setNoDelay(true);
+      sock.setKeepAlive(true, 10000);
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(new Error(`tcp ${host}:${port}: no connection in ${timeoutMs} ms`));
+      }, timeoutMs);
+      sock.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new TcpLink(sock, `tcp ${host}:${port}`));
+      });
+      sock.once('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new Error(`tcp ${host}:${port}: ${e.code ?? e.message}`));
+      });
+    });
+  }
+
+  write(data: string | Buffer): void {
+    if (!this.sock.destroyed) this.sock.write(data);
+  }
+
+  async close(): Promise<void> {
+    this.sock.destroy();
+  }
+}
+
+export class SerialLink extends EventEmitter<{ data: [Buffer]; close: [reason: string] }> implements ByteLink {
+  private constructor(
+    private readonly port: SerialPort,
+    readonly describe: string,
+  ) {
+    super();
+    port.on('data', (d: Buffer) => this.emit('data', d));
+    port.on('close', (err?: { disconnected?: boolean }) => this.emit('close', err?.disconnected ? 'serial port unplugged' : 'serial port closed'));
+    port.on('error', () => {});
+  }
+
+  static open(path: string, baudRate: number): Promise<SerialLink> {
+    return new Promise((resolve, reject) => {
+      const port = new SerialPort({ path, baudRate, autoOpen: false });
+      port.open((err) => {
+        if (err) reject(new Error(`serial ${path}: ${err.message}`));
+        else resolve(new SerialLink(port, `serial ${path} @ ${baudRate}`));
+      });
+    });
+  }
+
+  write(data: string | Buffer): void {
+    if (this.port.isOpen) this.port.write(data);
+  }
+
+  async close(): Promise<void> {
+    if (!this.port.isOpen) return;
+    await new Promise<void>((r) => this.port.close(() => r()));
+  }
+}

@@ -1,0 +1,270 @@
+import type { Bus } from '../core/bus.ts';
+import { Backoff } from '../core/backoff.ts';
+import { badRequest, describeError, notFound, RadError, unavailable } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { StatusTracker } from '../core/status.ts';
+import { LineIo } from '../drivers/lines.ts';
+import { type ByteLink, SerialLink, TcpLink } from '../drivers/stream.ts';
+import type { PatchbaySettings } from '../settings/schema.ts';
+import type { Store } from '../store/db.ts';
+import { extronProtocol } from './extron/protocol.ts';
+import { kramerProtocol } from './kramer/protocol.ts';
+import type { Matrix, RouteReport, RouterCaps, Tie } from './model.ts';
+import { numatoProtocol } from './numato/protocol.ts';
+import type { PatchProtocol } from './protocol.ts';
+import { videohubProtocol } from './videohub/protocol.ts';
+
+const DEFAULT_BAUD: Record<PatchbaySettings['protocol'], number> = { 'extron-sis': 9600, 'kramer-p3000': 115200, videohub: 9600, 'numato-relay': 19200 };
+
+export function protocolFor(s: PatchbaySettings): PatchProtocol {
+  switch (s.protocol) {
+    case 'extron-sis':
+      return extronProtocol;
+    case 'kramer-p3000':
+      return kramerProtocol;
+    case 'videohub':
+      return videohubProtocol;
+    case 'numato-relay':
+      return numatoProtocol(s.relays ?? [], s.relay_count ?? 32);
+  }
+}
+
+/**
+ * A routing device as a service: connects over TCP or serial, reconnects with backoff, keeps the
+ * crosspoint map the device reports (never what was sent), verifies every route by reading back.
+ */
+export class PatchbayService implements Matrix {
+  readonly kind = 'patchbay' as const;
+  readonly caps: RouterCaps;
+  private readonly protocol: PatchProtocol;
+  private readonly tracker: StatusTracker;
+  private readonly backoff = new Backoff();
+  private link: ByteLink | undefined;
+  private io: LineIo | undefined;
+  private current: Array<number | null | undefined>;
+  private stopped = true;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly settings: PatchbaySettings,
+    private readonly deps: { bus: Bus; store: Store; log: Logger },
+  ) {
+    this.protocol = protocolFor(settings);
+    this.caps = this.protocol.caps(settings.inputs, settings.outputs);
+    this.tracker = new StatusTracker(deps.bus, settings.id, 'patchbay');
+    this.current = new Array(settings.outputs).fill(undefined);
+  }
+
+  get id(): string {
+    return this.settings.id;
+  }
+  get inputs(): number {
+    return this.settings.inputs;
+  }
+  get outputs(): number {
+    return this.settings.outputs;
+  }
+
+  status() {
+    return this.tracker.get();
+  }
+
+  describe(): Record<string, unknown> {
+    const s = this.settings;
+    return { protocol: s.protocol, link: s.tcp ? `tcp ${s.tcp.host}:${s.tcp.port}` : `serial ${s.serial?.path}`, inputs: s.inputs, outputs: s.outputs };
+  }
+
+  label(kind: 'input' | 'output', n: number): string {
+    const list = kind === 'input' ? this.settings.labels?.inputs : this.settings.labels?.outputs;
+    return list?.[n - 1] ?? `${kind === 'input' ? 'In' : 'Out'} ${n}`;
+  }
+
+  /** The model (index 0 = output 1): what the device last reported; null = disconnected, undefined = unknown. */
+  map(): Array<number | null> {
+    return this.current.map((v) => (v === undefined ? null : v));
+  }
+
+  known(): boolean {
+    return this.current.every((v) => v !== undefined);
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.tracker.set('starting');
+    await Promise.race([this.connect(), new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const l = this.link;
+    this.link = undefined;
+    this.io = undefined;
+    await l?.close();
+    this.tracker.set('stopped');
+  }
+
+  private async openLink(): Promise<ByteLink> {
+    const s = this.settings;
+    if (s.tcp) return TcpLink.open(s.tcp.host, s.tcp.port, s.timeout_ms * 2);
+    return SerialLink.open(s.serial!.path, s.serial!.baud ?? DEFAULT_BAUD[s.protocol]);
+  }
+
+  private async connect(): Promise<boolean> {
+    if (this.stopped) return false;
+    let link: ByteLink;
+    try {
+      link = await this.openLink();
+    } catch (e) {
+      this.offline(describeError(e));
+      return false;
+    }
+    if (this.stopped) {
+      await link.close();
+      return false;
+    }
+    const io = new LineIo(link, this.protocol.prompts);
+    this.link = link;
+    this.io = io;
+    link.on('close', (reason) => {
+      if (this.link !== link) return;
+      this.link = undefined;
+      this.io = undefined;
+      this.current.fill(undefined); // unknown until re-read
+      this.offline(reason);
+    });
+    io.on('garbage', (g) => this.deps.log.warn({ patchbay: this.id, sample: g }, 'garbage from device (no line end); discarded'));
+    try {
+      this.tracker.set('degraded', 'handshake and reading the map');
+      await this.protocol.attach(io, { password: this.settings.password, timeoutMs: this.settings.timeout_ms });
+      this.protocol.watch?.(io, (ties) => this.applyReported(ties));
+      const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+      this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
+      this.backoff.reset();
+      this.tracker.set('online', link.describe);
+      return true;
+    } catch (e) {
+      this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'patchbay handshake failed');
+      this.link = undefined;
+      this.io = undefined;
+      await link.close();
+      this.offline(describeError(e));
+      return false;
+    }
+  }
+
+  private offline(detail: string): void {
+    if (this.stopped) return;
+    this.tracker.set('offline', detail);
+    if (this.retryTimer) return;
+    const delay = this.backoff.next();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** The device said so: update the model and announce changes. */
+  private applyReported(ties: Tie[]): void {
+    for (const t of ties) {
+      if (t.output < 1 || t.output > this.outputs) continue;
+      const input = t.input !== null && (t.input < 1 || t.input > this.inputs) ? null : t.input;
+      if (this.current[t.output - 1] === input) continue;
+      this.current[t.output - 1] = input;
+      this.deps.bus.emit('patchbay.changed', { patchbay: this.id, output: t.output, input });
+    }
+  }
+
+  private requireOnline(): LineIo {
+    const st = this.tracker.get();
+    if (!this.io || st.state === 'offline' || st.state === 'stopped') throw unavailable('E_PATCHBAY_OFFLINE', `patchbay ${this.id} is ${st.state}${st.detail ? ` (${st.detail})` : ''}`, { patchbay: this.id });
+    return this.io;
+  }
+
+  validate(ties: Tie[]): void {
+    if (ties.length === 0) throw badRequest('E_PATCH_EMPTY', 'no ties given');
+    const seen = new Set<number>();
+    for (const t of ties) {
+      if (!Number.isInteger(t.output) || t.output < 1 || t.output > this.outputs)
+        throw badRequest('E_PATCH_OUTPUT_RANGE', `output ${t.output} does not exist on '${this.id}' (1..${this.outputs})`, { patchbay: this.id, output: t.output });
+      if (t.input !== null && (!Number.isInteger(t.input) || t.input < 1 || t.input > this.inputs))
+        throw badRequest('E_PATCH_INPUT_RANGE', `input ${t.input} does not exist on '${this.id}' (1..${this.inputs})`, { patchbay: this.id, input: t.input });
+      if (t.input === null && !this.caps.canDisconnect) throw badRequest('E_PATCH_NO_DISCONNECT', `'${this.id}' cannot disconnect an output (route it to an idle input)`, { patchbay: this.id });
+      if (seen.has(t.output)) throw badRequest('E_PATCH_DUPLICATE_OUTPUT', `output ${t.output} appears twice`, { output: t.output });
+      seen.add(t.output);
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.busy.then(fn, fn);
+    this.busy = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * Routes, then reads the map back. A tie the device acknowledged but did not take (a stuck
+   * crosspoint) is an E_PATCH_TIE_NOT_TAKEN error naming each output; the model keeps what the
+   * device reports.
+   */
+  route(ties: Tie[], actor = 'api', opts: { atomic?: boolean } = {}): Promise<RouteReport> {
+    this.validate(ties);
+    const io = this.requireOnline();
+    return this.serial(async () => {
+      const atomic = (opts.atomic ?? this.settings.atomic) && this.caps.atomicMultiTie;
+      try {
+        await this.protocol.route(io, ties, { atomic, timeoutMs: this.settings.timeout_ms });
+        const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+        this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
+      } catch (e) {
+        this.deps.store.audit({ actor, device: this.id, action: 'route', value: ties, result: 'error', detail: describeError(e) });
+        throw e instanceof RadError ? e : new RadError('E_PATCH_IO', `${this.id}: ${describeError(e)}`, { httpStatus: 503 });
+      }
+      const failed = ties
+        .filter((t) => (this.current[t.output - 1] ?? null) !== t.input)
+        .map((t) => ({ output: t.output, wanted: t.input, got: this.current[t.output - 1] ?? null }));
+      const report: RouteReport = { patchbay: this.id, ties, verified: failed.length === 0, failed };
+      this.deps.store.audit({ actor, device: this.id, action: 'route', value: ties, result: failed.length === 0 ? 'ok' : 'mismatch', detail: failed.length ? JSON.stringify(failed) : undefined });
+      if (failed.length > 0) {
+        throw new RadError(
+          'E_PATCH_TIE_NOT_TAKEN',
+          `${this.id}: ${failed.map((f) => `output ${f.output} is on ${f.got === null ? 'nothing' : `input ${f.got}`} (wanted ${f.wanted === null ? 'disconnected' : `input ${f.wanted}`})`).join('; ')}`,
+          { httpStatus: 502, details: report as unknown as Record<string, unknown> },
+        );
+      }
+      return report;
+    });
+  }
+
+  read(): Promise<Array<number | null>> {
+    const io = this.requireOnline();
+    return this.serial(async () => {
+      const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+      this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
+      return this.map();
+    });
+  }
+
+  // ---- presets (stored in SQLite, recalled as one atomic route) ----
+
+  savePreset(name: string): { name: string; ties: Tie[] } {
+    if (!this.known()) throw unavailable('E_PATCH_MAP_UNKNOWN', `${this.id}: the map is not known yet (device ${this.tracker.get().state})`);
+    const ties = this.map().map((input, i) => ({ output: i + 1, input }));
+    this.deps.store.db
+      .prepare('INSERT INTO patch_presets (patchbay, name, ties, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(patchbay, name) DO UPDATE SET ties = excluded.ties, created_at = excluded.created_at')
+      .run(this.id, name, JSON.stringify(ties), new Date().toISOString());
+    return { name, ties };
+  }
+
+  presets(): Array<{ name: string; created_at: string }> {
+    return this.deps.store.db.prepare('SELECT name, created_at FROM patch_presets WHERE patchbay = ? ORDER BY name').all(this.id) as Array<{ name: string; created_at: string }>;
+  }
+
+  async recallPreset(name: string, actor = 'api'): Promise<RouteReport> {
+    const row = this.deps.store.db.prepare('SELECT ties FROM patch_presets WHERE patchbay = ? AND name = ?').get(this.id, name) as { ties: string } | undefined;
+    if (!row) throw notFound('E_PATCH_PRESET', `${this.id} has no preset ${JSON.stringify(name)}`, { patchbay: this.id, preset: name });
+    const ties = (JSON.parse(row.ties) as Tie[]).filter((t) => this.caps.canDisconnect || t.input !== null);
+    return this.route(ties, actor, { atomic: true });
+  }
+}
