@@ -208,7 +208,7 @@ export class PatchbayService implements Matrix {
    * crosspoint) is an E_PATCH_TIE_NOT_TAKEN error naming each output; the model keeps what the
    * device reports.
    */
-  route(ties: Tie[], actor = 'api', opts: { atomic?: boolean } = {}): Promise<RouteReport> {
+  async route(ties: Tie[], actor = 'api', opts: { atomic?: boolean } = {}): Promise<RouteReport> {
     this.validate(ties);
     const io = this.requireOnline();
     return this.serial(async () => {
@@ -237,7 +237,7 @@ export class PatchbayService implements Matrix {
     });
   }
 
-  read(): Promise<Array<number | null>> {
+  async read(): Promise<Array<number | null>> {
     const io = this.requireOnline();
     return this.serial(async () => {
       const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);

@@ -4,7 +4,8 @@ import type { ConsolesFeature } from '../../console/feature.ts';
 import { assertX32 } from '../../console/x32/console.ts';
 
 const Id = T.Object({ id: T.String({ minLength: 1 }) });
-const Value = T.Union([T.Number(), T.String(), T.Boolean(), T.Null()]);
+// no type union here: with ajv's type coercion a union would turn null into 0 (0 dB!) or false into null
+const Value = T.Unknown({ description: 'number (dB, Hz…), string, boolean, or null for -oo' });
 const Change = T.Object(
   { path: T.String({ minLength: 1, maxLength: 200 }), value: Value, raw: T.Optional(T.Boolean()) },
   { additionalProperties: false },

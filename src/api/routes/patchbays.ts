@@ -4,7 +4,8 @@ import type { PatchbaysFeature } from '../../patchbay/feature.ts';
 import type { Tie } from '../../patchbay/model.ts';
 
 const Id = T.Object({ id: T.String({ minLength: 1 }) });
-const TieSchema = T.Object({ output: T.Integer(), input: T.Union([T.Null(), T.Integer()]) }, { additionalProperties: false });
+// input is checked by the service: a type union would let ajv coerce null into 0
+const TieSchema = T.Object({ output: T.Integer(), input: T.Unknown({ description: 'input number, or null to disconnect' }) }, { additionalProperties: false });
 
 export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void {
   const view = (id: string) => {

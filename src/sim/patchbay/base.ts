@@ -19,6 +19,8 @@ export abstract class LineDeviceSim {
   readonly map: Array<number | null>;
   readonly stuck = new Set<number>();
   dropReplyPct = 0;
+  /** One-way LAN delay (ms) applied to each command and each reply, for benchmarks. */
+  lanDelayMs = 0;
   private readonly rng = mulberry32(7);
   private server: Server | undefined;
   private serial: SerialPort | undefined;
@@ -82,16 +84,21 @@ export abstract class LineDeviceSim {
 
   private receive(session: SimSession, d: Buffer): void {
     if (this.pulled) return;
-    for (const cmd of this.splitCommands(session, d.toString('latin1'))) {
-      this.log.push(cmd);
-      this.handle(session, cmd);
-    }
+    const run = () => {
+      for (const cmd of this.splitCommands(session, d.toString('latin1'))) {
+        this.log.push(cmd);
+        this.handle(session, cmd);
+      }
+    };
+    if (this.lanDelayMs > 0) setTimeout(run, this.lanDelayMs);
+    else run();
   }
 
   /** Replies to the requester, unless the dropped-reply fault eats it. */
   protected reply(session: SimSession, text: string): void {
     if (this.dropReplyPct > 0 && this.rng() * 100 < this.dropReplyPct) return;
-    session.write(text);
+    if (this.lanDelayMs > 0) setTimeout(() => session.write(text), this.lanDelayMs);
+    else session.write(text);
   }
 
   protected broadcast(text: string, except?: SimSession): void {
@@ -106,7 +113,8 @@ export abstract class LineDeviceSim {
     return changed;
   }
 
-  injectGarbage(bytes = Buffer.from([0xff, 0x00, 0x13, 0x37, 0x80, 0x41])): void {
+  /** Line noise: a burst of junk bytes ending in a line break, as a noisy serial line delivers. */
+  injectGarbage(bytes = Buffer.from([0xff, 0x00, 0x13, 0x37, 0x80, 0x41, 0x0d, 0x0a])): void {
     for (const s of this.sessions) s.write(bytes);
   }
 
