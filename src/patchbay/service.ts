@@ -45,6 +45,7 @@ export class PatchbayService implements Matrix {
   private stopped = true;
   private retryTimer: NodeJS.Timeout | undefined;
   private busy: Promise<unknown> = Promise.resolve();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     readonly settings: PatchbaySettings,
@@ -98,6 +99,7 @@ export class PatchbayService implements Matrix {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeat);
     const l = this.link;
     this.link = undefined;
     this.io = undefined;
@@ -143,6 +145,7 @@ export class PatchbayService implements Matrix {
       this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       this.backoff.reset();
       this.tracker.set('online', link.describe);
+      this.startHeartbeat(link);
       return true;
     } catch (e) {
       this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'patchbay handshake failed');
@@ -154,7 +157,29 @@ export class PatchbayService implements Matrix {
     }
   }
 
+  /**
+   * A cheap periodic read keeps Telnet sessions alive and finds a dead link that never said so
+   * (a serial write to a vanished port never calls back; an unplugged pty may not hang up).
+   */
+  private startHeartbeat(link: ByteLink): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (this.link !== link || this.stopped) return;
+      void this.read().catch(async (e) => {
+        if (this.link !== link) return;
+        this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'heartbeat failed; dropping the link');
+        this.link = undefined;
+        this.io = undefined;
+        this.current.fill(undefined);
+        await link.close();
+        this.offline(`no answer to the heartbeat (${describeError(e)})`);
+      });
+    }, this.settings.heartbeat_ms);
+    this.heartbeat.unref();
+  }
+
   private offline(detail: string): void {
+    clearInterval(this.heartbeat);
     if (this.stopped) return;
     this.tracker.set('offline', detail);
     if (this.retryTimer) return;

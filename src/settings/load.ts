@@ -3,6 +3,7 @@ import { isAbsolute, dirname, resolve } from 'node:path';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
+import { expandWiring } from './wiring.ts';
 import { Settings } from './schema.ts';
 
 export const DEFAULT_CONFIG_PATH = '/etc/rad/studio.yaml';
@@ -129,6 +130,11 @@ function semanticProblems(s: Settings): string[] {
       }
     }
   });
+  try {
+    expandWiring(s.wiring);
+  } catch (e) {
+    problems.push(`wiring: ${(e as Error).message}`);
+  }
   if (s.audio) {
     const a = s.audio;
     if (a.backend === 'jack') problems.push('audio.backend: "jack" (native JACK through audify) is not available in this build; use "portaudio" with the ALSA jack plugin');

@@ -86,9 +86,28 @@ export const PatchbaySettings = T.Object(
     relay_count: T.Optional(T.Union([T.Literal(8), T.Literal(16), T.Literal(32)])),
     atomic: T.Boolean({ default: true }),
     timeout_ms: T.Integer({ minimum: 50, maximum: 30000, default: 1500 }),
+    heartbeat_ms: T.Integer({ minimum: 100, maximum: 600000, default: 10000 }),
   },
   { additionalProperties: false },
 );
+
+const Endpoint = T.String({ minLength: 3, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$' });
+const NormalMode = T.Union([T.Literal('full'), T.Literal('half'), T.Literal('isolated'), T.Literal('parallel')]);
+
+export const BaySettings = T.Object(
+  {
+    id: Id,
+    points: T.Integer({ minimum: 1, maximum: 512 }),
+    normal: T.Optional(NormalMode),
+    /** per-point overrides: { "12": "isolated" } */
+    modes: T.Optional(T.Record(T.String({ pattern: '^[0-9]+$' }), NormalMode)),
+    labels: T.Optional(T.Record(T.String({ pattern: '^[0-9]+$' }), T.String({ maxLength: 64 }))),
+  },
+  { additionalProperties: false },
+);
+
+export const CordSettings = T.Object({ a: Endpoint, b: Endpoint }, { additionalProperties: false });
+export const WireSettings = T.Object({ from: Endpoint, to: Endpoint, name: T.Optional(T.String({ maxLength: 64 })) }, { additionalProperties: false });
 
 export const AudioSettings = T.Object(
   {
@@ -113,6 +132,9 @@ export const Settings = T.Object(
     log_level: T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)), { default: 'info' }),
     consoles: T.Array(ConsoleSettings, { default: [] }),
     patchbays: T.Array(PatchbaySettings, { default: [] }),
+    bays: T.Array(BaySettings, { default: [] }),
+    cords: T.Array(CordSettings, { default: [] }),
+    wiring: T.Array(WireSettings, { default: [] }),
     audio: T.Optional(AudioSettings),
     sim: SimSettings,
   },
@@ -125,3 +147,6 @@ export type SimSettings = Static<typeof SimSettings>;
 export type SimFault = Static<typeof SimFault>;
 export type AudioSettings = Static<typeof AudioSettings>;
 export type PatchbaySettings = Static<typeof PatchbaySettings>;
+export type BaySettings = Static<typeof BaySettings>;
+export type CordSettings = Static<typeof CordSettings>;
+export type WireSettings = Static<typeof WireSettings>;

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 function settings(p: Record<string, unknown>): PatchbaySettings {
-  return validateSettings({ patchbays: [{ timeout_ms: 400, ...p }] }).patchbays[0]!;
+  return validateSettings({ patchbays: [{ timeout_ms: 400, heartbeat_ms: 500, ...p }] }).patchbays[0]!;
 }
 
 async function rig(sim: LineDeviceSim, p: Record<string, unknown>, serial = false): Promise<Rig> {

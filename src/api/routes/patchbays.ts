@@ -1,7 +1,12 @@
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { PatchbaysFeature } from '../../patchbay/feature.ts';
+import { badRequest } from '../../core/errors.ts';
 import type { Tie } from '../../patchbay/model.ts';
+import { directionFor } from '../../patchbay/trace.ts';
+import type { CordSettings } from '../../settings/schema.ts';
+
+const Endpoint = T.String({ minLength: 3, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)+$' });
 
 const Id = T.Object({ id: T.String({ minLength: 1 }) });
 // input is checked by the service: a type union would let ajv coerce null into 0
@@ -46,6 +51,37 @@ export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void 
       const p = f.patchbay((req.params as { id: string }).id);
       const body = req.body as { ties: Tie[]; atomic?: boolean };
       return p.route(body.ties, 'api', { atomic: body.atomic });
+    },
+  );
+
+  app.get(
+    '/api/v1/trace',
+    {
+      schema: {
+        summary: "Trace a path through wiring, switchers, bays and cords: ?from=tie:3 (where does it go) or ?to=x32-main:in:7 (what reaches it)",
+        querystring: T.Object({ from: T.Optional(Endpoint), to: T.Optional(Endpoint) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const q = req.query as { from?: string; to?: string };
+      if (!q.from === !q.to) throw badRequest('E_TRACE_ARGS', 'give exactly one of from= or to=');
+      return q.from ? f.tracer.trace(q.from, 'forward') : f.tracer.trace(q.to!, 'backward');
+    },
+  );
+
+  app.get('/api/v1/trace/:endpoint', { schema: { summary: 'Trace, choosing the direction from the endpoint (inputs and bottom jacks backward)', params: T.Object({ endpoint: Endpoint }) } }, async (req) => {
+    const { endpoint } = req.params as { endpoint: string };
+    return f.tracer.trace(endpoint, directionFor(endpoint));
+  });
+
+  app.get('/api/v1/cords', { schema: { summary: 'Declared patch cords (settings + declared at run time)' } }, async () => ({ cords: f.cords() }));
+
+  app.put(
+    '/api/v1/cords',
+    { schema: { summary: 'Replace the cords declared at run time', body: T.Object({ cords: T.Array(T.Object({ a: Endpoint, b: Endpoint }, { additionalProperties: false }), { maxItems: 2048 }) }, { additionalProperties: false }) } },
+    async (req) => {
+      f.setCords((req.body as { cords: CordSettings[] }).cords);
+      return { cords: f.cords() };
     },
   );
 

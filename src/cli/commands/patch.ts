@@ -38,6 +38,20 @@ export function patchCommands(program: Command): void {
     process.stdout.write(`${device}: output ${tie.output} <- ${tie.input === null ? 'nothing' : `input ${tie.input}`} (verified)\n`);
   });
 
+  conn(
+    patch
+      .command('trace')
+      .description('trace a path: a source (tie:3) forward, or a console input (x32-main:in:7) backward')
+      .argument('<endpoint>'),
+  ).action(async (endpoint: string, o: Conn) => {
+    type Trace = { direction: string; paths: Array<{ source: string; destination: string; hops: Array<{ why: string }> }>; warnings: string[] };
+    const r = await new DaemonClient(o).request<Trace>('GET', `/api/v1/trace/${encodeURIComponent(endpoint)}`);
+    if (o.json) return printJson(r);
+    if (r.paths.length === 0) process.stdout.write(`${endpoint}: nothing ${r.direction === 'forward' ? 'reached from it' : 'reaches it'}\n`);
+    for (const p of r.paths) process.stdout.write(`${p.source} → ${p.destination}\n${p.hops.map((h) => `    via ${h.why}`).join('\n')}\n`);
+    for (const w of r.warnings) process.stdout.write(`warning: ${w}\n`);
+  });
+
   conn(patch.command('read').description('read the whole map from the device').argument('<device>')).action(async (device: string, o: Conn) => {
     const client = new DaemonClient(o);
     await client.request('GET', `/api/v1/patchbays/${encodeURIComponent(device)}/map`);

@@ -1,6 +1,5 @@
-import type { LineIo } from '../../drivers/lines.ts';
 import { deviceError } from '../errors.ts';
-import type { RouterCaps, Tie } from '../model.ts';
+import type { RouterCaps } from '../model.ts';
 import type { PatchProtocol } from '../protocol.ts';
 import { errorCode, parseReply, quickTie, readMap, setVerbose, tie, savePreset, recallPreset } from './codec.ts';
 

@@ -28,7 +28,13 @@ function state(io: LineIo) {
 function waitBlock(io: LineIo, match: (b: Block) => boolean, timeoutMs: number, what: string): Promise<Block> {
   const s = state(io);
   return new Promise((resolve, reject) => {
-    const w = { match, resolve: (b: Block) => (clearTimeout(timer), resolve(b)) };
+    const w = {
+      match,
+      resolve: (b: Block) => {
+        clearTimeout(timer);
+        resolve(b);
+      },
+    };
     const timer = setTimeout(() => {
       s.waiters = s.waiters.filter((x) => x !== w);
       reject(deviceError(io.link.describe, 'E_PATCH_TIMEOUT', `no ${what} within ${timeoutMs} ms`));

@@ -81,7 +81,7 @@ export class KramerSim extends LineDeviceSim {
         else {
           const p = this.presets.get(n);
           if (!p) return this.reply(s, `~01@${name} ERR 003\r\n`);
-          p.forEach((input, i) => this.tie(this.map, 2, i + 1, input, s));
+          for (let i = 0; i < p.length; i++) this.tie(this.map, 2, i + 1, p[i]!, s);
         }
         return this.reply(s, `~01@${name} ${n} OK\r\n`);
       }

@@ -1,0 +1,22 @@
+import type { WireSettings } from './schema.ts';
+
+/** `tie:1-8` → tie:1 … tie:8; a wire between two ranges of equal length is one wire per pair. */
+export function expandWiring(wires: WireSettings[]): WireSettings[] {
+  const range = (e: string) => {
+    const m = /^(.*:)(\d+)-(\d+)$/.exec(e);
+    if (!m) return [e];
+    const a = Number(m[2]);
+    const b = Number(m[3]);
+    if (b < a || b - a > 1024) throw new RangeError(`bad range in ${e}`);
+    return Array.from({ length: b - a + 1 }, (_, i) => `${m[1]}${a + i}`);
+  };
+  const out: WireSettings[] = [];
+  for (const w of wires) {
+    const f = range(w.from);
+    const t = range(w.to);
+    if (f.length !== t.length) throw new RangeError(`wiring ${w.from} → ${w.to}: ranges differ in length (${f.length} vs ${t.length})`);
+    for (let i = 0; i < f.length; i++) out.push({ from: f[i]!, to: t[i]!, ...(w.name ? { name: w.name } : {}) });
+  }
+  return out;
+}
+
