@@ -3,9 +3,16 @@ import { VERSION } from '../version.ts';
 import { audioCommands } from './commands/audio.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
+import { layoutCommands } from './commands/layout.ts';
 import { patchCommands } from './commands/patch.ts';
 import { simCommands } from './commands/sim.ts';
 import { reportError } from './output.ts';
+
+// `rad … | head` closes the pipe early: that is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 const program = new Command('rad')
   .description('Recording Assistant: console bridge, patchbays, line check, layout and recall')
@@ -17,6 +24,7 @@ daemonCommands(program);
 consoleCommands(program);
 audioCommands(program);
 patchCommands(program);
+layoutCommands(program);
 simCommands(program);
 
 try {

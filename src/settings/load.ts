@@ -199,5 +199,6 @@ export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env)
   }
   const settings = validateSettings(doc.toJS(), file, env);
   if (!isAbsolute(settings.data_dir)) settings.data_dir = resolve(dirname(resolve(file)), settings.data_dir);
+  if (settings.profiles_dir && !isAbsolute(settings.profiles_dir)) settings.profiles_dir = resolve(dirname(resolve(file)), settings.profiles_dir);
   return settings;
 }

@@ -136,6 +136,7 @@ export const Settings = T.Object(
     cords: T.Array(CordSettings, { default: [] }),
     wiring: T.Array(WireSettings, { default: [] }),
     audio: T.Optional(AudioSettings),
+    profiles_dir: T.Optional(T.String({ minLength: 1 })),
     sim: SimSettings,
   },
   { additionalProperties: false },

@@ -42,4 +42,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 4,
+    name: 'engineer profiles',
+    sql: `
+      CREATE TABLE profiles (
+        name TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('file', 'api')),
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
