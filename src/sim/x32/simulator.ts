@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { mulberry32 } from '../../core/random.ts';
 import { decodeMessage, encodeMessage, type OscArg, type OscMessage } from '../../drivers/osc/codec.ts';
-import { type Law, oscType, quantize, type Raw } from '../../console/x32/laws.ts';
+import { type Law, levelToDb, oscType, quantize, type Raw } from '../../console/x32/laws.ts';
 import { formatLeafLine, formatNodeLine, initialState, parseNodeLine, type RawState } from '../../console/x32/scene.ts';
 import { type Leaf, x32Tree } from '../../console/x32/schema.ts';
 
@@ -396,8 +396,8 @@ export class X32Simulator {
     if (fed) out.set(fed.subarray(0, count));
     if (bank === 1) out.fill(1, 32, 96); // gain-reduction slots read 1.0 when no reduction
     if (bank === 11 && this.state.get('/-stat/osc/on') === 1) {
-      const lvl = this.state.get('/config/osc/level') as number;
-      out[4] = lvl > 0 ? 10 ** ((lvl * 40 - 30 > -10 ? lvl * 40 - 30 : -90) / 20) : 0;
+      // the oscillator meter shows its level (level law, linear amplitude)
+      out[4] = 10 ** (levelToDb(this.state.get('/config/osc/level') as number) / 20);
     }
     return out;
   }
