@@ -5,6 +5,7 @@ import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { layoutCommands } from './commands/layout.ts';
 import { patchCommands } from './commands/patch.ts';
+import { prepCommands } from './commands/prep.ts';
 import { simCommands } from './commands/sim.ts';
 import { reportError } from './output.ts';
 
@@ -25,6 +26,7 @@ consoleCommands(program);
 audioCommands(program);
 patchCommands(program);
 layoutCommands(program);
+prepCommands(program);
 simCommands(program);
 
 try {

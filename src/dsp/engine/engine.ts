@@ -9,10 +9,10 @@ import { checkSignal, type SignalSpec } from '../generators.ts';
 import type { AudioTopology, EngineConfig, FromWorker, Measurement, MeasureSpec, ToWorker } from './protocol.ts';
 
 /** Where the worker's code is: the TypeScript source (through tsx) or the built bundle. */
-export function workerEntry(name: string): { url: URL; entry: string | undefined } {
+export function workerEntry(tsPath: string, bundleName: string): { url: URL; entry: string | undefined } {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return { url: new URL('./boot.mjs', here), entry: new URL(`./${name}.ts`, here).href };
-  return { url: new URL(`./dsp-${name}.mjs`, here), entry: undefined };
+  if (here.endsWith('.ts')) return { url: new URL('./boot.mjs', here), entry: new URL(tsPath, here).href };
+  return { url: new URL(`./${bundleName}.mjs`, here), entry: undefined };
 }
 
 export type EngineInfo = { device: string; inputs: number; outputs: number; sampleRate: number };
@@ -66,7 +66,7 @@ export class AudioEngine implements Device {
   }
 
   private spawn(): void {
-    const { url, entry } = workerEntry('worker');
+    const { url, entry } = workerEntry('./worker.ts', 'dsp-worker');
     const w = new Worker(url, { workerData: { ...this.config, entry } });
     this.worker = w;
     w.on('message', (m: FromWorker) => this.onMessage(m));

@@ -1,0 +1,210 @@
+import { median } from '../tonebank.ts';
+import { WavReader, WavWriter } from './wav.ts';
+
+export type DeclickOptions = {
+  /** AR model order. */
+  order: number;
+  /** Detection threshold in robust standard deviations of the prediction residual. */
+  sensitivity: number;
+  /** Longest click repaired (ms); longer disturbances are reported, not touched. */
+  maxClickMs: number;
+};
+export const DECLICK_DEFAULTS: DeclickOptions = { order: 24, sensitivity: 7, maxClickMs: 2 };
+
+export type Repair = { channel: number; start: number; length: number; start_s: number };
+
+const BLOCK = 4096;
+
+/** Levinson–Durbin on the autocorrelation of x: AR coefficients a[1..p] (x[n] ≈ Σ a_k x[n−k]). */
+export function fitAr(x: Float64Array, p: number): Float64Array {
+  const n = x.length;
+  const r = new Float64Array(p + 1);
+  for (let k = 0; k <= p; k++) {
+    let s = 0;
+    for (let i = k; i < n; i++) s += x[i]! * x[i - k]!;
+    r[k] = s;
+  }
+  r[0]! *= 1 + 1e-9; // a whisper of white noise keeps silence well-conditioned
+  const a = new Float64Array(p + 1);
+  const tmp = new Float64Array(p + 1);
+  let err = r[0]!;
+  if (err <= 0) return a;
+  for (let i = 1; i <= p; i++) {
+    let acc = r[i]!;
+    for (let j = 1; j < i; j++) acc -= a[j]! * r[i - j]!;
+    const k = acc / err;
+    tmp.set(a);
+    a[i] = k;
+    for (let j = 1; j < i; j++) a[j] = tmp[j]! - k * tmp[i - j]!;
+    err *= 1 - k * k;
+    if (err <= 0) break;
+  }
+  return a;
+}
+
+/**
+ * Least-squares AR interpolation (LSAR) of x[s … s+len) from its neighbours: minimises the
+ * prediction error of the AR model over the gap and `p` samples after it.
+ */
+export function interpolateAr(x: Float64Array, s: number, len: number, a: Float64Array): void {
+  const p = a.length - 1;
+  const b = new Float64Array(p + 1); // prediction-error filter: e[n] = Σ b_l x[n−l]
+  b[0] = 1;
+  for (let l = 1; l <= p; l++) b[l] = -a[l]!;
+  const lo = s; // rows n = lo … s+len−1+p
+  const hi = Math.min(x.length - 1, s + len - 1 + p);
+  const M = new Float64Array(len * len);
+  const rhs = new Float64Array(len);
+  for (let n = lo; n <= hi; n++) {
+    // known part of row n
+    let known = 0;
+    for (let l = 0; l <= p; l++) {
+      const j = n - l;
+      if (j < 0) break;
+      if (j >= s && j < s + len) continue;
+      known += b[l]! * x[j]!;
+    }
+    for (let i = 0; i < len; i++) {
+      const li = n - (s + i);
+      if (li < 0 || li > p) continue;
+      rhs[i]! -= b[li]! * known;
+      for (let k = 0; k < len; k++) {
+        const lk = n - (s + k);
+        if (lk < 0 || lk > p) continue;
+        M[i * len + k]! += b[li]! * b[lk]!;
+      }
+    }
+  }
+  // solve M y = rhs (symmetric positive definite: Cholesky)
+  const L = new Float64Array(len * len);
+  for (let i = 0; i < len; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = M[i * len + j]!;
+      for (let k = 0; k < j; k++) sum -= L[i * len + k]! * L[j * len + k]!;
+      if (i === j) L[i * len + i] = Math.sqrt(Math.max(sum, 1e-12));
+      else L[i * len + j] = sum / L[j * len + j]!;
+    }
+  }
+  const y = new Float64Array(len);
+  for (let i = 0; i < len; i++) {
+    let sum = rhs[i]!;
+    for (let k = 0; k < i; k++) sum -= L[i * len + k]! * y[k]!;
+    y[i] = sum / L[i * len + i]!;
+  }
+  for (let i = len - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let k = i + 1; k < len; k++) sum -= L[k * len + i]! * x[s + k]!;
+    x[s + i] = sum / L[i * len + i]!;
+  }
+}
+
+/**
+ * Finds and repairs clicks in one channel held in memory as float64: blocks of 4096 samples get
+ * their own AR model; samples whose prediction residual exceeds `sensitivity` robust standard
+ * deviations (1.4826 · median |e|) mark a click; each click is re-drawn by LSAR interpolation.
+ */
+export function declickChannel(x: Float64Array, sampleRate: number, o: DeclickOptions, channel = 0): Repair[] {
+  // a second pass catches clicks whose neighbours spoilt the first (two clicks within p samples)
+  const first = declickPass(x, sampleRate, o, channel);
+  const second = declickPass(x, sampleRate, o, channel);
+  return [...first, ...second].sort((a, b) => a.start - b.start);
+}
+
+function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, channel: number): Repair[] {
+  const p = o.order;
+  const maxLen = Math.max(2, Math.round((o.maxClickMs * sampleRate) / 1000));
+  const repairs: Repair[] = [];
+  const e = new Float64Array(BLOCK);
+  const abs = new Float64Array(BLOCK);
+  for (let start = p; start < x.length; start += BLOCK) {
+    const end = Math.min(x.length, start + BLOCK);
+    const n = end - start;
+    // the model comes from a window around the block (clicks barely move an order-24 fit)
+    const w0 = Math.max(0, start - 512);
+    const a = fitAr(x.subarray(w0, Math.min(x.length, end + 512)), p);
+    for (let i = 0; i < n; i++) {
+      const t = start + i;
+      let pred = 0;
+      for (let k = 1; k <= p; k++) pred += a[k]! * x[t - k]!;
+      e[i] = x[t]! - pred;
+      abs[i] = Math.abs(e[i]!);
+    }
+    // in (near) digital silence the residual scale collapses; nothing under −80 dBFS is a click
+    const sigma = Math.max(1.4826 * median(abs.subarray(0, n)), 1e-4);
+    const thr = o.sensitivity * sigma;
+    let i = 0;
+    while (i < n) {
+      if (Math.abs(e[i]!) <= thr) {
+        i++;
+        continue;
+      }
+      // a click: a run of residual spikes (gaps of up to 3 samples); its decaying tail predicts
+      // well and hides from the residual, so the repair reaches a margin beyond the run
+      let last = i;
+      for (let j = i + 1; j < n && j <= last + 3; j++) if (Math.abs(e[j]!) > thr) last = j;
+      const margin = Math.max(8, Math.round(sampleRate / 6000));
+      const s = start + i - 2;
+      const len = last - i + 1 + 2 + margin;
+      if (last - i + 1 <= maxLen && s > p && s + len + p < x.length) {
+        interpolateAr(x, s, len, a);
+        repairs.push({ channel, start: s, length: len, start_s: s / sampleRate });
+        // the repair changed the samples the residual was computed from: recompute ahead
+        for (let j = last + 1; j < Math.min(n, last + 1 + p + len); j++) {
+          const t = start + j;
+          let pred = 0;
+          for (let k = 1; k <= p; k++) pred += a[k]! * x[t - k]!;
+          e[j] = x[t]! - pred;
+        }
+      }
+      i = last + 1;
+    }
+  }
+  return repairs;
+}
+
+/** Declicks a file (each channel), writing the repaired copy and returning every repair made. */
+export function declickFile(input: string, output: string, o: DeclickOptions, onProgress?: (f: number) => void): { repairs: Repair[]; result: ReturnType<WavWriter['close']> } {
+  const r = new WavReader(input);
+  const { channels, frames, sampleRate } = r.info;
+  // one channel at a time in float64; chunked with overlap so an hour-long file streams
+  const CHUNK = sampleRate * 30;
+  const OVER = 4096;
+  const w = new WavWriter(output, { sampleRate, channels, format: r.info.format, extraChunks: r.info.extraChunks });
+  const repairs: Repair[] = [];
+  try {
+    let carry: Float32Array[] | undefined; // the last OVER samples of the previous chunk (already repaired)
+    for (let pos = 0; pos < frames; ) {
+      const blk = r.read(CHUNK);
+      if (!blk) break;
+      const n = blk[0]!.length;
+      const out: Float32Array[] = [];
+      for (let c = 0; c < channels; c++) {
+        const head = carry?.[c] ?? new Float32Array(0);
+        const x = new Float64Array(head.length + n);
+        x.set(head);
+        x.set(blk[c]!, head.length);
+        for (const rep of declickChannel(x, sampleRate, o, c)) {
+          const abs = pos - head.length + rep.start;
+          repairs.push({ ...rep, start: abs, start_s: abs / sampleRate });
+        }
+        out.push(Float32Array.from(x));
+      }
+      // emit everything except the tail kept for the next chunk's context
+      const last = r.position >= frames;
+      const keep = last ? 0 : Math.min(OVER, n);
+      w.write(out.map((x) => x.subarray(0, x.length - keep)));
+      carry = keep > 0 ? out.map((x) => x.slice(x.length - keep)) : undefined;
+      pos = r.position;
+      onProgress?.(pos / frames);
+    }
+  } catch (e) {
+    w.abort();
+    throw e;
+  } finally {
+    r.close();
+  }
+  repairs.sort((a, b) => a.start - b.start || a.channel - b.channel);
+  // a click near a chunk seam may be found twice (from both sides): keep one
+  const unique = repairs.filter((rep, i) => i === 0 || rep.channel !== repairs[i - 1]!.channel || rep.start - repairs[i - 1]!.start > rep.length);
+  return { repairs: unique, result: w.close() };
+}
