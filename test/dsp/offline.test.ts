@@ -28,7 +28,7 @@ function readAll(p: string): Float32Array[] {
   const out = Array.from({ length: r.info.channels }, () => new Float32Array(r.info.frames));
   let pos = 0;
   for (let b = r.read(10000); b; b = r.read(10000)) {
-    b.forEach((c, i) => out[i]!.set(c, pos));
+    for (const [i, c] of b.entries()) out[i]!.set(c, pos);
     pos += b[0]!.length;
   }
   r.close();

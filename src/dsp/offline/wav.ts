@@ -95,15 +95,21 @@ export class WavReader {
     if (got < bytes) throw bad('E_WAV_TRUNCATED', this.path, `file ended early at frame ${this.frame + Math.floor(got / (bps * channels))}`);
     const out = Array.from({ length: channels }, () => new Float32Array(n));
     const b = this.buf;
+    // fast paths: typed views over the block (little-endian host, aligned copy)
+    if (format === 'int16' || format === 'float32') {
+      const view = format === 'int16' ? new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes)) : new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes));
+      const scale = format === 'int16' ? 1 / 32768 : 1;
+      for (let c = 0; c < channels; c++) {
+        const dst = out[c]!;
+        for (let i = 0, k = c; i < n; i++, k += channels) dst[i] = view[k]! * scale;
+      }
+      this.frame += n;
+      return out;
+    }
     let o = 0;
     for (let i = 0; i < n; i++)
       for (let c = 0; c < channels; c++) {
-        let v: number;
-        if (format === 'int16') v = b.readInt16LE(o) / 32768;
-        else if (format === 'int24') v = b.readIntLE(o, 3) / 8388608;
-        else if (format === 'int32') v = b.readInt32LE(o) / 2147483648;
-        else v = b.readFloatLE(o);
-        out[c]![i] = v;
+        out[c]![i] = format === 'int24' ? b.readIntLE(o, 3) / 8388608 : b.readInt32LE(o) / 2147483648;
         o += bps;
       }
     this.frame += n;
