@@ -19,6 +19,7 @@ export function prepRoutes(app: FastifyInstance, runner: PrepRunner): void {
             options: T.Optional(T.Record(T.String(), T.Number())),
             gains: T.Optional(T.Record(T.String(), T.Number())),
             pans: T.Optional(T.Record(T.String(), T.Number({ minimum: -1, maximum: 1 }))),
+            thresholds: T.Optional(T.Record(T.String(), T.Number({ minimum: -120, maximum: 0 }))),
             render: T.Optional(T.Boolean()),
           },
           { additionalProperties: false },

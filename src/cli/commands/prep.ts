@@ -41,7 +41,8 @@ export function prepCommands(program: Command): void {
   prep
     .command('strip-silence')
     .argument('<inputs...>', 'WAV files')
-    .option('--threshold <dbfs>', 'peak threshold in dBFS', '-50')
+    .option('--threshold <dbfs>', 'peak threshold in dBFS (shared by every track)', '-50')
+    .option('--track-threshold <name=dbfs...>', 'a threshold for one track of the set, e.g. kick=-30')
     .option('--min-region <ms>', 'drop regions shorter than this', '100')
     .option('--min-gap <ms>', 'bridge gaps shorter than this', '250')
     .option('--pre <ms>', 'padding before each region', '10')
@@ -57,6 +58,7 @@ export function prepCommands(program: Command): void {
           inputs,
           out: o.out as string | undefined,
           render: o.render !== false,
+          thresholds: pairs(o.trackThreshold as unknown as string[] | undefined, '--track-threshold'),
           options: {
             threshold: number(o.threshold as string, '--threshold'),
             min_region_ms: number(o.minRegion as string, '--min-region'),
@@ -107,7 +109,7 @@ export function prepCommands(program: Command): void {
   prep
     .command('declick')
     .argument('<inputs...>', 'WAV files')
-    .option('--sensitivity <sd>', 'detection threshold in robust standard deviations (lower finds more)', '7')
+    .option('--sensitivity <sd>', 'detection threshold in robust standard deviations (lower finds more)', '10')
     .option('--max-click <ms>', 'longest click to repair', '2')
     .option('--out <dir>', 'output folder')
     .option('--json', 'print JSON')

@@ -9,7 +9,7 @@ export type DeclickOptions = {
   /** Longest click repaired (ms); longer disturbances are reported, not touched. */
   maxClickMs: number;
 };
-export const DECLICK_DEFAULTS: DeclickOptions = { order: 24, sensitivity: 7, maxClickMs: 2 };
+export const DECLICK_DEFAULTS: DeclickOptions = { order: 48, sensitivity: 10, maxClickMs: 2 };
 
 export type Repair = { channel: number; start: number; length: number; start_s: number };
 
@@ -134,7 +134,7 @@ function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, cha
     const thr = o.sensitivity * sigma;
     let i = 0;
     while (i < n) {
-      if (Math.abs(e[i]!) <= thr) {
+      if (Math.abs(e[i]!) <= thr || !standsOut(e, i, n, 1.2 * o.sensitivity)) {
         i++;
         continue;
       }
@@ -160,6 +160,22 @@ function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, cha
     }
   }
   return repairs;
+}
+
+/**
+ * A click stands out from its own neighbourhood too: the residual of voiced speech is a train of
+ * excitation pulses that exceed a block-wide robust threshold, but not their local level
+ * (RMS of the residual within ±5 ms, the candidate's own ±8 samples left out).
+ */
+function standsOut(e: Float64Array, i: number, n: number, k: number): boolean {
+  let s = 0;
+  let m = 0;
+  for (let j = Math.max(0, i - 240); j < Math.min(n, i + 240); j++) {
+    if (j >= i - 8 && j <= i + 8) continue;
+    s += e[j]! * e[j]!;
+    m++;
+  }
+  return m === 0 || Math.abs(e[i]!) > k * Math.sqrt(s / m);
 }
 
 /** Declicks a file (each channel), writing the repaired copy and returning every repair made. */

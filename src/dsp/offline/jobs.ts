@@ -18,6 +18,8 @@ export type PrepArgs = {
   /** bounce: per-input gain (dB) and pan (−1 … 1), by file path or base name. */
   gains?: Record<string, number>;
   pans?: Record<string, number>;
+  /** strip-silence on a multitrack set: a threshold per track (by path or base name); others share `options.threshold`. */
+  thresholds?: Record<string, number>;
   render?: boolean;
 };
 
@@ -53,9 +55,10 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
         postMs: num(o, 'post_ms', SILENCE_DEFAULTS.postMs),
         fadeMs: num(o, 'fade_ms', SILENCE_DEFAULTS.fadeMs),
       };
+      const pickThr = (f: string) => a.thresholds?.[f] ?? a.thresholds?.[basename(f)] ?? a.thresholds?.[basename(f, extname(f))];
       return a.inputs.map((input, i) => {
         const { peaks, hop, info } = hopPeaks(input, (f) => per(i)(a.render === false ? f : f / 2));
-        const regions = findRegions(peaks, hop, info.sampleRate, info.frames, opts);
+        const regions = findRegions(peaks, hop, info.sampleRate, info.frames, { ...opts, thresholdDb: pickThr(input) ?? opts.thresholdDb });
         const csv = outPath(input, a.out, 'regions.csv');
         writeFileAtomic(csv, regionsCsv(regions));
         const items = outPath(input, a.out, 'reaper-items.txt');
