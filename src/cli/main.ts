@@ -4,6 +4,7 @@ import { audioCommands } from './commands/audio.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { layoutCommands } from './commands/layout.ts';
+import { linecheckCommands } from './commands/linecheck.ts';
 import { patchCommands } from './commands/patch.ts';
 import { prepCommands } from './commands/prep.ts';
 import { simCommands } from './commands/sim.ts';
@@ -27,6 +28,7 @@ audioCommands(program);
 patchCommands(program);
 layoutCommands(program);
 prepCommands(program);
+linecheckCommands(program);
 simCommands(program);
 
 try {

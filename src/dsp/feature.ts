@@ -27,6 +27,8 @@ export function audioFeature(app: App): AudioFeature {
       // the simulated loop: the studio's topology with the faults from settings
       const studio = app.feature<SimFeature>('sim')?.studio;
       engine.setTopology(studio ? studio.audioTopology() : loopTopology(a.inputs, a.outputs, app.settings.sim.faults, a.latency_samples));
+      // a re-tie on a simulated switcher changes what reaches each input
+      studio?.on('topology', (t) => engine.setTopology(t));
     },
   };
   return feature;

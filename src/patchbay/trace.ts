@@ -75,3 +75,25 @@ export class PathTracer {
 export function directionFor(endpoint: string): 'forward' | 'backward' {
   return /:(in|bottom):\d+$/.test(endpoint) ? 'backward' : 'forward';
 }
+
+/**
+ * The switcher ties a patch plan needs: for each (source → console input), the switcher input
+ * the source reaches and the switcher output that feeds the input, traced with every switcher
+ * open. Plans that cross no switcher, or two, need nothing here.
+ */
+export function requiredTies(plan: Array<{ source: string; input: string }>, parts: { wiring: WireSettings[]; bays: PassiveBay[]; cords: () => CordSettings[] }): Array<{ patchbay: string; output: number; input: number; source: string; target: string }> {
+  const open = new PathTracer({ ...parts, matrices: [] });
+  const out: Array<{ patchbay: string; output: number; input: number; source: string; target: string }> = [];
+  for (const p of plan) {
+    const ins = open
+      .trace(p.source, 'forward')
+      .paths.map((x) => /^(.+):in:(\d+)$/.exec(x.destination))
+      .filter((m): m is RegExpExecArray => m !== null);
+    const outs = open
+      .trace(p.input, 'backward')
+      .paths.map((x) => /^(.+):out:(\d+)$/.exec(x.source))
+      .filter((m): m is RegExpExecArray => m !== null);
+    for (const i of ins) for (const o of outs) if (i[1] === o[1]) out.push({ patchbay: i[1]!, output: Number(o[2]), input: Number(i[2]), source: p.source, target: p.input });
+  }
+  return out;
+}

@@ -109,6 +109,20 @@ export const BaySettings = T.Object(
 export const CordSettings = T.Object({ a: Endpoint, b: Endpoint }, { additionalProperties: false });
 export const WireSettings = T.Object({ from: Endpoint, to: Endpoint, name: T.Optional(T.String({ maxLength: 64 })) }, { additionalProperties: false });
 
+export const LinecheckSettings = T.Object(
+  {
+    tolerance_db: T.Number({ minimum: 0.01, maximum: 20, default: 1 }),
+    crosstalk_db: T.Number({ minimum: -140, maximum: -10, default: -70 }),
+    latency_tolerance_samples: T.Integer({ minimum: 0, maximum: 48000, default: 2 }),
+    expected_latency_samples: T.Optional(T.Integer({ minimum: 0, maximum: 48000 })),
+    hum_dbfs: T.Number({ minimum: -160, maximum: 0, default: -70 }),
+    noise_dbfs: T.Number({ minimum: -160, maximum: 0, default: -70 }),
+    /** The patch plan: which source must arrive on which console input (ranges expand pairwise). */
+    plan: T.Array(T.Object({ source: T.String({ minLength: 3 }), input: T.String({ minLength: 3 }) }, { additionalProperties: false }), { default: [] }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const AudioSettings = T.Object(
   {
     backend: T.Union([T.Literal('sim'), T.Literal('portaudio'), T.Literal('jack')], { default: 'sim' }),
@@ -137,6 +151,7 @@ export const Settings = T.Object(
     wiring: T.Array(WireSettings, { default: [] }),
     audio: T.Optional(AudioSettings),
     profiles_dir: T.Optional(T.String({ minLength: 1 })),
+    linecheck: LinecheckSettings,
     sim: SimSettings,
   },
   { additionalProperties: false },
@@ -147,6 +162,7 @@ export type ConsoleSettings = Static<typeof ConsoleSettings>;
 export type SimSettings = Static<typeof SimSettings>;
 export type SimFault = Static<typeof SimFault>;
 export type AudioSettings = Static<typeof AudioSettings>;
+export type LinecheckSettings = Static<typeof LinecheckSettings>;
 export type PatchbaySettings = Static<typeof PatchbaySettings>;
 export type BaySettings = Static<typeof BaySettings>;
 export type CordSettings = Static<typeof CordSettings>;

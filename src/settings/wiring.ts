@@ -20,3 +20,9 @@ export function expandWiring(wires: WireSettings[]): WireSettings[] {
   return out;
 }
 
+
+/** The name a path goes by in faults and line-check results: `tie:7` → `tie-07`. */
+export function pathName(source: string): string {
+  const m = /^(.*):(\d+)$/.exec(source);
+  return m ? `${m[1]!.replace(/:/g, '-')}-${m[2]!.padStart(2, '0')}` : source.replace(/:/g, '-');
+}

@@ -6,7 +6,11 @@ import { StatusTracker } from '../core/status.ts';
 import { isLoopback } from '../settings/load.ts';
 import type { Settings } from '../settings/schema.ts';
 import type { AudioTopology } from '../dsp/engine/protocol.ts';
+import { EventEmitter } from 'node:events';
+import { PassiveBay } from '../patchbay/passive/bay.ts';
+import { expandWiring, requiredTies } from '../patchbay/trace.ts';
 import { loopTopology } from './audio.ts';
+import { plantTopology } from './plant.ts';
 import type { LineDeviceSim } from './patchbay/base.ts';
 import { simFor } from './patchbay/factory.ts';
 import { PtyPair, socatAvailable } from './patchbay/pty.ts';
@@ -42,7 +46,7 @@ class SimulatorDevice implements Device {
  * The simulated studio: every device the settings point at on loopback gets a protocol-faithful
  * simulator. Port 0 picks a free port and writes it back into the settings before drivers start.
  */
-export class SimulatedStudio {
+export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }> {
   readonly x32 = new Map<string, X32Simulator>();
   readonly patchbays = new Map<string, LineDeviceSim>();
   readonly ptys = new Map<string, PtyPair>();
@@ -51,7 +55,9 @@ export class SimulatedStudio {
   constructor(
     private readonly settings: Settings,
     private readonly deps: { bus: Bus; log: Logger },
-  ) {}
+  ) {
+    super();
+  }
 
   async start(): Promise<void> {
     const faults = this.settings.sim.faults;
@@ -103,6 +109,13 @@ export class SimulatedStudio {
       }
       this.patchbays.set(p.id, sim);
     }
+    // the assistant patched the plant as the plan says before we came in (stuck outputs stay put)
+    const plan = this.settings.linecheck.plan.length > 0 ? expandPlan(this.settings.linecheck.plan) : [];
+    for (const t of requiredTies(plan, { wiring: expandWiring(this.settings.wiring), bays: this.settings.bays.map((b) => new PassiveBay(b)), cords: () => this.settings.cords })) {
+      const sim = this.patchbays.get(t.patchbay);
+      if (sim && !sim.stuck.has(t.output) && t.output <= sim.outputs && t.input <= sim.inputs) sim.map[t.output - 1] = t.input;
+    }
+    for (const sim of this.patchbays.values()) sim.on('change', () => this.emit('topology', this.audioTopology()));
   }
 
   async stop(): Promise<void> {
@@ -118,7 +131,7 @@ export class SimulatedStudio {
   audioTopology(): AudioTopology {
     const a = this.settings.audio;
     if (!a) return { inputs: [] };
-    return loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
+    return plantTopology(this.settings, this.patchbays) ?? loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
   }
 
   endpoints(): Array<{ id: string; protocol: string; transport: string; port: number | string }> {
@@ -129,4 +142,9 @@ export class SimulatedStudio {
         .map((p) => ({ id: p.id, protocol: p.protocol, transport: p.tcp ? 'tcp' : 'serial', port: p.tcp ? p.tcp.port : p.serial!.path })),
     ];
   }
+}
+
+/** `{source: "tie:1-8", input: "x32-main:in:1-8"}` → one entry per pair. */
+export function expandPlan(plan: Array<{ source: string; input: string }>): Array<{ source: string; input: string }> {
+  return expandWiring(plan.map((p) => ({ from: p.source, to: p.input }))).map((w) => ({ source: w.from, input: w.to }));
 }

@@ -54,4 +54,25 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 5,
+    name: 'line-check runs',
+    sql: `
+      CREATE TABLE linecheck_runs (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'cancelled', 'failed')),
+        options TEXT NOT NULL,
+        summary TEXT
+      );
+      CREATE TABLE linecheck_results (
+        run TEXT NOT NULL REFERENCES linecheck_runs(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (run, path)
+      );
+    `,
+  },
 ];

@@ -179,6 +179,10 @@ export class AudioEngine implements Device {
   measure(spec: MeasureSpec): Promise<Measurement[]> {
     for (const c of spec.channels) this.checkChannel(c, 'input');
     if (spec.reference) this.checkChannel(spec.reference.output, 'output');
+    for (const [ch, out] of Object.entries(spec.references ?? {})) {
+      this.checkChannel(Number(ch), 'input');
+      this.checkChannel(out, 'output');
+    }
     this.requireOnline();
     const id = this.nextId++;
     const windows = spec.windows ?? 1;

@@ -38,6 +38,8 @@ export type MeasureSpec = {
   windows?: number;
   /** Cross-correlate each channel against what this output played (latency, polarity). */
   reference?: { output: number; maxLagSamples?: number };
+  /** Per input channel, the output to correlate it against (overrides `reference.output`). */
+  references?: Record<string, number>;
 };
 
 export type Measurement = {

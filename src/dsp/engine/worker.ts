@@ -105,8 +105,9 @@ async function finishMeasure(p: Pending): Promise<void> {
         tones: p.freqs.map((freq, i) => ({ freq, level_dbfs: perWin(tonePow[i]!) })),
         hum: sum50 >= sum60 ? { hz: 50, level_dbfs: roundDb(10 * Math.log10(sum50)), harmonics_dbfs: h50 } : { hz: 60, level_dbfs: roundDb(10 * Math.log10(sum60)), harmonics_dbfs: h60 },
       };
-      if (p.spec.reference) {
-        const o = p.spec.reference.output;
+      const refOut = p.spec.references?.[String(ch)] ?? p.spec.reference?.output;
+      if (refOut !== undefined && p.maxLag > 0) {
+        const o = refOut;
         const n = p.windows * cfg.window;
         const sent = new Float32Array(n);
         const recv = new Float32Array(n + p.maxLag);
@@ -208,7 +209,7 @@ port.on('message', (msg: ToWorker) => {
       const s = msg.spec;
       const windows = Math.max(1, Math.min(20, s.windows ?? 1));
       const settle = Math.round(((s.settleMs ?? 50) * cfg.sampleRate) / 1000);
-      const maxLag = s.reference ? Math.max(1, Math.min(HIST / 4, s.reference.maxLagSamples ?? 2048)) : 0;
+      const maxLag = s.reference || s.references ? Math.max(1, Math.min(HIST / 4, s.reference?.maxLagSamples ?? 2048)) : 0;
       const freqs = s.freqs ?? playingFreqs();
       const start = tIn + settle;
       pending.push({ id: msg.id, spec: s, start, end: start + windows * cfg.window + maxLag, windows, maxLag, freqs });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { SerialPort } from 'serialport';
 import { mulberry32 } from '../../core/random.ts';
@@ -15,7 +16,7 @@ export interface SimSession {
  * clients) and over a serial pty; line splitting; faults (stuck crosspoints, dropped replies,
  * garbage bytes, cable pulled).
  */
-export abstract class LineDeviceSim {
+export abstract class LineDeviceSim extends EventEmitter<{ change: [] }> {
   readonly map: Array<number | null>;
   readonly stuck = new Set<number>();
   dropReplyPct = 0;
@@ -32,6 +33,7 @@ export abstract class LineDeviceSim {
     readonly inputs: number,
     readonly outputs: number,
   ) {
+    super();
     this.map = new Array(outputs).fill(null);
   }
 
@@ -110,6 +112,7 @@ export abstract class LineDeviceSim {
     if (this.stuck.has(output)) return false;
     const changed = this.map[output - 1] !== input;
     this.map[output - 1] = input;
+    if (changed) this.emit('change');
     return changed;
   }
 

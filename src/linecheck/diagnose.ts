@@ -1,0 +1,117 @@
+import type { Measurement } from '../dsp/engine/protocol.ts';
+import type { LinecheckSettings } from '../settings/schema.ts';
+import type { CheckPath } from './paths.ts';
+
+export type Verdict = 'pass' | 'dead' | 'wrong-source' | 'polarity' | 'level' | 'crosstalk' | 'hum' | 'noise' | 'clipping' | 'latency' | 'stuck-crosspoint' | 'untestable';
+
+export type PathResult = {
+  path: string;
+  source: string;
+  input: string;
+  verdict: Verdict;
+  findings: string[];
+  level_dbfs?: number;
+  expected_dbfs?: number;
+  arrived_from?: string;
+  swapped_with?: string;
+  crosstalk?: { from: string; db: number };
+  latency_samples?: number;
+  polarity?: 1 | -1;
+  correlation?: number;
+  hum_dbfs?: number;
+  noise_dbfs?: number;
+  reason?: string;
+};
+
+/** What one round played: path name → tone frequency, and each tone's owner. */
+export type RoundPlan = { tones: Map<string, number>; owner: Map<number, string> };
+
+export type Evidence = {
+  /** Per round, the measurement at each interface input. */
+  rounds: Array<{ plan: RoundPlan; at: Map<number, Measurement> }>;
+  /** The broadband pass: each path's measurement against its own injected noise. */
+  xcorr: Map<string, Measurement>;
+  stuck: Map<string, string>;
+};
+
+const PRESENT_DB = 40; // a tone within 40 dB of alignment is a signal, not leakage
+
+/**
+ * Names what is wrong with each path, from the tone rounds (identity, level, crosstalk, hum,
+ * noise, clipping) and the broadband pass (latency, polarity). The first finding is the verdict.
+ */
+export function diagnose(paths: CheckPath[], ev: Evidence, cfg: LinecheckSettings, alignment: number, expectedLatency: number): PathResult[] {
+  const results = new Map<string, PathResult>();
+  for (const p of paths) {
+    const base: PathResult = { path: p.name, source: p.source, input: p.input, verdict: 'pass', findings: [] };
+    if (p.untestable) {
+      results.set(p.name, { ...base, verdict: 'untestable', reason: p.untestable, findings: [`untestable: ${p.untestable}`] });
+      continue;
+    }
+    const stuck = ev.stuck.get(p.name);
+    const round = ev.rounds.find((r) => r.plan.tones.has(p.name))!;
+    const m = round.at.get(p.measure!)!;
+    const toneOf = (f: number) => m.tones.find((t) => t.freq === f)?.level_dbfs ?? Number.NEGATIVE_INFINITY;
+    const own = toneOf(round.plan.tones.get(p.name)!);
+    // the strongest other path's tone, in any round, at this input
+    let foreign: { path: string; level: number } | undefined;
+    for (const r of ev.rounds) {
+      const mm = r.at.get(p.measure!);
+      if (!mm) continue;
+      for (const [f, owner] of r.plan.owner) {
+        if (owner === p.name) continue;
+        const lvl = mm.tones.find((t) => t.freq === f)?.level_dbfs ?? Number.NEGATIVE_INFINITY;
+        if (!foreign || lvl > foreign.level) foreign = { path: owner, level: lvl };
+      }
+    }
+    const f: string[] = [];
+    const r: PathResult = { ...base, level_dbfs: round3(own), expected_dbfs: alignment };
+    if (stuck) f.push(`stuck-crosspoint: ${stuck}`);
+    const ownPresent = own > alignment - PRESENT_DB;
+    const foreignPresent = foreign !== undefined && foreign.level > alignment - PRESENT_DB;
+    if (!ownPresent && foreignPresent) {
+      r.arrived_from = foreign!.path;
+      f.push(`wrong-source: ${foreign!.path}'s tone arrives at ${foreign!.level.toFixed(1)} dBFS instead`);
+    } else if (!ownPresent) f.push(`dead: nothing arrives (tone at ${Number.isFinite(own) ? own.toFixed(1) : '-inf'} dBFS, rms ${m.rms_dbfs} dBFS)`);
+    else {
+      const h3 = m.tones.find((t) => t.freq === 3 * round.plan.tones.get(p.name)!)?.level_dbfs ?? Number.NEGATIVE_INFINITY;
+      // a flat-topped sine reads louder (AES17 RMS) than its own peak; a clean one reads equal
+      const flatTop = m.rms_dbfs - m.peak_dbfs;
+      if (m.clipped_samples > 0 || h3 - own > -40 || flatTop > 0.5)
+        f.push(`clipping: ${m.clipped_samples} samples at full scale, peak ${m.peak_dbfs} dBFS under the RMS ${m.rms_dbfs} dBFS${Number.isFinite(h3) ? `, 3rd harmonic ${(h3 - own).toFixed(1)} dB` : ''}`);
+      if (Math.abs(own - alignment) > cfg.tolerance_db) f.push(`level: ${own.toFixed(2)} dBFS, expected ${alignment} ±${cfg.tolerance_db}`);
+      const x = ev.xcorr.get(p.name);
+      if (x && x.correlation !== undefined) {
+        r.latency_samples = x.latency_samples;
+        r.polarity = x.polarity;
+        r.correlation = x.correlation;
+        if (x.correlation < -0.5) f.push(`polarity: inverted (r = ${x.correlation})`);
+        if (Math.abs(x.correlation) >= 0.5 && Math.abs((x.latency_samples ?? 0) - expectedLatency) > cfg.latency_tolerance_samples)
+          f.push(`latency: ${x.latency_samples} samples, expected ${expectedLatency} ±${cfg.latency_tolerance_samples}`);
+      }
+      // a foreign tone counts only where it stands clear of the noise floor (20 dB in its bin)
+      if (foreign && foreign.level - own > cfg.crosstalk_db && foreign.level - m.noise_floor_dbfs > 20) {
+        r.crosstalk = { from: foreign.path, db: round3(foreign.level - own) };
+        f.push(`crosstalk: ${foreign.path} leaks in at ${(foreign.level - own).toFixed(1)} dB`);
+      }
+    }
+    r.hum_dbfs = m.hum.level_dbfs;
+    if (m.hum.level_dbfs > cfg.hum_dbfs) f.push(`hum: ${m.hum.hz} Hz family at ${m.hum.level_dbfs.toFixed(1)} dBFS`);
+    // broadband noise from the per-bin floor (rectangular window, N-point FFT: + 10·log10(N/2))
+    const broadband = m.noise_floor_dbfs + 10 * Math.log10(2400);
+    r.noise_dbfs = round3(broadband);
+    if (broadband > cfg.noise_dbfs) f.push(`noise: broadband floor about ${broadband.toFixed(1)} dBFS`);
+    r.findings = f;
+    r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
+    results.set(p.name, r);
+  }
+  // a pair whose tones arrive on each other's input is a swap
+  for (const r of results.values()) {
+    if (r.verdict !== 'wrong-source' || !r.arrived_from) continue;
+    const other = results.get(r.arrived_from);
+    if (other?.arrived_from === r.path) r.swapped_with = other.path;
+  }
+  return [...results.values()];
+}
+
+const round3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);

@@ -1,0 +1,43 @@
+import { badRequest } from '../core/errors.ts';
+import type { Settings } from '../settings/schema.ts';
+import { expandWiring, pathName } from '../settings/wiring.ts';
+
+export { pathName };
+
+/** One path under test: a source that must arrive on a console input. */
+export type CheckPath = {
+  name: string;
+  source: string;
+  input: string;
+  /** Interface output that injects tone into the source (from the wiring). */
+  inject?: number;
+  /** Interface input where the console input comes back (direct out / card, from the wiring). */
+  measure?: number;
+  untestable?: string;
+};
+
+
+/** The plan's paths with their injection and measurement points; what cannot be tested says why. */
+export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
+  const wiring = expandWiring(settings.wiring);
+  const plan = expandWiring(settings.linecheck.plan.map((p) => ({ from: p.source, to: p.input }))).map((w) => ({ source: w.from, input: w.to }));
+  const injectOf = new Map<string, number>();
+  const measureOf = new Map<string, number>();
+  for (const w of wiring) {
+    const o = /^iface:out:(\d+)$/.exec(w.from);
+    if (o) injectOf.set(w.to, Number(o[1]));
+    const i = /^iface:in:(\d+)$/.exec(w.to);
+    if (i) measureOf.set(w.from, Number(i[1]));
+  }
+  const paths = plan.map((p): CheckPath => {
+    const inject = injectOf.get(p.source);
+    const measure = measureOf.get(p.input);
+    const untestable = inject === undefined ? `no interface output is wired to ${p.source}` : measure === undefined ? `${p.input} does not come back to an interface input` : undefined;
+    return { name: pathName(p.source), source: p.source, input: p.input, ...(inject !== undefined ? { inject } : {}), ...(measure !== undefined ? { measure } : {}), ...(untestable ? { untestable } : {}) };
+  });
+  if (!only || only.length === 0) return paths;
+  const known = new Set(paths.map((p) => p.name));
+  const unknown = only.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw badRequest('E_LINECHECK_PATH', `unknown path(s): ${unknown.join(', ')} (paths are named like ${paths[0]?.name ?? 'tie-01'})`, { unknown });
+  return paths.filter((p) => only.includes(p.name));
+}

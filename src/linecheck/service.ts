@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus } from '../core/bus.ts';
+import { conflict, describeError, RadError, unavailable } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Console } from '../console/model.ts';
+import type { AudioEngine } from '../dsp/engine/engine.ts';
+import type { Measurement } from '../dsp/engine/protocol.ts';
+import { planTones } from '../dsp/plan.ts';
+import { PassiveBay } from '../patchbay/passive/bay.ts';
+import type { PatchbayService } from '../patchbay/service.ts';
+import { requiredTies } from '../patchbay/trace.ts';
+import type { Settings } from '../settings/schema.ts';
+import { expandWiring } from '../settings/wiring.ts';
+import type { Store } from '../store/db.ts';
+import { diagnose, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
+import { type CheckPath, resolvePaths } from './paths.ts';
+
+export type RunOptions = { paths?: string[]; inject?: boolean; mode?: 'concurrent' | 'sequential' };
+export type RunRecord = { id: string; state: 'running' | 'done' | 'cancelled' | 'failed'; started_at: string; finished_at?: string; options: RunOptions; results: PathResult[]; summary?: Record<string, number>; seconds?: number; error?: string };
+
+const SETTLE_MS = 60;
+
+/**
+ * Proves every patch passes signal: each path gets its own bin-centred tone (rounds when there
+ * are more paths than a frequency plan holds), every return is measured at once, then a
+ * broadband pass with independent noise per path gives latency and polarity. Tones off and
+ * monitors restored afterwards, also on cancel or failure.
+ */
+export class LineCheckService {
+  private running: { id: string; cancel: boolean } | undefined;
+  private readonly runs = new Map<string, RunRecord>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly deps: { bus: Bus; store: Store; log: Logger; engine: () => AudioEngine | undefined; console: () => Console | undefined; patchbays: () => Map<string, PatchbayService> },
+  ) {}
+
+  paths(only?: string[]): CheckPath[] {
+    return resolvePaths(this.settings, only);
+  }
+
+  get(id: string): RunRecord | undefined {
+    if (this.runs.has(id)) return this.runs.get(id);
+    const row = this.deps.store.db.prepare('SELECT * FROM linecheck_runs WHERE id = ?').get(id) as Record<string, string> | undefined;
+    if (!row) return undefined;
+    const results = (this.deps.store.db.prepare('SELECT detail FROM linecheck_results WHERE run = ? ORDER BY path').all(id) as Array<{ detail: string }>).map((r) => JSON.parse(r.detail) as PathResult);
+    return { id, state: row.state as RunRecord['state'], started_at: row.started_at!, finished_at: row.finished_at ?? undefined, options: JSON.parse(row.options!), results, summary: row.summary ? JSON.parse(row.summary) : undefined };
+  }
+
+  cancel(id: string): boolean {
+    if (this.running?.id !== id) return false;
+    this.running.cancel = true;
+    return true;
+  }
+
+  /** Starts a run; resolves with its id at once, the record fills as it goes. */
+  start(opts: RunOptions = {}): { id: string; done: Promise<RunRecord> } {
+    if (this.running) throw conflict('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, { running: this.running.id });
+    const engine = this.deps.engine();
+    if (!engine || engine.status().state !== 'online') throw unavailable('E_AUDIO_OFFLINE', `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`);
+    const paths = this.paths(opts.paths);
+    const id = randomUUID();
+    const rec: RunRecord = { id, state: 'running', started_at: new Date().toISOString(), options: opts, results: [] };
+    this.runs.set(id, rec);
+    this.running = { id, cancel: false };
+    this.deps.store.db.prepare('INSERT INTO linecheck_runs (id, started_at, state, options) VALUES (?, ?, ?, ?)').run(id, rec.started_at, 'running', JSON.stringify(opts));
+    const done = this.execute(rec, paths, engine).finally(() => {
+      this.running = undefined;
+    });
+    done.catch(() => {});
+    return { id, done };
+  }
+
+  private progress(run: string, done: number, total: number, phase: string): void {
+    this.deps.bus.emit('linecheck.progress', { run, done, total, phase });
+  }
+
+  private async execute(rec: RunRecord, paths: CheckPath[], engine: AudioEngine): Promise<RunRecord> {
+    const t0 = performance.now();
+    const a = this.settings.audio!;
+    const alignment = a.alignment_dbfs;
+    const con = this.deps.console();
+    const restoreMutes: Array<{ path: string; value: boolean }> = [];
+    const restoreTies: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }> = [];
+    const stuck = new Map<string, string>();
+    const testable = paths.filter((p) => !p.untestable);
+    try {
+      // monitors down before any tone
+      for (const m of a.monitor_mutes) {
+        if (!con) break;
+        const was = con.get(m);
+        if (was !== true) {
+          await con.write([{ path: m, value: true }], 'linecheck');
+          restoreMutes.push({ path: m, value: false });
+        }
+      }
+      if (rec.options.inject) await this.inject(testable, stuck, restoreTies);
+      const ev: Evidence = { rounds: [], xcorr: new Map(), stuck };
+      if (rec.options.mode === 'sequential') await this.sequential(rec, testable, ev, engine, alignment);
+      else await this.concurrent(rec, testable, ev, engine, alignment);
+      this.checkCancel(rec);
+      await this.broadband(rec, testable, ev, engine);
+      const expectedLatency = this.settings.linecheck.expected_latency_samples ?? a.latency_samples;
+      rec.results = diagnose(paths, ev, this.settings.linecheck, alignment, expectedLatency);
+      rec.state = 'done';
+    } catch (e) {
+      rec.state = e instanceof RadError && e.code === 'E_LINECHECK_CANCELLED' ? 'cancelled' : 'failed';
+      rec.error = describeError(e);
+      this.deps.log.warn({ run: rec.id, err: rec.error }, 'line check stopped');
+    } finally {
+      try {
+        engine.stopAll();
+      } catch {}
+      for (const r of restoreTies) await r.pb.route(r.ties, 'linecheck', { atomic: true }).catch(() => {});
+      if (con && restoreMutes.length > 0) await con.write(restoreMutes.map((m) => ({ path: m.path, value: m.value })), 'linecheck').catch(() => {});
+    }
+    rec.finished_at = new Date().toISOString();
+    rec.seconds = (performance.now() - t0) / 1000;
+    rec.summary = {};
+    for (const r of rec.results) rec.summary[r.verdict] = (rec.summary[r.verdict] ?? 0) + 1;
+    const db = this.deps.store.db;
+    db.transaction(() => {
+      db.prepare('UPDATE linecheck_runs SET state = ?, finished_at = ?, summary = ? WHERE id = ?').run(rec.state, rec.finished_at, JSON.stringify(rec.summary), rec.id);
+      const ins = db.prepare('INSERT INTO linecheck_results (run, path, verdict, detail) VALUES (?, ?, ?, ?)');
+      for (const r of rec.results) ins.run(rec.id, r.path, r.verdict, JSON.stringify(r));
+    })();
+    for (const r of rec.results) this.deps.bus.emit('linecheck.result', { run: rec.id, path: r.path, verdict: r.verdict, detail: r as unknown as Record<string, unknown> });
+    return rec;
+  }
+
+  private checkCancel(rec: RunRecord): void {
+    if (this.running?.id === rec.id && this.running.cancel) throw new RadError('E_LINECHECK_CANCELLED', 'cancelled');
+  }
+
+  /** --inject: tie the switchers as the plan needs; remember the old ties; stuck outputs name their paths. */
+  private async inject(paths: CheckPath[], stuck: Map<string, string>, restore: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }>): Promise<void> {
+    const ties = requiredTies(
+      paths.map((p) => ({ source: p.source, input: p.input })),
+      { wiring: expandWiring(this.settings.wiring), bays: this.settings.bays.map((b) => new PassiveBay(b)), cords: () => this.settings.cords },
+    );
+    const byPb = new Map<string, typeof ties>();
+    for (const t of ties) byPb.set(t.patchbay, [...(byPb.get(t.patchbay) ?? []), t]);
+    for (const [id, list] of byPb) {
+      const pb = this.deps.patchbays().get(id);
+      if (!pb) continue;
+      restore.push({ pb, ties: pb.map().map((input, i) => ({ output: i + 1, input })).filter((t) => list.some((x) => x.output === t.output)) });
+      try {
+        await pb.route(list.map((t) => ({ output: t.output, input: t.input })), 'linecheck', { atomic: true });
+      } catch (e) {
+        const failed = ((e as RadError).details as { failed?: Array<{ output: number; got: number | null }> } | undefined)?.failed ?? [];
+        for (const f of failed) for (const t of list.filter((x) => x.output === f.output)) stuck.set(pathNameOf(paths, t.source), `${id} output ${f.output} stays on ${f.got === null ? 'nothing' : `input ${f.got}`} (wanted input ${t.input})`);
+        if (failed.length === 0) throw e;
+      }
+    }
+  }
+
+  private roundsFor(paths: CheckPath[]): { tones: number[]; rounds: CheckPath[][] } {
+    const a = this.settings.audio!;
+    const bins = planTones(64, { sampleRate: a.sample_rate, windowSize: a.window, fMin: 200, fMax: Math.min(20000, 0.45 * a.sample_rate) });
+    const tones = bins.map((k) => (k * a.sample_rate) / a.window);
+    // paths sharing an injection output cannot play two tones: they go to different rounds
+    const rounds: CheckPath[][] = [];
+    for (const p of paths) {
+      let r = rounds.find((x) => x.length < tones.length && !x.some((q) => q.inject === p.inject));
+      if (!r) {
+        r = [];
+        rounds.push(r);
+      }
+      r.push(p);
+    }
+    return { tones, rounds };
+  }
+
+  private async concurrent(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine, alignment: number): Promise<void> {
+    const { tones, rounds } = this.roundsFor(paths);
+    const inputs = [...new Set(paths.map((p) => p.measure!))];
+    for (const [ri, round] of rounds.entries()) {
+      this.checkCancel(rec);
+      const plan: RoundPlan = { tones: new Map(), owner: new Map() };
+      round.forEach((p, i) => {
+        plan.tones.set(p.name, tones[i]!);
+        plan.owner.set(tones[i]!, p.name);
+        engine.play(p.inject!, { kind: 'sine', freq: tones[i]!, level_dbfs: alignment });
+      });
+      const freqs = [...plan.owner.keys()].flatMap((f) => (3 * f < 0.45 * this.settings.audio!.sample_rate ? [f, 3 * f] : [f]));
+      const m = await engine.measure({ channels: inputs, freqs, windows: 2, settleMs: SETTLE_MS });
+      ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
+      engine.stopAll();
+      this.progress(rec.id, ri + 1, rounds.length + 1, 'tones');
+      await new Promise((r) => setTimeout(r, 15)); // ramps down before the next round
+    }
+  }
+
+  /** One path at a time (the assistant with a tone generator), for comparison. */
+  private async sequential(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine, alignment: number): Promise<void> {
+    const freq = 1230;
+    for (const [i, p] of paths.entries()) {
+      this.checkCancel(rec);
+      const plan: RoundPlan = { tones: new Map([[p.name, freq]]), owner: new Map([[freq, p.name]]) };
+      engine.play(p.inject!, { kind: 'sine', freq, level_dbfs: alignment });
+      const m = await engine.measure({ channels: [p.measure!], freqs: [freq, 3 * freq], windows: 2, settleMs: SETTLE_MS });
+      ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
+      engine.stopAll();
+      this.progress(rec.id, i + 1, paths.length + 1, 'tones (one path at a time)');
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  }
+
+  /** Independent noise on every injection at once; each return is correlated with its own. */
+  private async broadband(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine): Promise<void> {
+    const outs = [...new Set(paths.map((p) => p.inject!))];
+    outs.forEach((o) => engine.play(o, { kind: 'white', level_dbfs: -20, seed: 1000 + o }));
+    const references: Record<string, number> = {};
+    for (const p of paths) references[String(p.measure)] = p.inject!;
+    const expected = this.settings.linecheck.expected_latency_samples ?? this.settings.audio!.latency_samples;
+    const m = await engine.measure({ channels: Object.keys(references).map(Number), windows: 1, settleMs: SETTLE_MS, references, reference: { output: outs[0]!, maxLagSamples: Math.max(256, expected + 256) } });
+    engine.stopAll();
+    const byInput = new Map<number, Measurement>(m.map((x) => [x.channel, x]));
+    for (const p of paths) {
+      const x = byInput.get(p.measure!);
+      if (x) ev.xcorr.set(p.name, x);
+    }
+    this.progress(rec.id, 1, 1, 'latency and polarity');
+  }
+}
+
+function pathNameOf(paths: CheckPath[], source: string): string {
+  return paths.find((p) => p.source === source)?.name ?? source;
+}

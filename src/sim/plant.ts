@@ -1,0 +1,98 @@
+import type { AudioTopology } from '../dsp/engine/protocol.ts';
+import { PassiveBay } from '../patchbay/passive/bay.ts';
+import { expandWiring, type MatrixView, PathTracer } from '../patchbay/trace.ts';
+import type { Settings, SimFault } from '../settings/schema.ts';
+import type { LineDeviceSim } from './patchbay/base.ts';
+import { pathName } from '../settings/wiring.ts';
+
+export { pathName };
+
+
+/**
+ * The simulated plant's audio: for every interface input, which interface outputs reach it,
+ * traced through the install wiring, the bays and the switchers' *simulated* state (the truth,
+ * not the driver's model), with the faults from settings applied per path.
+ */
+export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSim>): AudioTopology | undefined {
+  const a = settings.audio;
+  if (!a) return undefined;
+  const wiring = expandWiring(settings.wiring);
+  if (!wiring.some((w) => w.from.startsWith('iface:out:')) || !wiring.some((w) => w.to.startsWith('iface:in:'))) return undefined;
+  const matrices: MatrixView[] = [...sims.entries()].map(([id, sim]) => ({ id, map: () => sim.map, known: () => true, label: (k, n) => `${k} ${n}` }));
+  const tracer = new PathTracer({ wiring, bays: settings.bays.map((b) => new PassiveBay(b)), matrices, cords: () => settings.cords });
+  const base = a.latency_samples;
+  // the path a source belongs to: the endpoint an interface output is wired to
+  const sourceOf = new Map<number, string>();
+  for (const w of wiring) {
+    const m = /^iface:out:(\d+)$/.exec(w.from);
+    if (m) sourceOf.set(Number(m[1]), w.to);
+  }
+  const outputOfPath = new Map<string, number>();
+  for (const [o, src] of sourceOf) outputOfPath.set(pathName(src), o);
+  const topo: AudioTopology = { inputs: [] };
+  const pathsAt: Array<string[]> = [];
+  for (let i = 1; i <= a.inputs; i++) {
+    const traced = tracer.trace(`iface:in:${i}`, 'backward');
+    const outs = [...new Set(traced.paths.map((p) => /^iface:out:(\d+)$/.exec(p.source)?.[1]).filter((x): x is string => x !== undefined).map(Number))];
+    topo.inputs.push({ sources: outs.filter((o) => o <= a.outputs).map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })), noiseDbfs: -120 });
+    pathsAt.push(outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)));
+  }
+  applyFaults(topo, pathsAt, outputOfPath, settings.sim.faults, base);
+  return topo;
+}
+
+function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map<string, number>, faults: SimFault[], base: number): void {
+  const inputsOf = (path: string) => pathsAt.flatMap((ps, i) => (ps.includes(path) ? [i] : []));
+  const norm = (p: string | undefined) => (p === undefined ? undefined : p.includes(':') ? pathName(p) : p);
+  const swaps: Array<[number, number]> = [];
+  for (const f of faults) {
+    const path = norm(f.path);
+    if (!path) continue;
+    const out = outputOfPath.get(path);
+    for (const i of inputsOf(path)) {
+      const inp = topo.inputs[i]!;
+      const mine = inp.sources.filter((s) => s.output === out);
+      switch (f.kind) {
+        case 'dead':
+          inp.sources = inp.sources.filter((s) => s.output !== out);
+          break;
+        case 'polarity':
+          for (const s of mine) s.polarity = -1;
+          break;
+        case 'gain-db':
+          for (const s of mine) s.gainDb += f.db ?? f.value ?? -6;
+          break;
+        case 'latency-samples':
+          for (const s of mine) s.delaySamples += f.value ?? 48;
+          break;
+        case 'hum':
+          inp.humDbfs = f.db ?? -50;
+          inp.humHz = f.value === 60 ? 60 : 50;
+          break;
+        case 'noise':
+          inp.noiseDbfs = f.db ?? -50;
+          break;
+        case 'clip':
+          inp.clipDbfs = f.db ?? -24;
+          break;
+        case 'crosstalk-from': {
+          const from = outputOfPath.get(norm(f.from) ?? '');
+          if (from !== undefined) inp.sources.push({ output: from, gainDb: f.db ?? -60, delaySamples: base, polarity: 1 });
+          break;
+        }
+        case 'swap-with': {
+          const other = inputsOf(norm(f.with) ?? '')[0];
+          if (other !== undefined) swaps.push([i, other]);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  for (const [a, b] of swaps) {
+    const A = topo.inputs[a]!;
+    const B = topo.inputs[b]!;
+    [A.sources, B.sources] = [B.sources, A.sources];
+  }
+}
