@@ -47,6 +47,16 @@ export class LineCheckService {
     return { id, state: row.state as RunRecord['state'], started_at: row.started_at!, finished_at: row.finished_at ?? undefined, options: JSON.parse(row.options!), results, summary: row.summary ? JSON.parse(row.summary) : undefined };
   }
 
+  /** Tone-out for the engineer: the stereo ident (or a 1 kHz line-up tone) on one path; null stops it. */
+  ident(pathNameToSend: string, on = true): { path: string; output: number } {
+    const p = this.paths([pathNameToSend])[0]!;
+    if (p.inject === undefined) throw unavailable('E_LINECHECK_UNTESTABLE', `${p.name}: ${p.untestable}`);
+    const engine = this.deps.engine();
+    if (!engine) throw unavailable('E_NO_AUDIO', 'no audio interface configured');
+    engine.play(p.inject, on ? { kind: 'ident', pattern: 'ebu', leg: 'left', level_dbfs: this.settings.audio!.alignment_dbfs } : null);
+    return { path: p.name, output: p.inject };
+  }
+
   cancel(id: string): boolean {
     if (this.running?.id !== id) return false;
     this.running.cancel = true;
@@ -83,7 +93,8 @@ export class LineCheckService {
     const restoreMutes: Array<{ path: string; value: boolean }> = [];
     const restoreTies: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }> = [];
     const stuck = new Map<string, string>();
-    const testable = paths.filter((p) => !p.untestable);
+    const untestable = new Map<string, string>();
+    let testable = paths.filter((p) => !p.untestable);
     try {
       // monitors down before any tone
       for (const m of a.monitor_mutes) {
@@ -94,7 +105,10 @@ export class LineCheckService {
           restoreMutes.push({ path: m, value: false });
         }
       }
-      if (rec.options.inject) await this.inject(testable, stuck, restoreTies);
+      if (rec.options.inject) await this.inject(testable, stuck, restoreTies, untestable);
+      // a device that is offline makes its paths untestable; the others are still tested
+      for (const p of paths) if (untestable.has(p.name)) p.untestable = untestable.get(p.name);
+      testable = paths.filter((p) => !p.untestable);
       const ev: Evidence = { rounds: [], xcorr: new Map(), stuck };
       if (rec.options.mode === 'sequential') await this.sequential(rec, testable, ev, engine, alignment);
       else await this.concurrent(rec, testable, ev, engine, alignment);
@@ -133,7 +147,12 @@ export class LineCheckService {
   }
 
   /** --inject: tie the switchers as the plan needs; remember the old ties; stuck outputs name their paths. */
-  private async inject(paths: CheckPath[], stuck: Map<string, string>, restore: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }>): Promise<void> {
+  private async inject(
+    paths: CheckPath[],
+    stuck: Map<string, string>,
+    restore: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }>,
+    untestable: Map<string, string>,
+  ): Promise<void> {
     const ties = requiredTies(
       paths.map((p) => ({ source: p.source, input: p.input })),
       { wiring: expandWiring(this.settings.wiring), bays: this.settings.bays.map((b) => new PassiveBay(b)), cords: () => this.settings.cords },
@@ -144,6 +163,11 @@ export class LineCheckService {
       const pb = this.deps.patchbays().get(id);
       if (!pb) continue;
       restore.push({ pb, ties: pb.map().map((input, i) => ({ output: i + 1, input })).filter((t) => list.some((x) => x.output === t.output)) });
+      if (pb.status().state === 'offline') {
+        for (const t of list) untestable.set(pathNameOf(paths, t.source), `${id} is offline (${pb.status().detail ?? 'no connection'})`);
+        restore.pop();
+        continue;
+      }
       try {
         await pb.route(list.map((t) => ({ output: t.output, input: t.input })), 'linecheck', { atomic: true });
       } catch (e) {
@@ -209,7 +233,7 @@ export class LineCheckService {
   /** Independent noise on every injection at once; each return is correlated with its own. */
   private async broadband(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine): Promise<void> {
     const outs = [...new Set(paths.map((p) => p.inject!))];
-    outs.forEach((o) => engine.play(o, { kind: 'white', level_dbfs: -20, seed: 1000 + o }));
+    for (const o of outs) engine.play(o, { kind: 'white', level_dbfs: -20, seed: 1000 + o });
     const references: Record<string, number> = {};
     for (const p of paths) references[String(p.measure)] = p.inject!;
     const expected = this.settings.linecheck.expected_latency_samples ?? this.settings.audio!.latency_samples;

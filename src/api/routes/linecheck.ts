@@ -31,6 +31,20 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
     },
   );
 
+  app.put(
+    '/api/v1/linecheck/ident',
+    {
+      schema: {
+        summary: "Send the ident tone (EBU line-up, left leg interrupted) down one path, or stop it",
+        body: T.Object({ path: T.String({ minLength: 1 }), on: T.Optional(T.Boolean()) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const b = req.body as { path: string; on?: boolean };
+      return lc.ident(b.path, b.on ?? true);
+    },
+  );
+
   app.get(
     '/api/v1/linecheck/:id',
     { schema: { summary: 'A run with every result (format=html for the report page)', params: T.Object({ id: T.String() }), querystring: T.Object({ format: T.Optional(T.Union([T.Literal('json'), T.Literal('html')])) }) } },
