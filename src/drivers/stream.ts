@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 
 /** A byte stream to a device (TCP socket or serial port). Bytes only; no protocol here. */
 export interface ByteLink extends EventEmitter<{ data: [Buffer]; close: [reason: string] }> {
@@ -60,9 +60,11 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; close: [reason: s
     port.on('error', () => {});
   }
 
-  static open(path: string, baudRate: number): Promise<SerialLink> {
+  static async open(path: string, baudRate: number): Promise<SerialLink> {
+    // loaded on first use: the native binding costs memory a studio without serial gear never needs
+    const { SerialPort: Port } = await import('serialport');
     return new Promise((resolve, reject) => {
-      const port = new SerialPort({ path, baudRate, autoOpen: false });
+      const port = new Port({ path, baudRate, autoOpen: false });
       port.open((err) => {
         if (err) reject(new Error(`serial ${path}: ${err.message}`));
         else resolve(new SerialLink(port, `serial ${path} @ ${baudRate}`));

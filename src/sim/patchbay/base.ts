@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { mulberry32 } from '../../core/random.ts';
 
 /** One connection to a simulated device (a TCP client or the serial line). */
@@ -59,7 +59,8 @@ export abstract class LineDeviceSim extends EventEmitter<{ change: [] }> {
 
   /** Serves the device on one end of a serial pty pair (the driver opens the other end). */
   async attachSerial(path: string): Promise<void> {
-    const sp = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+    const { SerialPort: Port } = await import('serialport');
+    const sp = new Port({ path, baudRate: 115200, autoOpen: false });
     await new Promise<void>((resolve, reject) => sp.open((e) => (e ? reject(e) : resolve())));
     sp.on('error', () => {});
     this.serial = sp;
