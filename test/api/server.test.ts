@@ -153,6 +153,12 @@ describe('WebSocket events (real socket)', () => {
     expect(meters).toBeLessThanOrEqual(12);
   });
 
+  it('a plain HTTP GET on the event stream is told to upgrade (426)', async () => {
+    const r = await app.api!.inject({ method: 'GET', url: '/api/v1/events' });
+    expect(r.statusCode).toBe(426);
+    expect(r.json().error).toBe('E_WS_UPGRADE');
+  });
+
   it('refuses an unknown topic with 400 naming it', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve) => {
       const ws = new WebSocket(`${app.apiUrl().replace('http', 'ws')}/api/v1/events?topics=console.*,bogus`);
