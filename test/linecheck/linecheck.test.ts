@@ -149,3 +149,27 @@ describe('line check on the simulated 64-path plant', () => {
     expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toEqual([]);
   });
 });
+
+describe('simulated console meters follow the simulated audio', () => {
+  it('a tone on tie 3 shows on the X32 input-3 meter (bank 1)', async () => {
+    const app = await startSimApp(plant([]));
+    apps.push(app);
+    const engine = app.feature<AudioFeature>('audio')!.engine!;
+    engine.play(3, { kind: 'sine', freq: 1000, level_dbfs: -18 });
+    const seen = await waitFor(
+      () =>
+        new Promise<number[] | undefined>((resolve) => {
+          const owner = {};
+          app.bus.on('console.meters', owner, (m) => {
+            if (m.bank !== 1) return;
+            app.bus.removeOwner(owner);
+            resolve(m.values[2]! > 0.1 ? m.values : undefined);
+          });
+        }),
+      5000,
+    );
+    expect(20 * Math.log10(seen[2]!)).toBeCloseTo(-18, 0);
+    expect(seen[3]).toBeLessThan(0.001);
+    engine.stopAll();
+  });
+});
