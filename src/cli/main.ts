@@ -7,6 +7,7 @@ import { layoutCommands } from './commands/layout.ts';
 import { linecheckCommands } from './commands/linecheck.ts';
 import { patchCommands } from './commands/patch.ts';
 import { prepCommands } from './commands/prep.ts';
+import { recallCommands } from './commands/recall.ts';
 import { simCommands } from './commands/sim.ts';
 import { reportError } from './output.ts';
 
@@ -29,6 +30,7 @@ patchCommands(program);
 layoutCommands(program);
 prepCommands(program);
 linecheckCommands(program);
+recallCommands(program);
 simCommands(program);
 
 try {

@@ -75,4 +75,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 6,
+    name: 'snapshots',
+    sql: `
+      CREATE TABLE snapshots (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        console TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('capture', 'import')),
+        scene TEXT NOT NULL,
+        patch_maps TEXT NOT NULL
+      );
+      CREATE INDEX snapshots_created ON snapshots(created_at);
+    `,
+  },
 ];

@@ -1,0 +1,18 @@
+import type { App, Feature } from '../app.ts';
+import { recallRoutes } from '../api/routes/recall.ts';
+import type { ConsolesFeature } from '../console/feature.ts';
+import type { PatchbaysFeature } from '../patchbay/feature.ts';
+import { SnapshotService } from './snapshots.ts';
+
+export const RECALL_FEATURE = 'recall';
+export type RecallFeature = Feature & { snapshots: SnapshotService };
+
+export function recallFeature(app: App): RecallFeature {
+  const snapshots = new SnapshotService({
+    store: app.store,
+    bus: app.bus,
+    console: () => app.feature<ConsolesFeature>('consoles')?.consoles.values().next().value,
+    patchbays: () => app.feature<PatchbaysFeature>('patchbays')?.patchbays ?? new Map(),
+  });
+  return { name: RECALL_FEATURE, snapshots, devices: () => [], routes: (api) => recallRoutes(api, snapshots) };
+}
