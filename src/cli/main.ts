@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.ts';
 import { audioCommands } from './commands/audio.ts';
+import { backupCommands } from './commands/backup.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { layoutCommands } from './commands/layout.ts';
@@ -31,6 +32,7 @@ layoutCommands(program);
 prepCommands(program);
 linecheckCommands(program);
 recallCommands(program);
+backupCommands(program);
 simCommands(program);
 
 try {

@@ -14,5 +14,5 @@ export function recallFeature(app: App): RecallFeature {
     console: () => app.feature<ConsolesFeature>('consoles')?.consoles.values().next().value,
     patchbays: () => app.feature<PatchbaysFeature>('patchbays')?.patchbays ?? new Map(),
   });
-  return { name: RECALL_FEATURE, snapshots, devices: () => [], routes: (api) => recallRoutes(api, snapshots) };
+  return { name: RECALL_FEATURE, snapshots, devices: () => [], routes: (api) => recallRoutes(api, snapshots, app.store) };
 }

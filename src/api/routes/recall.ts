@@ -1,10 +1,12 @@
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { backup, verifyBackup } from '../../recall/backup.ts';
 import type { SnapshotService } from '../../recall/snapshots.ts';
+import type { Store } from '../../store/db.ts';
 
 const Ref = T.Object({ id: T.String({ minLength: 1 }) });
 
-export function recallRoutes(app: FastifyInstance, s: SnapshotService): void {
+export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store): void {
   app.post(
     '/api/v1/snapshots',
     { schema: { summary: "Take a snapshot: the console's full state and every patchbay's map", body: T.Object({ label: T.String({ minLength: 1, maxLength: 100 }), note: T.Optional(T.String({ maxLength: 1000 })) }, { additionalProperties: false }) } },
@@ -36,4 +38,10 @@ export function recallRoutes(app: FastifyInstance, s: SnapshotService): void {
       return s.importScene(b.text, b.label);
     },
   );
+
+  const Target = T.Object({ target: T.String({ minLength: 1 }) }, { additionalProperties: false });
+  app.post('/api/v1/backup', { schema: { summary: 'Back up all data to a folder on this machine (database online, incremental files, SHA-256 manifest)', body: Target } }, async (req) =>
+    backup(store.dataDir, (req.body as { target: string }).target, store.db),
+  );
+  app.post('/api/v1/backup/verify', { schema: { summary: 'Re-hash a backup; names every file that does not match', body: Target } }, async (req) => verifyBackup((req.body as { target: string }).target));
 }

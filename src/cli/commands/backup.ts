@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { backup, restoreBackup, verifyBackup } from '../../recall/backup.ts';
+import { resolveConfigPath } from '../../main.ts';
+import { loadSettings } from '../../settings/load.ts';
+import { CliError, printJson } from '../output.ts';
+
+function dataDirFrom(o: { dataDir?: string; config?: string }): string {
+  if (o.dataDir) return o.dataDir;
+  try {
+    return loadSettings(resolveConfigPath(o.config)).data_dir;
+  } catch (e) {
+    throw new CliError(`give --data-dir, or a settings file with data_dir (${(e as Error).message.split('\n')[0]})`, 2, 'E_USAGE');
+  }
+}
+
+export function backupCommands(program: Command): void {
+  program
+    .command('backup')
+    .description('back up all data (database online, prints, exports) with a SHA-256 manifest; `rad backup verify TARGET` re-hashes')
+    .argument('<target>', "backup folder, or 'verify'")
+    .argument('[folder]', 'the backup folder to verify')
+    .option('--data-dir <dir>', 'data directory (default: from the settings)')
+    .option('-c, --config <file>', 'settings file')
+    .option('--json', 'print JSON')
+    .action(async (target: string, folder: string | undefined, o: { dataDir?: string; config?: string; json?: boolean }) => {
+      if (target === 'verify') {
+        if (!folder) throw new CliError('usage: rad backup verify TARGET', 2, 'E_USAGE');
+        const v = verifyBackup(folder);
+        if (o.json) printJson(v);
+        else {
+          for (const b of v.bad) process.stdout.write(`BAD  ${b.path}: ${b.problem}\n`);
+          process.stdout.write(`${folder}: ${v.files} files, ${v.ok ? 'all verified' : `${v.bad.length} bad`}\n`);
+        }
+        if (!v.ok) process.exitCode = 1;
+        return;
+      }
+      const r = await backup(dataDirFrom(o), target);
+      if (o.json) printJson(r);
+      else process.stdout.write(`${target}: ${r.files} files, ${r.copied} copied (${(r.bytes_copied / 1e6).toFixed(1)} MB), ${r.skipped} unchanged, ${r.seconds.toFixed(2)} s\n`);
+    });
+
+  program
+    .command('restore')
+    .description('bring a backup back into an empty data directory (verified first)')
+    .argument('<target>', 'backup folder')
+    .requiredOption('--data-dir <dir>', 'the empty data directory to fill')
+    .option('--json', 'print JSON')
+    .action((target: string, o: { dataDir: string; json?: boolean }) => {
+      const r = restoreBackup(target, o.dataDir);
+      if (o.json) printJson(r);
+      else process.stdout.write(`${o.dataDir}: ${r.files} files restored\n`);
+    });
+}
