@@ -4,6 +4,7 @@ import { audioCommands } from './commands/audio.ts';
 import { backupCommands } from './commands/backup.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
+import { gearCommands } from './commands/gear.ts';
 import { layoutCommands } from './commands/layout.ts';
 import { linecheckCommands } from './commands/linecheck.ts';
 import { patchCommands } from './commands/patch.ts';
@@ -33,6 +34,7 @@ prepCommands(program);
 linecheckCommands(program);
 recallCommands(program);
 backupCommands(program);
+gearCommands(program);
 simCommands(program);
 
 try {

@@ -2,10 +2,11 @@ import type { App, Feature } from '../app.ts';
 import { recallRoutes } from '../api/routes/recall.ts';
 import type { ConsolesFeature } from '../console/feature.ts';
 import type { PatchbaysFeature } from '../patchbay/feature.ts';
+import { GearService } from './gear.ts';
 import { SnapshotService } from './snapshots.ts';
 
 export const RECALL_FEATURE = 'recall';
-export type RecallFeature = Feature & { snapshots: SnapshotService };
+export type RecallFeature = Feature & { snapshots: SnapshotService; gear: GearService };
 
 export function recallFeature(app: App): RecallFeature {
   const snapshots = new SnapshotService({
@@ -14,5 +15,6 @@ export function recallFeature(app: App): RecallFeature {
     console: () => app.feature<ConsolesFeature>('consoles')?.consoles.values().next().value,
     patchbays: () => app.feature<PatchbaysFeature>('patchbays')?.patchbays ?? new Map(),
   });
-  return { name: RECALL_FEATURE, snapshots, devices: () => [], routes: (api) => recallRoutes(api, snapshots, app.store) };
+  const gear = new GearService({ store: app.store, bus: app.bus });
+  return { name: RECALL_FEATURE, snapshots, gear, devices: () => [], routes: (api) => recallRoutes(api, snapshots, app.store, gear) };
 }

@@ -92,4 +92,35 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX snapshots_created ON snapshots(created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'gear and versions',
+    sql: `
+      CREATE TABLE gear_units (
+        id TEXT PRIMARY KEY,
+        make TEXT NOT NULL,
+        model TEXT NOT NULL,
+        serial TEXT NOT NULL DEFAULT '',
+        patched_at TEXT NOT NULL DEFAULT '',
+        controls TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT ''
+      );
+      CREATE TABLE versions (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        snapshot TEXT REFERENCES snapshots(id),
+        notes TEXT NOT NULL DEFAULT '',
+        print TEXT
+      );
+      CREATE TABLE gear_settings (
+        version TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+        unit TEXT NOT NULL REFERENCES gear_units(id),
+        settings TEXT NOT NULL,
+        photo TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (version, unit)
+      );
+    `,
+  },
 ];

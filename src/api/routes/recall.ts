@@ -1,12 +1,13 @@
 import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { backup, verifyBackup } from '../../recall/backup.ts';
+import { GearUnitBody, type GearService } from '../../recall/gear.ts';
 import type { SnapshotService } from '../../recall/snapshots.ts';
 import type { Store } from '../../store/db.ts';
 
 const Ref = T.Object({ id: T.String({ minLength: 1 }) });
 
-export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store): void {
+export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store, gear: GearService): void {
   app.post(
     '/api/v1/snapshots',
     { schema: { summary: "Take a snapshot: the console's full state and every patchbay's map", body: T.Object({ label: T.String({ minLength: 1, maxLength: 100 }), note: T.Optional(T.String({ maxLength: 1000 })) }, { additionalProperties: false }) } },
@@ -44,4 +45,34 @@ export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: St
     backup(store.dataDir, (req.body as { target: string }).target, store.db),
   );
   app.post('/api/v1/backup/verify', { schema: { summary: 'Re-hash a backup; names every file that does not match', body: Target } }, async (req) => verifyBackup((req.body as { target: string }).target));
+
+  app.post('/api/v1/gear', { schema: { summary: "Add an outboard unit with its controls described once (knobs with ranges, switches with positions)", body: GearUnitBody } }, async (req) => gear.add(req.body));
+  app.get('/api/v1/gear', { schema: { summary: 'The gear inventory' } }, async () => ({ units: gear.list() }));
+  app.get('/api/v1/gear/:id', { schema: { summary: 'One unit (id or "Make Model")', params: Ref } }, async (req) => gear.get((req.params as { id: string }).id));
+  app.post(
+    '/api/v1/versions',
+    { schema: { summary: 'A mix version (ties print, snapshot, gear settings and notes together)', body: T.Object({ name: T.String({ minLength: 1, maxLength: 100 }), snapshot: T.Optional(T.String()), notes: T.Optional(T.String({ maxLength: 4000 })) }, { additionalProperties: false }) } },
+    async (req) => {
+      const b = req.body as { name: string; snapshot?: string; notes?: string };
+      return gear.createVersion(b.name, b.snapshot ? s.get(b.snapshot).id : undefined, b.notes);
+    },
+  );
+  app.get('/api/v1/versions', { schema: { summary: 'Versions' } }, async () => ({ versions: gear.versions() }));
+  app.get('/api/v1/versions/:id', { schema: { summary: 'One version', params: Ref } }, async (req) => gear.version((req.params as { id: string }).id));
+  app.put(
+    '/api/v1/versions/:id/gear/:unit',
+    {
+      schema: {
+        summary: "Settings of one unit for a version; unknown controls and values out of range are refused",
+        params: T.Object({ id: T.String(), unit: T.String() }),
+        body: T.Object({ settings: T.Record(T.String(), T.Union([T.Number(), T.String()])), photo: T.Optional(T.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => {
+      const p = req.params as { id: string; unit: string };
+      const b = req.body as { settings: Record<string, number | string>; photo?: string };
+      return { settings: gear.setSettings(p.id, p.unit, b.settings, b.photo) };
+    },
+  );
+  app.get('/api/v1/versions/:id/recall-sheet', { schema: { summary: 'Every unit in use for a version, with every setting', params: Ref } }, async (req) => gear.recallSheet((req.params as { id: string }).id));
 }
