@@ -135,6 +135,8 @@ export const AudioSettings = T.Object(
     alignment_dbfs: T.Number({ minimum: -40, maximum: 0, default: -18 }),
     monitor_mutes: T.Array(T.String({ minLength: 1 }), { default: [] }),
     latency_samples: T.Integer({ minimum: 0, maximum: 48000, default: 0 }),
+    /** Interface inputs a print records (the mix bus return), e.g. [1, 2]. */
+    print_inputs: T.Array(T.Integer({ minimum: 1, maximum: 128 }), { default: [1, 2], minItems: 1, maxItems: 16 }),
   },
   { additionalProperties: false },
 );

@@ -2,12 +2,13 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { backup, verifyBackup } from '../../recall/backup.ts';
 import { GearUnitBody, type GearService } from '../../recall/gear.ts';
+import type { PrintService } from '../../recall/prints.ts';
 import type { SnapshotService } from '../../recall/snapshots.ts';
 import type { Store } from '../../store/db.ts';
 
 const Ref = T.Object({ id: T.String({ minLength: 1 }) });
 
-export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store, gear: GearService): void {
+export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store, gear: GearService, prints: PrintService): void {
   app.post(
     '/api/v1/snapshots',
     { schema: { summary: "Take a snapshot: the console's full state and every patchbay's map", body: T.Object({ label: T.String({ minLength: 1, maxLength: 100 }), note: T.Optional(T.String({ maxLength: 1000 })) }, { additionalProperties: false }) } },
@@ -75,4 +76,29 @@ export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: St
     },
   );
   app.get('/api/v1/versions/:id/recall-sheet', { schema: { summary: 'Every unit in use for a version, with every setting', params: Ref } }, async (req) => gear.recallSheet((req.params as { id: string }).id));
+
+  app.post(
+    '/api/v1/prints',
+    {
+      schema: {
+        summary: 'Print a version: record the mix-bus inputs to a Broadcast WAV (for seconds, or until stopped); loudness, true peak, checksum and a snapshot are stored with the version',
+        body: T.Object(
+          {
+            version: T.String({ minLength: 1, maxLength: 100 }),
+            seconds: T.Optional(T.Number({ exclusiveMinimum: 0, maximum: 4 * 3600 })),
+            inputs: T.Optional(T.Array(T.Integer({ minimum: 1 }), { minItems: 1, maxItems: 16 })),
+            format: T.Optional(T.Union([T.Literal('int24'), T.Literal('float32')])),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body as { version: string; seconds?: number; inputs?: number[]; format?: 'int24' | 'float32' };
+      const r = await prints.start(b.version, b);
+      void reply.status(202);
+      return { version: r.version, recording: r.recording, path: r.path };
+    },
+  );
+  app.post('/api/v1/prints/stop', { schema: { summary: 'Stop the running print; answers with its loudness, true peak and checksum' } }, async () => prints.stop());
 }

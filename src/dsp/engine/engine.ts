@@ -6,7 +6,7 @@ import { badRequest, RadError, unavailable } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import { checkSignal, type SignalSpec } from '../generators.ts';
-import type { AudioTopology, EngineConfig, FromWorker, Measurement, MeasureSpec, ToWorker } from './protocol.ts';
+import type { AudioTopology, EngineConfig, FromWorker, Measurement, MeasureSpec, RecordResult, RecordSpec, ToWorker } from './protocol.ts';
 
 /** Where the worker's code is: the TypeScript source (through tsx) or the built bundle. */
 export function workerEntry(tsPath: string, bundleName: string): { url: URL; entry: string | undefined } {
@@ -37,6 +37,7 @@ export class AudioEngine implements Device {
   private tunerChannel: number | null = null;
   private onlineWaiters: Array<() => void> = [];
   lastMeters: { rms: number[]; peak: number[] } | undefined;
+  private readonly recordings = new Map<number, (r: RecordResult) => void>();
 
   constructor(
     readonly id: string,
@@ -88,6 +89,8 @@ export class AudioEngine implements Device {
       w.reject(unavailable('E_AUDIO_OFFLINE', `audio engine went offline: ${detail}`));
     }
     this.waiting.clear();
+    for (const [id, done] of this.recordings) done({ id, path: '', frames: 0, seconds: 0, integrated_lufs: Number.NaN, true_peak_dbtp: Number.NaN, sample_peak_dbfs: Number.NaN, error: `E_AUDIO_OFFLINE: ${detail}` });
+    this.recordings.clear();
     const old = this.worker;
     this.worker = undefined;
     void old?.terminate();
@@ -137,6 +140,12 @@ export class AudioEngine implements Device {
       case 'played':
         if (!m.ok) this.deps.log.warn({ channel: m.channel, err: m.error }, 'worker refused a signal');
         return;
+      case 'recorded': {
+        const done = this.recordings.get(m.result.id);
+        this.recordings.delete(m.result.id);
+        done?.(m.result);
+        return;
+      }
       case 'closed':
         return;
     }
@@ -195,6 +204,20 @@ export class AudioEngine implements Device {
       this.waiting.set(id, { resolve, reject, timer });
       this.send({ type: 'measure', id, spec });
     });
+  }
+
+  /** Records interface inputs to a WAV file in the worker (samples never cross); resolves when it ends. */
+  record(spec: Omit<RecordSpec, 'id'>): { id: number; done: Promise<RecordResult> } {
+    for (const c of spec.channels) this.checkChannel(c, 'input');
+    this.requireOnline();
+    const id = this.nextId++;
+    const done = new Promise<RecordResult>((resolve) => this.recordings.set(id, resolve));
+    this.send({ type: 'record', spec: { ...spec, id } });
+    return { id, done };
+  }
+
+  stopRecord(id: number): void {
+    this.send({ type: 'stop-record', id });
   }
 
   setTopology(t: AudioTopology): void {

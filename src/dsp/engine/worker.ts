@@ -4,12 +4,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AudioBackend } from '../../drivers/audio/backend.ts';
 import { SimAudioBackend } from '../../drivers/audio/sim.ts';
 import { checkSignal, Generator, type SignalSpec } from '../generators.ts';
+import { LoudnessMeter } from '../loudness.ts';
+import { WavWriter } from '../offline/wav.ts';
 import { LevelAccumulator } from '../levels.ts';
 import { ToneBank } from '../tonebank.ts';
 import { ampToDb, roundDb } from '../units.ts';
 import { correlate } from '../xcorr.ts';
 import { Yin } from '../yin.ts';
-import type { EngineConfig, FromWorker, Measurement, MeasureSpec, ToWorker } from './protocol.ts';
+import type { EngineConfig, FromWorker, Measurement, MeasureSpec, RecordSpec, ToWorker } from './protocol.ts';
 
 const cfg = workerData as EngineConfig;
 const port = parentPort!;
@@ -36,6 +38,51 @@ const pending: Pending[] = [];
 const banks = new Map<string, Promise<ToneBank>>();
 
 let backend: AudioBackend;
+
+type Recording = { spec: RecordSpec; writer: WavWriter; meter: LoudnessMeter; frames: number; limit: number };
+let recording: Recording | undefined;
+
+/** Broadcast WAV `bext` chunk: description, originator, date, time, time reference (samples since midnight). */
+function bext(description: string, originator: string): Buffer {
+  const b = Buffer.alloc(602);
+  const now = new Date();
+  b.write(description.slice(0, 256), 0, 'ascii');
+  b.write(originator.slice(0, 32), 256, 'ascii');
+  b.write(`rad-${now.getTime()}`.slice(0, 32), 288, 'ascii');
+  b.write(now.toISOString().slice(0, 10), 320, 'ascii');
+  b.write(now.toISOString().slice(11, 19).replace(/:/g, ':'), 330, 'ascii');
+  const midnight = new Date(now);
+  midnight.setUTCHours(0, 0, 0, 0);
+  const ref = BigInt(Math.round(((now.getTime() - midnight.getTime()) / 1000) * cfg.sampleRate));
+  b.writeBigUInt64LE(ref, 338);
+  b.writeUInt16LE(1, 346); // BWF version 1
+  return b;
+}
+
+function finishRecording(error?: string): void {
+  const r = recording;
+  if (!r) return;
+  recording = undefined;
+  let frames = r.frames;
+  try {
+    frames = r.writer.close().frames;
+  } catch (e) {
+    error ??= (e as Error).message;
+  }
+  post({
+    type: 'recorded',
+    result: {
+      id: r.spec.id,
+      path: r.spec.path,
+      frames,
+      seconds: frames / cfg.sampleRate,
+      integrated_lufs: Math.round(r.meter.integrated() * 100) / 100,
+      true_peak_dbtp: Math.round(r.meter.truePeak() * 100) / 100,
+      sample_peak_dbfs: Math.round(r.meter.samplePeakDb() * 100) / 100,
+      ...(error ? { error } : {}),
+    },
+  });
+}
 
 function playingFreqs(): number[] {
   const out = new Set<number>();
@@ -150,6 +197,21 @@ const io = {
       for (let j = 0; j < B; j++) h[(tIn + j) & MASK] = src[j]!;
       meters[i]!.add(src, 0, B);
     }
+    if (recording) {
+      const r = recording;
+      const n = Math.min(B, r.limit - r.frames);
+      const blk = r.spec.channels.map((c) => input[c - 1]!.subarray(0, n));
+      try {
+        r.writer.write(blk);
+        r.meter.add(blk);
+        r.frames += n;
+      } catch (e) {
+        // disk full (or the disk went away): keep what was recorded as a valid file, and say so
+        const err = e as NodeJS.ErrnoException;
+        finishRecording(err.code === 'ENOSPC' ? 'E_DISK_FULL: the disk is full; the print was stopped and keeps what was recorded' : `E_PRINT_WRITE: ${err.message}`);
+      }
+      if (recording && r.frames >= r.limit) finishRecording();
+    }
     tIn += B;
     sinceMeter += B;
     if (sinceMeter >= meterEvery) {
@@ -222,7 +284,25 @@ port.on('message', (msg: ToWorker) => {
       tunerChannel = msg.channel;
       sinceTuner = 0;
       return;
+    case 'record': {
+      if (recording) {
+        post({ type: 'recorded', result: { id: msg.spec.id, path: msg.spec.path, frames: 0, seconds: 0, integrated_lufs: Number.NaN, true_peak_dbtp: Number.NaN, sample_peak_dbfs: Number.NaN, error: 'E_PRINT_BUSY: a print is already running' } });
+        return;
+      }
+      try {
+        const spec = msg.spec;
+        const writer = new WavWriter(spec.path, { sampleRate: cfg.sampleRate, channels: spec.channels.length, format: spec.format, extraChunks: [{ id: 'bext', data: bext(spec.description, spec.originator) }] });
+        recording = { spec, writer, meter: new LoudnessMeter(cfg.sampleRate, spec.channels.length), frames: 0, limit: spec.seconds ? Math.round(spec.seconds * cfg.sampleRate) : Number.POSITIVE_INFINITY };
+      } catch (e) {
+        post({ type: 'recorded', result: { id: msg.spec.id, path: msg.spec.path, frames: 0, seconds: 0, integrated_lufs: Number.NaN, true_peak_dbtp: Number.NaN, sample_peak_dbfs: Number.NaN, error: (e as Error).message } });
+      }
+      return;
+    }
+    case 'stop-record':
+      if (recording?.spec.id === msg.id) finishRecording();
+      return;
     case 'close':
+      finishRecording('E_PRINT_STOPPED: the audio engine stopped');
       void backend.stop().then(() => post({ type: 'closed' }));
       return;
   }

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import type { PrintRecord } from '../../recall/prints.ts';
+import { DaemonClient } from '../client.ts';
+import { printJson } from '../output.ts';
+
+type Conn = { url?: string; token?: string; config?: string; json?: boolean };
+const conn = (c: Command) => c.option('--url <url>', 'daemon URL').option('--token <token>', 'API token').option('-c, --config <file>', 'settings file to find the daemon from').option('--json', 'print JSON');
+
+function show(p: PrintRecord, json?: boolean): void {
+  if (json) return printJson(p);
+  process.stdout.write(`${p.version}: ${p.path}\n  ${p.seconds.toFixed(2)} s, ${p.integrated_lufs} LUFS integrated, ${p.true_peak_dbtp} dBTP true peak, sha256 ${p.sha256 ?? '-'}${p.error ? `\n  ${p.error}` : ''}\n`);
+}
+
+export function printCommands(program: Command): void {
+  const print = program.command('print').description('print a mix version to a Broadcast WAV with loudness, true peak and checksum');
+  conn(print.command('start').requiredOption('--version <name>', 'version name').option('--seconds <n>', 'stop after n seconds (else: rad print stop)')).action(async (o: Conn & { version: string; seconds?: string }) => {
+    const client = new DaemonClient(o);
+    const seconds = o.seconds === undefined ? undefined : Number(o.seconds);
+    const r = await client.request<{ version: string; path: string }>('POST', '/api/v1/prints', { version: o.version, ...(seconds ? { seconds } : {}) });
+    if (!seconds) {
+      if (o.json) return printJson(r);
+      process.stdout.write(`printing ${r.version} to ${r.path} — stop with: rad print stop\n`);
+      return;
+    }
+    // wait for the timed print to finish
+    for (;;) {
+      await new Promise((res) => setTimeout(res, 200));
+      const v = await client.request<{ print: PrintRecord | null }>('GET', `/api/v1/versions/${encodeURIComponent(r.version)}`);
+      if (v.print && v.print.path === r.path) {
+        show(v.print, o.json);
+        if (v.print.error) process.exitCode = 1;
+        return;
+      }
+    }
+  });
+  conn(print.command('stop')).action(async (o: Conn) => {
+    const p = await new DaemonClient(o).request<PrintRecord>('POST', '/api/v1/prints/stop');
+    show(p, o.json);
+    if (p.error) process.exitCode = 1;
+  });
+}
