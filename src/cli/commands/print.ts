@@ -7,7 +7,10 @@ type Conn = { url?: string; token?: string; config?: string; json?: boolean };
 const conn = (c: Command) => c.option('--url <url>', 'daemon URL').option('--token <token>', 'API token').option('-c, --config <file>', 'settings file to find the daemon from').option('--json', 'print JSON');
 
 function show(p: PrintRecord, json?: boolean): void {
-  if (json) return printJson(p);
+  if (json) {
+    printJson(p);
+    return;
+  }
   process.stdout.write(`${p.version}: ${p.path}\n  ${p.seconds.toFixed(2)} s, ${p.integrated_lufs} LUFS integrated, ${p.true_peak_dbtp} dBTP true peak, sha256 ${p.sha256 ?? '-'}${p.error ? `\n  ${p.error}` : ''}\n`);
 }
 
