@@ -9,7 +9,7 @@ import { layoutCommands } from './commands/layout.ts';
 import { linecheckCommands } from './commands/linecheck.ts';
 import { patchCommands } from './commands/patch.ts';
 import { prepCommands } from './commands/prep.ts';
-import { printCommands } from './commands/print.ts';
+import { mixbookCommands, printCommands } from './commands/print.ts';
 import { recallCommands } from './commands/recall.ts';
 import { simCommands } from './commands/sim.ts';
 import { reportError } from './output.ts';
@@ -37,6 +37,7 @@ recallCommands(program);
 backupCommands(program);
 gearCommands(program);
 printCommands(program);
+mixbookCommands(program);
 simCommands(program);
 
 try {

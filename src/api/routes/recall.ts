@@ -2,6 +2,7 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { backup, verifyBackup } from '../../recall/backup.ts';
 import { GearUnitBody, type GearService } from '../../recall/gear.ts';
+import { renderMixBook, writeMixBook } from '../../recall/mixbook.ts';
 import type { PrintService } from '../../recall/prints.ts';
 import type { SnapshotService } from '../../recall/snapshots.ts';
 import type { Store } from '../../store/db.ts';
@@ -101,4 +102,21 @@ export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: St
     },
   );
   app.post('/api/v1/prints/stop', { schema: { summary: 'Stop the running print; answers with its loudness, true peak and checksum' } }, async () => prints.stop());
+
+  app.post(
+    '/api/v1/mixbook',
+    {
+      schema: {
+        summary: 'Write the mix book (self-contained HTML, and PDF when Chromium is installed) into a folder on this machine',
+        body: T.Object(
+          { project: T.String({ minLength: 1, maxLength: 200 }), out: T.String({ minLength: 1 }), artist: T.Optional(T.String({ maxLength: 200 })), credits: T.Optional(T.Array(T.String({ maxLength: 200 }), { maxItems: 200 })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => {
+      const b = req.body as { project: string; out: string; artist?: string; credits?: string[] };
+      return writeMixBook(renderMixBook({ project: b.project, artist: b.artist, credits: b.credits }, { gear, snapshots: s }), b.out);
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PrintRecord } from '../../recall/prints.ts';
 import { DaemonClient } from '../client.ts';
@@ -40,5 +41,26 @@ export function printCommands(program: Command): void {
     const p = await new DaemonClient(o).request<PrintRecord>('POST', '/api/v1/prints/stop');
     show(p, o.json);
     if (p.error) process.exitCode = 1;
+  });
+}
+
+export function mixbookCommands(program: Command): void {
+  conn(
+    program
+      .command('mixbook')
+      .description('write the mix book for the client and label (HTML, and PDF when Chromium is installed)')
+      .argument('<project>', 'project title')
+      .requiredOption('--out <dir>', 'folder to write into')
+      .option('--artist <name>', 'artist')
+      .option('--credit <line...>', 'credit lines'),
+  ).action(async (project: string, o: Conn & { out: string; artist?: string; credit?: string[] }) => {
+    const r = await new DaemonClient(o).request<{ html: string; pdf?: string; pdf_skipped?: string }>('POST', '/api/v1/mixbook', {
+      project,
+      out: resolve(o.out),
+      artist: o.artist,
+      credits: o.credit,
+    });
+    if (o.json) return printJson(r);
+    process.stdout.write(`${r.html}\n${r.pdf ?? `(no PDF: ${r.pdf_skipped})`}\n`);
   });
 }
