@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeFileAtomic } from '../core/atomic.ts';
@@ -11,6 +11,8 @@ export type BackupReport = { target: string; files: number; copied: number; skip
 
 const DB = 'rad.sqlite';
 const MANIFEST = 'manifest.json';
+/** Present while a backup runs: a backup cut short (kill -9, power cut) says so instead of lying. */
+const IN_PROGRESS = '.backup-in-progress';
 
 export function sha256File(path: string): string {
   const h = createHash('sha256');
@@ -66,6 +68,7 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
     throw badRequest('E_BACKUP_TARGET', `cannot create ${target} (${(e as NodeJS.ErrnoException).code})`, { target });
   }
   const previous = new Map((readManifest(target)?.files ?? []).map((f) => [f.path, f]));
+  writeFileAtomic(join(target, IN_PROGRESS), new Date().toISOString());
   const files: ManifestEntry[] = [];
   let copied = 0;
   let skipped = 0;
@@ -86,7 +89,7 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
     bytes += st.size;
   }
   for (const rel of walk(dataDir)) {
-    if (rel === DB || rel.startsWith(`${DB}-`) || rel.endsWith('.tmp') || rel.endsWith('.rad-tmp')) continue;
+    if (rel === DB || rel.startsWith(`${DB}-`) || rel.endsWith('.tmp') || rel.endsWith('.rad-tmp') || rel === IN_PROGRESS) continue;
     const src = join(dataDir, rel);
     const st = statSync(src);
     const prev = previous.get(rel);
@@ -102,14 +105,19 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
   }
   const manifest: Manifest = { format: 'rad-backup-1', created_at: new Date().toISOString(), files };
   writeFileAtomic(join(target, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
+  rmSync(join(target, IN_PROGRESS), { force: true });
   return { target, files: files.length, copied, skipped, bytes_copied: bytes, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** Re-hashes every file of a backup; names each file whose hash or size is wrong, or that is missing. */
 export function verifyBackup(target: string): { ok: boolean; files: number; bad: Array<{ path: string; problem: string }> } {
   const m = readManifest(target);
-  if (!m) throw badRequest('E_BACKUP_MISSING', `${target} has no ${MANIFEST}: not a rad backup`, { target });
+  if (!m) {
+    if (existsSync(join(target, IN_PROGRESS))) return { ok: false, files: 0, bad: [{ path: '(backup)', problem: 'interrupted before its first manifest: run the backup again' }] };
+    throw badRequest('E_BACKUP_MISSING', `${target} has no ${MANIFEST}: not a rad backup`, { target });
+  }
   const bad: Array<{ path: string; problem: string }> = [];
+  if (existsSync(join(target, IN_PROGRESS))) bad.push({ path: '(backup)', problem: 'interrupted before it finished: run the backup again' });
   for (const f of m.files) {
     const p = join(target, f.path);
     if (!existsSync(p)) bad.push({ path: f.path, problem: 'missing' });
