@@ -3,6 +3,8 @@ import { recallRoutes } from '../api/routes/recall.ts';
 import type { ConsolesFeature } from '../console/feature.ts';
 import type { PatchbaysFeature } from '../patchbay/feature.ts';
 import type { AudioFeature } from '../dsp/feature.ts';
+import type { LayoutFeature } from '../layout/feature.ts';
+import { trackSheetTable } from '../session/tracksheet.ts';
 import { GearService } from './gear.ts';
 import { PrintService } from './prints.ts';
 import { SnapshotService } from './snapshots.ts';
@@ -27,5 +29,10 @@ export function recallFeature(app: App): RecallFeature {
     dataDir: app.settings.data_dir,
     inputs: app.settings.audio?.print_inputs ?? [1, 2],
   });
-  return { name: RECALL_FEATURE, snapshots, gear, prints, devices: () => [], routes: (api) => recallRoutes(api, snapshots, app.store, gear, prints) };
+  return { name: RECALL_FEATURE, snapshots, gear, prints, devices: () => [], routes: (api) =>
+      recallRoutes(api, snapshots, app.store, gear, prints, (inputs, profile) => {
+        const layout = app.feature<LayoutFeature>('layout');
+        return layout ? trackSheetTable(layout.layout.plan(inputs, profile).plan) : '';
+      }),
+  };
 }

@@ -14,14 +14,22 @@ export function trackSheetCsv(plan: LayoutPlan): string {
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** A self-contained HTML track sheet (no external assets), printable. */
-export function trackSheetHtml(plan: LayoutPlan, title = `Track sheet — ${plan.profile}`): string {
+/** The track sheet table alone (for embedding, e.g. in the mix book). */
+export function trackSheetTable(plan: LayoutPlan): string {
   const rows = plan.channels
     .map(
       (c) =>
         `<tr class="c-${esc(c.colour.replace(/i$/, ''))}"><td>${c.channel}</td><td><b>${esc(c.name)}</b></td><td>${esc(c.source)}</td><td>${c.stage_input}</td><td>${esc(c.role)}</td><td>${esc(c.device)}</td><td>${c.phantom ? '48V' : ''}</td><td>${c.hpf ?? ''}</td><td>${esc(c.dca.join(' '))}</td></tr>`,
     )
     .join('\n');
+  return `<table><thead><tr><th>Ch</th><th>Name</th><th>Source</th><th>Stage in</th><th>Role</th><th>Mic/DI</th><th>Phantom</th><th>HPF</th><th>DCA</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`;
+}
+
+/** A self-contained HTML track sheet (no external assets), printable. */
+export function trackSheetHtml(plan: LayoutPlan, title = `Track sheet — ${plan.profile}`): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
@@ -30,10 +38,7 @@ th{background:#eee}.c-RD td:first-child{border-left:8px solid #dc322f}.c-GN td:f
 .c-BL td:first-child{border-left:8px solid #326edc}.c-MG td:first-child{border-left:8px solid #c83cb4}.c-CY td:first-child{border-left:8px solid #28bec8}.c-WH td:first-child{border-left:8px solid #ccc}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<table><thead><tr><th>Ch</th><th>Name</th><th>Source</th><th>Stage in</th><th>Role</th><th>Mic/DI</th><th>Phantom</th><th>HPF</th><th>DCA</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
+${trackSheetTable(plan)}
 ${plan.warnings.length ? `<h2>Notes</h2><ul>${plan.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;

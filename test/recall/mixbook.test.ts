@@ -9,7 +9,7 @@ import { startSimApp, tempDir } from '../helpers.ts';
 describe('mix book', () => {
   let app: App;
   beforeAll(async () => {
-    app = await startSimApp();
+    app = await startSimApp({ profiles_dir: new URL('../../config/profiles', import.meta.url).pathname });
   });
   afterAll(async () => app.stop());
 
@@ -24,7 +24,7 @@ describe('mix book', () => {
     const unit = rec.gear.add({ make: 'Universal Audio', model: '1176LN', serial: 'A123', patched_at: 'bay-a:top:30', controls: [{ name: 'input', kind: 'knob', min: 0, max: 48 }] });
     rec.gear.setSettings('Song A final', unit.id, { input: 24 });
     const out = join(tempDir(), 'book');
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/mixbook', payload: { project: 'The Album', artist: 'The Band', out, credits: ['Mixed by A. Engineer'] } });
+    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/mixbook', payload: { project: 'The Album', artist: 'The Band', out, credits: ['Mixed by A. Engineer'], inputs: 'Ch,Source\n1,Kick In\n2,Ld Vox\n', profile: 'rock-standard' } });
     expect(r.statusCode).toBe(200);
     const html = readFileSync(join(out, 'mixbook.html'), 'utf8');
     expect(html).toContain('<h1>The Album</h1>');
@@ -32,6 +32,8 @@ describe('mix book', () => {
     expect(html).toContain('approved by the artist');
     expect(html).toContain('Ch 01 Kick In: name &quot;&quot; → &quot;Kick In&quot;');
     expect(html).toContain('Universal Audio 1176LN');
+    expect(html).toContain('<h2>Track sheet</h2>');
+    expect(html).toContain('<td><b>Lead Vox</b></td>');
     expect(html).not.toMatch(/<(script|link)\b/); // self-contained
     // .ci/run installs Chromium; the PDF is rendered from the same HTML
     expect(r.json().pdf).toBe(join(out, 'mixbook.pdf'));

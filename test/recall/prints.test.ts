@@ -88,3 +88,33 @@ describe('printing a version on the simulated studio', () => {
     expect((await app.api!.inject({ method: 'POST', url: '/api/v1/prints/stop' })).statusCode).toBe(404);
   });
 });
+
+describe('disk full while printing', () => {
+  it('stops, keeps what was recorded as a valid WAV, and says so', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../helpers.ts');
+    const data = tempDir();
+    const prints = join(data, 'prints');
+    mkdirSync(prints);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', prints]); // a 1 MB disk for the prints (CI runs as root)
+    const app = await startSimApp({ data_dir: data, audio: { backend: 'sim', inputs: 2, outputs: 2 } });
+    try {
+      const engine = app.feature<AudioFeature>('audio')!.engine!;
+      engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -20 });
+      const rec = app.feature<RecallFeature>('recall')!;
+      const started = await rec.prints.start('too long', { seconds: 20 });
+      const result = await started.done;
+      expect(result.error).toMatch(/^E_DISK_FULL/);
+      expect(result.seconds).toBeGreaterThan(1);
+      expect(result.seconds).toBeLessThan(20);
+      const info = readWavInfo(result.path);
+      expect(info.frames).toBe(result.frames);
+      expect(result.sha256).toBe(sha256File(result.path));
+    } finally {
+      await app.stop();
+      execFileSync('umount', [prints]);
+    }
+  }, 60000);
+});

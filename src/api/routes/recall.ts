@@ -9,7 +9,7 @@ import type { Store } from '../../store/db.ts';
 
 const Ref = T.Object({ id: T.String({ minLength: 1 }) });
 
-export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store, gear: GearService, prints: PrintService): void {
+export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: Store, gear: GearService, prints: PrintService, trackSheet?: (inputs: string, profile: string) => string): void {
   app.post(
     '/api/v1/snapshots',
     { schema: { summary: "Take a snapshot: the console's full state and every patchbay's map", body: T.Object({ label: T.String({ minLength: 1, maxLength: 100 }), note: T.Optional(T.String({ maxLength: 1000 })) }, { additionalProperties: false }) } },
@@ -109,14 +109,22 @@ export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: St
       schema: {
         summary: 'Write the mix book (self-contained HTML, and PDF when Chromium is installed) into a folder on this machine',
         body: T.Object(
-          { project: T.String({ minLength: 1, maxLength: 200 }), out: T.String({ minLength: 1 }), artist: T.Optional(T.String({ maxLength: 200 })), credits: T.Optional(T.Array(T.String({ maxLength: 200 }), { maxItems: 200 })) },
+          {
+            project: T.String({ minLength: 1, maxLength: 200 }),
+            out: T.String({ minLength: 1 }),
+            artist: T.Optional(T.String({ maxLength: 200 })),
+            credits: T.Optional(T.Array(T.String({ maxLength: 200 }), { maxItems: 200 })),
+            inputs: T.Optional(T.String({ minLength: 1, description: 'input list, to include the track sheet' })),
+            profile: T.Optional(T.String({ minLength: 1 })),
+          },
           { additionalProperties: false },
         ),
       },
     },
     async (req) => {
-      const b = req.body as { project: string; out: string; artist?: string; credits?: string[] };
-      return writeMixBook(renderMixBook({ project: b.project, artist: b.artist, credits: b.credits }, { gear, snapshots: s }), b.out);
+      const b = req.body as { project: string; out: string; artist?: string; credits?: string[]; inputs?: string; profile?: string };
+      const sheet = b.inputs && b.profile && trackSheet ? trackSheet(b.inputs, b.profile) : undefined;
+      return writeMixBook(renderMixBook({ project: b.project, artist: b.artist, credits: b.credits, trackSheetHtml: sheet }, { gear, snapshots: s }), b.out);
     },
   );
 }

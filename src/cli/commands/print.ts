@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PrintRecord } from '../../recall/prints.ts';
@@ -52,13 +53,16 @@ export function mixbookCommands(program: Command): void {
       .argument('<project>', 'project title')
       .requiredOption('--out <dir>', 'folder to write into')
       .option('--artist <name>', 'artist')
-      .option('--credit <line...>', 'credit lines'),
-  ).action(async (project: string, o: Conn & { out: string; artist?: string; credit?: string[] }) => {
+      .option('--credit <line...>', 'credit lines')
+      .option('--inputs <file>', 'input list, to include the track sheet (with --profile)')
+      .option('--profile <name>', 'engineer profile for the track sheet'),
+  ).action(async (project: string, o: Conn & { out: string; artist?: string; credit?: string[]; inputs?: string; profile?: string }) => {
     const r = await new DaemonClient(o).request<{ html: string; pdf?: string; pdf_skipped?: string }>('POST', '/api/v1/mixbook', {
       project,
       out: resolve(o.out),
       artist: o.artist,
       credits: o.credit,
+      ...(o.inputs && o.profile ? { inputs: readFileSync(o.inputs, 'utf8'), profile: o.profile } : {}),
     });
     if (o.json) return printJson(r);
     process.stdout.write(`${r.html}\n${r.pdf ?? `(no PDF: ${r.pdf_skipped})`}\n`);
