@@ -1,8 +1,8 @@
 // PortAudio (naudiodon) loopback on JACK's dummy backend through the ALSA jack plugin: the real
 // daemon plays a tone on an interface output, JACK wires that output back to an input, and the
 // engine measures it. .ci/run installs jackd2 and libasound2-plugins.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RadProcess, readyUrl, runRad, tempDir, waitFor, writeConfig } from '../../helpers.ts';
@@ -17,14 +17,24 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
   let url: string;
 
   beforeAll(async () => {
-    jackd = spawn('jackd', ['--no-realtime', '-n', server, '-d', 'dummy', '-r', '48000', '-p', '256'], { env: jackEnv, stdio: 'ignore' });
+    // JACK's shared-memory registry holds a handful of servers; entries left by servers that died
+    // (not ours to judge while any jackd runs) fill it. With no jackd running, they are all stale.
+    if (spawnSync('pgrep', ['-x', 'jackd']).status !== 0) {
+      for (const f of readdirSync('/dev/shm')) if (f.startsWith('jack')) rmSync(join('/dev/shm', f), { recursive: true, force: true });
+    }
+    jackd = spawn('jackd', ['--no-realtime', '-n', server, '-d', 'dummy', '-r', '48000', '-p', '256'], { env: jackEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let jackLog = '';
+    jackd.stdout!.on('data', (d) => (jackLog += d));
+    jackd.stderr!.on('data', (d) => (jackLog += d));
     await waitFor(() => {
       try {
         return jack('jack_lsp').includes('system:playback_1');
       } catch {
         return false;
       }
-    }, 10000, 100);
+    }, 10000, 100).catch((e) => {
+      throw new Error(`jackd did not come up: ${(e as Error).message}\n${jackLog.slice(-800)}`);
+    });
     const home = tempDir();
     writeFileSync(
       join(home, '.asoundrc'),
@@ -45,14 +55,21 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
       const outs = all.filter((p) => new RegExp(`\\.P\\.${pid}\\.\\d+:out_`).test(p));
       const ins = all.filter((p) => new RegExp(`\\.C\\.${pid}\\.\\d+:in_`).test(p));
       return outs.length === 2 && ins.length === 2 ? { outs, ins } : undefined;
-    }, 10000, 100);
+    }, 10000, 100).catch((e) => {
+      throw new Error(`the daemon's JACK ports did not appear: ${(e as Error).message}\n${jack('jack_lsp')}\n${daemon.stderr().slice(-1500)}`);
+    });
     for (let i = 0; i < ports.outs.length; i++) jack("jack_connect", [ports.outs[i]!, ports.ins[i]!]);
   }, 60000);
 
   afterAll(async () => {
     daemon?.child.kill('SIGTERM');
     await daemon?.exit;
-    jackd?.kill('SIGTERM');
+    if (jackd && jackd.exitCode === null) {
+      const gone = new Promise((r) => jackd.once('exit', r));
+      jackd.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+      if (jackd.exitCode === null) jackd.kill('SIGKILL');
+    }
   });
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
