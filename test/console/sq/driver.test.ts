@@ -1,0 +1,166 @@
+import { createConnection } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { levelToLinear, nrpnWrite, sendParam, muteParam } from '../../../src/console/sq/codec.js';
+import { SqDriver, type SqChange } from '../../../src/console/sq/driver.js';
+import { sqParams } from '../../../src/console/sq/params.js';
+import { SqSimulator } from '../../../src/sim/sq/simulator.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function rig(opts: { law?: 'linear' | 'audio'; channel?: number } = {}) {
+  const sim = new SqSimulator({ port: 0, ...opts });
+  await sim.start();
+  const drv = new SqDriver({ host: '127.0.0.1', port: sim.port, reconnect: false, ...opts });
+  cleanups.push(async () => {
+    await drv.close();
+    await sim.stop();
+  });
+  return { sim, drv };
+}
+
+/** Raw bytes to the simulator from a second TCP client (a foreign or broken sender). */
+async function rawSend(port: number, bytes: number[]): Promise<void> {
+  const s = createConnection({ host: '127.0.0.1', port });
+  await new Promise<void>((r) => s.once('connect', () => r()));
+  s.write(Buffer.from(bytes));
+  await new Promise((r) => setTimeout(r, 50));
+  s.destroy();
+}
+
+describe('SQ driver against the strict SQ simulator over TCP', () => {
+  it('syncs every listed parameter and mirrors what the console holds', async () => {
+    const { sim, drv } = await rig();
+    sim.state.set(muteParam('input', 5), 1);
+    sim.state.set(sendParam('level', 'input', 3, 'aux', 2), levelToLinear(-12));
+    await drv.connect();
+    expect(drv.model.size).toBe(sqParams().list.length);
+    expect(sim.gets).toBe(sqParams().list.length);
+    expect(drv.get('input/5/mute')).toBe(true);
+    expect(drv.get('input/4/mute')).toBe(false);
+    expect(drv.get('input/3/send/aux/2/level')).toBeCloseTo(-12, 1);
+    expect(drv.get('input/1/send/lr/on')).toBe(true);
+    expect(drv.get('aux/3/balance')).toBe(0);
+  });
+
+  it('sets, verifies by a get, and the simulator holds the value', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const r = await drv.set('input/7/send/aux/3/level', -10);
+    expect(r.actual).toBeCloseTo(-10, 1);
+    expect(sim.levelDb(sendParam('level', 'input', 7, 'aux', 3))).toBeCloseTo(-10, 1);
+    await drv.set('input/7/mute', true);
+    expect(sim.state.get(muteParam('input', 7))).toBe(1);
+    await drv.set('input/7/send/lr/pan', -50);
+    expect(sim.state.get(sendParam('pan', 'input', 7, 'lr', 1))).toBe(0x1f * 128 + 0x7f);
+    await drv.set('dca/2/fader', null);
+    expect(sim.state.get(sqParams().byPath.get('dca/2/fader')!.p)).toBe(0);
+  });
+
+  it('quantises to the audio taper and reports what the console took', async () => {
+    const { sim, drv } = await rig({ law: 'audio' });
+    await drv.connect();
+    const r = await drv.set('aux/1/fader', -20);
+    expect(r.raw).toBe(0x2e * 128 + 0x40);
+    expect(sim.levelDb(sqParams().byPath.get('aux/1/fader')!.p)).toBe(-20);
+  });
+
+  it('refuses bad values and unknown paths with coded errors and sends nothing', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const writes = sim.writes;
+    await expect(drv.set('input/49/mute', true)).rejects.toMatchObject({ code: 'E_CONSOLE_PATH' });
+    await expect(drv.set('input/1/mute', 1 as unknown as boolean)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    await expect(drv.set('input/1/send/lr/level', 12)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE', details: { value: 12 } });
+    await expect(drv.set('input/1/send/lr/pan', 101)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    await expect(drv.recallScene(301)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    expect(sim.writes).toBe(writes);
+  });
+
+  it('a surface change reaches the driver within 50 ms, marked as from the console', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const seen = new Promise<{ c: SqChange; ms: number }>((resolve) => {
+      const t0 = performance.now();
+      drv.on('change', (c) => resolve({ c, ms: performance.now() - t0 }));
+      sim.surface(muteParam('input', 12), 1);
+    });
+    const { c, ms } = await seen;
+    expect(c).toMatchObject({ path: 'input/12/mute', value: true, source: 'console' });
+    expect(ms).toBeLessThan(50);
+    expect(drv.get('input/12/mute')).toBe(true);
+  });
+
+  it('the simulator is strict: foreign channels, partial NRPNs, bad mute values and garbage change nothing', async () => {
+    const { sim } = await rig();
+    const m3 = muteParam('input', 3);
+    await rawSend(sim.port, [
+      ...nrpnWrite(1, m3, 1), // channel 2: foreign
+      0xb0, 0x63, 0x00, 0xb0, 0x62, 0x02, 0xb0, 0x26, 0x01, // no data MSB: incomplete
+      ...nrpnWrite(0, m3, 2), // a mute takes only 00 00 / 00 01
+      0x12, 0x34, 0xf7, 0x55, // stray bytes
+      ...nrpnWrite(0, 0x7f * 128 + 0x7f, 5), // an unknown parameter
+    ]);
+    expect(sim.state.get(m3)).toBe(0);
+    expect(sim.ignored).toBeGreaterThanOrEqual(7);
+    await rawSend(sim.port, [...nrpnWrite(0, m3, 1)]);
+    expect(sim.state.get(m3)).toBe(1);
+  });
+
+  it('the driver ignores garbage and other channels from the console and keeps the model', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const p = muteParam('input', 9);
+    // a broken console pushes junk and a write for another MIDI channel
+    for (const c of (sim as unknown as { clients: Set<{ sock: import('node:net').Socket }> }).clients) {
+      c.sock.write(Buffer.from([0x01, 0x02, 0xfe, ...nrpnWrite(5, p, 1), 0xb0, 0x63, 0x00]));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drv.get('input/9/mute')).toBe(false);
+    expect(drv.ignored).toBeGreaterThanOrEqual(1); // 01 02 run on the last reply's status as CC 1 = 2: not an SQ message
+    // and still works after it
+    await drv.set('input/9/mute', true);
+    expect(sim.state.get(p)).toBe(1);
+  });
+
+  it('scene recall loads the stored scene into the console and the driver re-syncs', async () => {
+    const { sim, drv } = await rig();
+    sim.state.set(muteParam('input', 1), 1);
+    sim.storeScene(7);
+    sim.state.set(muteParam('input', 1), 0);
+    await drv.connect();
+    expect(drv.get('input/1/mute')).toBe(false);
+    await drv.recallScene(7);
+    expect(sim.lastScene).toBe(7);
+    expect(drv.get('input/1/mute')).toBe(true);
+    // an empty slot does nothing
+    await drv.recallScene(8);
+    expect(sim.lastScene).toBe(7);
+  });
+
+  it('goes offline when the console drops, reconnects and re-syncs when it is back', async () => {
+    const sim = new SqSimulator({ port: 0 });
+    await sim.start();
+    const port = sim.port;
+    const drv = new SqDriver({ host: '127.0.0.1', port });
+    cleanups.push(async () => {
+      await drv.close();
+      await sim.stop();
+    });
+    await drv.connect();
+    const off = new Promise<string>((r) => drv.once('offline', r));
+    await sim.stop();
+    expect(await off).toMatch(/closed/);
+    expect(drv.state).toBe('offline');
+    await expect(drv.set('input/1/mute', true)).rejects.toMatchObject({ code: 'E_CONSOLE_OFFLINE' });
+    const sim2 = new SqSimulator({ port });
+    sim2.state.set(muteParam('input', 2), 1);
+    await sim2.start();
+    cleanups.push(() => sim2.stop());
+    await new Promise<void>((r) => drv.once('online', r));
+    expect(drv.state).toBe('online');
+    expect(drv.get('input/2/mute')).toBe(true);
+  }, 15000);
+});
