@@ -15,6 +15,7 @@ import type { LineDeviceSim } from './patchbay/base.ts';
 import { simFor } from './patchbay/factory.ts';
 import { PtyPair, socatAvailable } from './patchbay/pty.ts';
 import { X32Simulator } from './x32/simulator.ts';
+import { SqSimulator } from './sq/simulator.ts';
 
 /** One simulator as a device in `/status`, so a user sees what the simulated studio runs. */
 class SimulatorDevice implements Device {
@@ -48,6 +49,7 @@ class SimulatorDevice implements Device {
  */
 export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }> {
   readonly x32 = new Map<string, X32Simulator>();
+  readonly sq = new Map<string, SqSimulator>();
   readonly patchbays = new Map<string, LineDeviceSim>();
   readonly ptys = new Map<string, PtyPair>();
   readonly devices: SimulatorDevice[] = [];
@@ -61,6 +63,25 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
 
   async start(): Promise<void> {
     const faults = this.settings.sim.faults;
+    for (const c of this.settings.consoles) {
+      if (c.family !== 'sq' || !isLoopback(c.host)) continue;
+      const sim = new SqSimulator({ port: c.port ?? 51325, host: '127.0.0.1', channel: (c.midi_channel ?? 1) - 1, lanDelayMs: this.settings.sim.lan_delay_ms });
+      try {
+        await sim.start();
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new RadError(
+          err.code === 'EADDRINUSE' ? 'E_SIM_PORT_IN_USE' : 'E_SIM_START',
+          `cannot start the SQ simulator for ${c.id} on tcp 127.0.0.1:${c.port ?? 51325}: ${err.code === 'EADDRINUSE' ? 'port in use (another rad or rad sim running?)' : err.message}`,
+          { details: { console: c.id, port: c.port } },
+        );
+      }
+      c.port = sim.port;
+      c.host = '127.0.0.1';
+      this.sq.set(c.id, sim);
+      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `SQ simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
+      this.deps.log.info({ console: c.id, port: sim.port }, 'SQ simulator listening');
+    }
     for (const c of this.settings.consoles) {
       if (c.family !== 'x32' || !isLoopback(c.host)) continue;
       const silent = faults.some((f) => f.device === c.id && f.kind === 'silent');
@@ -121,6 +142,8 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
   async stop(): Promise<void> {
     for (const s of this.x32.values()) await s.stop();
     this.x32.clear();
+    for (const s of this.sq.values()) await s.stop();
+    this.sq.clear();
     for (const s of this.patchbays.values()) await s.close();
     this.patchbays.clear();
     for (const p of this.ptys.values()) p.kill();
@@ -137,6 +160,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
   endpoints(): Array<{ id: string; protocol: string; transport: string; port: number | string }> {
     return [
       ...[...this.x32.entries()].map(([id, s]) => ({ id, protocol: 'x32-osc', transport: 'udp', port: s.port as number | string })),
+      ...[...this.sq.entries()].map(([id, s]) => ({ id, protocol: 'sq-midi', transport: 'tcp', port: s.port as number | string })),
       ...this.settings.patchbays
         .filter((p) => this.patchbays.has(p.id))
         .map((p) => ({ id: p.id, protocol: p.protocol, transport: p.tcp ? 'tcp' : 'serial', port: p.tcp ? p.tcp.port : p.serial!.path })),

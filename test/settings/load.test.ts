@@ -44,7 +44,7 @@ describe('settings validation', () => {
   it('rejects duplicate device ids and families this build cannot drive', () => {
     const c = { family: 'x32', host: '127.0.0.1' };
     expect(problems({ consoles: [{ id: 'a', ...c }, { id: 'a', ...c }] })).toContain('consoles[1].id: duplicate id "a" (also consoles[0].id)');
-    expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toContain('consoles[0].family: "qu" is not supported by this build yet (x32 only)');
+    expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toContain('consoles[0].family: "qu" is not supported by this build yet (x32, sq)');
   });
 
   it('applies environment overrides', () => {

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { Bus } from '../../core/bus.ts';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import { silentLogger } from '../../core/logger.ts';
-import type { WriteReport } from '../../console/model.ts';
+import type { Console, WriteReport } from '../../console/model.ts';
+import { SqConsole } from '../../console/sq/console.ts';
 import { type ApplyReport, type SceneCapture, X32Console } from '../../console/x32/console.ts';
 import { Store } from '../../store/db.ts';
 import { DaemonClient } from '../client.ts';
@@ -13,13 +14,17 @@ import { progressBar } from '../progress.ts';
 type Target = { host?: string; port?: string; family?: string; console?: string; url?: string; token?: string; config?: string; json?: boolean };
 
 /** Direct session with a console (no daemon): the same console service the daemon runs. */
-async function direct<T>(o: Target, fn: (c: X32Console) => Promise<T>): Promise<T> {
+async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<T> {
   const family = o.family ?? 'x32';
-  if (family !== 'x32') throw new CliError(`family ${family} is not supported by this build (x32)`, 2, 'E_FAMILY');
-  const port = o.port === undefined ? 10023 : Number(o.port);
+  if (family !== 'x32' && family !== 'sq') throw new CliError(`family ${family} is not supported by this build (x32, sq)`, 2, 'E_FAMILY');
+  const port = o.port === undefined ? (family === 'sq' ? 51325 : 10023) : Number(o.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`--port ${o.port} is not a port (1..65535)`, 2, 'E_USAGE');
   const store = Store.inMemory();
-  const c = new X32Console({ id: o.host!, family: 'x32', host: o.host!, port }, { bus: new Bus(), store, log: silentLogger() }, { meterBanks: [] });
+  const deps = { bus: new Bus(), store, log: silentLogger() };
+  const c: Console =
+    family === 'sq'
+      ? new SqConsole({ id: o.host!, family: 'sq', host: o.host!, port }, deps)
+      : new X32Console({ id: o.host!, family: 'x32', host: o.host!, port }, deps, { meterBanks: [] });
   await c.start();
   try {
     const st = c.status();
@@ -29,6 +34,13 @@ async function direct<T>(o: Target, fn: (c: X32Console) => Promise<T>): Promise<
     await c.stop();
     store.close();
   }
+}
+
+async function direct<T>(o: Target, fn: (c: X32Console) => Promise<T>): Promise<T> {
+  return directAny(o, (c) => {
+    if (!(c instanceof X32Console)) throw new CliError(`this command needs an X32 (scene text); ${c.family} consoles have none`, 2, 'E_FAMILY');
+    return fn(c);
+  });
 }
 
 async function firstConsole(client: DaemonClient, id?: string): Promise<string> {
@@ -49,8 +61,8 @@ function parseValue(v: string): number | string | boolean | null {
 function addTargetOptions(cmd: Command): Command {
   return cmd
     .option('--host <host>', 'talk to this console directly (no daemon needed)')
-    .option('--port <port>', 'console port (X32: 10023)')
-    .option('--family <family>', 'console family', 'x32')
+    .option('--port <port>', 'console port (X32: 10023, SQ: 51325)')
+    .option('--family <family>', 'console family: x32 | sq', 'x32')
     .option('--console <id>', 'console id on the daemon (when --host is not given)')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')
@@ -73,6 +85,17 @@ export function consoleCommands(program: Command): void {
     async (o: Target & { out?: string }) => {
       const bar = progressBar('capture', !o.json && process.stderr.isTTY === true);
       let r: SceneCapture;
+      if (o.host && (o.family ?? 'x32') !== 'x32') {
+        // SQ/Qu have no scene text: the synced model is the capture, as JSON
+        const t0 = performance.now();
+        const values = await directAny(o, async (c) => Object.fromEntries(c.nodes('').map((n) => [n.path, n.value ?? null])));
+        bar.stop();
+        const text = `${JSON.stringify({ family: o.family, host: o.host, captured_at: new Date().toISOString(), values }, null, 1)}\n`;
+        if (o.out) writeFileAtomic(o.out, text);
+        if (o.json || !o.out) process.stdout.write(text);
+        process.stderr.write(`${Object.keys(values).length} parameters in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
+        return;
+      }
       if (o.host) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
       else {
         const client = new DaemonClient(o);
@@ -127,7 +150,7 @@ export function consoleCommands(program: Command): void {
   addTargetOptions(con.command('get').description('read a value (neutral path like input/3/fader, or an X32 address)').argument('<path>')).action(
     async (path: string, o: Target) => {
       let value: unknown;
-      if (o.host) value = await direct(o, async (c) => c.get(path) ?? null);
+      if (o.host) value = await directAny(o, async (c) => c.get(path) ?? null);
       else {
         const client = new DaemonClient(o);
         value = (await client.request<{ value: unknown }>('GET', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values?path=${encodeURIComponent(path)}`)).value;
@@ -147,7 +170,7 @@ export function consoleCommands(program: Command): void {
   ).action(async (path: string, value: string, o: Target & { raw?: boolean }) => {
     const v = parseValue(value);
     let r: WriteReport;
-    if (o.host) r = await direct(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
+    if (o.host) r = await directAny(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
     else {
       const client = new DaemonClient(o);
       r = await client.request<WriteReport>('PUT', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values`, { path, value: v, raw: o.raw });

@@ -9,13 +9,16 @@ import { CliError, printJson } from '../output.ts';
 export function simCommands(program: Command): void {
   program
     .command('sim')
-    .description('run only the simulated studio (X32 on udp 10023 by default) so any tool can talk to it')
-    .option('-c, --config <file>', 'settings file describing the studio to simulate (default: one X32 on 127.0.0.1:10023)')
+    .description('run only the simulated studio (X32 on udp 10023 and SQ on tcp 51325 by default) so any tool can talk to it')
+    .option('-c, --config <file>', 'settings file describing the studio to simulate (default: one X32 on 127.0.0.1:10023, one SQ on 127.0.0.1:51325)')
     .option('--json', 'print the endpoints as JSON')
     .action(async (o: { config?: string; json?: boolean }) => {
       const settings = o.config
         ? loadSettings(resolveConfigPath(o.config))
-        : validateSettings({ consoles: [{ id: 'x32', family: 'x32', host: '127.0.0.1', port: 10023 }], sim: { enabled: true } });
+        : validateSettings({ consoles: [
+              { id: 'x32', family: 'x32', host: '127.0.0.1', port: 10023 },
+              { id: 'sq', family: 'sq', host: '127.0.0.1', port: 51325 },
+            ], sim: { enabled: true } });
       const log = createLogger({ level: settings.log_level });
       const studio = new SimulatedStudio(settings, { bus: new Bus(), log });
       try {

@@ -1,0 +1,140 @@
+import type { Bus } from '../../core/bus.ts';
+import { describeError, RadError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import { StatusTracker } from '../../core/status.ts';
+import type { ConsoleSettings } from '../../settings/schema.ts';
+import type { Store } from '../../store/db.ts';
+import type { Change, Console, ConsoleCaps, Value, WriteReport, WriteVerdict } from '../model.ts';
+import { SqDriver, type SqValue } from './driver.ts';
+import { sqParams } from './params.ts';
+
+const SQ_CAPS: ConsoleCaps = { inputs: 48, auxes: 12, dcas: 8, muteGroups: 8, names: false, nameLength: 0, colours: false, icons: false, sceneRead: false, sceneText: false };
+
+/**
+ * Neutral path → SQ family path (ah-midi.md §3). The SQ's input "fader" is its level to LR.
+ * Family paths (`input/3/send/lr/level`) pass through unchanged.
+ */
+export function toSqPath(path: string): string {
+  const p = path.replace(/^\/+/, '');
+  if (sqParams().byPath.has(p)) return p;
+  let m = /^(input|group|fxreturn)\/(\d+)\/(fader|pan)$/.exec(p);
+  if (m) return `${m[1]}/${Number(m[2])}/send/lr/${m[3] === 'fader' ? 'level' : 'pan'}`;
+  m = /^(input|group|fxreturn)\/(\d+)\/on$/.exec(p);
+  if (m) return `${m[1]}/${Number(m[2])}/send/lr/on`;
+  m = /^(main|lr)\/(fader|mute|balance)$/.exec(p);
+  if (m) return `lr/${m[2]}`;
+  if (/^(input|aux|dca|group)\/\d+\/(name|colour|icon|hpf|phantom|gain)$/.test(p)) {
+    throw new RadError('E_CAPABILITY', `an SQ cannot take '${path}' over MIDI (no names, colours, icons or preamp control in the SQ MIDI protocol)`, {
+      httpStatus: 400,
+      details: { path, family: 'sq' },
+    });
+  }
+  throw new RadError('E_CONSOLE_PATH', `an SQ has no parameter '${path}'`, { httpStatus: 400, details: { path } });
+}
+
+/** An A&H SQ as a console service: the SQ driver behind the family-neutral Console interface. */
+export class SqConsole implements Console {
+  readonly family = 'sq' as const;
+  readonly kind = 'console' as const;
+  readonly caps = SQ_CAPS;
+  private drv: SqDriver | undefined;
+  private readonly tracker: StatusTracker;
+
+  constructor(
+    readonly settings: ConsoleSettings,
+    private readonly deps: { bus: Bus; store: Store; log: Logger },
+  ) {
+    this.tracker = new StatusTracker(deps.bus, settings.id, 'console');
+  }
+
+  /** The driver is made at start: the simulated studio may only then have written the real port. */
+  get driver(): SqDriver {
+    if (!this.drv) {
+      const d = new SqDriver({ host: this.settings.host, port: this.settings.port ?? 51325, channel: (this.settings.midi_channel ?? 1) - 1 });
+      d.on('change', (c) => {
+        if (c.source === 'sync') return;
+        this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: c.source === 'console' ? 'device' : 'rad' });
+      });
+      d.on('offline', (why) => this.tracker.set('offline', why));
+      d.on('online', () => this.tracker.set('online', d.detail));
+      this.drv = d;
+    }
+    return this.drv;
+  }
+
+  get id(): string {
+    return this.settings.id;
+  }
+
+  status() {
+    return this.tracker.get();
+  }
+
+  describe(): Record<string, unknown> {
+    return { family: this.family, host: this.settings.host, port: this.settings.port ?? 51325, midi_channel: this.settings.midi_channel ?? 1, law: this.drv?.law ?? 'linear', parameters: this.drv?.model.size ?? 0 };
+  }
+
+  async start(): Promise<void> {
+    this.tracker.set('starting');
+    try {
+      await Promise.race([this.driver.connect(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    } catch (e) {
+      this.deps.log.warn({ console: this.id, err: describeError(e) }, 'SQ not reachable; retrying in the background');
+      this.tracker.set('offline', describeError(e));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.drv?.close();
+    this.tracker.set('stopped');
+  }
+
+  get(path: string): Value | undefined {
+    return this.driver.get(toSqPath(path));
+  }
+
+  nodes(prefix: string): Array<{ path: string; value: Value }> {
+    const p = prefix.replace(/^\/+/, '');
+    const out: Array<{ path: string; value: Value }> = [];
+    for (const prm of sqParams().list) {
+      if (p && !(prm.path === p || prm.path.startsWith(p.endsWith('/') ? p : `${p}/`))) continue;
+      const raw = this.driver.model.get(prm.p);
+      if (raw !== undefined) out.push({ path: prm.path, value: this.driver.decode(prm, raw) });
+    }
+    return out;
+  }
+
+  async write(changes: Change[], actor = 'api'): Promise<WriteReport> {
+    // validate everything first: a bad entry rejects the whole request and nothing is sent
+    const prepared = changes.map((c) => {
+      const path = toSqPath(c.path);
+      const prm = this.driver.param(path);
+      this.driver.encode(prm, c.value as SqValue);
+      return { change: c, path };
+    });
+    const results: WriteVerdict[] = await Promise.all(
+      prepared.map(async ({ change, path }): Promise<WriteVerdict> => {
+        const base = { path: change.path, address: path, requested: change.value };
+        try {
+          const r = await this.driver.set(path, change.value as SqValue);
+          return { ...base, actual: r.actual, verdict: 'verified' };
+        } catch (e) {
+          if (e instanceof RadError && e.code === 'E_CONSOLE_WRITE_MISMATCH') return { ...base, actual: (e.details?.actual as Value) ?? undefined, verdict: 'mismatched', error: e.message };
+          return { ...base, actual: undefined, verdict: 'failed', error: describeError(e) };
+        }
+      }),
+    );
+    for (const r of results) {
+      this.deps.store.audit({
+        actor,
+        device: this.id,
+        action: 'set',
+        target: r.address,
+        value: r.requested,
+        result: r.verdict === 'verified' ? 'ok' : r.verdict === 'mismatched' ? 'mismatch' : 'error',
+        detail: r.error,
+      });
+    }
+    return { console: this.id, results, ok: results.every((r) => r.verdict === 'verified') };
+  }
+}
