@@ -28,7 +28,7 @@ export function diffLayout(plan: LayoutPlan, con: Console): LayoutDiff {
     try {
       current = con.get(v.path);
     } catch (e) {
-      if (v.path.endsWith('/phantom')) {
+      if (v.path.endsWith('/phantom') && !(e instanceof RadError && e.code === 'E_CAPABILITY')) {
         // the phantom leaf follows the channel's source; if the source changes too, decide after
         current = undefined;
       } else {

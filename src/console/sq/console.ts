@@ -23,8 +23,8 @@ export function toSqPath(path: string): string {
   if (m) return `${m[1]}/${Number(m[2])}/send/lr/on`;
   m = /^(main|lr)\/(fader|mute|balance)$/.exec(p);
   if (m) return `lr/${m[2]}`;
-  if (/^(input|aux|dca|group)\/\d+\/(name|colour|icon|hpf|phantom|gain)$/.test(p)) {
-    throw new RadError('E_CAPABILITY', `an SQ cannot take '${path}' over MIDI (no names, colours, icons or preamp control in the SQ MIDI protocol)`, {
+  if (/^(input|aux|dca|group|fxreturn)\/\d+\/(name|colour|icon|hpf|hpf_on|phantom|gain|source|dca|mutegroups)$/.test(p)) {
+    throw new RadError('E_CAPABILITY', `an SQ cannot take '${path}' over MIDI (its MIDI protocol has mutes, levels, pans, assigns and scenes only)`, {
       httpStatus: 400,
       details: { path, family: 'sq' },
     });

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { sendParam } from '../../src/console/sq/codec.ts';
+import type { SimFeature } from '../../src/sim/feature.ts';
+import { startSimApp } from '../helpers.ts';
+
+const ROCK_CSV = readFileSync(new URL('../../examples/input-list-rock.csv', import.meta.url), 'utf8');
+const PROFILES = new URL('../../config/profiles', import.meta.url).pathname;
+
+describe('layout apply on an Allen & Heath SQ (simulated, MIDI over TCP)', () => {
+  let app: App;
+  const sim = () => app.feature<SimFeature>('sim')!.studio!.sq.get('sq-main')!;
+  beforeAll(async () => {
+    app = await startSimApp({ profiles_dir: PROFILES, consoles: [{ id: 'sq-main', family: 'sq', host: '127.0.0.1', port: 0 }] });
+  });
+  afterAll(async () => app.stop());
+  const post = (url: string, payload: unknown) => app.api!.inject({ method: 'POST', url, payload: payload as never });
+
+  it.each(['rock-standard', 'jazz-live'])('%s: writes the aux sends, reports what the SQ cannot take, and reads back', async (profile) => {
+    const applied = await post('/api/v1/layout/apply', { inputs: ROCK_CSV, profile, console: 'sq-main' });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const { plan, report } = applied.json();
+    expect(report.ok).toBe(true);
+    expect(report.cannot).toEqual(expect.arrayContaining(['sq: channel names cannot be set over this protocol', 'sq: colours cannot be set over this protocol']));
+    expect(report.cannot.some((l: string) => /input\/1\/hpf_on: E_CAPABILITY/.test(l))).toBe(true);
+    let sends = 0;
+    for (const c of plan.channels as Array<{ channel: number; sends: Record<string, number> }>) {
+      for (const [aux, db] of Object.entries(c.sends)) {
+        expect(sim().levelDb(sendParam('level', 'input', c.channel, 'aux', Number(aux))), `input ${c.channel} → aux ${aux}`).toBeCloseTo(db, 0);
+        sends++;
+      }
+    }
+    // rock-standard sends vocals to aux 1; jazz-live has no sends, so nothing an SQ can take
+    if (profile === 'rock-standard') expect(sends).toBeGreaterThan(0);
+    else expect(report.changes.filter((c: { path: string }) => c.path.includes('/send/'))).toEqual([]);
+    expect(report.written).toHaveLength(report.changes.length); // only what differed was sent (the second profile may need nothing new)
+    const again = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile, console: 'sq-main' })).json();
+    expect(again.diff.changes).toEqual([]);
+  });
+});
