@@ -193,7 +193,13 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
         const i = list.indexOf(w);
         if (i >= 0) list.splice(i, 1);
         const prm = sqParams().byP.get(p);
-        reject(unavailable('E_CONSOLE_NO_REPLY', `SQ did not answer a get of ${prm?.path ?? p} in ${this.opts.replyTimeoutMs ?? 2000} ms`, { path: prm?.path }));
+        const why = `SQ did not answer a get of ${prm?.path ?? p} in ${this.opts.replyTimeoutMs ?? 2000} ms`;
+        reject(unavailable('E_CONSOLE_NO_REPLY', why, { path: prm?.path }));
+        // the SQ has no keep-alive (ah-midi.md §1): an unanswered get is how a hung console shows
+        if (this.link === link) {
+          void link.close();
+          this.goOffline(why);
+        }
       }, this.opts.replyTimeoutMs ?? 2000);
       const w: Waiter = { resolve, reject, timer };
       const list = this.waiters.get(p);

@@ -40,6 +40,8 @@ export class SqSimulator {
   writes = 0;
   gets = 0;
   lastScene: number | undefined;
+  /** Fault: keep the TCP link up but answer and apply nothing (a hung console). */
+  silent = false;
 
   constructor(private readonly opts: SqSimOptions = {}) {
     this.channel = opts.channel ?? 0;
@@ -129,6 +131,7 @@ export class SqSimulator {
   }
 
   private input(c: Client, data: Buffer): void {
+    if (this.silent) return;
     const before = c.parser.garbage;
     for (const m of c.parser.feed(data)) {
       if (m.kind === 'realtime' || m.kind === 'sysex' || m.kind === 'system') continue; // MMC etc.: not modelled

@@ -164,3 +164,23 @@ describe('SQ driver against the strict SQ simulator over TCP', () => {
     expect(drv.get('input/2/mute')).toBe(true);
   }, 15000);
 });
+
+describe('SQ driver with a console that goes silent', () => {
+  it('an unanswered get fails the write with a coded error and takes the link offline', async () => {
+    const sim = new SqSimulator({ port: 0 });
+    await sim.start();
+    const drv = new SqDriver({ host: '127.0.0.1', port: sim.port, reconnect: false, replyTimeoutMs: 300 });
+    cleanups.push(async () => {
+      await drv.close();
+      await sim.stop();
+    });
+    await drv.connect();
+    sim.silent = true;
+    const off = new Promise<string>((r) => drv.once('offline', r));
+    await expect(drv.set('input/4/mute', true)).rejects.toMatchObject({ code: 'E_CONSOLE_NO_REPLY' });
+    expect(await off).toMatch(/did not answer a get of input\/4\/mute/);
+    expect(drv.state).toBe('offline');
+    // the model never claims what the console did not confirm
+    expect(drv.get('input/4/mute')).toBe(false);
+  });
+});
