@@ -1,0 +1,255 @@
+import { EventEmitter } from 'node:events';
+import { Backoff } from '../../core/backoff.ts';
+import { RadError, unavailable } from '../../core/errors.ts';
+import { MidiParser } from '../../drivers/midi/parser.ts';
+import { TcpLink } from '../../drivers/stream.ts';
+import {
+  parseQuSysex,
+  type QuModel,
+  quCleanName,
+  quGetSystemState,
+  quLevelToVa,
+  quMute,
+  quMuteFromVelocity,
+  quNrpn,
+  quPanToVa,
+  quSetName,
+  quVaToLevel,
+  quVaToPan,
+} from './codec.ts';
+import { type QuParam, quParams } from './params.ts';
+
+export type QuDriverOptions = { host: string; port?: number; model?: QuModel; keepAliveMs?: number; silenceMs?: number; syncTimeoutMs?: number; reconnect?: boolean };
+export type QuValue = number | boolean | string | null;
+export type QuChange = { path: string; value: QuValue; source: 'console' | 'sync' };
+
+/**
+ * Driver for an Allen & Heath Qu over MIDI-over-TCP (ah-midi.md §1, §5, §7, §8): Get System
+ * State at connect (the console's reply teaches the MIDI channel and model, then the dump, then
+ * End Sync), `FE` every second, incoming `FE` as liveness (offline after 5 s of silence). The Qu
+ * has no per-parameter get, so writes are verified by a fresh state dump.
+ */
+export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; offline: [string] }> {
+  readonly model = new Map<string, number | string>();
+  channel = 0;
+  console: QuModel;
+  firmware = '';
+  state: 'offline' | 'syncing' | 'online' = 'offline';
+  detail = 'not connected';
+  ignored = 0;
+  private link: TcpLink | undefined;
+  private parser = new MidiParser();
+  private nrpn: { ch?: number; id?: number; va?: number } = {};
+  private syncWait: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  private syncing = false;
+  private lastHeard = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly backoff = new Backoff(1000, 10000);
+  private closed = false;
+
+  constructor(private readonly opts: QuDriverOptions) {
+    super();
+    this.console = opts.model ?? 'Qu-32';
+  }
+
+  async connect(): Promise<void> {
+    this.closed = false;
+    const port = this.opts.port ?? 51325;
+    let link: TcpLink;
+    try {
+      link = await TcpLink.open(this.opts.host, port);
+    } catch (e) {
+      this.goOffline((e as Error).message);
+      throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.opts.host}:${port} is not reachable: ${(e as Error).message}`);
+    }
+    this.link = link;
+    this.parser = new MidiParser();
+    this.nrpn = {};
+    this.lastHeard = Date.now();
+    link.on('data', (d) => this.input(d));
+    link.on('close', (why) => {
+      if (this.link === link) this.goOffline(`${why} (a Qu takes one TCP MIDI client at a time)`);
+    });
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.tick(), this.opts.keepAliveMs ?? 1000);
+    this.timer.unref();
+    await this.sync();
+    this.backoff.reset();
+    this.emit('online');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    clearTimeout(this.reconnectTimer);
+    const l = this.link;
+    this.link = undefined;
+    await l?.close();
+    this.state = 'offline';
+    this.detail = 'closed';
+  }
+
+  /** Get System State → reply, dump, End Sync. */
+  sync(): Promise<void> {
+    const link = this.requireLink(true);
+    this.state = 'syncing';
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.syncWait = undefined;
+        this.syncing = false;
+        reject(unavailable('E_CONSOLE_NO_REPLY', `Qu did not finish its state dump in ${this.opts.syncTimeoutMs ?? 5000} ms`));
+      }, this.opts.syncTimeoutMs ?? 5000);
+      this.syncWait = { resolve, reject, timer };
+      this.syncing = true;
+      link.write(Buffer.concat([Uint8Array.of(0xfe), quGetSystemState()]));
+    });
+  }
+
+  param(path: string): QuParam {
+    const p = quParams(this.console).byPath.get(path);
+    if (!p) throw new RadError('E_CONSOLE_PATH', `a ${this.console} has no parameter '${path}'`, { httpStatus: 400, details: { path } });
+    return p;
+  }
+
+  get(path: string): QuValue | undefined {
+    const p = this.param(path);
+    const raw = this.model.get(p.key);
+    return raw === undefined ? undefined : this.decode(p, raw);
+  }
+
+  encode(p: QuParam, value: QuValue): number | string {
+    const bad = (range: string) => new RadError('E_CONSOLE_VALUE_RANGE', `${p.path}: ${JSON.stringify(value)} is out of range (${range})`, { httpStatus: 400, details: { path: p.path, value, range } });
+    switch (p.kind) {
+      case 'mute':
+      case 'assign':
+      case 'lr':
+        if (typeof value !== 'boolean') throw bad('true or false');
+        return value ? 1 : 0;
+      case 'name':
+        if (typeof value !== 'string' || quCleanName(value) !== value) throw bad('up to 6 printable ASCII characters');
+        return value;
+      case 'pan':
+        if (typeof value !== 'number' || !(value >= -100 && value <= 100)) throw bad('-100..100 %');
+        return quPanToVa(value);
+      default:
+        if (value === null) return 0;
+        if (typeof value !== 'number' || Number.isNaN(value) || value > 10) throw bad('null (−∞) or ..+10 dB');
+        return quLevelToVa(value);
+    }
+  }
+
+  decode(p: QuParam, raw: number | string): QuValue {
+    if (p.kind === 'name') return String(raw);
+    if (p.kind === 'mute' || p.kind === 'assign' || p.kind === 'lr') return raw === 1;
+    if (p.kind === 'pan') return quVaToPan(Number(raw));
+    return quVaToLevel(Number(raw));
+  }
+
+  /** Writes, then one state dump; each entry verified against what the console now holds. */
+  async write(changes: Array<{ path: string; value: QuValue }>): Promise<Array<{ path: string; requested: QuValue; actual: QuValue | undefined; ok: boolean }>> {
+    const prepared = changes.map((c) => {
+      const p = this.param(c.path);
+      return { c, p, raw: this.encode(p, c.value) };
+    });
+    const link = this.requireLink();
+    for (const { p, raw } of prepared) {
+      if (p.kind === 'mute') link.write(Buffer.from(quMute(this.channel, p.ch, raw === 1)));
+      else if (p.kind === 'name') link.write(Buffer.from(quSetName(this.channel, p.ch, String(raw))));
+      else link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, Number(raw), p.vx!)));
+    }
+    await this.sync();
+    return prepared.map(({ c, p, raw }) => {
+      const got = this.model.get(p.key);
+      return { path: c.path, requested: c.value, actual: got === undefined ? undefined : this.decode(p, got), ok: got === raw };
+    });
+  }
+
+  private requireLink(duringSync = false): TcpLink {
+    if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.opts.host} is offline: ${this.detail}`);
+    return this.link;
+  }
+
+  private tick(): void {
+    if (!this.link) return;
+    if (Date.now() - this.lastHeard > (this.opts.silenceMs ?? 5000)) {
+      const l = this.link;
+      this.goOffline(`no byte from the Qu for ${this.opts.silenceMs ?? 5000} ms (it sends FE every 300 ms)`);
+      void l.close();
+      return;
+    }
+    this.link.write(Buffer.of(0xfe));
+  }
+
+  private set(key: string, raw: number | string): void {
+    const p = quParams(this.console).byKey.get(key);
+    if (!p) {
+      this.ignored++;
+      return;
+    }
+    const prev = this.model.get(key);
+    this.model.set(key, raw);
+    if (prev !== raw) this.emit('change', { path: p.path, value: this.decode(p, raw), source: this.syncing ? 'sync' : 'console' });
+  }
+
+  private input(data: Buffer): void {
+    this.lastHeard = Date.now();
+    const before = this.parser.garbage;
+    for (const m of this.parser.feed(data)) {
+      if (m.kind === 'realtime' || m.kind === 'system') continue;
+      if (m.kind === 'sysex') {
+        const s = parseQuSysex(m.data);
+        if (!s) continue; // MMC and foreign SysEx
+        if (s.kind === 'state-reply') {
+          this.channel = s.channel; // learn the mixer channel here (§5.7)
+          if (s.model) this.console = s.model;
+          this.firmware = s.firmware;
+        } else if (s.kind === 'name' && s.channel === this.channel) this.set(`${s.strip}:name`, s.name);
+        else if (s.kind === 'end-sync' && s.channel === this.channel && this.syncWait) {
+          const w = this.syncWait;
+          this.syncWait = undefined;
+          this.syncing = false;
+          clearTimeout(w.timer);
+          this.state = 'online';
+          this.detail = `${this.console} firmware ${this.firmware}, ${this.model.size} parameters`;
+          w.resolve();
+        }
+        continue;
+      }
+      if (m.channel !== this.channel) continue;
+      if (m.kind === 'note-on') {
+        const on = quMuteFromVelocity(m.velocity);
+        if (on !== undefined) this.set(`${m.note}:mute`, on ? 1 : 0);
+      } else if (m.kind === 'cc') {
+        const n = this.nrpn;
+        if (m.controller === 0x63) this.nrpn = { ch: m.value };
+        else if (m.controller === 0x62) n.id = m.value;
+        else if (m.controller === 0x06) n.va = m.value;
+        else if (m.controller === 0x26 && n.ch !== undefined && n.id !== undefined && n.va !== undefined) {
+          if (quParams(this.console).byKey.has(`${n.ch}:${n.id}:${m.value}`)) this.set(`${n.ch}:${n.id}:${m.value}`, n.va);
+          // processing IDs (EQ, gate, comp...) are part of the dump but not modelled here
+          n.va = undefined;
+        }
+      }
+    }
+    this.ignored += this.parser.garbage - before;
+  }
+
+  private goOffline(why: string): void {
+    this.link = undefined;
+    clearInterval(this.timer);
+    const was = this.state;
+    this.state = 'offline';
+    this.detail = why;
+    if (this.syncWait) {
+      clearTimeout(this.syncWait.timer);
+      this.syncWait.reject(unavailable('E_CONSOLE_OFFLINE', `Qu connection lost: ${why}`));
+      this.syncWait = undefined;
+      this.syncing = false;
+    }
+    if (was !== 'offline') this.emit('offline', why);
+    if (this.closed || this.opts.reconnect === false) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => this.connect().catch(() => {}), this.backoff.next());
+  }
+}

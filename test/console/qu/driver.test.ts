@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { QuDriver, type QuChange } from '../../../src/console/qu/driver.js';
+import { quParams } from '../../../src/console/qu/params.js';
+import { QuSimulator } from '../../../src/sim/qu/simulator.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function rig(sim = new QuSimulator({ port: 0, model: 'Qu-16', channel: 4 }), opts: Partial<ConstructorParameters<typeof QuDriver>[0]> = {}) {
+  await sim.start();
+  const drv = new QuDriver({ host: '127.0.0.1', port: sim.port, reconnect: false, ...opts });
+  cleanups.push(async () => {
+    await drv.close();
+    await sim.stop();
+  });
+  return { sim, drv };
+}
+
+describe('Qu driver against the strict Qu simulator over TCP', () => {
+  it('syncs by the system-state dump, learning the MIDI channel and model from the reply', async () => {
+    const { sim, drv } = await rig();
+    sim.state.set(`${0x22}:name`, 'VIOLIN');
+    sim.state.set(`${0x20}:mute`, 1);
+    await drv.connect();
+    expect(drv.channel).toBe(4);
+    expect(drv.console).toBe('Qu-16');
+    expect(drv.firmware).toBe('1.97');
+    expect(drv.model.size).toBe(quParams('Qu-16').list.length);
+    expect(drv.get('input/3/name')).toBe('VIOLIN');
+    expect(drv.get('input/1/mute')).toBe(true);
+    expect(drv.get('input/2/fader')).toBe(0);
+    expect(drv.get('input/2/pan')).toBe(0);
+  });
+
+  it('writes names, mutes, faders and sends; verifies by a fresh dump; the simulator holds them', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const r = await drv.write([
+      { path: 'input/5/name', value: 'Kick' },
+      { path: 'input/5/mute', value: true },
+      { path: 'input/5/fader', value: -10 },
+      { path: 'input/5/send/mix/2/level', value: -20 },
+      { path: 'input/5/pan', value: 100 },
+    ]);
+    expect(r.every((x) => x.ok)).toBe(true);
+    expect(sim.state.get(`${0x24}:name`)).toBe('Kick');
+    expect(sim.state.get(`${0x24}:mute`)).toBe(1);
+    expect(sim.state.get(`${0x24}:${0x17}:7`)).toBe(0x3f);
+    expect(sim.state.get(`${0x24}:${0x20}:1`)).toBe(0x2f);
+    expect(sim.state.get(`${0x24}:${0x16}:7`)).toBe(0x4a);
+    expect(drv.get('input/5/fader')).toBe(-10);
+  });
+
+  it('refuses what a Qu-16 does not have and bad values, sending nothing', async () => {
+    const { drv } = await rig();
+    await drv.connect();
+    await expect(drv.write([{ path: 'input/17/mute', value: true }])).rejects.toMatchObject({ code: 'E_CONSOLE_PATH' });
+    await expect(drv.write([{ path: 'input/1/name', value: 'Lead vocal' }])).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    await expect(drv.write([{ path: 'input/1/fader', value: 11 }])).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+  });
+
+  it('a surface change reaches the driver within 50 ms', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const t0 = performance.now();
+    const got = new Promise<QuChange>((r) => drv.on('change', r));
+    sim.surface('mix/3/mute', true);
+    const c = await got;
+    expect(performance.now() - t0).toBeLessThan(50);
+    expect(c).toEqual({ path: 'mix/3/mute', value: true, source: 'console' });
+  });
+
+  it('refuses a second client, as the console does', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const second = new QuDriver({ host: '127.0.0.1', port: sim.port, reconnect: false });
+    await expect(second.connect()).rejects.toMatchObject({ code: 'E_CONSOLE_OFFLINE' });
+    expect(second.detail).toMatch(/one TCP MIDI client/);
+    await second.close();
+    expect(sim.refused).toBe(1);
+    expect(drv.state).toBe('online');
+  });
+
+  it('a console that goes silent is offline within the keep-alive window', async () => {
+    const { sim, drv } = await rig(undefined, { silenceMs: 800, keepAliveMs: 100 });
+    await drv.connect();
+    const off = new Promise<string>((r) => drv.once('offline', r));
+    sim.silent = true;
+    const t0 = Date.now();
+    expect(await off).toMatch(/no byte from the Qu/);
+    expect(Date.now() - t0).toBeLessThan(1500);
+    await expect(drv.write([{ path: 'input/1/mute', value: true }])).rejects.toMatchObject({ code: 'E_CONSOLE_OFFLINE' });
+  });
+
+  it('the simulator drops a client that sent FE and then went quiet', async () => {
+    const sim = new QuSimulator({ port: 0, dropAfterMs: 400, keepAliveMs: 50 });
+    const { drv } = await rig(sim, { keepAliveMs: 60000, silenceMs: 60000 });
+    await drv.connect(); // sync sends one FE, then the driver (keep-alive disabled here) says nothing
+    const off = new Promise<string>((r) => drv.once('offline', r));
+    expect(await off).toMatch(/closed/);
+    expect(sim.connected).toBe(false);
+  });
+});
