@@ -2,6 +2,7 @@ import type { App, Feature } from '../app.ts';
 import { notFound } from '../core/errors.ts';
 import { consoleRoutes } from '../api/routes/consoles.ts';
 import type { Console } from './model.ts';
+import { QuConsole } from './qu/console.ts';
 import { SqConsole } from './sq/console.ts';
 import { X32Console } from './x32/console.ts';
 
@@ -15,6 +16,7 @@ export function consolesFeature(app: App): ConsolesFeature {
   for (const c of app.settings.consoles) {
     if (c.family === 'x32') consoles.set(c.id, new X32Console(c, { bus: app.bus, store: app.store, log: app.log }));
     else if (c.family === 'sq') consoles.set(c.id, new SqConsole(c, { bus: app.bus, store: app.store, log: app.log }));
+    else consoles.set(c.id, new QuConsole(c, { bus: app.bus, store: app.store, log: app.log }));
 
   }
   const feature: ConsolesFeature = {

@@ -112,7 +112,6 @@ function semanticProblems(s: Settings): string[] {
     const prev = ids.get(c.id);
     if (prev) problems.push(`${where}: duplicate id ${JSON.stringify(c.id)} (also ${prev})`);
     else ids.set(c.id, where);
-    if (c.family === 'qu') problems.push(`consoles[${i}].family: ${JSON.stringify(c.family)} is not supported by this build yet (x32, sq)`);
   });
   s.patchbays.forEach((p, i) => {
     const where = `patchbays[${i}]`;

@@ -16,6 +16,7 @@ import { simFor } from './patchbay/factory.ts';
 import { PtyPair, socatAvailable } from './patchbay/pty.ts';
 import { X32Simulator } from './x32/simulator.ts';
 import { SqSimulator } from './sq/simulator.ts';
+import { QuSimulator } from './qu/simulator.ts';
 
 /** One simulator as a device in `/status`, so a user sees what the simulated studio runs. */
 class SimulatorDevice implements Device {
@@ -50,6 +51,7 @@ class SimulatorDevice implements Device {
 export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }> {
   readonly x32 = new Map<string, X32Simulator>();
   readonly sq = new Map<string, SqSimulator>();
+  readonly qu = new Map<string, QuSimulator>();
   readonly patchbays = new Map<string, LineDeviceSim>();
   readonly ptys = new Map<string, PtyPair>();
   readonly devices: SimulatorDevice[] = [];
@@ -81,6 +83,23 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       this.sq.set(c.id, sim);
       this.devices.push(new SimulatorDevice(`sim-${c.id}`, `SQ simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
       this.deps.log.info({ console: c.id, port: sim.port }, 'SQ simulator listening');
+    }
+    for (const c of this.settings.consoles) {
+      if (c.family !== 'qu' || !isLoopback(c.host)) continue;
+      const model = (['Qu-16', 'Qu-24', 'Qu-32', 'Qu-Pac', 'Qu-SB'] as const).find((m) => m.toLowerCase() === (c.model ?? 'qu-32').toLowerCase()) ?? 'Qu-32';
+      const sim = new QuSimulator({ port: c.port ?? 51325, host: '127.0.0.1', channel: (c.midi_channel ?? 1) - 1, model, lanDelayMs: this.settings.sim.lan_delay_ms });
+      try {
+        await sim.start();
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        throw new RadError(err.code === 'EADDRINUSE' ? 'E_SIM_PORT_IN_USE' : 'E_SIM_START', `cannot start the Qu simulator for ${c.id} on tcp 127.0.0.1:${c.port ?? 51325}: ${err.code ?? err.message}`, {
+          details: { console: c.id, port: c.port },
+        });
+      }
+      c.port = sim.port;
+      c.host = '127.0.0.1';
+      this.qu.set(c.id, sim);
+      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `${model} simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
     }
     for (const c of this.settings.consoles) {
       if (c.family !== 'x32' || !isLoopback(c.host)) continue;
@@ -144,6 +163,8 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     this.x32.clear();
     for (const s of this.sq.values()) await s.stop();
     this.sq.clear();
+    for (const s of this.qu.values()) await s.stop();
+    this.qu.clear();
     for (const s of this.patchbays.values()) await s.close();
     this.patchbays.clear();
     for (const p of this.ptys.values()) p.kill();
@@ -161,6 +182,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     return [
       ...[...this.x32.entries()].map(([id, s]) => ({ id, protocol: 'x32-osc', transport: 'udp', port: s.port as number | string })),
       ...[...this.sq.entries()].map(([id, s]) => ({ id, protocol: 'sq-midi', transport: 'tcp', port: s.port as number | string })),
+      ...[...this.qu.entries()].map(([id, s]) => ({ id, protocol: 'qu-midi', transport: 'tcp', port: s.port as number | string })),
       ...this.settings.patchbays
         .filter((p) => this.patchbays.has(p.id))
         .map((p) => ({ id: p.id, protocol: p.protocol, transport: p.tcp ? 'tcp' : 'serial', port: p.tcp ? p.tcp.port : p.serial!.path })),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { quLevelToVa } from '../../src/console/qu/codec.ts';
 import { sendParam } from '../../src/console/sq/codec.ts';
 import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp } from '../helpers.ts';
@@ -36,6 +37,31 @@ describe('layout apply on an Allen & Heath SQ (simulated, MIDI over TCP)', () =>
     else expect(report.changes.filter((c: { path: string }) => c.path.includes('/send/'))).toEqual([]);
     expect(report.written).toHaveLength(report.changes.length); // only what differed was sent (the second profile may need nothing new)
     const again = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile, console: 'sq-main' })).json();
+    expect(again.diff.changes).toEqual([]);
+  });
+});
+
+describe('layout apply on an Allen & Heath Qu-32 (simulated, MIDI over TCP)', () => {
+  let app: App;
+  const sim = () => app.feature<SimFeature>('sim')!.studio!.qu.get('qu-main')!;
+  beforeAll(async () => {
+    app = await startSimApp({ profiles_dir: PROFILES, consoles: [{ id: 'qu-main', family: 'qu', host: '127.0.0.1', port: 0, model: 'Qu-32' }] });
+  });
+  afterAll(async () => app.stop());
+  const post = (url: string, payload: unknown) => app.api!.inject({ method: 'POST', url, payload: payload as never });
+
+  it.each(['rock-standard', 'jazz-live'])('%s: names fitted to 6 characters and sends land on the console', async (profile) => {
+    const applied = await post('/api/v1/layout/apply', { inputs: ROCK_CSV, profile, console: 'qu-main' });
+    expect(applied.statusCode, applied.body).toBe(200);
+    const { plan, report } = applied.json();
+    expect(report.ok).toBe(true);
+    expect(report.cannot).toContain('qu: colours cannot be set over this protocol');
+    for (const c of plan.channels as Array<{ channel: number; name: string; sends: Record<string, number> }>) {
+      expect(c.name.length).toBeLessThanOrEqual(6);
+      expect(sim().state.get(`${0x20 + c.channel - 1}:name`), `input ${c.channel}`).toBe(c.name);
+      for (const [mix, db] of Object.entries(c.sends)) expect(sim().state.get(`${0x20 + c.channel - 1}:${0x20}:${Number(mix) - 1}`)).toBe(quLevelToVa(db));
+    }
+    const again = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile, console: 'qu-main' })).json();
     expect(again.diff.changes).toEqual([]);
   });
 });

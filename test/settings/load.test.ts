@@ -41,10 +41,10 @@ describe('settings validation', () => {
     expect(problems({ api: { bind: '0.0.0.0', token: 'long-enough-token' } })).toEqual([]);
   });
 
-  it('rejects duplicate device ids and families this build cannot drive', () => {
+  it('rejects duplicate device ids and accepts every console family', () => {
     const c = { family: 'x32', host: '127.0.0.1' };
     expect(problems({ consoles: [{ id: 'a', ...c }, { id: 'a', ...c }] })).toContain('consoles[1].id: duplicate id "a" (also consoles[0].id)');
-    expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toContain('consoles[0].family: "qu" is not supported by this build yet (x32, sq)');
+    expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toEqual([]);
   });
 
   it('applies environment overrides', () => {

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../core/atomic.ts';
 import { silentLogger } from '../../core/logger.ts';
 import type { Console, WriteReport } from '../../console/model.ts';
 import { SqConsole } from '../../console/sq/console.ts';
+import { QuConsole } from '../../console/qu/console.ts';
 import { type ApplyReport, type SceneCapture, X32Console } from '../../console/x32/console.ts';
 import { Store } from '../../store/db.ts';
 import { DaemonClient } from '../client.ts';
@@ -16,15 +17,17 @@ type Target = { host?: string; port?: string; family?: string; console?: string;
 /** Direct session with a console (no daemon): the same console service the daemon runs. */
 async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<T> {
   const family = o.family ?? 'x32';
-  if (family !== 'x32' && family !== 'sq') throw new CliError(`family ${family} is not supported by this build (x32, sq)`, 2, 'E_FAMILY');
-  const port = o.port === undefined ? (family === 'sq' ? 51325 : 10023) : Number(o.port);
+  if (family !== 'x32' && family !== 'sq' && family !== 'qu') throw new CliError(`family ${family} is not supported (x32, sq, qu)`, 2, 'E_FAMILY');
+  const port = o.port === undefined ? (family === 'x32' ? 10023 : 51325) : Number(o.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`--port ${o.port} is not a port (1..65535)`, 2, 'E_USAGE');
   const store = Store.inMemory();
   const deps = { bus: new Bus(), store, log: silentLogger() };
   const c: Console =
     family === 'sq'
       ? new SqConsole({ id: o.host!, family: 'sq', host: o.host!, port }, deps)
-      : new X32Console({ id: o.host!, family: 'x32', host: o.host!, port }, deps, { meterBanks: [] });
+      : family === 'qu'
+        ? new QuConsole({ id: o.host!, family: 'qu', host: o.host!, port }, deps)
+        : new X32Console({ id: o.host!, family: 'x32', host: o.host!, port }, deps, { meterBanks: [] });
   await c.start();
   try {
     const st = c.status();
@@ -61,8 +64,8 @@ function parseValue(v: string): number | string | boolean | null {
 function addTargetOptions(cmd: Command): Command {
   return cmd
     .option('--host <host>', 'talk to this console directly (no daemon needed)')
-    .option('--port <port>', 'console port (X32: 10023, SQ: 51325)')
-    .option('--family <family>', 'console family: x32 | sq', 'x32')
+    .option('--port <port>', 'console port (X32: 10023, SQ and Qu: 51325)')
+    .option('--family <family>', 'console family: x32 | sq | qu', 'x32')
     .option('--console <id>', 'console id on the daemon (when --host is not given)')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')

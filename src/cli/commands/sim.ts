@@ -9,8 +9,8 @@ import { CliError, printJson } from '../output.ts';
 export function simCommands(program: Command): void {
   program
     .command('sim')
-    .description('run only the simulated studio (X32 on udp 10023 and SQ on tcp 51325 by default) so any tool can talk to it')
-    .option('-c, --config <file>', 'settings file describing the studio to simulate (default: one X32 on 127.0.0.1:10023, one SQ on 127.0.0.1:51325)')
+    .description('run only the simulated studio (X32 on udp 10023, SQ on tcp 51325, Qu on tcp 51327 by default) so any tool can talk to it')
+    .option('-c, --config <file>', 'settings file describing the studio to simulate (default: X32 on 127.0.0.1:10023, SQ on :51325, Qu-32 on :51327)')
     .option('--json', 'print the endpoints as JSON')
     .action(async (o: { config?: string; json?: boolean }) => {
       const settings = o.config
@@ -18,6 +18,7 @@ export function simCommands(program: Command): void {
         : validateSettings({ consoles: [
               { id: 'x32', family: 'x32', host: '127.0.0.1', port: 10023 },
               { id: 'sq', family: 'sq', host: '127.0.0.1', port: 51325 },
+              { id: 'qu', family: 'qu', host: '127.0.0.1', port: 51327 },
             ], sim: { enabled: true } });
       const log = createLogger({ level: settings.log_level });
       const studio = new SimulatedStudio(settings, { bus: new Bus(), log });

@@ -1,0 +1,121 @@
+import type { Bus } from '../../core/bus.ts';
+import { describeError, RadError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import { StatusTracker } from '../../core/status.ts';
+import type { ConsoleSettings } from '../../settings/schema.ts';
+import type { Store } from '../../store/db.ts';
+import type { Change, Console, ConsoleCaps, Value, WriteReport, WriteVerdict } from '../model.ts';
+import { quCaps, type QuModel } from './codec.ts';
+import { QuDriver, type QuValue } from './driver.ts';
+import { quParams } from './params.ts';
+
+const MODELS: QuModel[] = ['Qu-16', 'Qu-24', 'Qu-32', 'Qu-Pac', 'Qu-SB'];
+
+/** Neutral path → Qu family path: `main/lr/fader` → `lr/fader`, `input/3/send/aux/2/level` → mix 2. */
+export function toQuPath(path: string): string {
+  const p = path.replace(/^\/+/, '');
+  const m = /^input\/(\d+)\/send\/aux\/(\d+)\/(level|on)$/.exec(p);
+  if (m) return `input/${m[1]}/send/mix/${m[2]}/${m[3]}`;
+  const lr = /^main\/lr\/(fader|mute|name)$/.exec(p);
+  if (lr) return `lr/${lr[1]}`;
+  if (/^(input|stereo|fxreturn|mix|group|matrix|dca)\/\d+\/(colour|icon|hpf|hpf_on|phantom|gain|source|dca|mutegroups)$/.test(p)) {
+    throw new RadError('E_CAPABILITY', `a Qu cannot take '${path}' through rad (not in its MIDI map or not modelled: colours, icons, preamp, HPF, routing)`, {
+      httpStatus: 400,
+      details: { path, family: 'qu' },
+    });
+  }
+  return p;
+}
+
+/** An A&H Qu as a console service behind the family-neutral Console interface. */
+export class QuConsole implements Console {
+  readonly family = 'qu' as const;
+  readonly kind = 'console' as const;
+  private drv: QuDriver | undefined;
+  private readonly tracker: StatusTracker;
+  private readonly modelName: QuModel;
+
+  constructor(
+    readonly settings: ConsoleSettings,
+    private readonly deps: { bus: Bus; store: Store; log: Logger },
+  ) {
+    this.tracker = new StatusTracker(deps.bus, settings.id, 'console');
+    this.modelName = MODELS.find((m) => m.toLowerCase() === (settings.model ?? '').toLowerCase()) ?? 'Qu-32';
+  }
+
+  get caps(): ConsoleCaps {
+    const c = quCaps(this.drv?.console ?? this.modelName);
+    return { inputs: c.inputs, auxes: 7, dcas: 4, muteGroups: 4, names: true, nameLength: 6, colours: false, icons: false, sceneRead: false, sceneText: false };
+  }
+
+  get driver(): QuDriver {
+    if (!this.drv) {
+      const d = new QuDriver({ host: this.settings.host, port: this.settings.port ?? 51325, model: this.modelName });
+      d.on('change', (c) => {
+        if (c.source !== 'sync') this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: 'device' });
+      });
+      d.on('offline', (why) => this.tracker.set('offline', why));
+      d.on('online', () => this.tracker.set('online', d.detail));
+      this.drv = d;
+    }
+    return this.drv;
+  }
+
+  get id(): string {
+    return this.settings.id;
+  }
+
+  status() {
+    return this.tracker.get();
+  }
+
+  describe(): Record<string, unknown> {
+    return { family: this.family, host: this.settings.host, port: this.settings.port ?? 51325, model: this.drv?.console ?? this.modelName, firmware: this.drv?.firmware, midi_channel: (this.drv?.channel ?? 0) + 1, parameters: this.drv?.model.size ?? 0 };
+  }
+
+  async start(): Promise<void> {
+    this.tracker.set('starting');
+    try {
+      await Promise.race([this.driver.connect(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    } catch (e) {
+      this.deps.log.warn({ console: this.id, err: describeError(e) }, 'Qu not reachable; retrying in the background');
+      this.tracker.set('offline', describeError(e));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.drv?.close();
+    this.tracker.set('stopped');
+  }
+
+  get(path: string): Value | undefined {
+    return this.driver.get(toQuPath(path));
+  }
+
+  nodes(prefix: string): Array<{ path: string; value: Value }> {
+    const p = prefix.replace(/^\/+/, '');
+    const out: Array<{ path: string; value: Value }> = [];
+    for (const prm of quParams(this.driver.console).list) {
+      if (p && !(prm.path === p || prm.path.startsWith(p.endsWith('/') ? p : `${p}/`))) continue;
+      const raw = this.driver.model.get(prm.key);
+      if (raw !== undefined) out.push({ path: prm.path, value: this.driver.decode(prm, raw) });
+    }
+    return out;
+  }
+
+  async write(changes: Change[], actor = 'api'): Promise<WriteReport> {
+    const mapped = changes.map((c) => ({ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }));
+    let results: WriteVerdict[];
+    try {
+      const r = await this.driver.write(mapped.map((m) => ({ path: m.path, value: m.value })));
+      results = r.map((x, i) => ({ path: mapped[i]!.from, address: x.path, requested: x.requested, actual: x.actual ?? undefined, verdict: x.ok ? 'verified' : 'mismatched' }));
+    } catch (e) {
+      if (e instanceof RadError && e.httpStatus === 400) throw e;
+      results = mapped.map((m) => ({ path: m.from, address: m.path, requested: m.value, actual: undefined, verdict: 'failed', error: describeError(e) }));
+    }
+    for (const r of results) {
+      this.deps.store.audit({ actor, device: this.id, action: 'set', target: r.address, value: r.requested, result: r.verdict === 'verified' ? 'ok' : r.verdict === 'mismatched' ? 'mismatch' : 'error', detail: r.error });
+    }
+    return { console: this.id, results, ok: results.every((r) => r.verdict === 'verified') };
+  }
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import type { SimFeature } from '../../src/sim/feature.ts';
+import { startSimApp, waitFor } from '../helpers.ts';
+
+describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
+  let app: App;
+  const sim = () => app.feature<SimFeature>('sim')!.studio!.qu.get('qu-mon')!;
+  beforeAll(async () => {
+    app = await startSimApp({ consoles: [{ id: 'qu-mon', family: 'qu', host: '127.0.0.1', port: 0, model: 'Qu-24', midi_channel: 2 }] });
+  });
+  afterAll(async () => app.stop());
+
+  it('lists the Qu online with the model learned from the console', async () => {
+    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
+    expect(r.consoles[0]).toMatchObject({ id: 'qu-mon', family: 'qu', state: 'online', caps: { inputs: 24, names: true, nameLength: 6 }, info: { model: 'Qu-24', midi_channel: 2, firmware: '1.97' } });
+  });
+
+  it('sets a name, a mute and an aux send (neutral path → mix); the simulator holds them', async () => {
+    const r = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/qu-mon/values',
+      payload: { changes: [{ path: 'input/2/name', value: 'Snare' }, { path: 'input/2/mute', value: true }, { path: 'input/2/send/aux/3/level', value: -5 }] },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ ok: true, results: [{ verdict: 'verified' }, { verdict: 'verified' }, { address: 'input/2/send/mix/3/level', verdict: 'verified' }] });
+    expect(sim().state.get(`${0x21}:name`)).toBe('Snare');
+    expect(sim().state.get(`${0x21}:mute`)).toBe(1);
+    expect(sim().state.get(`${0x21}:${0x20}:2`)).toBe(0x4f);
+  });
+
+  it('400 for a name too long, a strip the model lacks, or a colour', async () => {
+    const long = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/1/name', value: 'Lead Vocal' } });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({ error: 'E_CONSOLE_VALUE_RANGE', details: { value: 'Lead Vocal' } });
+    expect((await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/25/mute', value: true } })).json().error).toBe('E_CONSOLE_PATH');
+    expect((await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/1/colour', value: 'RD' } })).json().error).toBe('E_CAPABILITY');
+    expect(sim().state.get(`${0x20}:name`)).toBe('');
+  });
+
+  it('surface changes reach the bus', async () => {
+    const seen: Array<{ path: string; value: unknown }> = [];
+    const owner = {};
+    app.bus.on('console.changed', owner, (e) => seen.push(e));
+    sim().surface('lr/mute', true);
+    await waitFor(() => seen.some((e) => e.path === 'lr/mute'), 1000);
+    app.bus.removeOwner(owner);
+  });
+});
