@@ -13,6 +13,7 @@ import {
   quMuteFromVelocity,
   quNrpn,
   quPanToVa,
+  quSceneRecall,
   quSetName,
   quVaToLevel,
   quVaToPan,
@@ -29,7 +30,7 @@ export type QuChange = { path: string; value: QuValue; source: 'console' | 'sync
  * End Sync), `FE` every second, incoming `FE` as liveness (offline after 5 s of silence). The Qu
  * has no per-parameter get, so writes are verified by a fresh state dump.
  */
-export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; offline: [string] }> {
+export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; offline: [string]; scene: [number] }> {
   readonly model = new Map<string, number | string>();
   channel = 0;
   console: QuModel;
@@ -39,7 +40,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   ignored = 0;
   private link: TcpLink | undefined;
   private parser = new MidiParser();
-  private nrpn: { ch?: number; id?: number; va?: number } = {};
+  private nrpn: { ch?: number; id?: number; va?: number; bank?: number } = {};
   private syncWait: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
   private syncing = false;
   private lastHeard = 0;
@@ -165,6 +166,16 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     });
   }
 
+  /** Recall scene n (1..100), then re-request the state: the Qu does not send what changed. */
+  async recallScene(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 1 || n > 100) {
+      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on a Qu (1..100)`, { httpStatus: 400, details: { value: n, min: 1, max: 100 } });
+    }
+    this.requireLink().write(Buffer.from(quSceneRecall(this.channel, n)));
+    this.emit('scene', n);
+    await this.sync();
+  }
+
   private requireLink(duringSync = false): TcpLink {
     if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.opts.host} is offline: ${this.detail}`);
     return this.link;
@@ -217,12 +228,22 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
         continue;
       }
       if (m.channel !== this.channel) continue;
+      if (m.kind === 'program') {
+        const banked = this.nrpn.bank !== undefined;
+        this.nrpn.bank = undefined;
+        if (banked) {
+          this.emit('scene', m.program + 1);
+          if (!this.syncing) this.sync().catch(() => {}); // a failed re-sync shows up as offline
+        }
+        continue;
+      }
       if (m.kind === 'note-on') {
         const on = quMuteFromVelocity(m.velocity);
         if (on !== undefined) this.set(`${m.note}:mute`, on ? 1 : 0);
       } else if (m.kind === 'cc') {
         const n = this.nrpn;
-        if (m.controller === 0x63) this.nrpn = { ch: m.value };
+        if (m.controller === 0x00) n.bank = m.value;
+        else if (m.controller === 0x63) this.nrpn = { ch: m.value, bank: n.bank };
         else if (m.controller === 0x62) n.id = m.value;
         else if (m.controller === 0x06) n.va = m.value;
         else if (m.controller === 0x26 && n.ch !== undefined && n.id !== undefined && n.va !== undefined) {

@@ -76,6 +76,13 @@ export class QuSimulator {
     this.scenes.set(n, new Map(this.state));
   }
 
+  /** Someone recalls a scene on the surface: the model changes and the client hears the sequence. */
+  surfaceScene(n: number): void {
+    if (!this.scenes.has(n)) return;
+    this.recall(n);
+    if (this.client) this.send(this.client, Uint8Array.from([0xb0 | this.channel, 0x00, 0x00, 0xb0 | this.channel, 0x20, 0x00, 0xc0 | this.channel, n - 1]));
+  }
+
   // ---- wire ----
 
   private accept(sock: Socket): void {

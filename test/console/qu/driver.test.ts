@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { QuDriver, type QuChange } from '../../../src/console/qu/driver.js';
 import { quParams } from '../../../src/console/qu/params.js';
 import { QuSimulator } from '../../../src/sim/qu/simulator.js';
+import { waitFor } from '../../helpers.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -101,5 +102,28 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
     const off = new Promise<string>((r) => drv.once('offline', r));
     expect(await off).toMatch(/closed/);
     expect(sim.connected).toBe(false);
+  });
+});
+
+describe('Qu scenes', () => {
+  it('recall from rad and from the surface both load the scene and re-sync the model', async () => {
+    const sim = new QuSimulator({ port: 0, model: 'Qu-16' });
+    const { drv } = await rig(sim);
+    sim.state.set(`${0x20}:name`, 'Kick');
+    sim.storeScene(3);
+    sim.state.set(`${0x20}:name`, '');
+    sim.state.set(`${0x21}:mute`, 1);
+    sim.storeScene(4);
+    sim.state.set(`${0x21}:mute`, 0);
+    await drv.connect();
+    expect(drv.get('input/1/name')).toBe('');
+    await drv.recallScene(3);
+    expect(sim.lastScene).toBe(3);
+    expect(drv.get('input/1/name')).toBe('Kick');
+    await expect(drv.recallScene(101)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    const scene = new Promise<number>((r) => drv.once('scene', r));
+    sim.surfaceScene(4);
+    expect(await scene).toBe(4);
+    await waitFor(() => drv.get('input/2/mute') === true, 2000); // arrives with the re-sync dump
   });
 });
