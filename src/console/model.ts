@@ -1,4 +1,5 @@
 import type { Device } from '../api/context.ts';
+import type { Store } from '../store/db.ts';
 
 /**
  * The family-neutral console model. Services (layout, recall, line check) speak neutral paths in
@@ -34,4 +35,25 @@ export interface Console extends Device {
   write(changes: Change[], actor?: string): Promise<WriteReport>;
   /** Lines (or key/value rows) of the live model under a prefix. */
   nodes(prefix: string): Array<{ path: string; text?: string; value?: Value }>;
+}
+
+/** Every console write lands in the audit log the same way, then becomes the route's report. */
+export function auditedReport(
+  store: Pick<Store, 'audit'>,
+  consoleId: string,
+  actor: string,
+  results: WriteVerdict[],
+): WriteReport {
+  for (const r of results) {
+    store.audit({
+      actor,
+      device: consoleId,
+      action: 'set',
+      target: r.address,
+      value: r.requested,
+      result: r.verdict === 'verified' ? 'ok' : r.verdict === 'mismatched' ? 'mismatch' : 'error',
+      detail: r.verdict === 'verified' ? undefined : (r.error ?? `console holds ${JSON.stringify(r.actual)}`),
+    });
+  }
+  return { console: consoleId, results, ok: results.every((r) => r.verdict === 'verified') };
 }

@@ -66,62 +66,37 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
   async start(): Promise<void> {
     const faults = this.settings.sim.faults;
     for (const c of this.settings.consoles) {
-      if (c.family !== 'sq' || !isLoopback(c.host)) continue;
-      const sim = new SqSimulator({ port: c.port ?? 51325, host: '127.0.0.1', channel: (c.midi_channel ?? 1) - 1, lanDelayMs: this.settings.sim.lan_delay_ms });
+      if (!isLoopback(c.host)) continue;
+      const lan = this.settings.sim.lan_delay_ms;
+      const channel = (c.midi_channel ?? 1) - 1;
+      const quModel = (['Qu-16', 'Qu-24', 'Qu-32', 'Qu-Pac', 'Qu-SB'] as const).find((m) => m.toLowerCase() === (c.model ?? 'qu-32').toLowerCase()) ?? 'Qu-32';
+      const port = c.port ?? (c.family === 'x32' ? 10023 : 51325);
+      const sim =
+        c.family === 'x32'
+          ? new X32Simulator({ port, host: '127.0.0.1', lossPct: faults.find((f) => f.device === c.id && f.kind === 'loss-pct')?.value ?? this.settings.sim.x32.loss_pct, lanDelayMs: lan })
+          : c.family === 'sq'
+            ? new SqSimulator({ port, host: '127.0.0.1', channel, lanDelayMs: lan })
+            : new QuSimulator({ port, host: '127.0.0.1', channel, model: quModel, lanDelayMs: lan });
+      const what = `${c.family === 'x32' ? 'X32' : c.family === 'sq' ? 'SQ' : quModel} simulator`;
+      const transport = c.family === 'x32' ? 'udp' : 'tcp';
       try {
         await sim.start();
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         throw new RadError(
           err.code === 'EADDRINUSE' ? 'E_SIM_PORT_IN_USE' : 'E_SIM_START',
-          `cannot start the SQ simulator for ${c.id} on tcp 127.0.0.1:${c.port ?? 51325}: ${err.code === 'EADDRINUSE' ? 'port in use (another rad or rad sim running?)' : err.message}`,
+          `cannot start the ${what} for ${c.id} on ${transport} 127.0.0.1:${port}: ${err.code === 'EADDRINUSE' ? 'port in use (another rad or rad sim running?)' : err.message}`,
           { details: { console: c.id, port: c.port } },
         );
       }
+      sim.silent = faults.some((f) => f.device === c.id && f.kind === 'silent');
       c.port = sim.port;
       c.host = '127.0.0.1';
-      this.sq.set(c.id, sim);
-      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `SQ simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
-      this.deps.log.info({ console: c.id, port: sim.port }, 'SQ simulator listening');
-    }
-    for (const c of this.settings.consoles) {
-      if (c.family !== 'qu' || !isLoopback(c.host)) continue;
-      const model = (['Qu-16', 'Qu-24', 'Qu-32', 'Qu-Pac', 'Qu-SB'] as const).find((m) => m.toLowerCase() === (c.model ?? 'qu-32').toLowerCase()) ?? 'Qu-32';
-      const sim = new QuSimulator({ port: c.port ?? 51325, host: '127.0.0.1', channel: (c.midi_channel ?? 1) - 1, model, lanDelayMs: this.settings.sim.lan_delay_ms });
-      try {
-        await sim.start();
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        throw new RadError(err.code === 'EADDRINUSE' ? 'E_SIM_PORT_IN_USE' : 'E_SIM_START', `cannot start the Qu simulator for ${c.id} on tcp 127.0.0.1:${c.port ?? 51325}: ${err.code ?? err.message}`, {
-          details: { console: c.id, port: c.port },
-        });
-      }
-      c.port = sim.port;
-      c.host = '127.0.0.1';
-      this.qu.set(c.id, sim);
-      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `${model} simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
-    }
-    for (const c of this.settings.consoles) {
-      if (c.family !== 'x32' || !isLoopback(c.host)) continue;
-      const silent = faults.some((f) => f.device === c.id && f.kind === 'silent');
-      const loss = faults.find((f) => f.device === c.id && f.kind === 'loss-pct')?.value ?? this.settings.sim.x32.loss_pct;
-      const sim = new X32Simulator({ port: c.port ?? 10023, host: '127.0.0.1', lossPct: loss, lanDelayMs: this.settings.sim.lan_delay_ms });
-      try {
-        await sim.start();
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        throw new RadError(
-          err.code === 'EADDRINUSE' ? 'E_SIM_PORT_IN_USE' : 'E_SIM_START',
-          `cannot start the X32 simulator for ${c.id} on udp 127.0.0.1:${c.port ?? 10023}: ${err.code === 'EADDRINUSE' ? 'port in use (another rad or rad sim running?)' : err.message}`,
-          { details: { console: c.id, port: c.port } },
-        );
-      }
-      sim.silent = silent;
-      c.port = sim.port;
-      c.host = '127.0.0.1';
-      this.x32.set(c.id, sim);
-      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `X32 simulator on udp 127.0.0.1:${sim.port}`, this.deps.bus));
-      this.deps.log.info({ console: c.id, port: sim.port }, 'X32 simulator listening');
+      if (sim instanceof X32Simulator) this.x32.set(c.id, sim);
+      else if (sim instanceof SqSimulator) this.sq.set(c.id, sim);
+      else this.qu.set(c.id, sim);
+      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `${what} on ${transport} 127.0.0.1:${sim.port}`, this.deps.bus));
+      this.deps.log.info({ console: c.id, port: sim.port }, `${what} listening`);
     }
     for (const p of this.settings.patchbays) {
       if (p.tcp && !isLoopback(p.tcp.host)) continue;

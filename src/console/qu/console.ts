@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
-import type { Change, Console, ConsoleCaps, Value, WriteReport, WriteVerdict } from '../model.ts';
+import { auditedReport, type Change, type Console, type ConsoleCaps, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
 import { quCaps, type QuModel } from './codec.ts';
 import { QuDriver, type QuValue } from './driver.ts';
 import { quParams } from './params.ts';
@@ -113,9 +113,6 @@ export class QuConsole implements Console {
       if (e instanceof RadError && e.httpStatus === 400) throw e;
       results = mapped.map((m) => ({ path: m.from, address: m.path, requested: m.value, actual: undefined, verdict: 'failed', error: describeError(e) }));
     }
-    for (const r of results) {
-      this.deps.store.audit({ actor, device: this.id, action: 'set', target: r.address, value: r.requested, result: r.verdict === 'verified' ? 'ok' : r.verdict === 'mismatched' ? 'mismatch' : 'error', detail: r.error });
-    }
-    return { console: this.id, results, ok: results.every((r) => r.verdict === 'verified') };
+    return auditedReport(this.deps.store, this.id, actor, results);
   }
 }

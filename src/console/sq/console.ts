@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
-import type { Change, Console, ConsoleCaps, Value, WriteReport, WriteVerdict } from '../model.ts';
+import { auditedReport, type Change, type Console, type ConsoleCaps, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
 import { SqDriver, type SqValue } from './driver.ts';
 import { sqParams } from './params.ts';
 
@@ -124,17 +124,6 @@ export class SqConsole implements Console {
         }
       }),
     );
-    for (const r of results) {
-      this.deps.store.audit({
-        actor,
-        device: this.id,
-        action: 'set',
-        target: r.address,
-        value: r.requested,
-        result: r.verdict === 'verified' ? 'ok' : r.verdict === 'mismatched' ? 'mismatch' : 'error',
-        detail: r.error,
-      });
-    }
-    return { console: this.id, results, ok: results.every((r) => r.verdict === 'verified') };
+    return auditedReport(this.deps.store, this.id, actor, results);
   }
 }

@@ -6,7 +6,7 @@ import { StatusTracker } from '../../core/status.ts';
 import type { OscArg } from '../../drivers/osc/codec.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
-import type { Change, Console, ConsoleCaps, OscillatorSettings, Value, WriteReport, WriteVerdict } from '../model.ts';
+import { auditedReport, type Change, type Console, type ConsoleCaps, type OscillatorSettings, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
 import { type CaptureOptions, X32Driver, type X32Info } from './driver.ts';
 import { describeRange, type Law, oscType, quantize, type Raw, rawToUnits, stepIndex, unitsToRaw } from './laws.ts';
 import { toX32 } from './map.ts';
@@ -345,18 +345,7 @@ export class X32Console implements Console {
         }
       }),
     );
-    for (const r of results) {
-      this.deps.store.audit({
-        actor,
-        device: this.id,
-        action: 'set',
-        target: r.address,
-        value: r.requested,
-        result: r.verdict === 'verified' ? 'ok' : r.verdict === 'mismatched' ? 'mismatch' : 'error',
-        detail: r.verdict === 'verified' ? undefined : (r.error ?? `console holds ${JSON.stringify(r.actual)}`),
-      });
-    }
-    return { console: this.id, results, ok: results.every((r) => r.verdict === 'verified') };
+    return auditedReport(this.deps.store, this.id, actor, results);
   }
 
   async oscillator(cfg: OscillatorSettings | null, actor = 'api'): Promise<WriteReport> {
