@@ -17,6 +17,7 @@ import { PtyPair, socatAvailable } from './patchbay/pty.ts';
 import { X32Simulator } from './x32/simulator.ts';
 import { SqSimulator } from './sq/simulator.ts';
 import { QuSimulator } from './qu/simulator.ts';
+import { quModelNamed } from '../console/qu/codec.ts';
 
 /** One simulator as a device in `/status`, so a user sees what the simulated studio runs. */
 class SimulatorDevice implements Device {
@@ -69,7 +70,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       if (!isLoopback(c.host)) continue;
       const lan = this.settings.sim.lan_delay_ms;
       const channel = (c.midi_channel ?? 1) - 1;
-      const quModel = (['Qu-16', 'Qu-24', 'Qu-32', 'Qu-Pac', 'Qu-SB'] as const).find((m) => m.toLowerCase() === (c.model ?? 'qu-32').toLowerCase()) ?? 'Qu-32';
+      const quModel = quModelNamed(c.model);
       const port = c.port ?? (c.family === 'x32' ? 10023 : 51325);
       const sim =
         c.family === 'x32'

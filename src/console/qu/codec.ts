@@ -7,6 +7,11 @@
 export type QuModel = 'Qu-16' | 'Qu-24' | 'Qu-32' | 'Qu-Pac' | 'Qu-SB';
 export const QU_BOX: Record<number, QuModel> = { 1: 'Qu-16', 2: 'Qu-24', 3: 'Qu-32', 4: 'Qu-Pac', 5: 'Qu-SB' };
 
+/** A settings `model` string (any case) → the Qu model; unknown or absent → Qu-32. */
+export function quModelNamed(name: string | undefined): QuModel {
+  return Object.values(QU_BOX).find((m) => m.toLowerCase() === (name ?? '').toLowerCase()) ?? 'Qu-32';
+}
+
 export type QuCaps = { inputs: number; fxSends: number; groups: number; matrices: number };
 export function quCaps(model: QuModel): QuCaps {
   if (model === 'Qu-16') return { inputs: 16, fxSends: 2, groups: 0, matrices: 0 };

@@ -5,11 +5,9 @@ import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
 import { auditedReport, type Change, type Console, type ConsoleCaps, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
-import { quCaps, type QuModel } from './codec.ts';
+import { quCaps, type QuModel, quModelNamed } from './codec.ts';
 import { QuDriver, type QuValue } from './driver.ts';
 import { quParams } from './params.ts';
-
-const MODELS: QuModel[] = ['Qu-16', 'Qu-24', 'Qu-32', 'Qu-Pac', 'Qu-SB'];
 
 /** Neutral path → Qu family path: `main/lr/fader` → `lr/fader`, `input/3/send/aux/2/level` → mix 2. */
 export function toQuPath(path: string): string {
@@ -40,7 +38,7 @@ export class QuConsole implements Console {
     private readonly deps: { bus: Bus; store: Store; log: Logger },
   ) {
     this.tracker = new StatusTracker(deps.bus, settings.id, 'console');
-    this.modelName = MODELS.find((m) => m.toLowerCase() === (settings.model ?? '').toLowerCase()) ?? 'Qu-32';
+    this.modelName = quModelNamed(settings.model);
   }
 
   get caps(): ConsoleCaps {

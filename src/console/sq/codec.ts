@@ -159,6 +159,11 @@ export function audioToLevel(v: number): number | null {
   return 10;
 }
 
+/** The console's "NRPN Fader Law" setting; a driver must use the same one (§4). */
+export type SqLaw = 'linear' | 'audio';
+export const encodeLevel = (law: SqLaw, db: number | null) => (law === 'linear' ? levelToLinear(db) : levelToAudio(db));
+export const decodeLevel = (law: SqLaw, v: number) => (law === 'linear' ? linearToLevel(v) : audioToLevel(v));
+
 /** Pan / balance: −100 (L) … +100 (R) %, centre 8191. */
 export const panToValue = (p: number) => Math.floor(((100 + Math.max(-100, Math.min(100, p))) * 16383) / 200);
 export const valueToPan = (v: number) => Math.round((v * 200) / 16383 - 100) + 0; // + 0: never −0

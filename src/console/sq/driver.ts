@@ -3,10 +3,9 @@ import { Backoff } from '../../core/backoff.ts';
 import { RadError, unavailable } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 import { TcpLink } from '../../drivers/stream.ts';
-import { audioToLevel, levelToAudio, levelToLinear, linearToLevel, nrpnGet, nrpnWrite, panToValue, sceneRecall, valueToPan } from './codec.ts';
+import { decodeLevel, encodeLevel, nrpnGet, nrpnWrite, panToValue, type SqLaw, sceneRecall, valueToPan } from './codec.ts';
 import { type SqParam, sqParams } from './params.ts';
 
-export type SqLaw = 'linear' | 'audio';
 export type SqDriverOptions = {
   host: string;
   port?: number;
@@ -168,14 +167,14 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
       case 'level':
         if (value === null) return 0;
         if (typeof value !== 'number' || Number.isNaN(value) || value > 10) throw bad('null (−∞) or −89..+10 dB');
-        return this.law === 'linear' ? levelToLinear(value) : levelToAudio(value);
+        return encodeLevel(this.law, value);
     }
   }
 
   decode(prm: SqParam, raw: number): SqValue {
     if (prm.kind === 'mute' || prm.kind === 'assign') return raw === 1;
     if (prm.kind === 'pan') return valueToPan(raw);
-    return this.law === 'linear' ? linearToLevel(raw) : audioToLevel(raw);
+    return decodeLevel(this.law, raw);
   }
 
   // ---- wire ----

@@ -41,7 +41,7 @@ let cache: { list: SqParam[]; byP: Map<number, SqParam>; byPath: Map<string, SqP
 export function sqParams() {
   if (cache) return cache;
   const list: SqParam[] = [];
-  for (const strip of Object.keys({ input: 1, group: 1, fxreturn: 1, lr: 1, aux: 1, fxsend: 1, matrix: 1, dca: 1, mutegroup: 1 }) as MuteStrip[]) {
+  for (const strip of Object.keys(COUNT) as MuteStrip[]) {
     for (let n = 1; n <= COUNT[strip]; n++) list.push({ p: muteParam(strip, n), kind: 'mute', path: strip === 'lr' ? 'lr/mute' : `${strip}/${n}/mute` });
   }
   for (const [src, sink, kinds] of ROUTES) {

@@ -1,9 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { audioToLevel, levelToAudio, levelToLinear, linearToLevel, nrpnWrite, SQ_COUNTS } from '../../console/sq/codec.ts';
+import { decodeLevel, encodeLevel, nrpnWrite, SQ_COUNTS, type SqLaw } from '../../console/sq/codec.ts';
 import { type SqParam, sqParams } from '../../console/sq/params.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 
-export type SqLaw = 'linear' | 'audio';
 export type SqSimOptions = {
   host?: string;
   port?: number;
@@ -116,7 +115,7 @@ export class SqSimulator {
   /** Value in dB of a level parameter under the current law (null = −∞). */
   levelDb(p: number): number | null {
     const v = this.state.get(p) ?? 0;
-    return this.law === 'linear' ? linearToLevel(v) : audioToLevel(v);
+    return decodeLevel(this.law, v);
   }
 
   // ---- wire ----
@@ -232,7 +231,7 @@ export class SqSimulator {
   }
 
   private encode(db: number): number {
-    return this.law === 'linear' ? levelToLinear(db) : levelToAudio(db);
+    return encodeLevel(this.law, db);
   }
 
   private quantise(prm: SqParam, value: number): number {
