@@ -13,7 +13,7 @@ export function audioFeature(app: App): AudioFeature {
   const engine = a
     ? new AudioEngine(
         'audio',
-        { backend: a.backend, sampleRate: a.sample_rate, block: a.block, window: a.window, inputs: a.inputs, outputs: a.outputs, device: a.device, meterHz: 20 },
+        { backend: a.backend, sampleRate: a.sample_rate, block: a.block, window: a.window, inputs: a.inputs, outputs: a.outputs, device: a.device, jackClient: a.jack_client, jackConnect: a.jack_connect, meterHz: 20 },
         { bus: app.bus, log: app.log },
       )
     : undefined;

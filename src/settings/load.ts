@@ -136,7 +136,6 @@ function semanticProblems(s: Settings): string[] {
   }
   if (s.audio) {
     const a = s.audio;
-    if (a.backend === 'jack') problems.push('audio.backend: "jack" (native JACK through audify) is not available in this build; use "portaudio" with the ALSA jack plugin');
     if (a.backend === 'sim' && !s.sim.enabled) problems.push('audio.backend: "sim" needs sim.enabled: true (the simulated audio loop runs with the simulated studio)');
     let w = a.window;
     for (const f of [2, 3, 5]) while (w % f === 0) w /= f;

@@ -126,7 +126,12 @@ export const LinecheckSettings = T.Object(
 export const AudioSettings = T.Object(
   {
     backend: T.Union([T.Literal('sim'), T.Literal('portaudio'), T.Literal('jack')], { default: 'sim' }),
+    /** portaudio: device name (or part of it); jack: the JACK client whose ports rad uses (default "system"). */
     device: T.Optional(T.String({ minLength: 1 })),
+    /** jack: client name of rad's own ports (rad:inport 0 …). */
+    jack_client: T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', default: 'rad' }),
+    /** jack: wire rad's ports to the device's ports at start (false: the studio wires them). */
+    jack_connect: T.Boolean({ default: true }),
     sample_rate: T.Union([T.Literal(44100), T.Literal(48000), T.Literal(88200), T.Literal(96000)], { default: 48000 }),
     block: T.Integer({ minimum: 32, maximum: 8192, default: 480 }),
     window: T.Integer({ minimum: 480, maximum: 65536, default: 4800 }),

@@ -5,6 +5,7 @@ import { badRequest, RadError, unavailable } from '../../core/errors.ts';
 import type { AudioFeature } from '../../dsp/feature.ts';
 import type { SignalSpec } from '../../dsp/generators.ts';
 import type { MeasureSpec } from '../../dsp/engine/protocol.ts';
+import { listJackDevices } from '../../drivers/audio/jack.ts';
 import { listDevices } from '../../drivers/audio/portaudio.ts';
 import type { Settings } from '../../settings/schema.ts';
 
@@ -47,9 +48,10 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
     return { ...e.status(), ...e.describe(), inputs: e.config.inputs, outputs: e.config.outputs, alignment_dbfs: settings.audio?.alignment_dbfs, playing: e.playingNow() };
   });
 
-  app.get('/api/v1/audio/devices', { schema: { summary: 'Audio devices PortAudio can open (503 with the reason when PortAudio is unavailable)' } }, async () => {
+  app.get('/api/v1/audio/devices', { schema: { summary: 'Audio devices the configured backend can open: PortAudio devices, or JACK clients with audio ports (503 with the reason when the backend is unavailable)' } }, async () => {
     try {
-      return { devices: listDevices() };
+      if (settings.audio?.backend === 'jack') return { backend: 'jack', devices: listJackDevices() };
+      return { backend: 'portaudio', devices: listDevices() };
     } catch (e) {
       throw new RadError('E_AUDIO_UNAVAILABLE', (e as Error).message, { httpStatus: 503 });
     }

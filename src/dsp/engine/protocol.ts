@@ -13,6 +13,9 @@ export type EngineConfig = {
   inputs: number;
   outputs: number;
   device?: string;
+  /** JACK backend: the client name of rad's ports, and whether to wire them to the device's ports. */
+  jackClient?: string;
+  jackConnect?: boolean;
   /** Meter updates per second posted to the main thread. */
   meterHz: number;
 };

@@ -313,7 +313,10 @@ async function open(): Promise<void> {
   else if (cfg.backend === 'portaudio') {
     const { PortAudioBackend } = await import('../../drivers/audio/portaudio.ts');
     backend = await PortAudioBackend.open(cfg);
-  } else throw new Error(`backend ${cfg.backend} is not available in this build`);
+  } else {
+    const { JackBackend } = await import('../../drivers/audio/jack.ts');
+    backend = await JackBackend.open(cfg);
+  }
   await backend.start(io, (err) => post({ type: 'status', state: 'offline', detail: err.message }));
   post({ type: 'status', state: 'online', info: { device: backend.name, inputs: backend.inputs, outputs: backend.outputs, sampleRate: backend.sampleRate } });
 }
