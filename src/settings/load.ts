@@ -112,6 +112,9 @@ function semanticProblems(s: Settings): string[] {
     const prev = ids.get(c.id);
     if (prev) problems.push(`${where}: duplicate id ${JSON.stringify(c.id)} (also ${prev})`);
     else ids.set(c.id, where);
+    if (c.midi_port !== undefined && c.family === 'x32') problems.push(`consoles[${i}].midi_port: an X32 speaks OSC over UDP, not MIDI; remove midi_port and set host`);
+    else if (c.midi_port !== undefined && (c.host !== undefined || c.port !== undefined)) problems.push(`consoles[${i}].midi_port: set either midi_port (USB/ALSA MIDI) or host/port (network), not both`);
+    else if (c.midi_port === undefined && c.host === undefined) problems.push(`consoles[${i}].host: is required (or, for sq/qu, midi_port)`);
   });
   s.patchbays.forEach((p, i) => {
     const where = `patchbays[${i}]`;

@@ -16,8 +16,11 @@ export const ConsoleSettings = T.Object(
   {
     id: Id,
     family: T.Union([T.Literal('x32'), T.Literal('sq'), T.Literal('qu')]),
-    host: T.String({ minLength: 1 }),
+    /** Network address (X32: OSC/UDP; SQ/Qu: MIDI over TCP). Not needed with midi_port. */
+    host: T.Optional(T.String({ minLength: 1 })),
     port: T.Optional(Port),
+    /** SQ/Qu over a MIDI port (USB/ALSA) instead of TCP: the port's name or a unique part of it. */
+    midi_port: T.Optional(T.String({ minLength: 1 })),
     midi_channel: T.Optional(T.Integer({ minimum: 1, maximum: 16 })),
     model: T.Optional(T.String({ minLength: 1 })),
   },

@@ -67,7 +67,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
   async start(): Promise<void> {
     const faults = this.settings.sim.faults;
     for (const c of this.settings.consoles) {
-      if (!isLoopback(c.host)) continue;
+      if (c.host === undefined || !isLoopback(c.host)) continue; // MIDI-port consoles are real hardware
       const lan = this.settings.sim.lan_delay_ms;
       const channel = (c.midi_channel ?? 1) - 1;
       const quModel = quModelNamed(c.model);

@@ -2,6 +2,8 @@ import { Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ConsolesFeature } from '../../console/feature.ts';
 import { assertX32 } from '../../console/x32/console.ts';
+import { RadError } from '../../core/errors.ts';
+import { listMidiPorts } from '../../drivers/midi/port.ts';
 
 const Id = T.Object({ id: T.String({ minLength: 1 }) });
 // no type union here: with ajv's type coercion a union would turn null into 0 (0 dB!) or false into null
@@ -13,6 +15,14 @@ const Change = T.Object(
 const ErrorBody = T.Object({ error: T.String(), message: T.String() }, { additionalProperties: true });
 
 export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
+  app.get('/api/v1/midi/ports', { schema: { summary: 'USB/ALSA MIDI ports (503 E_MIDI_UNAVAILABLE with the reason when there is no ALSA sequencer)' } }, async () => {
+    try {
+      return listMidiPorts();
+    } catch (e) {
+      throw new RadError('E_MIDI_UNAVAILABLE', (e as Error).message, { httpStatus: 503 });
+    }
+  });
+
   app.get('/api/v1/consoles', { schema: { summary: 'Consoles with their status' } }, async () => ({
     consoles: [...f.consoles.values()].map((c) => ({ id: c.id, family: c.family, caps: c.caps, ...c.status(), ...(c.describe ? { info: c.describe() } : {}) })),
   }));

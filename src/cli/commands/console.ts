@@ -12,7 +12,7 @@ import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-type Target = { host?: string; port?: string; family?: string; console?: string; url?: string; token?: string; config?: string; json?: boolean };
+type Target = { host?: string; midiPort?: string; port?: string; family?: string; console?: string; url?: string; token?: string; config?: string; json?: boolean };
 
 /** Direct session with a console (no daemon): the same console service the daemon runs. */
 async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<T> {
@@ -20,18 +20,21 @@ async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<
   if (family !== 'x32' && family !== 'sq' && family !== 'qu') throw new CliError(`family ${family} is not supported (x32, sq, qu)`, 2, 'E_FAMILY');
   const port = o.port === undefined ? (family === 'x32' ? 10023 : 51325) : Number(o.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`--port ${o.port} is not a port (1..65535)`, 2, 'E_USAGE');
+  if (o.midiPort !== undefined && family === 'x32') throw new CliError('--midi-port is for SQ and Qu (--family sq|qu); an X32 speaks OSC over UDP (--host)', 2, 'E_USAGE');
+  const where = o.midiPort !== undefined ? { midi_port: o.midiPort } : { host: o.host!, port };
+  const id = o.midiPort ?? o.host!;
   const store = Store.inMemory();
   const deps = { bus: new Bus(), store, log: silentLogger() };
   const c: Console =
     family === 'sq'
-      ? new SqConsole({ id: o.host!, family: 'sq', host: o.host!, port }, deps)
+      ? new SqConsole({ id, family: 'sq', ...where }, deps)
       : family === 'qu'
-        ? new QuConsole({ id: o.host!, family: 'qu', host: o.host!, port }, deps)
-        : new X32Console({ id: o.host!, family: 'x32', host: o.host!, port }, deps, { meterBanks: [] });
+        ? new QuConsole({ id, family: 'qu', ...where }, deps)
+        : new X32Console({ id, family: 'x32', host: o.host!, port }, deps, { meterBanks: [] });
   await c.start();
   try {
     const st = c.status();
-    if (st.state === 'offline' || st.state === 'starting') throw new CliError(`console at ${o.host}:${port} does not answer (${st.detail ?? st.state})`, 1, 'E_CONSOLE_OFFLINE');
+    if (st.state === 'offline' || st.state === 'starting') throw new CliError(`console at ${o.midiPort !== undefined ? `MIDI port ${o.midiPort}` : `${o.host}:${port}`} does not answer (${st.detail ?? st.state})`, 1, 'E_CONSOLE_OFFLINE');
     return await fn(c);
   } finally {
     await c.stop();
@@ -65,6 +68,7 @@ function addTargetOptions(cmd: Command): Command {
   return cmd
     .option('--host <host>', 'talk to this console directly (no daemon needed)')
     .option('--port <port>', 'console port (X32: 10023, SQ and Qu: 51325)')
+    .option('--midi-port <name>', 'SQ/Qu over a USB/ALSA MIDI port instead of TCP (no daemon needed)')
     .option('--family <family>', 'console family: x32 | sq | qu', 'x32')
     .option('--console <id>', 'console id on the daemon (when --host is not given)')
     .option('--url <url>', 'daemon URL')
@@ -88,18 +92,18 @@ export function consoleCommands(program: Command): void {
     async (o: Target & { out?: string }) => {
       const bar = progressBar('capture', !o.json && process.stderr.isTTY === true);
       let r: SceneCapture;
-      if (o.host && (o.family ?? 'x32') !== 'x32') {
+      if ((o.host || o.midiPort) && (o.family ?? 'x32') !== 'x32') {
         // SQ/Qu have no scene text: the synced model is the capture, as JSON
         const t0 = performance.now();
         const values = await directAny(o, async (c) => Object.fromEntries(c.nodes('').map((n) => [n.path, n.value ?? null])));
         bar.stop();
-        const text = `${JSON.stringify({ family: o.family, host: o.host, captured_at: new Date().toISOString(), values }, null, 1)}\n`;
+        const text = `${JSON.stringify({ family: o.family, host: o.host ?? o.midiPort, captured_at: new Date().toISOString(), values }, null, 1)}\n`;
         if (o.out) writeFileAtomic(o.out, text);
         if (o.json || !o.out) process.stdout.write(text);
         process.stderr.write(`${Object.keys(values).length} parameters in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
         return;
       }
-      if (o.host) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
+      if (o.host || o.midiPort) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
       else {
         const client = new DaemonClient(o);
         r = await client.request<SceneCapture>('POST', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/capture`, {});
@@ -130,7 +134,7 @@ export function consoleCommands(program: Command): void {
       throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'E_FILE');
     }
     let r: ApplyReport;
-    if (o.host) r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
+    if (o.host || o.midiPort) r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
     else {
       const client = new DaemonClient(o);
       r = await client.request<ApplyReport>('POST', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/apply`, {
@@ -153,7 +157,7 @@ export function consoleCommands(program: Command): void {
   addTargetOptions(con.command('get').description('read a value (neutral path like input/3/fader, or an X32 address)').argument('<path>')).action(
     async (path: string, o: Target) => {
       let value: unknown;
-      if (o.host) value = await directAny(o, async (c) => c.get(path) ?? null);
+      if (o.host || o.midiPort) value = await directAny(o, async (c) => c.get(path) ?? null);
       else {
         const client = new DaemonClient(o);
         value = (await client.request<{ value: unknown }>('GET', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values?path=${encodeURIComponent(path)}`)).value;
@@ -173,7 +177,7 @@ export function consoleCommands(program: Command): void {
   ).action(async (path: string, value: string, o: Target & { raw?: boolean }) => {
     const v = parseValue(value);
     let r: WriteReport;
-    if (o.host) r = await directAny(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
+    if (o.host || o.midiPort) r = await directAny(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
     else {
       const client = new DaemonClient(o);
       r = await client.request<WriteReport>('PUT', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values`, { path, value: v, raw: o.raw });

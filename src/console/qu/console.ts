@@ -1,5 +1,5 @@
 import type { Bus } from '../../core/bus.ts';
-import { describeError, RadError } from '../../core/errors.ts';
+import { describeError, RadError, unavailable } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
@@ -48,7 +48,7 @@ export class QuConsole implements Console {
 
   get driver(): QuDriver {
     if (!this.drv) {
-      const d = new QuDriver({ host: this.settings.host, port: this.settings.port ?? 51325, model: this.modelName });
+      const d = new QuDriver({ host: this.settings.host, port: this.settings.port ?? 51325, midiPort: this.settings.midi_port, model: this.modelName });
       d.on('change', (c) => {
         if (c.source !== 'sync') this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: 'device' });
       });
@@ -68,7 +68,7 @@ export class QuConsole implements Console {
   }
 
   describe(): Record<string, unknown> {
-    return { family: this.family, host: this.settings.host, port: this.settings.port ?? 51325, model: this.drv?.console ?? this.modelName, firmware: this.drv?.firmware, midi_channel: (this.drv?.channel ?? 0) + 1, parameters: this.drv?.model.size ?? 0 };
+    return { family: this.family, ...(this.settings.midi_port ? { midi_port: this.settings.midi_port } : { host: this.settings.host, port: this.settings.port ?? 51325 }), model: this.drv?.console ?? this.modelName, firmware: this.drv?.firmware, midi_channel: (this.drv?.channel ?? 0) + 1, parameters: this.drv?.model.size ?? 0 };
   }
 
   async start(): Promise<void> {
@@ -103,6 +103,7 @@ export class QuConsole implements Console {
 
   async write(changes: Change[], actor = 'api'): Promise<WriteReport> {
     const mapped = changes.map((c) => ({ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }));
+    if (this.driver.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     let results: WriteVerdict[];
     try {
       const r = await this.driver.write(mapped.map((m) => ({ path: m.path, value: m.value })));

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { Backoff } from '../../core/backoff.ts';
 import { RadError, unavailable } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
-import { TcpLink } from '../../drivers/stream.ts';
+import type { ByteLink } from '../../drivers/stream.ts';
+import { describeTransport, openMidiLink, type MidiTransport } from '../../drivers/midi/transport.ts';
 import {
   parseQuSysex,
   type QuModel,
@@ -20,7 +21,7 @@ import {
 } from './codec.ts';
 import { type QuParam, quParams } from './params.ts';
 
-export type QuDriverOptions = { host: string; port?: number; model?: QuModel; keepAliveMs?: number; silenceMs?: number; syncTimeoutMs?: number; reconnect?: boolean };
+export type QuDriverOptions = { host?: string; port?: number; midiPort?: string; model?: QuModel; keepAliveMs?: number; silenceMs?: number; syncTimeoutMs?: number; reconnect?: boolean };
 export type QuValue = number | boolean | string | null;
 export type QuChange = { path: string; value: QuValue; source: 'console' | 'sync' };
 
@@ -38,7 +39,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   state: 'offline' | 'syncing' | 'online' = 'offline';
   detail = 'not connected';
   ignored = 0;
-  private link: TcpLink | undefined;
+  private link: ByteLink | undefined;
   private parser = new MidiParser();
   private nrpn: { ch?: number; id?: number; va?: number; bank?: number } = {};
   private syncWait: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
@@ -49,20 +50,23 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   private readonly backoff = new Backoff(1000, 10000);
   private closed = false;
 
+  readonly transport: MidiTransport;
+
   constructor(private readonly opts: QuDriverOptions) {
     super();
+    this.transport = opts.midiPort ? { kind: 'port', name: opts.midiPort } : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
     this.console = opts.model ?? 'Qu-32';
   }
 
   async connect(): Promise<void> {
     this.closed = false;
-    const port = this.opts.port ?? 51325;
-    let link: TcpLink;
+    const where = describeTransport(this.transport);
+    let link: ByteLink;
     try {
-      link = await TcpLink.open(this.opts.host, port);
+      link = await openMidiLink(this.transport);
     } catch (e) {
       this.goOffline((e as Error).message);
-      throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.opts.host}:${port} is not reachable: ${(e as Error).message}`);
+      throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${where} is not reachable: ${(e as Error).message}`);
     }
     this.link = link;
     this.parser = new MidiParser();
@@ -70,7 +74,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     this.lastHeard = Date.now();
     link.on('data', (d) => this.input(d));
     link.on('close', (why) => {
-      if (this.link === link) this.goOffline(`${why} (a Qu takes one TCP MIDI client at a time)`);
+      if (this.link === link) this.goOffline(`${why}${this.transport.kind === 'tcp' ? ' (a Qu takes one TCP MIDI client at a time)' : ''}`);
     });
     clearInterval(this.timer);
     this.timer = setInterval(() => this.tick(), this.opts.keepAliveMs ?? 1000);
@@ -176,8 +180,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     await this.sync();
   }
 
-  private requireLink(duringSync = false): TcpLink {
-    if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.opts.host} is offline: ${this.detail}`);
+  private requireLink(duringSync = false): ByteLink {
+    if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${describeTransport(this.transport)} is offline: ${this.detail}`);
     return this.link;
   }
 

@@ -1,5 +1,5 @@
 import type { Bus } from '../../core/bus.ts';
-import { describeError, RadError } from '../../core/errors.ts';
+import { describeError, RadError, unavailable } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
@@ -50,7 +50,7 @@ export class SqConsole implements Console {
   /** The driver is made at start: the simulated studio may only then have written the real port. */
   get driver(): SqDriver {
     if (!this.drv) {
-      const d = new SqDriver({ host: this.settings.host, port: this.settings.port ?? 51325, channel: (this.settings.midi_channel ?? 1) - 1 });
+      const d = new SqDriver({ host: this.settings.host, port: this.settings.port ?? 51325, midiPort: this.settings.midi_port, channel: (this.settings.midi_channel ?? 1) - 1 });
       d.on('change', (c) => {
         if (c.source === 'sync') return;
         this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: c.source === 'console' ? 'device' : 'rad' });
@@ -71,7 +71,7 @@ export class SqConsole implements Console {
   }
 
   describe(): Record<string, unknown> {
-    return { family: this.family, host: this.settings.host, port: this.settings.port ?? 51325, midi_channel: this.settings.midi_channel ?? 1, law: this.drv?.law ?? 'linear', parameters: this.drv?.model.size ?? 0 };
+    return { family: this.family, ...(this.settings.midi_port ? { midi_port: this.settings.midi_port } : { host: this.settings.host, port: this.settings.port ?? 51325 }), midi_channel: this.settings.midi_channel ?? 1, law: this.drv?.law ?? 'linear', parameters: this.drv?.model.size ?? 0 };
   }
 
   async start(): Promise<void> {
@@ -112,6 +112,7 @@ export class SqConsole implements Console {
       this.driver.encode(prm, c.value as SqValue);
       return { change: c, path };
     });
+    if (this.driver.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     const results: WriteVerdict[] = await Promise.all(
       prepared.map(async ({ change, path }): Promise<WriteVerdict> => {
         const base = { path: change.path, address: path, requested: change.value };

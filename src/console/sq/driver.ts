@@ -2,13 +2,16 @@ import { EventEmitter } from 'node:events';
 import { Backoff } from '../../core/backoff.ts';
 import { RadError, unavailable } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
-import { TcpLink } from '../../drivers/stream.ts';
+import type { ByteLink } from '../../drivers/stream.ts';
+import { describeTransport, openMidiLink, type MidiTransport } from '../../drivers/midi/transport.ts';
 import { decodeLevel, encodeLevel, nrpnGet, nrpnWrite, panToValue, type SqLaw, sceneRecall, valueToPan } from './codec.ts';
 import { type SqParam, sqParams } from './params.ts';
 
 export type SqDriverOptions = {
-  host: string;
+  /** MIDI over TCP (host, port 51325) or a MIDI port by name. */
+  host?: string;
   port?: number;
+  midiPort?: string;
   /** Mixer MIDI channel, 0-based. */
   channel?: number;
   law?: SqLaw;
@@ -37,7 +40,7 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   readonly model = new Map<number, number>();
   readonly channel: number;
   readonly law: SqLaw;
-  private link: TcpLink | undefined;
+  private link: ByteLink | undefined;
   private parser = new MidiParser();
   private nrpn: { mb?: number; lb?: number; vc?: number; bank?: number } = {};
   private readonly waiters = new Map<number, Waiter[]>();
@@ -50,21 +53,24 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   /** Bytes and messages that fit nothing, or NRPNs for unknown parameters: counted and ignored. */
   ignored = 0;
 
+  readonly transport: MidiTransport;
+
   constructor(private readonly opts: SqDriverOptions) {
     super();
+    this.transport = opts.midiPort ? { kind: 'port', name: opts.midiPort } : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
     this.channel = opts.channel ?? 0;
     this.law = opts.law ?? 'linear';
   }
 
   async connect(): Promise<void> {
     this.closed = false;
-    const port = this.opts.port ?? 51325;
-    let link: TcpLink;
+    const where = describeTransport(this.transport);
+    let link: ByteLink;
     try {
-      link = await TcpLink.open(this.opts.host, port);
+      link = await openMidiLink(this.transport);
     } catch (e) {
       this.goOffline((e as Error).message);
-      throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${this.opts.host}:${port} is not reachable: ${(e as Error).message}`);
+      throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${where} is not reachable: ${(e as Error).message}`);
     }
     this.link = link;
     this.parser = new MidiParser();
@@ -179,8 +185,8 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
 
   // ---- wire ----
 
-  private requireLink(): TcpLink {
-    if (!this.link || this.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${this.opts.host} is offline: ${this.detail}`);
+  private requireLink(): ByteLink {
+    if (!this.link || this.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${describeTransport(this.transport)} is offline: ${this.detail}`);
     return this.link;
   }
 

@@ -101,7 +101,7 @@ export class X32Console implements Console {
   async start(): Promise<void> {
     this.stopped = false;
     this.tracker.set('starting');
-    const driver = new X32Driver(this.settings.host, this.settings.port ?? 10023, { timeoutMs: this.opts.timeoutMs });
+    const driver = new X32Driver(this.settings.host ?? '', this.settings.port ?? 10023, { timeoutMs: this.opts.timeoutMs });
     driver.on('heard', () => {
       this.lastHeard = Date.now();
     });
