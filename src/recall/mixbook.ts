@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { initialState } from '../console/x32/scene.ts';
 import { x32Tree } from '../console/x32/schema.ts';
-import { diffStates, sceneState } from './diff.ts';
+import { diffModels, diffStates, modelDefault, parseModelFile, sceneState } from './diff.ts';
 import type { GearService } from './gear.ts';
 import type { PrintRecord } from './prints.ts';
 import type { SnapshotService } from './snapshots.ts';
@@ -34,7 +34,13 @@ export function renderMixBook(info: MixBookInfo, deps: { gear: GearService; snap
       let patchSection = '';
       if (v.snapshot) {
         const snap = deps.snapshots.get(v.snapshot);
-        const strips = diffStates(init, sceneState(snap.scene));
+        let strips: ReturnType<typeof diffStates>;
+        if (snap.family === 'x32') strips = diffStates(init, sceneState(snap.scene));
+        else {
+          // SQ/Qu: no initial scene over MIDI; a reset desk has faders and sends down, nothing muted or assigned, pans centred
+          const values = parseModelFile(snap.scene).values;
+          strips = diffModels(Object.fromEntries(Object.keys(values).map((k) => [k, modelDefault(k)])), values);
+        }
         consoleSection = strips.length ? `<ul>${strips.map((s) => `<li>${esc(s.text)}</li>`).join('')}</ul>` : '<p>Console at its initial settings.</p>';
         patchSection = Object.entries(snap.patch_maps)
           .map(([id, map]) => `<h4>${esc(id)}</h4><p class="mono">${map.map((input, i) => (input === null ? '' : `${i + 1}←${input}`)).filter(Boolean).join('  ') || '(nothing tied)'}</p>`)

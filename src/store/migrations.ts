@@ -123,4 +123,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 8,
+    name: 'snapshots of every console family',
+    sql: `
+      -- x32: scene holds .scn text; sq/qu: scene holds the JSON model {family, values}
+      ALTER TABLE snapshots ADD COLUMN family TEXT NOT NULL DEFAULT 'x32' CHECK (family IN ('x32', 'sq', 'qu'));
+    `,
+  },
 ];

@@ -29,13 +29,14 @@ export function recallRoutes(app: FastifyInstance, s: SnapshotService, store: St
   );
   app.get('/api/v1/snapshots/:id', { schema: { summary: 'One snapshot (id or label)', params: Ref } }, async (req) => s.get((req.params as { id: string }).id));
   app.post('/api/v1/snapshots/:id/restore', { schema: { summary: 'Restore: write only what differs, read back, report what the devices did not take', params: Ref } }, async (req) => s.restore((req.params as { id: string }).id));
-  app.get('/api/v1/snapshots/:id/scene', { schema: { summary: 'Export the snapshot as an X32 scene file (.scn)', params: Ref } }, async (req, reply) => {
-    void reply.type('text/plain');
-    return s.exportScene((req.params as { id: string }).id);
+  app.get('/api/v1/snapshots/:id/scene', { schema: { summary: 'Export the console part: an X32 scene file (.scn, text/plain) or an SQ/Qu model (JSON)', params: Ref } }, async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    void reply.type(s.get(id).family === 'x32' ? 'text/plain' : 'application/json');
+    return s.exportScene(id);
   });
   app.post(
     '/api/v1/scenes/import',
-    { schema: { summary: 'Import a .scn as a snapshot (every line validated first)', body: T.Object({ text: T.String({ minLength: 1 }), label: T.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }) } },
+    { schema: { summary: 'Import a .scn (X32) or a captured SQ/Qu model (JSON) as a snapshot (validated first)', body: T.Object({ text: T.String({ minLength: 1 }), label: T.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }) } },
     async (req) => {
       const b = req.body as { text: string; label: string };
       return s.importScene(b.text, b.label);
