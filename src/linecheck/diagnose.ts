@@ -115,3 +115,56 @@ export function diagnose(paths: CheckPath[], ev: Evidence, cfg: LinecheckSetting
 }
 
 const round3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x);
+
+/**
+ * Console-oscillator mode: one run per console output (the oscillator sent to that bus, main or
+ * matrix), every output return measured each time by broadband level. What arrives at an output's
+ * interface input, in which run, says whether the output is live, at the right level, crossed
+ * with another (swaps named as such) or leaking into others.
+ */
+export function diagnoseOutputs(paths: CheckPath[], runs: Map<string, Map<number, Measurement>>, cfg: LinecheckSettings, alignment: number): PathResult[] {
+  const results = new Map<string, PathResult>();
+  const present = (db: number) => db > alignment - PRESENT_DB;
+  for (const p of paths) {
+    const base: PathResult = { path: p.name, source: p.source, input: p.input, verdict: 'pass', findings: [] };
+    if (p.untestable) {
+      results.set(p.name, { ...base, verdict: 'untestable', reason: p.untestable, findings: [`untestable: ${p.untestable}`] });
+      continue;
+    }
+    const own = runs.get(p.name)!.get(p.measure!)!;
+    // which run's oscillator shows most strongly at this output's return, apart from its own
+    let foreign: { path: string; level: number } | undefined;
+    for (const [other, at] of runs) {
+      if (other === p.name) continue;
+      const lvl = at.get(p.measure!)?.rms_dbfs ?? Number.NEGATIVE_INFINITY;
+      if (!foreign || lvl > foreign.level) foreign = { path: other, level: lvl };
+    }
+    const level = own.rms_dbfs;
+    const f: string[] = [];
+    const r: PathResult = { ...base, level_dbfs: round3(level), expected_dbfs: alignment };
+    if (!present(level) && foreign && present(foreign.level)) {
+      r.arrived_from = foreign.path;
+      f.push(`wrong-source: the oscillator sent to ${foreign.path} arrives here at ${foreign.level.toFixed(1)} dBFS instead`);
+    } else if (!present(level)) {
+      f.push(`dead: the oscillator sent to ${p.name} does not arrive at ${p.input} (${Number.isFinite(level) ? level.toFixed(1) : '-inf'} dBFS)`);
+    } else {
+      if (own.clipped_samples > 0) f.push(`clipping: ${own.clipped_samples} samples at full scale`);
+      if (Math.abs(level - alignment) > cfg.tolerance_db) f.push(`level: ${level.toFixed(2)} dBFS, expected ${alignment} ±${cfg.tolerance_db}`);
+      if (foreign && foreign.level - level > cfg.crosstalk_db && foreign.level > own.noise_floor_dbfs + 10 * Math.log10(2400) + 20) {
+        r.crosstalk = { from: foreign.path, db: round3(foreign.level - level) };
+        f.push(`crosstalk: ${foreign.path} leaks in at ${(foreign.level - level).toFixed(1)} dB`);
+      }
+    }
+    r.hum_dbfs = own.hum.level_dbfs;
+    if (own.hum.level_dbfs > cfg.hum_dbfs) f.push(`hum: ${own.hum.hz} Hz family at ${own.hum.level_dbfs.toFixed(1)} dBFS`);
+    r.findings = f;
+    r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
+    results.set(p.name, r);
+  }
+  for (const r of results.values()) {
+    if (r.verdict !== 'wrong-source' || !r.arrived_from) continue;
+    const other = results.get(r.arrived_from);
+    if (other?.arrived_from === r.path) r.swapped_with = other.path;
+  }
+  return [...results.values()];
+}

@@ -1,6 +1,7 @@
 import { badRequest } from '../core/errors.ts';
 import type { Settings } from '../settings/schema.ts';
 import { expandWiring, pathName } from '../settings/wiring.ts';
+import { consoleOutputPoint, oscDestFor } from '../console/x32/oscdest.ts';
 
 export { pathName };
 
@@ -13,6 +14,8 @@ export type CheckPath = {
   inject?: number;
   /** Interface input where the console input comes back (direct out / card, from the wiring). */
   measure?: number;
+  /** Console-oscillator mode: the oscillator destination that feeds this output. */
+  dest?: number;
   untestable?: string;
 };
 
@@ -39,5 +42,28 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
   const known = new Set(paths.map((p) => p.name));
   const unknown = only.filter((n) => !known.has(n));
   if (unknown.length > 0) throw badRequest('E_LINECHECK_PATH', `unknown path(s): ${unknown.join(', ')} (paths are named like ${paths[0]?.name ?? 'tie-01'})`, { unknown });
+  return paths.filter((p) => only.includes(p.name));
+}
+
+/**
+ * Console outputs to verify with the console's own oscillator: every mix bus, main or matrix of
+ * a configured console wired to an interface input (`x32-main:bus:1-16 → iface:in:65-80`).
+ */
+export function resolveOutputs(settings: Settings, only?: string[]): CheckPath[] {
+  const consoles = new Map(settings.consoles.map((c) => [c.id, c]));
+  const paths: CheckPath[] = [];
+  for (const w of expandWiring(settings.wiring)) {
+    const cp = consoleOutputPoint(w.from);
+    const i = /^iface:in:(\d+)$/.exec(w.to);
+    if (!cp || !i || !consoles.has(cp.console)) continue;
+    const c = consoles.get(cp.console)!;
+    const dest = oscDestFor(cp.point);
+    const untestable = c.family !== 'x32' ? `an ${c.family.toUpperCase()} has no oscillator control over MIDI` : dest === undefined ? `the oscillator cannot be sent to ${cp.point} alone` : undefined;
+    paths.push({ name: pathName(w.from), source: w.from, input: w.to, measure: Number(i[1]), ...(dest !== undefined ? { dest } : {}), ...(untestable ? { untestable } : {}) });
+  }
+  if (!only || only.length === 0) return paths;
+  const known = new Set(paths.map((p) => p.name));
+  const unknown = only.filter((n) => !known.has(n));
+  if (unknown.length > 0) throw badRequest('E_LINECHECK_PATH', `unknown output(s): ${unknown.join(', ')} (outputs are named like ${paths[0]?.name ?? 'x32-main-bus-01'})`, { unknown });
   return paths.filter((p) => only.includes(p.name));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../core/bus.ts';
-import { conflict, describeError, RadError, unavailable } from '../core/errors.ts';
+import { badRequest, conflict, describeError, RadError, unavailable } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Console } from '../console/model.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
@@ -12,10 +12,17 @@ import { requiredTies } from '../patchbay/trace.ts';
 import type { Settings } from '../settings/schema.ts';
 import { expandWiring } from '../settings/wiring.ts';
 import type { Store } from '../store/db.ts';
-import { diagnose, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
-import { type CheckPath, resolvePaths } from './paths.ts';
+import { X32Console } from '../console/x32/console.ts';
+import { diagnose, diagnoseOutputs, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
+import { type CheckPath, resolveOutputs, resolvePaths } from './paths.ts';
 
-export type RunOptions = { paths?: string[]; inject?: boolean; mode?: 'concurrent' | 'sequential' };
+export type RunOptions = {
+  paths?: string[];
+  inject?: boolean;
+  mode?: 'concurrent' | 'sequential';
+  /** inputs: tone from the interface into every patch (default); outputs: the console's oscillator to its buses. */
+  target?: 'inputs' | 'outputs';
+};
 export type RunRecord = { id: string; state: 'running' | 'done' | 'cancelled' | 'failed'; started_at: string; finished_at?: string; options: RunOptions; results: PathResult[]; summary?: Record<string, number>; seconds?: number; error?: string };
 
 const SETTLE_MS = 60;
@@ -37,6 +44,10 @@ export class LineCheckService {
 
   paths(only?: string[]): CheckPath[] {
     return resolvePaths(this.settings, only);
+  }
+
+  outputPaths(only?: string[]): CheckPath[] {
+    return resolveOutputs(this.settings, only);
   }
 
   get(id: string): RunRecord | undefined {
@@ -68,7 +79,8 @@ export class LineCheckService {
     if (this.running) throw conflict('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, { running: this.running.id });
     const engine = this.deps.engine();
     if (!engine || engine.status().state !== 'online') throw unavailable('E_AUDIO_OFFLINE', `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`);
-    const paths = this.paths(opts.paths);
+    const paths = opts.target === 'outputs' ? this.outputPaths(opts.paths) : this.paths(opts.paths);
+    if (paths.length === 0) throw badRequest('E_LINECHECK_EMPTY', opts.target === 'outputs' ? 'no console output is wired to an interface input (wiring: x32-main:bus:N → iface:in:K)' : 'the line check plan is empty (linecheck.plan)');
     const id = randomUUID();
     const rec: RunRecord = { id, state: 'running', started_at: new Date().toISOString(), options: opts, results: [] };
     this.runs.set(id, rec);
@@ -98,24 +110,31 @@ export class LineCheckService {
     try {
       // monitors down before any tone
       for (const m of a.monitor_mutes) {
-        if (!con) break;
+        // an offline console cannot mute its monitors (nor pass tone to them through its own busses)
+        if (!con || con.status().state !== 'online') {
+          this.deps.log.warn({ run: rec.id, console: con?.id }, 'monitors not muted: the console is not online');
+          break;
+        }
         const was = con.get(m);
         if (was !== true) {
           await con.write([{ path: m, value: true }], 'linecheck');
           restoreMutes.push({ path: m, value: false });
         }
       }
-      if (rec.options.inject) await this.inject(testable, stuck, restoreTies, untestable);
-      // a device that is offline makes its paths untestable; the others are still tested
-      for (const p of paths) if (untestable.has(p.name)) p.untestable = untestable.get(p.name);
-      testable = paths.filter((p) => !p.untestable);
-      const ev: Evidence = { rounds: [], xcorr: new Map(), stuck };
-      if (rec.options.mode === 'sequential') await this.sequential(rec, testable, ev, engine, alignment);
-      else await this.concurrent(rec, testable, ev, engine, alignment);
-      this.checkCancel(rec);
-      await this.broadband(rec, testable, ev, engine);
-      const expectedLatency = this.settings.linecheck.expected_latency_samples ?? a.latency_samples;
-      rec.results = diagnose(paths, ev, this.settings.linecheck, alignment, expectedLatency);
+      if (rec.options.target === 'outputs') rec.results = await this.outputs(rec, paths, engine, con, alignment);
+      else {
+        if (rec.options.inject) await this.inject(testable, stuck, restoreTies, untestable);
+        // a device that is offline makes its paths untestable; the others are still tested
+        for (const p of paths) if (untestable.has(p.name)) p.untestable = untestable.get(p.name);
+        testable = paths.filter((p) => !p.untestable);
+        const ev: Evidence = { rounds: [], xcorr: new Map(), stuck };
+        if (rec.options.mode === 'sequential') await this.sequential(rec, testable, ev, engine, alignment);
+        else await this.concurrent(rec, testable, ev, engine, alignment);
+        this.checkCancel(rec);
+        await this.broadband(rec, testable, ev, engine);
+        const expectedLatency = this.settings.linecheck.expected_latency_samples ?? a.latency_samples;
+        rec.results = diagnose(paths, ev, this.settings.linecheck, alignment, expectedLatency);
+      }
       rec.state = 'done';
     } catch (e) {
       rec.state = e instanceof RadError && e.code === 'E_LINECHECK_CANCELLED' ? 'cancelled' : 'failed';
@@ -126,8 +145,13 @@ export class LineCheckService {
         engine.stopAll();
       } catch {}
       for (const r of restoreTies) await r.pb.route(r.ties, 'linecheck', { atomic: true }).catch(() => {});
+      if (con instanceof X32Console && rec.options.target === 'outputs') await con.oscillator(null, 'linecheck').catch(() => {});
       if (con && restoreMutes.length > 0) await con.write(restoreMutes.map((m) => ({ path: m.path, value: m.value })), 'linecheck').catch(() => {});
     }
+    return this.finish(rec, t0);
+  }
+
+  private finish(rec: RunRecord, t0: number): RunRecord {
     rec.finished_at = new Date().toISOString();
     rec.seconds = (performance.now() - t0) / 1000;
     rec.summary = {};
@@ -140,6 +164,29 @@ export class LineCheckService {
     })();
     for (const r of rec.results) this.deps.bus.emit('linecheck.result', { run: rec.id, path: r.path, verdict: r.verdict, detail: r as unknown as Record<string, unknown> });
     return rec;
+  }
+
+  /** Console-oscillator mode: the console's oscillator to one output at a time, every output return measured each time. */
+  private async outputs(rec: RunRecord, paths: CheckPath[], engine: AudioEngine, con: Console | undefined, alignment: number): Promise<PathResult[]> {
+    if (!(con instanceof X32Console)) {
+      for (const p of paths) p.untestable ??= con ? `an ${con.family.toUpperCase()} has no oscillator control over MIDI` : 'no console configured';
+    } else if (con.status().state !== 'online') {
+      for (const p of paths) p.untestable ??= `${con.id} is ${con.status().state} (${con.status().detail ?? 'no connection'})`;
+    }
+    const testable = paths.filter((p) => !p.untestable);
+    const inputs = [...new Set(testable.map((p) => p.measure!))];
+    const runs = new Map<string, Map<number, Measurement>>();
+    for (const [i, p] of testable.entries()) {
+      this.checkCancel(rec);
+      // 2 kHz sits exactly on the oscillator's log grid (20·1000^(80/120)) and on a 10 Hz analysis
+      // bin; the grid's "1 kHz" is 1002.4 Hz, whose leakage would read as hum
+      const osc = await (con as X32Console).oscillator({ level_db: alignment, freq_hz: 2000, type: 'sine', dest: p.dest! }, 'linecheck');
+      if (!osc.ok) throw new RadError('E_LINECHECK_OSCILLATOR', `the console did not take the oscillator settings for ${p.name}: ${osc.results.filter((r) => r.verdict !== 'verified').map((r) => r.error ?? r.path).join('; ')}`);
+      const m = await engine.measure({ channels: inputs, windows: 1, settleMs: SETTLE_MS });
+      runs.set(p.name, new Map(m.map((x) => [x.channel, x])));
+      this.progress(rec.id, i + 1, testable.length, 'console oscillator');
+    }
+    return diagnoseOutputs(paths, runs, this.settings.linecheck, alignment);
   }
 
   private checkCancel(rec: RunRecord): void {

@@ -3,6 +3,10 @@ import { PassiveBay } from '../patchbay/passive/bay.ts';
 import { expandWiring, type MatrixView, PathTracer } from '../patchbay/trace.ts';
 import type { Settings, SimFault } from '../settings/schema.ts';
 import type { LineDeviceSim } from './patchbay/base.ts';
+import { consoleOutputPoint, oscDestPoints } from '../console/x32/oscdest.ts';
+
+/** A console's test oscillator as the plant needs it (the X32 simulator's running state). */
+export type OscillatorView = () => { on: boolean; freqHz: number; levelDb: number | null; type: 'sine' | 'pink' | 'white'; dest: number };
 import { pathName } from '../settings/wiring.ts';
 
 export { pathName };
@@ -13,7 +17,7 @@ export { pathName };
  * traced through the install wiring, the bays and the switchers' *simulated* state (the truth,
  * not the driver's model), with the faults from settings applied per path.
  */
-export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSim>): AudioTopology | undefined {
+export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSim>, oscillators: Map<string, OscillatorView> = new Map()): AudioTopology | undefined {
   const a = settings.audio;
   if (!a) return undefined;
   const wiring = expandWiring(settings.wiring);
@@ -34,8 +38,21 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
   for (let i = 1; i <= a.inputs; i++) {
     const traced = tracer.trace(`iface:in:${i}`, 'backward');
     const outs = [...new Set(traced.paths.map((p) => /^iface:out:(\d+)$/.exec(p.source)?.[1]).filter((x): x is string => x !== undefined).map(Number))];
-    topo.inputs.push({ sources: outs.filter((o) => o <= a.outputs).map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })), noiseDbfs: -120 });
-    pathsAt.push(outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)));
+    // console outputs (mix buses, mains, matrices) wired here carry the console's oscillator when it is sent there
+    const generators: NonNullable<AudioTopology['inputs'][number]['generators']> = [];
+    const consoleOuts: string[] = [];
+    for (const src of new Set(traced.paths.map((p) => p.source))) {
+      const cp = consoleOutputPoint(src);
+      const osc = cp && oscillators.get(cp.console);
+      if (!cp || !osc) continue;
+      consoleOuts.push(pathName(src));
+      const o = osc();
+      if (o.on && o.levelDb !== null && oscDestPoints(o.dest).includes(cp.point)) {
+        generators.push({ kind: o.type === 'sine' ? 'sine' : 'white', freq: o.freqHz, levelDbfs: o.levelDb, path: pathName(src) });
+      }
+    }
+    topo.inputs.push({ sources: outs.filter((o) => o <= a.outputs).map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })), noiseDbfs: -120, ...(generators.length ? { generators } : {}) });
+    pathsAt.push([...outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)), ...consoleOuts]);
   }
   applyFaults(topo, pathsAt, outputOfPath, settings.sim.faults, base);
   return topo;
@@ -52,6 +69,27 @@ function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map
     for (const i of inputsOf(path)) {
       const inp = topo.inputs[i]!;
       const mine = inp.sources.filter((s) => s.output === out);
+      if (out === undefined) {
+        // a console output path (bus, main, matrix): its faults act on what the console sends there
+        const gens = inp.generators ?? [];
+        if (f.kind === 'dead') inp.generators = gens.filter((g) => g.path !== path);
+        else if (f.kind === 'gain-db') {
+          for (const g of gens) if (g.path === path) g.levelDbfs += f.db ?? f.value ?? -6;
+        } else if (f.kind === 'swap-with') {
+          const other = inputsOf(norm(f.with) ?? '')[0];
+          if (other !== undefined) swaps.push([i, other]);
+        } else if (f.kind === 'crosstalk-from') {
+          const from = norm(f.from);
+          const at = from === undefined ? undefined : inputsOf(from)[0];
+          for (const g of at === undefined ? [] : (topo.inputs[at]!.generators ?? [])) {
+            if (g.path === from) inp.generators = [...(inp.generators ?? []), { ...g, levelDbfs: g.levelDbfs + (f.db ?? -60), path: `${from}>${path}` }];
+          }
+        } else if (f.kind === 'hum') {
+          inp.humDbfs = f.db ?? -50;
+          inp.humHz = f.value === 60 ? 60 : 50;
+        } else if (f.kind === 'noise') inp.noiseDbfs = f.db ?? -50;
+        continue;
+      }
       switch (f.kind) {
         case 'dead':
           inp.sources = inp.sources.filter((s) => s.output !== out);
@@ -94,5 +132,6 @@ function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map
     const A = topo.inputs[a]!;
     const B = topo.inputs[b]!;
     [A.sources, B.sources] = [B.sources, A.sources];
+    [A.generators, B.generators] = [B.generators, A.generators];
   }
 }

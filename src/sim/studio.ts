@@ -132,6 +132,10 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       if (sim && !sim.stuck.has(t.output) && t.output <= sim.outputs && t.input <= sim.inputs) sim.map[t.output - 1] = t.input;
     }
     for (const sim of this.patchbays.values()) sim.on('change', () => this.emit('topology', this.audioTopology()));
+    // the console's oscillator reaches the interface through its buses: follow it
+    for (const sim of this.x32.values()) sim.onChange((address) => {
+      if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.emit('topology', this.audioTopology());
+    });
   }
 
   async stop(): Promise<void> {
@@ -151,7 +155,8 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
   audioTopology(): AudioTopology {
     const a = this.settings.audio;
     if (!a) return { inputs: [] };
-    return plantTopology(this.settings, this.patchbays) ?? loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
+    const oscillators = new Map([...this.x32].map(([id, sim]) => [id, () => sim.oscillator()]));
+    return plantTopology(this.settings, this.patchbays, oscillators) ?? loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
   }
 
   endpoints(): Array<{ id: string; protocol: string; transport: string; port: number | string }> {

@@ -5,7 +5,7 @@ import { lineCheckHtml } from '../../linecheck/report.ts';
 import type { LineCheckService, RunOptions } from '../../linecheck/service.ts';
 
 export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): void {
-  app.get('/api/v1/linecheck/paths', { schema: { summary: 'The paths of the patch plan, with their injection and measurement points' } }, async () => ({ paths: lc.paths() }));
+  app.get('/api/v1/linecheck/paths', { schema: { summary: 'The paths of the patch plan, with their injection and measurement points, and the console outputs the oscillator mode checks' } }, async () => ({ paths: lc.paths(), outputs: lc.outputPaths() }));
 
   app.post(
     '/api/v1/linecheck',
@@ -18,6 +18,7 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
               paths: T.Optional(T.Array(T.String({ minLength: 1 }), { maxItems: 1024 })),
               inject: T.Optional(T.Boolean()),
               mode: T.Optional(T.Union([T.Literal('concurrent'), T.Literal('sequential')])),
+              target: T.Optional(T.Union([T.Literal('inputs'), T.Literal('outputs')], { description: "inputs: interface tones through every patch; outputs: the console's oscillator to each bus/main/matrix wired back to the interface" })),
             },
             { additionalProperties: false },
           ),

@@ -12,14 +12,20 @@ export function linecheckCommands(program: Command): void {
     .option('--paths <names...>', 'only these paths (e.g. tie-07 tie-08)')
     .option('--inject', 'tie the switchers as the plan needs for the test (restored after)')
     .option('--sequential', 'one path at a time (slow; for comparison)')
+    .option('--outputs', "check the console's outputs instead: its oscillator to each bus/main/matrix wired back to the interface")
     .option('--html <file>', 'also write the report page')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')
     .option('-c, --config <file>', 'settings file to find the daemon from')
     .option('--json', 'print JSON')
-    .action(async (o: { paths?: string[]; inject?: boolean; sequential?: boolean; html?: string; url?: string; token?: string; config?: string; json?: boolean }) => {
+    .action(async (o: { paths?: string[]; inject?: boolean; sequential?: boolean; outputs?: boolean; html?: string; url?: string; token?: string; config?: string; json?: boolean }) => {
       const client = new DaemonClient(o);
-      const { run } = await client.request<{ run: string }>('POST', '/api/v1/linecheck', { paths: o.paths, inject: o.inject, mode: o.sequential ? 'sequential' : 'concurrent' });
+      const { run } = await client.request<{ run: string }>('POST', '/api/v1/linecheck', {
+        paths: o.paths,
+        inject: o.inject,
+        mode: o.sequential ? 'sequential' : 'concurrent',
+        ...(o.outputs ? { target: 'outputs' } : {}),
+      });
       const bar = progressBar('line check', !o.json && process.stderr.isTTY === true);
       let rec: RunRecord;
       for (;;) {

@@ -95,6 +95,17 @@ export class SimAudioBackend implements AudioBackend {
           dst[j] += n < 0 ? 0 : g * h[n & mask]!;
         }
       }
+      for (const g of spec.generators ?? []) {
+        // AES17: a sine of peak A reads 20·log10(A) dBFS; noise is set by its RMS (+3 dB for the AES17 convention)
+        if (g.kind === 'sine') {
+          const a = 10 ** (g.levelDbfs / 20);
+          const w = (2 * Math.PI * (g.freq ?? 1000)) / fs;
+          for (let j = 0; j < B; j++) dst[j] += a * Math.sin(w * (this.pos + j));
+        } else {
+          const a = 10 ** (g.levelDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2;
+          for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;
+        }
+      }
       if (spec.noiseDbfs !== undefined && spec.noiseDbfs > -200) {
         const a = 10 ** (spec.noiseDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2; // uniform noise at that AES17 RMS
         for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;

@@ -28,6 +28,8 @@ export type AudioTopology = {
     humDbfs?: number;
     humHz?: 50 | 60;
     clipDbfs?: number;
+    /** Signals made upstream of the interface (a console's test oscillator on a bus wired here). */
+    generators?: Array<{ kind: 'sine' | 'white'; freq?: number; levelDbfs: number; path?: string }>;
   }>;
 };
 

@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { mulberry32 } from '../../core/random.ts';
 import { decodeMessage, encodeMessage, type OscArg, type OscMessage } from '../../drivers/osc/codec.ts';
-import { type Law, levelToDb, oscType, quantize, type Raw } from '../../console/x32/laws.ts';
+import { type Law, levelToDb, oscType, quantize, type Raw, rawToUnits } from '../../console/x32/laws.ts';
 import { formatLeafLine, formatNodeLine, initialState, parseNodeLine, type RawState } from '../../console/x32/scene.ts';
 import { type Leaf, x32Tree } from '../../console/x32/schema.ts';
 
@@ -47,6 +47,8 @@ export class X32Simulator {
   lossPct: number;
   lanDelayMs: number;
   readonly stats = { received: 0, dropped: 0, malformed: 0, ignored: 0, replies: 0 };
+  /** Called after a stored value changed (the simulated studio follows the oscillator this way). */
+  private readonly listeners: Array<(address: string) => void> = [];
 
   constructor(private readonly opts: X32SimOptions = {}) {
     this.state = initialState(this.tree);
@@ -100,6 +102,24 @@ export class X32Simulator {
     const leaf = this.tree.leafByAddress.get(address);
     if (!leaf) throw new Error(`unknown address ${address}`);
     this.store(leaf, raw, undefined);
+  }
+
+  onChange(fn: (address: string) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** The test oscillator as the console runs it (x32-osc.md: /config/osc, /-stat/osc/on). */
+  oscillator(): { on: boolean; freqHz: number; levelDb: number | null; type: 'sine' | 'pink' | 'white'; dest: number } {
+    const u = (a: string) => rawToUnits(this.tree.leafByAddress.get(a)!.law, this.state.get(a)!);
+    const fsel = String(u('/config/osc/fsel'));
+    const type = String(u('/config/osc/type')).toLowerCase();
+    return {
+      on: this.state.get('/-stat/osc/on') === 1,
+      freqHz: Number(u(fsel === 'F2' ? '/config/osc/f2' : '/config/osc/f1')),
+      levelDb: u('/config/osc/level') as number | null,
+      type: type === 'pink' || type === 'white' ? type : 'sine',
+      dest: Number(this.state.get('/config/osc/dest')),
+    };
   }
 
   setMeterLevels(bank: number, values: Float32Array): void {
@@ -337,6 +357,7 @@ export class X32Simulator {
     const before = this.state.get(leaf.address);
     if (before === raw || (sender && this.locked.has(leaf.address))) return;
     this.state.set(leaf.address, raw);
+    for (const fn of this.listeners) fn(leaf.address);
     const now = Date.now();
     const push = encodeMessage(leaf.address, [this.typed(leaf)]);
     for (const c of this.clients) {
