@@ -21,6 +21,10 @@ export type PathResult = {
   hum_dbfs?: number;
   noise_dbfs?: number;
   reason?: string;
+  /** How the path was measured: at an interface input (full analysis) or on the console's input meters only. */
+  method?: 'interface' | 'console-meters';
+  /** What the method could not measure. */
+  not_measured?: string[];
 };
 
 /** What one round played: path name → tone frequency, and each tone's owner. */
@@ -157,6 +161,52 @@ export function diagnoseOutputs(paths: CheckPath[], runs: Map<string, Map<number
     }
     r.hum_dbfs = own.hum.level_dbfs;
     if (own.hum.level_dbfs > cfg.hum_dbfs) f.push(`hum: ${own.hum.hz} Hz family at ${own.hum.level_dbfs.toFixed(1)} dBFS`);
+    r.findings = f;
+    r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
+    results.set(p.name, r);
+  }
+  for (const r of results.values()) {
+    if (r.verdict !== 'wrong-source' || !r.arrived_from) continue;
+    const other = results.get(r.arrived_from);
+    if (other?.arrived_from === r.path) r.swapped_with = other.path;
+  }
+  return [...results.values()];
+}
+
+/**
+ * Meters-only fallback: one path at a time with a tone, every console input meter read each time.
+ * Presence, level, where the tone really arrived (swaps named), clipping and leakage the meters
+ * can show; polarity, latency, hum and noise need the audio itself and are listed as not measured.
+ */
+export function diagnoseMeters(paths: CheckPath[], runs: Map<string, Float32Array>, cfg: LinecheckSettings, alignment: number): PathResult[] {
+  const results = new Map<string, PathResult>();
+  const db = (v: number | undefined) => (v !== undefined && v > 0 ? 20 * Math.log10(v) : Number.NEGATIVE_INFINITY);
+  const present = (x: number) => x > alignment - PRESENT_DB;
+  const notMeasured = ['polarity', 'latency', 'hum', 'noise'];
+  for (const p of paths) {
+    const base: PathResult = { path: p.name, source: p.source, input: p.input, verdict: 'pass', findings: [], method: 'console-meters', not_measured: notMeasured };
+    const own = db(runs.get(p.name)?.[p.meter! - 1]);
+    let foreign: { path: string; level: number } | undefined;
+    for (const [other, m] of runs) {
+      if (other === p.name) continue;
+      const lvl = db(m[p.meter! - 1]);
+      if (!foreign || lvl > foreign.level) foreign = { path: other, level: lvl };
+    }
+    const f: string[] = [];
+    const r: PathResult = { ...base, level_dbfs: round3(own), expected_dbfs: alignment };
+    if (!present(own) && foreign && present(foreign.level)) {
+      r.arrived_from = foreign.path;
+      f.push(`wrong-source: ${foreign.path}'s tone shows on the ${p.input} meter at ${foreign.level.toFixed(1)} dBFS instead`);
+    } else if (!present(own)) f.push(`dead: the ${p.input} meter shows nothing (${Number.isFinite(own) ? own.toFixed(1) : '-inf'} dBFS)`);
+    else {
+      if (own > -0.1) f.push(`clipping: the ${p.input} meter reads full scale`);
+      if (Math.abs(own - alignment) > cfg.tolerance_db) f.push(`level: ${own.toFixed(2)} dBFS on the console meter, expected ${alignment} ±${cfg.tolerance_db}`);
+      // the simulated and real meters floor far below the −70 dB default; -120 dBFS is treated as silence
+      if (foreign && foreign.level > -120 && foreign.level - own > cfg.crosstalk_db) {
+        r.crosstalk = { from: foreign.path, db: round3(foreign.level - own) };
+        f.push(`crosstalk: ${foreign.path} leaks in at ${(foreign.level - own).toFixed(1)} dB (console meter)`);
+      }
+    }
     r.findings = f;
     r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
     results.set(p.name, r);

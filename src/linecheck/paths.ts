@@ -14,6 +14,8 @@ export type CheckPath = {
   inject?: number;
   /** Interface input where the console input comes back (direct out / card, from the wiring). */
   measure?: number;
+  /** Meters-only fallback: the console input channel whose meter shows this path (no return to the interface). */
+  meter?: number;
   /** Console-oscillator mode: the oscillator destination that feeds this output. */
   dest?: number;
   untestable?: string;
@@ -32,11 +34,29 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
     const i = /^iface:in:(\d+)$/.exec(w.to);
     if (i) measureOf.set(w.from, Number(i[1]));
   }
+  const consoles = new Map(settings.consoles.map((c) => [c.id, c]));
   const paths = plan.map((p): CheckPath => {
     const inject = injectOf.get(p.source);
     const measure = measureOf.get(p.input);
-    const untestable = inject === undefined ? `no interface output is wired to ${p.source}` : measure === undefined ? `${p.input} does not come back to an interface input` : undefined;
-    return { name: pathName(p.source), source: p.source, input: p.input, ...(inject !== undefined ? { inject } : {}), ...(measure !== undefined ? { measure } : {}), ...(untestable ? { untestable } : {}) };
+    // without a return to the interface, an X32 input channel (1–32) can still be read on the console's meters
+    const ci = /^(.+):in:(\d+)$/.exec(p.input);
+    const con = ci ? consoles.get(ci[1]!) : undefined;
+    const meter = measure === undefined && con?.family === 'x32' && Number(ci![2]) <= 32 ? Number(ci![2]) : undefined;
+    const untestable =
+      inject === undefined
+        ? `no interface output is wired to ${p.source}`
+        : measure === undefined && meter === undefined
+          ? `${p.input} does not come back to an interface input${con && con.family !== 'x32' ? ` and an ${con.family.toUpperCase()} sends no meters over MIDI` : ''}`
+          : undefined;
+    return {
+      name: pathName(p.source),
+      source: p.source,
+      input: p.input,
+      ...(inject !== undefined ? { inject } : {}),
+      ...(measure !== undefined ? { measure } : {}),
+      ...(meter !== undefined ? { meter } : {}),
+      ...(untestable ? { untestable } : {}),
+    };
   });
   if (!only || only.length === 0) return paths;
   const known = new Set(paths.map((p) => p.name));

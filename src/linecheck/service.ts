@@ -13,7 +13,7 @@ import type { Settings } from '../settings/schema.ts';
 import { expandWiring } from '../settings/wiring.ts';
 import type { Store } from '../store/db.ts';
 import { X32Console } from '../console/x32/console.ts';
-import { diagnose, diagnoseOutputs, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
+import { diagnose, diagnoseMeters, diagnoseOutputs, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
 import { type CheckPath, resolveOutputs, resolvePaths } from './paths.ts';
 
 export type RunOptions = {
@@ -26,6 +26,7 @@ export type RunOptions = {
 export type RunRecord = { id: string; state: 'running' | 'done' | 'cancelled' | 'failed'; started_at: string; finished_at?: string; options: RunOptions; results: PathResult[]; summary?: Record<string, number>; seconds?: number; error?: string };
 
 const SETTLE_MS = 60;
+const METER_SETTLE_MS = 250;
 
 /**
  * Proves every patch passes signal: each path gets its own bin-centred tone (rounds when there
@@ -127,13 +128,23 @@ export class LineCheckService {
         // a device that is offline makes its paths untestable; the others are still tested
         for (const p of paths) if (untestable.has(p.name)) p.untestable = untestable.get(p.name);
         testable = paths.filter((p) => !p.untestable);
+        // paths that come back to the interface get the full analysis; the rest only the console's meters
+        const viaIface = testable.filter((p) => p.measure !== undefined);
+        const viaMeters = testable.filter((p) => p.measure === undefined);
         const ev: Evidence = { rounds: [], xcorr: new Map(), stuck };
-        if (rec.options.mode === 'sequential') await this.sequential(rec, testable, ev, engine, alignment);
-        else await this.concurrent(rec, testable, ev, engine, alignment);
-        this.checkCancel(rec);
-        await this.broadband(rec, testable, ev, engine);
+        if (viaIface.length > 0) {
+          if (rec.options.mode === 'sequential') await this.sequential(rec, viaIface, ev, engine, alignment);
+          else await this.concurrent(rec, viaIface, ev, engine, alignment);
+          this.checkCancel(rec);
+          await this.broadband(rec, viaIface, ev, engine);
+        }
+        const meterRuns = viaMeters.length > 0 ? await this.meters(rec, viaMeters, engine, con, alignment) : new Map<string, Float32Array>();
         const expectedLatency = this.settings.linecheck.expected_latency_samples ?? a.latency_samples;
-        rec.results = diagnose(paths, ev, this.settings.linecheck, alignment, expectedLatency);
+        const byName = new Map([
+          ...diagnose(paths.filter((p) => p.untestable || p.measure !== undefined), ev, this.settings.linecheck, alignment, expectedLatency).map((r) => [r.path, { ...r, ...(r.verdict !== 'untestable' ? { method: 'interface' as const } : {}) }] as const),
+          ...diagnoseMeters(viaMeters.filter((p) => !p.untestable), meterRuns, this.settings.linecheck, alignment).map((r) => [r.path, r] as const),
+        ]);
+        rec.results = paths.map((p) => byName.get(p.name)!);
       }
       rec.state = 'done';
     } catch (e) {
@@ -164,6 +175,44 @@ export class LineCheckService {
     })();
     for (const r of rec.results) this.deps.bus.emit('linecheck.result', { run: rec.id, path: r.path, verdict: r.verdict, detail: r as unknown as Record<string, unknown> });
     return rec;
+  }
+
+  /**
+   * Meters-only fallback, one path at a time (a tone cannot be told from another on a meter): the
+   * tone on the path's injection, then the next console meter update read for every input.
+   */
+  private async meters(rec: RunRecord, paths: CheckPath[], engine: AudioEngine, con: Console | undefined, alignment: number): Promise<Map<string, Float32Array>> {
+    const runs = new Map<string, Float32Array>();
+    if (!(con instanceof X32Console) || con.status().state !== 'online') {
+      const why = con ? `${con.id} is ${con.status().state}; its meters cannot be read` : 'no console configured';
+      for (const p of paths) p.untestable = why;
+      return runs;
+    }
+    for (const [i, p] of paths.entries()) {
+      this.checkCancel(rec);
+      engine.play(p.inject!, { kind: 'sine', freq: 1000, level_dbfs: alignment });
+      // meters are peak over ~50 ms windows and reach the console's meter stream within ~150 ms
+      const since = Date.now() + METER_SETTLE_MS;
+      const deadline = since + 2000;
+      let got: Float32Array | undefined;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        const m = con.meters(1);
+        if (m && m.at >= since) {
+          got = m.values;
+          break;
+        }
+      }
+      engine.stopAll();
+      if (!got) {
+        p.untestable = `${con.id} sent no input meters within 2 s (meter bank 1)`;
+        continue;
+      }
+      runs.set(p.name, got);
+      this.progress(rec.id, i + 1, paths.length, 'console meters (one path at a time)');
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    return runs;
   }
 
   /** Console-oscillator mode: the console's oscillator to one output at a time, every output return measured each time. */

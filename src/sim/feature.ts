@@ -1,5 +1,5 @@
+import type { AudioFeature } from '../dsp/feature.ts';
 import type { App, Feature } from '../app.ts';
-import { expandWiring } from '../settings/wiring.ts';
 import { SimulatedStudio } from './studio.ts';
 
 export const SIM_FEATURE = 'sim';
@@ -16,24 +16,19 @@ export function simFeature(app: App): SimFeature {
     beforeStart: async () => {
       await studio?.start();
       if (!studio) return;
-      // the simulated console's input meters follow the simulated audio: an interface input that
-      // returns console input K shows its level on the console's meter K (bank 1)
-      const returns = new Map<number, { console: string; input: number }>();
-      for (const w of expandWiring(app.settings.wiring)) {
-        const from = /^(.+):in:(\d+)$/.exec(w.from);
-        const to = /^iface:in:(\d+)$/.exec(w.to);
-        if (from && to && studio.x32.has(from[1]!)) returns.set(Number(to[1]), { console: from[1]!, input: Number(from[2]) });
-      }
-      if (returns.size === 0) return;
-      app.bus.on('audio.meters', studio, (m) => {
+      // the simulated console's input meters follow the simulated audio at its own inputs (the
+      // plant's taps, computed sample by sample like the interface inputs), direct out or not
+      const engine = app.feature<AudioFeature>('audio')?.engine;
+      engine?.onTaps((names, peak) => {
         const banks = new Map<string, Float32Array>();
-        for (const c of m.channels) {
-          const r = returns.get(c.channel);
-          if (!r || r.input > 32) continue;
-          let b = banks.get(r.console);
-          if (!b) banks.set(r.console, (b = new Float32Array(96)));
-          b[r.input - 1] = c.peak_dbfs <= -200 ? 0 : 10 ** (c.peak_dbfs / 20);
-        }
+        names.forEach((name, t) => {
+          const m = /^(.+):in:(\d+)$/.exec(name);
+          const k = m ? Number(m[2]) : 0;
+          if (!m || k < 1 || k > 32 || !studio.x32.has(m[1]!)) return;
+          let b = banks.get(m[1]!);
+          if (!b) banks.set(m[1]!, (b = new Float32Array(96)));
+          b[k - 1] = Number.isFinite(peak[t]!) ? 10 ** (peak[t]! / 20) : 0;
+        });
         for (const [id, b] of banks) studio.x32.get(id)?.setMeterLevels(1, b);
       });
     },

@@ -1,4 +1,4 @@
-import type { AudioTopology } from '../dsp/engine/protocol.ts';
+import type { AudioTopology, TopologyInput } from '../dsp/engine/protocol.ts';
 import { PassiveBay } from '../patchbay/passive/bay.ts';
 import { expandWiring, type MatrixView, PathTracer } from '../patchbay/trace.ts';
 import type { Settings, SimFault } from '../settings/schema.ts';
@@ -33,13 +33,12 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
   }
   const outputOfPath = new Map<string, number>();
   for (const [o, src] of sourceOf) outputOfPath.set(pathName(src), o);
-  const topo: AudioTopology = { inputs: [] };
-  const pathsAt: Array<string[]> = [];
-  for (let i = 1; i <= a.inputs; i++) {
-    const traced = tracer.trace(`iface:in:${i}`, 'backward');
+  /** What a point of the plant hears: traced back to the interface outputs and console outputs that reach it. */
+  const hear = (endpoint: string): { spec: TopologyInput; paths: string[] } => {
+    const traced = tracer.trace(endpoint, 'backward');
     const outs = [...new Set(traced.paths.map((p) => /^iface:out:(\d+)$/.exec(p.source)?.[1]).filter((x): x is string => x !== undefined).map(Number))];
     // console outputs (mix buses, mains, matrices) wired here carry the console's oscillator when it is sent there
-    const generators: NonNullable<AudioTopology['inputs'][number]['generators']> = [];
+    const generators: NonNullable<TopologyInput['generators']> = [];
     const consoleOuts: string[] = [];
     for (const src of new Set(traced.paths.map((p) => p.source))) {
       const cp = consoleOutputPoint(src);
@@ -51,10 +50,30 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
         generators.push({ kind: o.type === 'sine' ? 'sine' : 'white', freq: o.freqHz, levelDbfs: o.levelDb, path: pathName(src) });
       }
     }
-    topo.inputs.push({ sources: outs.filter((o) => o <= a.outputs).map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })), noiseDbfs: -120, ...(generators.length ? { generators } : {}) });
-    pathsAt.push([...outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)), ...consoleOuts]);
+    const spec: TopologyInput = { sources: outs.filter((o) => o <= a.outputs).map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })), noiseDbfs: -120, ...(generators.length ? { generators } : {}) };
+    return { spec, paths: [...outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)), ...consoleOuts] };
+  };
+  const topo: AudioTopology = { inputs: [] };
+  const pathsAt: Array<string[]> = [];
+  for (let i = 1; i <= a.inputs; i++) {
+    const h = hear(`iface:in:${i}`);
+    topo.inputs.push(h.spec);
+    pathsAt.push(h.paths);
   }
   applyFaults(topo, pathsAt, outputOfPath, settings.sim.faults, base);
+  // the simulated consoles' own inputs (their meters), whether or not a direct out returns them
+  const tapNames = [...new Set(wiring.map((w) => w.to).filter((to) => { const m = /^(.+):in:\d+$/.exec(to); return m !== null && oscillators.has(m[1]!); }))];
+  if (tapNames.length > 0) {
+    const taps: AudioTopology = { inputs: [] };
+    const tapPaths: string[][] = [];
+    for (const name of tapNames) {
+      const h = hear(name);
+      taps.inputs.push(h.spec);
+      tapPaths.push(h.paths);
+    }
+    applyFaults(taps, tapPaths, outputOfPath, settings.sim.faults, base);
+    topo.taps = taps.inputs.map((t, i) => ({ ...t, name: tapNames[i]! }));
+  }
   return topo;
 }
 

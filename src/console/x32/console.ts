@@ -40,6 +40,14 @@ export function sameRaw(law: Law, a: Raw | undefined, b: Raw | undefined): boole
  * connect, kept current by `/xremote` pushes and by read-back after every write.
  */
 export class X32Console implements Console {
+  /** The latest meter blob per bank (linear levels) and when it arrived. */
+  private readonly meterBanks = new Map<number, { at: number; values: Float32Array }>();
+
+  /** Latest meter values of a bank (bank 1: input channels 1–32, linear), or undefined before any arrived. */
+  meters(bank: number): { at: number; values: Float32Array } | undefined {
+    return this.meterBanks.get(bank);
+  }
+
   readonly family = 'x32' as const;
   readonly kind = 'console' as const;
   readonly caps = X32_CAPS;
@@ -107,7 +115,10 @@ export class X32Console implements Console {
     });
     driver.on('value', (address, args) => this.onValue(address, args));
     driver.on('node', (line) => this.onNodeLine(line));
-    driver.on('meters', (bank, values) => this.deps.bus.emit('console.meters', { console: this.id, bank, values: Array.from(values) }));
+    driver.on('meters', (bank, values) => {
+      this.meterBanks.set(bank, { at: Date.now(), values: Float32Array.from(values) });
+      this.deps.bus.emit('console.meters', { console: this.id, bank, values: Array.from(values) });
+    });
     driver.on('error', (err) => {
       this.deps.log.warn({ console: this.id, err: err.message }, 'console socket error');
       if (this.tracker.get().state !== 'offline') this.goOffline(`socket error: ${err.message}`);

@@ -1,5 +1,5 @@
 import { mulberry32 } from '../../core/random.ts';
-import type { AudioTopology } from '../../dsp/engine/protocol.ts';
+import type { AudioTopology, TopologyInput } from '../../dsp/engine/protocol.ts';
 import type { AudioBackend, BlockIo } from './backend.ts';
 
 const HISTORY = 1 << 16; // played samples kept per output (1.36 s at 48 kHz): the longest simulated delay
@@ -18,6 +18,8 @@ export class SimAudioBackend implements AudioBackend {
   private readonly outBufs: Float32Array[];
   private readonly inBufs: Float32Array[];
   private readonly rng = mulberry32(99);
+  private tapPeak = new Float32Array(0);
+  private readonly tapBuf: Float32Array;
   private running = false;
 
   constructor(
@@ -31,6 +33,7 @@ export class SimAudioBackend implements AudioBackend {
     this.hist = Array.from({ length: outputs }, () => new Float32Array(HISTORY));
     this.outBufs = Array.from({ length: outputs }, () => new Float32Array(block));
     this.inBufs = Array.from({ length: inputs }, () => new Float32Array(block));
+    this.tapBuf = new Float32Array(block);
   }
 
   /** Output n feeds input n at unity gain, no delay: an interface with every output patched back. */
@@ -44,7 +47,7 @@ export class SimAudioBackend implements AudioBackend {
   }
 
   setTopology(t: AudioTopology): void {
-    for (const inp of t.inputs) for (const s of inp.sources) if (s.delaySamples >= HISTORY - this.block) throw new RangeError(`delay ${s.delaySamples} exceeds the simulator's ${HISTORY - this.block} samples`);
+    for (const inp of [...t.inputs, ...(t.taps ?? [])]) for (const s of inp.sources) if (s.delaySamples >= HISTORY - this.block) throw new RangeError(`delay ${s.delaySamples} exceeds the simulator's ${HISTORY - this.block} samples`);
     this.topology = t;
   }
 
@@ -79,53 +82,81 @@ export class SimAudioBackend implements AudioBackend {
       const src = this.outBufs[o]!;
       for (let j = 0; j < B; j++) h[(this.pos + j) & mask] = src[j]!;
     }
-    const fs = this.sampleRate;
     for (let i = 0; i < this.inputs; i++) {
       const dst = this.inBufs[i]!;
-      dst.fill(0);
       const spec = this.topology.inputs[i];
-      if (!spec) continue;
-      for (const s of spec.sources) {
-        const h = this.hist[s.output - 1];
-        if (!h) continue;
-        const g = 10 ** (s.gainDb / 20) * s.polarity;
-        const start = this.pos - s.delaySamples;
-        for (let j = 0; j < B; j++) {
-          const n = start + j;
-          dst[j] += n < 0 ? 0 : g * h[n & mask]!;
-        }
+      if (spec) this.render(spec, dst);
+      else dst.fill(0);
+    }
+    const taps = this.topology.taps ?? [];
+    if (this.tapPeak.length !== taps.length) this.tapPeak = new Float32Array(taps.length);
+    for (const [t, spec] of taps.entries()) {
+      this.render(spec, this.tapBuf);
+      let pk = this.tapPeak[t]!;
+      for (let j = 0; j < B; j++) {
+        const v = Math.abs(this.tapBuf[j]!);
+        if (v > pk) pk = v;
       }
-      for (const g of spec.generators ?? []) {
-        // AES17: a sine of peak A reads 20·log10(A) dBFS; noise is set by its RMS (+3 dB for the AES17 convention)
-        if (g.kind === 'sine') {
-          const a = 10 ** (g.levelDbfs / 20);
-          const w = (2 * Math.PI * (g.freq ?? 1000)) / fs;
-          for (let j = 0; j < B; j++) dst[j] += a * Math.sin(w * (this.pos + j));
-        } else {
-          const a = 10 ** (g.levelDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2;
-          for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;
-        }
-      }
-      if (spec.noiseDbfs !== undefined && spec.noiseDbfs > -200) {
-        const a = 10 ** (spec.noiseDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2; // uniform noise at that AES17 RMS
-        for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;
-      }
-      if (spec.humDbfs !== undefined) {
-        const a = 10 ** (spec.humDbfs / 20);
-        const w = (2 * Math.PI * (spec.humHz ?? 50)) / fs;
-        for (let j = 0; j < B; j++) {
-          const n = this.pos + j;
-          dst[j] += a * (Math.sin(w * n) + 0.3 * Math.sin(3 * w * n));
-        }
-      }
-      if (spec.clipDbfs !== undefined) {
-        const c = 10 ** (spec.clipDbfs / 20);
-        for (let j = 0; j < B; j++) dst[j] = Math.max(-c, Math.min(c, dst[j]!));
-      }
-      for (let j = 0; j < B; j++) dst[j] = Math.max(-1, Math.min(1, dst[j]!)); // the converter's full scale
+      this.tapPeak[t] = pk;
     }
     this.pos += B;
     io.capture(this.inBufs);
+  }
+
+  /** One point of the plant for this block: every source from the output history, plus noise, hum, clipping. */
+  private render(spec: TopologyInput, dst: Float32Array): void {
+    const B = this.block;
+    const fs = this.sampleRate;
+    const mask = HISTORY - 1;
+    dst.fill(0);
+    for (const s of spec.sources) {
+      const h = this.hist[s.output - 1];
+      if (!h) continue;
+      const g = 10 ** (s.gainDb / 20) * s.polarity;
+      const start = this.pos - s.delaySamples;
+      for (let j = 0; j < B; j++) {
+        const n = start + j;
+        dst[j] += n < 0 ? 0 : g * h[n & mask]!;
+      }
+    }
+    for (const g of spec.generators ?? []) {
+      // AES17: a sine of peak A reads 20·log10(A) dBFS; noise is set by its RMS (+3 dB for the AES17 convention)
+      if (g.kind === 'sine') {
+        const a = 10 ** (g.levelDbfs / 20);
+        const w = (2 * Math.PI * (g.freq ?? 1000)) / fs;
+        for (let j = 0; j < B; j++) dst[j] += a * Math.sin(w * (this.pos + j));
+      } else {
+        const a = 10 ** (g.levelDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2;
+        for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;
+      }
+    }
+    if (spec.noiseDbfs !== undefined && spec.noiseDbfs > -200) {
+      const a = 10 ** (spec.noiseDbfs / 20) * Math.sqrt(3) * 2 * Math.SQRT1_2; // uniform noise at that AES17 RMS
+      for (let j = 0; j < B; j++) dst[j] += (this.rng() - 0.5) * a;
+    }
+    if (spec.humDbfs !== undefined) {
+      const a = 10 ** (spec.humDbfs / 20);
+      const w = (2 * Math.PI * (spec.humHz ?? 50)) / fs;
+      for (let j = 0; j < B; j++) {
+        const n = this.pos + j;
+        dst[j] += a * (Math.sin(w * n) + 0.3 * Math.sin(3 * w * n));
+      }
+    }
+    if (spec.clipDbfs !== undefined) {
+      const c = 10 ** (spec.clipDbfs / 20);
+      for (let j = 0; j < B; j++) dst[j] = Math.max(-c, Math.min(c, dst[j]!));
+    }
+    for (let j = 0; j < B; j++) dst[j] = Math.max(-1, Math.min(1, dst[j]!)); // the converter's full scale
+  }
+
+  /** Peak level (dBFS) at each tap since the last call, by name. */
+  takeTapPeaks(): { names: string[]; peak: Float32Array } | undefined {
+    const taps = this.topology.taps;
+    if (!taps || taps.length === 0) return undefined;
+    const peak = new Float32Array(taps.length);
+    for (let t = 0; t < taps.length; t++) peak[t] = 20 * Math.log10(this.tapPeak[t] ?? 0);
+    this.tapPeak.fill(0);
+    return { names: taps.map((t) => t.name), peak };
   }
 
   async stop(): Promise<void> {

@@ -37,6 +37,12 @@ export class AudioEngine implements Device {
   private tunerChannel: number | null = null;
   private onlineWaiters: Array<() => void> = [];
   lastMeters: { rms: number[]; peak: number[] } | undefined;
+  private readonly tapListeners: Array<(names: string[], peakDbfs: Float32Array) => void> = [];
+
+  /** Simulated loop only: peak levels at the plant's inner points (console inputs), with every meter update. */
+  onTaps(fn: (names: string[], peakDbfs: Float32Array) => void): void {
+    this.tapListeners.push(fn);
+  }
   private readonly recordings = new Map<number, (r: RecordResult) => void>();
 
   constructor(
@@ -122,6 +128,7 @@ export class AudioEngine implements Device {
         const rms = Array.from(m.rms, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         const peak = Array.from(m.peak, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         this.lastMeters = { rms, peak };
+        if (m.taps) for (const fn of this.tapListeners) fn(m.taps.names, m.taps.peak);
         this.deps.bus.emit('audio.meters', { channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })) });
         return;
       }

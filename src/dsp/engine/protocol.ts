@@ -21,16 +21,26 @@ export type EngineConfig = {
 };
 
 /** How each simulated interface input is made from what was played (sample by sample). */
+/** What one simulated point hears, made sample by sample from what the outputs played. */
+export type TopologyInput = {
+  sources: Array<{ output: number; gainDb: number; delaySamples: number; polarity: 1 | -1 }>;
+  noiseDbfs?: number;
+  humDbfs?: number;
+  humHz?: 50 | 60;
+  clipDbfs?: number;
+  /** Signals made upstream of the interface (a console's test oscillator on a bus wired here). */
+  generators?: Array<{ kind: 'sine' | 'white'; freq?: number; levelDbfs: number; path?: string }>;
+};
+
+/** How each simulated interface input is made from what was played (sample by sample). */
 export type AudioTopology = {
-  inputs: Array<{
-    sources: Array<{ output: number; gainDb: number; delaySamples: number; polarity: 1 | -1 }>;
-    noiseDbfs?: number;
-    humDbfs?: number;
-    humHz?: 50 | 60;
-    clipDbfs?: number;
-    /** Signals made upstream of the interface (a console's test oscillator on a bus wired here). */
-    generators?: Array<{ kind: 'sine' | 'white'; freq?: number; levelDbfs: number; path?: string }>;
-  }>;
+  inputs: TopologyInput[];
+  /**
+   * Points inside the plant that no interface input hears (console inputs without a direct out
+   * back to the interface): computed the same way, reported only as peak levels, so a simulated
+   * console's meters show what really arrives there.
+   */
+  taps?: Array<TopologyInput & { name: string }>;
 };
 
 export type MeasureSpec = {
@@ -78,7 +88,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'recorded'; result: RecordResult }
   | { type: 'status'; state: 'online' | 'offline' | 'degraded'; detail?: string; info?: { device: string; inputs: number; outputs: number; sampleRate: number } }
-  | { type: 'meters'; rms: Float32Array; peak: Float32Array }
+  | { type: 'meters'; rms: Float32Array; peak: Float32Array; taps?: { names: string[]; peak: Float32Array } }
   | { type: 'measured'; id: number; result?: Measurement[]; error?: string }
   | { type: 'tuner'; channel: number; hz: number | null; note: string | null; cents: number | null }
   | { type: 'played'; channel: number; ok: boolean; error?: string }

@@ -223,7 +223,8 @@ const io = {
         peak[i] = meters[i]!.peakDbfs;
         meters[i]!.reset();
       }
-      post({ type: 'meters', rms, peak });
+      const taps = backend instanceof SimAudioBackend ? backend.takeTapPeaks() : undefined;
+      post({ type: 'meters', rms, peak, ...(taps ? { taps } : {}) });
     }
     if (tunerChannel !== null) {
       sinceTuner += B;
