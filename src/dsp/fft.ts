@@ -63,6 +63,15 @@ export class RealFft {
     return this.output;
   }
 
+  /**
+   * Inverse of `forward` for a spectrum written into `input` in the same ordered layout; the
+   * result (in `output`) is scaled by N, as PFFFT leaves it.
+   */
+  inverse(): Float32Array {
+    this.mod._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, 1);
+    return this.output;
+  }
+
   /** |X[k]|² for bin k (1 ≤ k < N/2) of the last transform. */
   static power(out: Float32Array, k: number): number {
     const re = out[2 * k]!;

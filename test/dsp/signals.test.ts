@@ -5,7 +5,7 @@ import { LevelAccumulator } from '../../src/dsp/levels.ts';
 import { checkPlan, planTones } from '../../src/dsp/plan.ts';
 import { ToneBank } from '../../src/dsp/tonebank.ts';
 import { ampToDb } from '../../src/dsp/units.ts';
-import { correlate } from '../../src/dsp/xcorr.ts';
+import { correlate, FftCorrelator } from '../../src/dsp/xcorr.ts';
 import { noteOf, Yin } from '../../src/dsp/yin.ts';
 import { mulberry32 } from '../../src/core/random.ts';
 
@@ -144,6 +144,21 @@ describe('latency and polarity by cross-correlation', () => {
     expect(c.lag).toBe(delay);
     expect(c.polarity).toBe(-1);
     expect(c.coefficient).toBeLessThan(-0.8);
+  });
+
+  it.each([0, 5, 480, 7999, 12000])('the FFT correlator agrees with the direct form (delay %s, long lag range)', async (delay) => {
+    const maxLag = 12000;
+    const sent = render({ kind: 'pink', level_dbfs: -20, seed: 4 }, 9600, 0);
+    const rng = mulberry32(delay + 7);
+    const recv = new Float32Array(9600 + maxLag).map((_, n) => (n >= delay && n - delay < 9600 ? 0.7 * sent[n - delay]! : 0) + (rng() - 0.5) * 0.02);
+    const fft = await FftCorrelator.create(9600, maxLag);
+    const a = fft.correlate(sent, recv, maxLag);
+    const b = correlate(sent, recv, maxLag);
+    expect(a.lag).toBe(delay);
+    expect(a.lag).toBe(b.lag);
+    expect(a.polarity).toBe(1);
+    expect(a.coefficient).toBeCloseTo(b.coefficient, 4);
+    expect(a.lagFine).toBeCloseTo(b.lagFine, 2);
   });
 });
 
