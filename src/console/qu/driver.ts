@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { Backoff } from '../../core/backoff.ts';
 import { RadError, unavailable } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
-import { describeTransport, openMidiLink, type MidiTransport } from '../../drivers/midi/transport.ts';
+import { MidiConnection } from '../../drivers/midi/session.ts';
+import type { MidiTransport } from '../../drivers/midi/transport.ts';
 import {
   parseQuSysex,
   type QuModel,
@@ -39,16 +39,12 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   state: 'offline' | 'syncing' | 'online' = 'offline';
   detail = 'not connected';
   ignored = 0;
-  private link: ByteLink | undefined;
   private parser = new MidiParser();
   private nrpn: { ch?: number; id?: number; va?: number; bank?: number } = {};
   private syncWait: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
   private syncing = false;
   private lastHeard = 0;
   private timer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly backoff = new Backoff(1000, 10000);
-  private closed = false;
 
   readonly transport: MidiTransport;
 
@@ -56,41 +52,50 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     super();
     this.transport = opts.midiPort ? { kind: 'port', name: opts.midiPort } : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
     this.console = opts.model ?? 'Qu-32';
+    this.conn = new MidiConnection(this.transport, {
+      family: 'Qu',
+      reconnect: opts.reconnect,
+      data: (d) => this.input(d),
+      online: () => this.emit('online'),
+      closeNote: () => (this.transport.kind === 'tcp' ? ' (a Qu takes one TCP MIDI client at a time)' : ''),
+      opened: async () => {
+        this.parser = new MidiParser();
+        this.nrpn = {};
+        this.lastHeard = Date.now();
+        clearInterval(this.timer);
+        this.timer = setInterval(() => this.tick(), this.opts.keepAliveMs ?? 1000);
+        this.timer.unref();
+        await this.sync();
+      },
+      lost: (why) => {
+        clearInterval(this.timer);
+        const was = this.state;
+        this.state = 'offline';
+        this.detail = why;
+        if (this.syncWait) {
+          clearTimeout(this.syncWait.timer);
+          this.syncWait.reject(unavailable('E_CONSOLE_OFFLINE', `Qu connection lost: ${why}`));
+          this.syncWait = undefined;
+          this.syncing = false;
+        }
+        if (was !== 'offline') this.emit('offline', why);
+      },
+    });
+  }
+
+  private readonly conn: MidiConnection;
+
+  private get link(): ByteLink | undefined {
+    return this.conn.link;
   }
 
   async connect(): Promise<void> {
-    this.closed = false;
-    const where = describeTransport(this.transport);
-    let link: ByteLink;
-    try {
-      link = await openMidiLink(this.transport);
-    } catch (e) {
-      this.goOffline((e as Error).message);
-      throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${where} is not reachable: ${(e as Error).message}`);
-    }
-    this.link = link;
-    this.parser = new MidiParser();
-    this.nrpn = {};
-    this.lastHeard = Date.now();
-    link.on('data', (d) => this.input(d));
-    link.on('close', (why) => {
-      if (this.link === link) this.goOffline(`${why}${this.transport.kind === 'tcp' ? ' (a Qu takes one TCP MIDI client at a time)' : ''}`);
-    });
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.tick(), this.opts.keepAliveMs ?? 1000);
-    this.timer.unref();
-    await this.sync();
-    this.backoff.reset();
-    this.emit('online');
+    await this.conn.connect();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     clearInterval(this.timer);
-    clearTimeout(this.reconnectTimer);
-    const l = this.link;
-    this.link = undefined;
-    await l?.close();
+    await this.conn.close();
     this.state = 'offline';
     this.detail = 'closed';
   }
@@ -181,16 +186,14 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   }
 
   private requireLink(duringSync = false): ByteLink {
-    if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${describeTransport(this.transport)} is offline: ${this.detail}`);
+    if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.conn.where} is offline: ${this.detail}`);
     return this.link;
   }
 
   private tick(): void {
     if (!this.link) return;
     if (Date.now() - this.lastHeard > (this.opts.silenceMs ?? 5000)) {
-      const l = this.link;
       this.goOffline(`no byte from the Qu for ${this.opts.silenceMs ?? 5000} ms (it sends FE every 300 ms)`);
-      void l.close();
       return;
     }
     this.link.write(Buffer.of(0xfe));
@@ -261,20 +264,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   }
 
   private goOffline(why: string): void {
-    this.link = undefined;
-    clearInterval(this.timer);
-    const was = this.state;
-    this.state = 'offline';
-    this.detail = why;
-    if (this.syncWait) {
-      clearTimeout(this.syncWait.timer);
-      this.syncWait.reject(unavailable('E_CONSOLE_OFFLINE', `Qu connection lost: ${why}`));
-      this.syncWait = undefined;
-      this.syncing = false;
-    }
-    if (was !== 'offline') this.emit('offline', why);
-    if (this.closed || this.opts.reconnect === false) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => this.connect().catch(() => {}), this.backoff.next());
+    this.conn.drop(why);
   }
+
 }

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { Backoff } from '../../core/backoff.ts';
 import { RadError, unavailable } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
-import { describeTransport, openMidiLink, type MidiTransport } from '../../drivers/midi/transport.ts';
+import { MidiConnection } from '../../drivers/midi/session.ts';
+import type { MidiTransport } from '../../drivers/midi/transport.ts';
 import { decodeLevel, encodeLevel, nrpnGet, nrpnWrite, panToValue, type SqLaw, sceneRecall, valueToPan } from './codec.ts';
 import { type SqParam, sqParams } from './params.ts';
 
@@ -40,14 +40,10 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   readonly model = new Map<number, number>();
   readonly channel: number;
   readonly law: SqLaw;
-  private link: ByteLink | undefined;
   private parser = new MidiParser();
   private nrpn: { mb?: number; lb?: number; vc?: number; bank?: number } = {};
   private readonly waiters = new Map<number, Waiter[]>();
-  private readonly backoff = new Backoff(1000, 10000);
-  private closed = false;
   private syncing = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   state: 'offline' | 'syncing' | 'online' = 'offline';
   detail = 'not connected';
   /** Bytes and messages that fit nothing, or NRPNs for unknown parameters: counted and ignored. */
@@ -58,38 +54,40 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   constructor(private readonly opts: SqDriverOptions) {
     super();
     this.transport = opts.midiPort ? { kind: 'port', name: opts.midiPort } : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
+    this.conn = new MidiConnection(this.transport, {
+      family: 'SQ',
+      reconnect: opts.reconnect,
+      data: (d) => this.input(d),
+      online: () => this.emit('online'),
+      opened: async () => {
+        this.parser = new MidiParser();
+        this.nrpn = {};
+        await this.sync();
+      },
+      lost: (why) => {
+        const was = this.state;
+        this.state = 'offline';
+        this.detail = why;
+        this.failWaiters(why);
+        if (was !== 'offline') this.emit('offline', why);
+      },
+    });
     this.channel = opts.channel ?? 0;
     this.law = opts.law ?? 'linear';
   }
 
+  private readonly conn: MidiConnection;
+
+  private get link(): ByteLink | undefined {
+    return this.conn.link;
+  }
+
   async connect(): Promise<void> {
-    this.closed = false;
-    const where = describeTransport(this.transport);
-    let link: ByteLink;
-    try {
-      link = await openMidiLink(this.transport);
-    } catch (e) {
-      this.goOffline((e as Error).message);
-      throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${where} is not reachable: ${(e as Error).message}`);
-    }
-    this.link = link;
-    this.parser = new MidiParser();
-    this.nrpn = {};
-    link.on('data', (d) => this.input(d));
-    link.on('close', (why) => {
-      if (this.link === link) this.goOffline(why);
-    });
-    this.backoff.reset();
-    await this.sync();
-    this.emit('online');
+    await this.conn.connect();
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    const l = this.link;
-    this.link = undefined;
-    await l?.close();
+    await this.conn.close();
     this.failWaiters('driver closed');
     this.state = 'offline';
     this.detail = 'closed';
@@ -186,7 +184,7 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   // ---- wire ----
 
   private requireLink(): ByteLink {
-    if (!this.link || this.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${describeTransport(this.transport)} is offline: ${this.detail}`);
+    if (!this.link || this.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${this.conn.where} is offline: ${this.detail}`);
     return this.link;
   }
 
@@ -201,10 +199,7 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
         const why = `SQ did not answer a get of ${prm?.path ?? p} in ${this.opts.replyTimeoutMs ?? 2000} ms`;
         reject(unavailable('E_CONSOLE_NO_REPLY', why, { path: prm?.path }));
         // the SQ has no keep-alive (ah-midi.md §1): an unanswered get is how a hung console shows
-        if (this.link === link) {
-          void link.close();
-          this.goOffline(why);
-        }
+        if (this.link === link) this.goOffline(why);
       }, this.opts.replyTimeoutMs ?? 2000);
       const w: Waiter = { resolve, reject, timer };
       const list = this.waiters.get(p);
@@ -275,16 +270,7 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   }
 
   private goOffline(why: string): void {
-    this.link = undefined;
-    const was = this.state;
-    this.state = 'offline';
-    this.detail = why;
-    this.failWaiters(why);
-    if (was !== 'offline') this.emit('offline', why);
-    if (this.closed || this.opts.reconnect === false) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
-      this.connect().catch(() => {}); // goOffline already scheduled the next try
-    }, this.backoff.next());
+    this.conn.drop(why);
   }
+
 }
