@@ -1,10 +1,13 @@
 // Daemon start-to-ready time and idle RSS on the simulated studio (real process, real sockets).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+// measure the bundle a studio runs: bin/rad.mjs falls back to tsx (slower, ~35 MB more) when dist/ is older than src/
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+if (build.status !== 0) throw new Error('build failed');
 const runs = 5;
 const starts: number[] = [];
 const rss: number[] = [];

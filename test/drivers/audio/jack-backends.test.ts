@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RadProcess, readyUrl, runRad, tempDir, waitFor, writeConfig } from '../../helpers.ts';
+import { JackBackend } from '../../../src/drivers/audio/jack.ts';
 import { Jackd } from './jackd.ts';
 
 const jackd = new Jackd(`rad-test-${process.pid}`);
@@ -172,6 +173,15 @@ describe('JACK backend (audify) on the dummy driver', () => {
     // the worker is busy for tens of ms per measurement (cross-correlation): underruns must not move the latency
     expect(runs.map((r) => r.latency_samples)).toEqual(runs.map(() => a.latency_samples));
     await ok('DELETE', '/api/v1/audio/outputs/2');
+  });
+
+  it('an unknown JACK client, too many channels or a rate the server does not run are refused with the reason', async () => {
+    process.env.JACK_DEFAULT_SERVER = jackd.server;
+    const cfg = { backend: 'jack' as const, device: 'system', sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 20 };
+    await expect(JackBackend.open({ ...cfg, device: 'nosuch' })).rejects.toThrow(/no JACK client named "nosuch" \(have: .*system/);
+    await expect(JackBackend.open({ ...cfg, inputs: 8 })).rejects.toThrow(/JACK client system has 2 capture \/ 2 playback ports; settings ask for 8 \/ 2/);
+    await expect(JackBackend.open({ ...cfg, sampleRate: 44100 })).rejects.toThrow(/the JACK server runs at 48000 Hz; settings ask for 44100 Hz/);
+    await expect(JackBackend.open({ ...cfg, device: 'nosuch' })).rejects.toMatchObject({ code: 'E_AUDIO_UNAVAILABLE' });
   });
 
   it('jackd going away is a status, not a crash; a new server brings the engine back with the tone', async () => {
