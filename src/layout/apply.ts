@@ -23,6 +23,10 @@ export function diffLayout(plan: LayoutPlan, con: Console): LayoutDiff {
   let unchanged = 0;
   if (!con.caps.names) cannot.push(`${con.family}: channel names cannot be set over this protocol`);
   if (!con.caps.colours) cannot.push(`${con.family}: colours cannot be set over this protocol`);
+  for (const c of plan.channels) {
+    for (const d of c.dca.filter((x) => x > con.caps.dcas)) cannot.push(`input/${c.channel}/dca: DCA ${d} does not exist on this ${con.family} (${con.caps.dcas} DCAs)`);
+    for (const g of c.mute_groups.filter((x) => x > con.caps.muteGroups)) cannot.push(`input/${c.channel}/mutegroups: mute group ${g} does not exist on this ${con.family} (${con.caps.muteGroups})`);
+  }
   for (const v of planValues(plan, con.caps)) {
     let current: Value | undefined;
     try {

@@ -156,8 +156,9 @@ export function planValues(plan: LayoutPlan, caps: ConsoleCaps): Array<{ channel
     if (c.stage_input <= caps.inputs) out.push({ channel: c.channel, path: `${p}/source`, value: c.stage_input });
     out.push({ channel: c.channel, path: `${p}/hpf_on`, value: c.hpf !== null });
     if (c.hpf !== null) out.push({ channel: c.channel, path: `${p}/hpf`, value: c.hpf });
-    out.push({ channel: c.channel, path: `${p}/dca`, value: c.dca.reduce((b, d) => b | (1 << (d - 1)), 0) });
-    out.push({ channel: c.channel, path: `${p}/mutegroups`, value: c.mute_groups.reduce((b, g) => b | (1 << (g - 1)), 0) });
+    // DCAs and mute groups the console does not have are left out (diffLayout lists them)
+    out.push({ channel: c.channel, path: `${p}/dca`, value: c.dca.filter((d) => d <= caps.dcas).reduce((b, d) => b | (1 << (d - 1)), 0) });
+    out.push({ channel: c.channel, path: `${p}/mutegroups`, value: c.mute_groups.filter((g) => g <= caps.muteGroups).reduce((b, g) => b | (1 << (g - 1)), 0) });
     for (const [aux, db] of Object.entries(c.sends)) if (Number(aux) <= caps.auxes) out.push({ channel: c.channel, path: `${p}/send/aux/${aux}/level`, value: db });
     out.push({ channel: c.channel, path: `${p}/phantom`, value: c.phantom });
   }

@@ -56,11 +56,19 @@ describe('layout apply on an Allen & Heath Qu-32 (simulated, MIDI over TCP)', ()
     const { plan, report } = applied.json();
     expect(report.ok).toBe(true);
     expect(report.cannot).toContain('qu: colours cannot be set over this protocol');
-    for (const c of plan.channels as Array<{ channel: number; name: string; sends: Record<string, number> }>) {
+    for (const c of plan.channels as Array<{ channel: number; name: string; sends: Record<string, number>; phantom: boolean; dca: number[]; mute_groups: number[] }>) {
+      const ch = 0x20 + c.channel - 1;
       expect(c.name.length).toBeLessThanOrEqual(6);
-      expect(sim().state.get(`${0x20 + c.channel - 1}:name`), `input ${c.channel}`).toBe(c.name);
-      for (const [mix, db] of Object.entries(c.sends)) expect(sim().state.get(`${0x20 + c.channel - 1}:${0x20}:${Number(mix) - 1}`)).toBe(quLevelToVa(db));
+      expect(sim().state.get(`${ch}:name`), `input ${c.channel}`).toBe(c.name);
+      for (const [mix, db] of Object.entries(c.sends)) expect(sim().state.get(`${ch}:${0x20}:${Number(mix) - 1}`)).toBe(quLevelToVa(db));
+      // 48 V, DCA and mute-group assignments land too (a Qu has 4 of each; the rest is listed as cannot)
+      expect(sim().state.get(`${ch}:${0x69}:7`), `input ${c.channel} phantom`).toBe(c.phantom ? 1 : 0);
+      for (let d = 1; d <= 4; d++) expect(sim().state.get(`${ch}:dca:${d}`), `input ${c.channel} DCA ${d}`).toBe(c.dca.includes(d) ? 1 : 0);
+      for (let g = 1; g <= 4; g++) expect(sim().state.get(`${ch}:mg:${g}`), `input ${c.channel} mute group ${g}`).toBe(c.mute_groups.includes(g) ? 1 : 0);
+      for (const d of c.dca.filter((x) => x > 4)) expect(report.cannot).toContain(`input/${c.channel}/dca: DCA ${d} does not exist on this qu (4 DCAs)`);
     }
+    expect(report.cannot.filter((l: string) => /^input\/\d+\/(phantom|dca|mutegroups): E_CAPABILITY/.test(l))).toEqual([]);
+    expect((plan.channels as Array<{ phantom: boolean }>).some((c) => c.phantom)).toBe(true);
     const again = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile, console: 'qu-main' })).json();
     expect(again.diff.changes).toEqual([]);
   });

@@ -43,6 +43,17 @@ export function quStrip(model: QuModel, strip: QuStrip, n = 1): number {
 
 export const QU_ID = { fader: 0x17, pan: 0x16, sendLevel: 0x20, assign: 0x55, prePost: 0x50, lrAssign: 0x18, dcaAssign: 0x40, muteGroupAssign: 0x5c, pafl: 0x51, gain: 0x19, phantom: 0x69 } as const;
 
+/** DCA and mute-group assignment VA (ah-midi.md §5.2): 40 + (n−1) assigns, (n−1) removes. */
+export function quAssignVa(n: number, on: boolean): number {
+  return (on ? 0x40 : 0) + (n - 1);
+}
+
+export function quAssignFromVa(va: number): { n: number; on: boolean } | undefined {
+  const on = va >= 0x40;
+  const n = (va & 0x3f) + 1;
+  return n >= 1 && n <= 4 && (va & 0x3f) === va - (on ? 0x40 : 0) ? { n, on } : undefined;
+}
+
 export type QuSink = { kind: 'mix'; n: number } | { kind: 'lr' } | { kind: 'group'; n: number } | { kind: 'matrix'; n: number } | { kind: 'fxsend'; n: number };
 
 /** Send destination VX (§5.3). */

@@ -16,14 +16,18 @@ export function toQuPath(path: string): string {
   if (m) return `input/${m[1]}/send/mix/${m[2]}/${m[3]}`;
   const lr = /^main\/lr\/(fader|mute|name)$/.exec(p);
   if (lr) return `lr/${lr[1]}`;
-  if (/^(input|stereo|fxreturn|mix|group|matrix|dca)\/\d+\/(colour|icon|hpf|hpf_on|phantom|gain|source|dca|mutegroups)$/.test(p)) {
-    throw new RadError('E_CAPABILITY', `a Qu cannot take '${path}' through rad (not in its MIDI map or not modelled: colours, icons, preamp, HPF, routing)`, {
+  if (/^(input|stereo|fxreturn|mix|group|matrix|dca)\/\d+\/(colour|icon|hpf|hpf_on|gain|source)$/.test(p) || /^(mix|group|matrix|dca)\/\d+\/(phantom|dca|mutegroups)$/.test(p) || /^(stereo|fxreturn)\/\d+\/phantom$/.test(p)) {
+    throw new RadError('E_CAPABILITY', `a Qu cannot take '${path}' through rad (not in its MIDI map or not modelled: colours, icons, preamp gain, HPF, routing; 48 V only on local inputs)`, {
       httpStatus: 400,
       details: { path, family: 'qu' },
     });
   }
   return p;
 }
+
+/** `input/3/dca` and `input/3/mutegroups` are bitmasks in the neutral model (bit 0 = DCA/group 1); a Qu holds one flag each. */
+const MASK_PATH = /^((?:input|stereo|fxreturn)\/\d+)\/(dca|mutegroups)$/;
+const maskParts = (base: string, kind: string) => [1, 2, 3, 4].map((n) => `${base}/${kind === 'dca' ? 'dca' : 'mutegroup'}/${n}`);
 
 /** An A&H Qu as a console service behind the family-neutral Console interface. */
 export class QuConsole implements Console {
@@ -87,6 +91,11 @@ export class QuConsole implements Console {
   }
 
   get(path: string): Value | undefined {
+    const m = MASK_PATH.exec(path.replace(/^\/+/, ''));
+    if (m) {
+      const bits = maskParts(m[1]!, m[2]!).map((p) => this.driver.get(p));
+      return bits.some((b) => b === undefined) ? undefined : bits.reduce<number>((acc, b, i) => acc | (b ? 1 << i : 0), 0);
+    }
     return this.driver.get(toQuPath(path));
   }
 
@@ -102,15 +111,36 @@ export class QuConsole implements Console {
   }
 
   async write(changes: Change[], actor = 'api'): Promise<WriteReport> {
-    const mapped = changes.map((c) => ({ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }));
+    // a DCA / mute-group bitmask becomes its four flags; its verdict is theirs together
+    const mapped: Array<{ path: string; value: QuValue; from: string; mask?: number }> = changes.flatMap((c) => {
+      const m = MASK_PATH.exec(c.path.replace(/^\/+/, ''));
+      if (!m) return [{ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }];
+      if (!Number.isInteger(c.value) || (c.value as number) < 0 || (c.value as number) > 15) {
+        throw new RadError('E_CONSOLE_VALUE_RANGE', `${c.path}: ${JSON.stringify(c.value)} is out of range (a bitmask 0..15 of 4 ${m[2] === 'dca' ? 'DCAs' : 'mute groups'})`, { httpStatus: 400, details: { path: c.path, value: c.value, range: '0..15' } });
+      }
+      return maskParts(m[1]!, m[2]!).map((p, i) => ({ path: p, value: ((c.value as number) & (1 << i)) !== 0, from: c.path, mask: i }));
+    });
     if (this.driver.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
-    let results: WriteVerdict[];
+    let flat: WriteVerdict[];
     try {
       const r = await this.driver.write(mapped.map((m) => ({ path: m.path, value: m.value })));
-      results = r.map((x, i) => ({ path: mapped[i]!.from, address: x.path, requested: x.requested, actual: x.actual ?? undefined, verdict: x.ok ? 'verified' : 'mismatched' }));
+      flat = r.map((x, i) => ({ path: mapped[i]!.from, address: x.path, requested: x.requested, actual: x.actual ?? undefined, verdict: x.ok ? 'verified' : 'mismatched' }));
     } catch (e) {
       if (e instanceof RadError && e.httpStatus === 400) throw e;
-      results = mapped.map((m) => ({ path: m.from, address: m.path, requested: m.value, actual: undefined, verdict: 'failed', error: describeError(e) }));
+      flat = mapped.map((m) => ({ path: m.from, address: m.path, requested: m.value, actual: undefined, verdict: 'failed', error: describeError(e) }));
+    }
+    // fold the flags of each bitmask change back into one verdict with the bitmask the console holds
+    const results: WriteVerdict[] = [];
+    for (const [i, v] of flat.entries()) {
+      const m = mapped[i]!;
+      if (m.mask === undefined) results.push(v);
+      else if (m.mask === 0) {
+        const group = flat.slice(i, i + 4);
+        const verdict = group.every((g) => g.verdict === 'verified') ? 'verified' : group.some((g) => g.verdict === 'failed') ? 'failed' : 'mismatched';
+        const actual = group.every((g) => typeof g.actual === 'boolean') ? group.reduce<number>((acc, g, b) => acc | (g.actual ? 1 << b : 0), 0) : undefined;
+        const requested = changes.find((c) => c.path === m.from)!.value;
+        results.push({ path: m.from, address: `${m.path.replace(/\/\d+$/, '')}/1..4`, requested, actual, verdict, ...(group.find((g) => g.error) ? { error: group.find((g) => g.error)!.error } : {}) });
+      }
     }
     return auditedReport(this.deps.store, this.id, actor, results);
   }

@@ -6,6 +6,7 @@ import { MidiConnection } from '../../drivers/midi/session.ts';
 import type { MidiTransport } from '../../drivers/midi/transport.ts';
 import {
   parseQuSysex,
+  quAssignVa,
   type QuModel,
   quCleanName,
   quGetSystemState,
@@ -19,7 +20,7 @@ import {
   quVaToLevel,
   quVaToPan,
 } from './codec.ts';
-import { type QuParam, quParams } from './params.ts';
+import { type QuParam, quAssignKey, quParams } from './params.ts';
 
 export type QuDriverOptions = { host?: string; port?: number; midiPort?: string; model?: QuModel; keepAliveMs?: number; silenceMs?: number; syncTimeoutMs?: number; reconnect?: boolean };
 export type QuValue = number | boolean | string | null;
@@ -134,6 +135,9 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
       case 'mute':
       case 'assign':
       case 'lr':
+      case 'phantom':
+      case 'dca':
+      case 'mgroup':
         if (typeof value !== 'boolean') throw bad('true or false');
         return value ? 1 : 0;
       case 'name':
@@ -151,7 +155,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
 
   decode(p: QuParam, raw: number | string): QuValue {
     if (p.kind === 'name') return String(raw);
-    if (p.kind === 'mute' || p.kind === 'assign' || p.kind === 'lr') return raw === 1;
+    if (p.kind === 'mute' || p.kind === 'assign' || p.kind === 'lr' || p.kind === 'phantom' || p.kind === 'dca' || p.kind === 'mgroup') return raw === 1;
     if (p.kind === 'pan') return quVaToPan(Number(raw));
     return quVaToLevel(Number(raw));
   }
@@ -166,6 +170,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     for (const { p, raw } of prepared) {
       if (p.kind === 'mute') link.write(Buffer.from(quMute(this.channel, p.ch, raw === 1)));
       else if (p.kind === 'name') link.write(Buffer.from(quSetName(this.channel, p.ch, String(raw))));
+      else if (p.kind === 'dca' || p.kind === 'mgroup') link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, raw === 1), p.vx!)));
       else link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, Number(raw), p.vx!)));
     }
     await this.sync();
@@ -254,7 +259,9 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
         else if (m.controller === 0x62) n.id = m.value;
         else if (m.controller === 0x06) n.va = m.value;
         else if (m.controller === 0x26 && n.ch !== undefined && n.id !== undefined && n.va !== undefined) {
-          if (quParams(this.console).byKey.has(`${n.ch}:${n.id}:${m.value}`)) this.set(`${n.ch}:${n.id}:${m.value}`, n.va);
+          const a = quAssignKey(n.ch, n.id, n.va);
+          if (a) this.set(a.key, a.on ? 1 : 0);
+          else if (quParams(this.console).byKey.has(`${n.ch}:${n.id}:${m.value}`)) this.set(`${n.ch}:${n.id}:${m.value}`, n.va);
           // processing IDs (EQ, gate, comp...) are part of the dump but not modelled here
           n.va = undefined;
         }

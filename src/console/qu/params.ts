@@ -1,11 +1,14 @@
-import { type QuModel, quCaps, quDest, QU_ID, quStrip, type QuSink, type QuStrip } from './codec.ts';
+import { quAssignFromVa, type QuModel, quCaps, quDest, QU_ID, quStrip, type QuSink, type QuStrip } from './codec.ts';
 
 /**
  * The Qu parameters rad models (ah-midi.md §5.2): faders, pans to LR, sends (level, assign) to
- * mixes and FX sends, LR assign, mutes and names, per model. Key = `CH:ID:VX`, `CH:mute`, `CH:name`.
+ * mixes and FX sends, LR assign, mutes, names, 48 V on local inputs, and DCA / mute-group
+ * assignment of channels, per model. Key = `CH:ID:VX`, `CH:mute`, `CH:name`, `CH:dca:N`, `CH:mg:N`.
+ * Processing (PEQ, HPF, gate, comp, delay) is not modelled: the reference gives no value ranges.
  */
-export type QuKind = 'fader' | 'pan' | 'send' | 'assign' | 'lr' | 'mute' | 'name';
-export type QuParam = { key: string; kind: QuKind; ch: number; id?: number; vx?: number; path: string };
+export type QuKind = 'fader' | 'pan' | 'send' | 'assign' | 'lr' | 'mute' | 'name' | 'phantom' | 'dca' | 'mgroup';
+/** `n`: the DCA or mute group (1–4) of an assignment parameter. */
+export type QuParam = { key: string; kind: QuKind; ch: number; id?: number; vx?: number; n?: number; path: string };
 
 const cache = new Map<QuModel, { list: QuParam[]; byKey: Map<string, QuParam>; byPath: Map<string, QuParam> }>();
 
@@ -41,6 +44,11 @@ export function quParams(model: QuModel) {
       if (strip === 'input' || strip === 'stereo' || strip === 'fxreturn') {
         list.push({ key: `${ch}:${QU_ID.pan}:7`, kind: 'pan', ch, id: QU_ID.pan, vx: 7, path: `${base}/pan` });
         list.push({ key: `${ch}:${QU_ID.lrAssign}:7`, kind: 'lr', ch, id: QU_ID.lrAssign, vx: 7, path: `${base}/lr` });
+        if (strip === 'input') list.push({ key: `${ch}:${QU_ID.phantom}:7`, kind: 'phantom', ch, id: QU_ID.phantom, vx: 7, path: `${base}/phantom` });
+        for (let g = 1; g <= 4; g++) {
+          list.push({ key: `${ch}:dca:${g}`, kind: 'dca', ch, id: QU_ID.dcaAssign, vx: 7, n: g, path: `${base}/dca/${g}` });
+          list.push({ key: `${ch}:mg:${g}`, kind: 'mgroup', ch, id: QU_ID.muteGroupAssign, vx: 7, n: g, path: `${base}/mutegroup/${g}` });
+        }
         for (const [sink, sp] of sinks) {
           const vx = quDest(model, sink);
           list.push({ key: `${ch}:${QU_ID.sendLevel}:${vx}`, kind: 'send', ch, id: QU_ID.sendLevel, vx, path: `${base}/send/${sp}/level` });
@@ -53,4 +61,11 @@ export function quParams(model: QuModel) {
   if (r.byKey.size !== list.length) throw new Error('Qu parameter map has a duplicate key');
   cache.set(model, r);
   return r;
+}
+
+/** The model key an assignment NRPN (DCA 40, mute group 5C) addresses, whatever its VX. */
+export function quAssignKey(ch: number, id: number, va: number): { key: string; on: boolean } | undefined {
+  if (id !== QU_ID.dcaAssign && id !== QU_ID.muteGroupAssign) return undefined;
+  const a = quAssignFromVa(va);
+  return a ? { key: `${ch}:${id === QU_ID.dcaAssign ? 'dca' : 'mg'}:${a.n}`, on: a.on } : undefined;
 }

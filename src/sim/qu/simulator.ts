@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseQuSysex, type QuModel, quEndSync, quMute, quMuteFromVelocity, quNameReply, quNrpn, quSystemStateReply, quCleanName } from '../../console/qu/codec.ts';
-import { type QuParam, quParams } from '../../console/qu/params.ts';
+import { parseQuSysex, type QuModel, quEndSync, quMute, quMuteFromVelocity, quNameReply, quNrpn, quSystemStateReply, quCleanName, quAssignVa } from '../../console/qu/codec.ts';
+import { type QuParam, quAssignKey, quParams } from '../../console/qu/params.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 
 export type QuSimOptions = { host?: string; port?: number; channel?: number; model?: QuModel; lanDelayMs?: number; keepAliveMs?: number; dropAfterMs?: number };
@@ -155,9 +155,10 @@ export class QuSimulator {
     else if (cc === 0x62 && n.ch !== undefined) n.id = v;
     else if (cc === 0x06 && n.id !== undefined) n.va = v;
     else if (cc === 0x26 && n.ch !== undefined && n.id !== undefined && n.va !== undefined) {
-      const p = quParams(this.model).byKey.get(`${n.ch}:${n.id}:${v}`);
+      const a = quAssignKey(n.ch, n.id, n.va);
+      const p = quParams(this.model).byKey.get(a ? a.key : `${n.ch}:${n.id}:${v}`);
       if (!p) this.ignored++;
-      else this.state.set(p.key, this.clamp(p, n.va));
+      else this.state.set(p.key, a ? (a.on ? 1 : 0) : this.clamp(p, n.va));
       n.va = undefined;
     } else if (cc === 0x00) c.bank = v;
     else if (cc === 0x20) {
@@ -167,7 +168,7 @@ export class QuSimulator {
 
   private clamp(p: QuParam, va: number): number {
     if (p.kind === 'pan') return Math.min(0x4a, va);
-    if (p.kind === 'lr' || p.kind === 'assign') return va ? 1 : 0;
+    if (p.kind === 'lr' || p.kind === 'assign' || p.kind === 'phantom') return va ? 1 : 0;
     return Math.min(0x7f, va);
   }
 
@@ -197,6 +198,8 @@ export class QuSimulator {
   private encode(p: QuParam, v: number | string): Uint8Array {
     if (p.kind === 'mute') return quMute(this.channel, p.ch, v === 1);
     if (p.kind === 'name') return quNameReply(this.channel, p.ch, String(v));
+    // assignments go out as the console's own dump has them: VX 00 (ah-midi.md §5.2)
+    if (p.kind === 'dca' || p.kind === 'mgroup') return quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, v === 1), 0x00);
     return quNrpn(this.channel, p.ch, p.id!, Number(v), p.vx!);
   }
 

@@ -15,8 +15,7 @@ import {
   quStrip,
   quSystemStateReply,
   quVaToLevel,
-  quVaToPan,
-} from '../../../src/console/qu/codec.js';
+  quVaToPan, quAssignFromVa, quAssignVa } from '../../../src/console/qu/codec.js';
 import { MidiParser } from '../../../src/drivers/midi/parser.js';
 
 const hex = (a: Uint8Array) => Array.from(a, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
@@ -130,5 +129,16 @@ describe('Qu SysEx frames (§5.7), against the real Qu-16 capture', () => {
     expect(parseQuSysex(Uint8Array.from([0xf0, 0, 0, 0x1a, 0x50, 0x10, 1, 0, 0, 0x14, 0xf7]))).toBeUndefined();
     expect(parseQuSysex(Uint8Array.from([0xf0, 0x7f, 0x7f, 0x06, 0x02, 0xf7]))).toBeUndefined();
     expect(parseQuSysex(Uint8Array.from([0xf0, 0, 0, 0x1a, 0x50, 0x11, 1, 0, 0, 0x11, 1, 0xf7]))).toBeUndefined();
+  });
+});
+
+describe('Qu DCA and mute-group assignment values (ah-midi.md §5.2)', () => {
+  it('40 + (n−1) assigns, (n−1) removes; anything past 4 is not an assignment', () => {
+    expect([1, 2, 3, 4].map((n) => quAssignVa(n, true))).toEqual([0x40, 0x41, 0x42, 0x43]);
+    expect([1, 2, 3, 4].map((n) => quAssignVa(n, false))).toEqual([0x00, 0x01, 0x02, 0x03]);
+    expect(quAssignFromVa(0x42)).toEqual({ n: 3, on: true });
+    expect(quAssignFromVa(0x03)).toEqual({ n: 4, on: false });
+    expect(quAssignFromVa(0x44)).toBeUndefined();
+    expect(quAssignFromVa(0x10)).toBeUndefined();
   });
 });

@@ -73,6 +73,30 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
     expect(c).toEqual({ path: 'mix/3/mute', value: true, source: 'console' });
   });
 
+  it('48 V, DCA and mute-group assignments: written as the reference says, read from the dump and from the surface', async () => {
+    const { sim, drv } = await rig();
+    sim.state.set(`${0x21}:dca:3`, 1); // input 2 already in DCA 3
+    await drv.connect();
+    expect(drv.get('input/2/dca/3')).toBe(true);
+    expect(drv.get('input/2/dca/1')).toBe(false);
+    const r = await drv.write([
+      { path: 'input/1/phantom', value: true },
+      { path: 'input/1/dca/2', value: true },
+      { path: 'input/2/dca/3', value: false },
+      { path: 'input/1/mutegroup/4', value: true },
+    ]);
+    expect(r.every((x) => x.ok)).toBe(true);
+    expect(sim.state.get(`${0x20}:${0x69}:7`)).toBe(1);
+    expect(sim.state.get(`${0x20}:dca:2`)).toBe(1);
+    expect(sim.state.get(`${0x21}:dca:3`)).toBe(0);
+    expect(sim.state.get(`${0x20}:mg:4`)).toBe(1);
+    const seen = new Promise<QuChange>((res) => drv.on('change', (c) => c.path === 'stereo/1/mutegroup/2' && res(c)));
+    sim.surface('stereo/1/mutegroup/2', true);
+    expect(await seen).toMatchObject({ value: true, source: 'console' });
+    // stereo inputs have no preamp: no 48 V there
+    expect(() => drv.param('stereo/1/phantom')).toThrow(/no parameter 'stereo\/1\/phantom'/);
+  });
+
   it('refuses a second client, as the console does', async () => {
     const { sim, drv } = await rig();
     await drv.connect();
