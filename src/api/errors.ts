@@ -3,14 +3,53 @@ import { isRadError } from '../core/errors.ts';
 
 type Validation = NonNullable<FastifyError['validation']>;
 
-function validationMessage(ctx: string | undefined, v: Validation): string {
-  return v
-    .map((e) => {
-      const where = `${ctx ?? 'request'}${e.instancePath ? e.instancePath.replace(/\//g, '.') : ''}`;
-      const params = e.params as Record<string, unknown>;
-      if (e.keyword === 'additionalProperties') return `${where}.${params.additionalProperty}: unknown key`;
-      if (e.keyword === 'required') return `${where}.${params.missingProperty}: is required`;
-      return `${where}: ${e.message}`;
+function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+/**
+ * Ajv's errors in the caller's terms, one line per offending field with the value it got: a
+ * union of literals reads `body.target: must be one of "inputs", "outputs" (got "sideways")`
+ * instead of ajv's three `must be equal to constant` lines.
+ */
+function validationMessage(ctx: string | undefined, v: Validation, root: unknown): string {
+  const fields = new Map<string, { consts: unknown[]; messages: string[] }>();
+  const order: string[] = [];
+  const field = (where: string) => {
+    let f = fields.get(where);
+    if (!f) {
+      f = { consts: [], messages: [] };
+      fields.set(where, f);
+      order.push(where);
+    }
+    return f;
+  };
+  for (const e of v) {
+    const base = `${ctx ?? 'request'}${e.instancePath ? e.instancePath.replace(/\//g, '.') : ''}`;
+    const params = e.params as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties') field(`${base}.${params.additionalProperty}`).messages.push('unknown key');
+    else if (e.keyword === 'required') field(`${base}.${params.missingProperty}`).messages.push('is required');
+    else {
+      const f = field(`${base}\u0000${e.instancePath}`);
+      if (e.keyword === 'const') f.consts.push(params.allowedValue);
+      else if (e.keyword === 'enum') f.consts.push(...((params.allowedValues as unknown[]) ?? []));
+      else if (e.message && !f.messages.includes(e.message)) f.messages.push(e.message);
+    }
+  }
+  return order
+    .map((key) => {
+      const [where, pointer] = key.split('\u0000');
+      const f = fields.get(key)!;
+      if (pointer === undefined) return `${where}: ${f.messages.join(', ')}`;
+      const got = valueAt(root, pointer);
+      const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)?.slice(0, 80)})`;
+      const msgs = f.consts.length > 0 ? [`must be one of ${[...new Set(f.consts)].map((c) => JSON.stringify(c)).join(', ')}`, ...f.messages.filter((m) => !/anyOf|equal to constant/.test(m))] : f.messages;
+      return `${where}: ${msgs.join('; ')}${shown}`;
     })
     .join('; ');
 }
@@ -23,7 +62,9 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return;
   }
   if (err.validation) {
-    void reply.status(400).send({ error: 'E_VALIDATION', message: validationMessage(err.validationContext, err.validation) });
+    const ctx = err.validationContext;
+    const root = ctx === 'body' ? req.body : ctx === 'querystring' ? req.query : ctx === 'params' ? req.params : ctx === 'headers' ? req.headers : undefined;
+    void reply.status(400).send({ error: 'E_VALIDATION', message: validationMessage(ctx, err.validation, root) });
     return;
   }
   const status = err.statusCode ?? 500;

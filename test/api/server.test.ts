@@ -53,6 +53,15 @@ describe('HTTP API (inject)', () => {
     expect(json.json().error).toBe('E_BAD_JSON');
     const q = await app.api!.inject({ method: 'GET', url: '/api/v1/audit?limit=0' });
     expect(q.statusCode).toBe(400);
+    expect(q.json().message).toMatch(/^querystring\.limit: must be >= 1 \(got "?0"?\)$/);
+  });
+
+  it('names the allowed values and the offending one for a union of literals', async () => {
+    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { target: 'sideways' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toEqual({ error: 'E_VALIDATION', message: 'body.target: must be one of "inputs", "outputs" (got "sideways")' });
+    const two = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { mode: 'fast', extra: 1 } });
+    expect(two.json().message).toContain('body.extra: unknown key');
   });
 
   it('refuses a body over 1 MiB with 413', async () => {
