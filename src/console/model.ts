@@ -35,6 +35,12 @@ export interface Console extends Device {
   write(changes: Change[], actor?: string): Promise<WriteReport>;
   /** Lines (or key/value rows) of the live model under a prefix. */
   nodes(prefix: string): Array<{ path: string; text?: string; value?: Value }>;
+  /** Input-channel meters (linear peak, index 0 = input 1) and when they arrived; absent where the protocol sends none (SQ/Qu MIDI). */
+  inputMeters?(): { at: number; levels: Float32Array } | undefined;
+  /** The console's test oscillator to a destination, or off; absent where the protocol cannot drive it. */
+  oscillator?(cfg: OscillatorSettings | null, actor?: string): Promise<WriteReport>;
+  /** Oscillator destination that feeds exactly this output point (`bus:3`, `main:L`, `mtx:1`), if any. */
+  oscillatorDest?(point: string): number | undefined;
 }
 
 /** Every console write lands in the audit log the same way, then becomes the route's report. */

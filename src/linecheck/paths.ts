@@ -1,7 +1,6 @@
 import { badRequest } from '../core/errors.ts';
 import type { Settings } from '../settings/schema.ts';
-import { expandWiring, pathName } from '../settings/wiring.ts';
-import { consoleOutputPoint, oscDestFor } from '../console/x32/oscdest.ts';
+import { consoleOutputPoint, expandWiring, pathName } from '../settings/wiring.ts';
 
 export { pathName };
 
@@ -16,7 +15,7 @@ export type CheckPath = {
   measure?: number;
   /** Meters-only fallback: the console input channel whose meter shows this path (no return to the interface). */
   meter?: number;
-  /** Console-oscillator mode: the oscillator destination that feeds this output. */
+  /** Console-oscillator mode: the oscillator destination that feeds this output (from the console). */
   dest?: number;
   untestable?: string;
 };
@@ -34,20 +33,16 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
     const i = /^iface:in:(\d+)$/.exec(w.to);
     if (i) measureOf.set(w.from, Number(i[1]));
   }
-  const consoles = new Map(settings.consoles.map((c) => [c.id, c]));
+  const consoles = new Set(settings.consoles.map((c) => c.id));
   const paths = plan.map((p): CheckPath => {
     const inject = injectOf.get(p.source);
     const measure = measureOf.get(p.input);
-    // without a return to the interface, an X32 input channel (1–32) can still be read on the console's meters
+    // without a return to the interface, a console input can still be read on the console's meters
+    // (where its protocol sends them: the service decides at run time)
     const ci = /^(.+):in:(\d+)$/.exec(p.input);
-    const con = ci ? consoles.get(ci[1]!) : undefined;
-    const meter = measure === undefined && con?.family === 'x32' && Number(ci![2]) <= 32 ? Number(ci![2]) : undefined;
+    const meter = measure === undefined && ci && consoles.has(ci[1]!) ? Number(ci[2]) : undefined;
     const untestable =
-      inject === undefined
-        ? `no interface output is wired to ${p.source}`
-        : measure === undefined && meter === undefined
-          ? `${p.input} does not come back to an interface input${con && con.family !== 'x32' ? ` and an ${con.family.toUpperCase()} sends no meters over MIDI` : ''}`
-          : undefined;
+      inject === undefined ? `no interface output is wired to ${p.source}` : measure === undefined && meter === undefined ? `${p.input} does not come back to an interface input` : undefined;
     return {
       name: pathName(p.source),
       source: p.source,
@@ -70,16 +65,13 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
  * a configured console wired to an interface input (`x32-main:bus:1-16 → iface:in:65-80`).
  */
 export function resolveOutputs(settings: Settings, only?: string[]): CheckPath[] {
-  const consoles = new Map(settings.consoles.map((c) => [c.id, c]));
+  const consoles = new Set(settings.consoles.map((c) => c.id));
   const paths: CheckPath[] = [];
   for (const w of expandWiring(settings.wiring)) {
     const cp = consoleOutputPoint(w.from);
     const i = /^iface:in:(\d+)$/.exec(w.to);
     if (!cp || !i || !consoles.has(cp.console)) continue;
-    const c = consoles.get(cp.console)!;
-    const dest = oscDestFor(cp.point);
-    const untestable = c.family !== 'x32' ? `an ${c.family.toUpperCase()} has no oscillator control over MIDI` : dest === undefined ? `the oscillator cannot be sent to ${cp.point} alone` : undefined;
-    paths.push({ name: pathName(w.from), source: w.from, input: w.to, measure: Number(i[1]), ...(dest !== undefined ? { dest } : {}), ...(untestable ? { untestable } : {}) });
+    paths.push({ name: pathName(w.from), source: w.from, input: w.to, measure: Number(i[1]) });
   }
   if (!only || only.length === 0) return paths;
   const known = new Set(paths.map((p) => p.name));

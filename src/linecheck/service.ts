@@ -10,9 +10,8 @@ import { PassiveBay } from '../patchbay/passive/bay.ts';
 import type { PatchbayService } from '../patchbay/service.ts';
 import { requiredTies } from '../patchbay/trace.ts';
 import type { Settings } from '../settings/schema.ts';
-import { expandWiring } from '../settings/wiring.ts';
+import { consoleOutputPoint, expandWiring } from '../settings/wiring.ts';
 import type { Store } from '../store/db.ts';
-import { X32Console } from '../console/x32/console.ts';
 import { diagnose, diagnoseMeters, diagnoseOutputs, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
 import { type CheckPath, resolveOutputs, resolvePaths } from './paths.ts';
 
@@ -47,8 +46,16 @@ export class LineCheckService {
     return resolvePaths(this.settings, only);
   }
 
+  /** Console outputs wired back to the interface, with the oscillator destination the console gives each. */
   outputPaths(only?: string[]): CheckPath[] {
-    return resolveOutputs(this.settings, only);
+    const con = this.deps.console();
+    return resolveOutputs(this.settings, only).map((p) => {
+      const point = consoleOutputPoint(p.source)!;
+      if (!con || con.id !== point.console) return { ...p, untestable: `${point.console} is not the console this line check drives` };
+      if (!con.oscillator || !con.oscillatorDest) return { ...p, untestable: `an ${con.family.toUpperCase()} has no oscillator control over its protocol` };
+      const dest = con.oscillatorDest(point.point);
+      return dest === undefined ? { ...p, untestable: `the oscillator cannot be sent to ${point.point} alone` } : { ...p, dest };
+    });
   }
 
   get(id: string): RunRecord | undefined {
@@ -156,7 +163,7 @@ export class LineCheckService {
         engine.stopAll();
       } catch {}
       for (const r of restoreTies) await r.pb.route(r.ties, 'linecheck', { atomic: true }).catch(() => {});
-      if (con instanceof X32Console && rec.options.target === 'outputs') await con.oscillator(null, 'linecheck').catch(() => {});
+      if (con?.oscillator && rec.options.target === 'outputs') await con.oscillator(null, 'linecheck').catch(() => {});
       if (con && restoreMutes.length > 0) await con.write(restoreMutes.map((m) => ({ path: m.path, value: m.value })), 'linecheck').catch(() => {});
     }
     return this.finish(rec, t0);
@@ -183,12 +190,21 @@ export class LineCheckService {
    */
   private async meters(rec: RunRecord, paths: CheckPath[], engine: AudioEngine, con: Console | undefined, alignment: number): Promise<Map<string, Float32Array>> {
     const runs = new Map<string, Float32Array>();
-    if (!(con instanceof X32Console) || con.status().state !== 'online') {
-      const why = con ? `${con.id} is ${con.status().state}; its meters cannot be read` : 'no console configured';
-      for (const p of paths) p.untestable = why;
-      return runs;
+    const read = con?.inputMeters?.bind(con);
+    for (const p of paths) {
+      const why = !con
+        ? 'no console configured'
+        : !read
+          ? `${p.input} does not come back to an interface input and an ${con.family.toUpperCase()} sends no input meters over its protocol`
+          : p.meter! > con.caps.inputs
+            ? `${p.input} does not come back to an interface input and the console meters only inputs 1–${con.caps.inputs}`
+            : con.status().state !== 'online'
+              ? `${con.id} is ${con.status().state}; its meters cannot be read`
+              : undefined;
+      if (why) p.untestable = why;
     }
-    for (const [i, p] of paths.entries()) {
+    if (!con || !read) return runs;
+    for (const [i, p] of paths.filter((x) => !x.untestable).entries()) {
       this.checkCancel(rec);
       engine.play(p.inject!, { kind: 'sine', freq: 1000, level_dbfs: alignment });
       // meters are peak over ~50 ms windows and reach the console's meter stream within ~150 ms
@@ -197,15 +213,15 @@ export class LineCheckService {
       let got: Float32Array | undefined;
       while (Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
-        const m = con.meters(1);
+        const m = read();
         if (m && m.at >= since) {
-          got = m.values;
+          got = m.levels;
           break;
         }
       }
       engine.stopAll();
       if (!got) {
-        p.untestable = `${con.id} sent no input meters within 2 s (meter bank 1)`;
+        p.untestable = `${con.id} sent no input meters within 2 s`;
         continue;
       }
       runs.set(p.name, got);
@@ -217,11 +233,7 @@ export class LineCheckService {
 
   /** Console-oscillator mode: the console's oscillator to one output at a time, every output return measured each time. */
   private async outputs(rec: RunRecord, paths: CheckPath[], engine: AudioEngine, con: Console | undefined, alignment: number): Promise<PathResult[]> {
-    if (!(con instanceof X32Console)) {
-      for (const p of paths) p.untestable ??= con ? `an ${con.family.toUpperCase()} has no oscillator control over MIDI` : 'no console configured';
-    } else if (con.status().state !== 'online') {
-      for (const p of paths) p.untestable ??= `${con.id} is ${con.status().state} (${con.status().detail ?? 'no connection'})`;
-    }
+    if (con && con.status().state !== 'online') for (const p of paths) p.untestable ??= `${con.id} is ${con.status().state} (${con.status().detail ?? 'no connection'})`;
     const testable = paths.filter((p) => !p.untestable);
     const inputs = [...new Set(testable.map((p) => p.measure!))];
     const runs = new Map<string, Map<number, Measurement>>();
@@ -229,7 +241,7 @@ export class LineCheckService {
       this.checkCancel(rec);
       // 2 kHz sits exactly on the oscillator's log grid (20·1000^(80/120)) and on a 10 Hz analysis
       // bin; the grid's "1 kHz" is 1002.4 Hz, whose leakage would read as hum
-      const osc = await (con as X32Console).oscillator({ level_db: alignment, freq_hz: 2000, type: 'sine', dest: p.dest! }, 'linecheck');
+      const osc = await con!.oscillator!({ level_db: alignment, freq_hz: 2000, type: 'sine', dest: p.dest! }, 'linecheck');
       if (!osc.ok) throw new RadError('E_LINECHECK_OSCILLATOR', `the console did not take the oscillator settings for ${p.name}: ${osc.results.filter((r) => r.verdict !== 'verified').map((r) => r.error ?? r.path).join('; ')}`);
       const m = await engine.measure({ channels: inputs, windows: 1, settleMs: SETTLE_MS });
       runs.set(p.name, new Map(m.map((x) => [x.channel, x])));

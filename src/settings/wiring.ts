@@ -26,3 +26,9 @@ export function pathName(source: string): string {
   const m = /^(.*):(\d+)$/.exec(source);
   return m ? `${m[1]!.replace(/:/g, '-')}-${m[2]!.padStart(2, '0')}` : source.replace(/:/g, '-');
 }
+
+/** `x32-main:bus:3` → { console: 'x32-main', point: 'bus:3' }: a console output endpoint (mix bus, main L/R/M, matrix). */
+export function consoleOutputPoint(endpoint: string): { console: string; point: string } | undefined {
+  const m = /^(.+):(bus:\d+|main:[LRM]|mtx:\d+)$/.exec(endpoint);
+  return m ? { console: m[1]!, point: m[2]! } : undefined;
+}

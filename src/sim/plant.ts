@@ -3,7 +3,8 @@ import { PassiveBay } from '../patchbay/passive/bay.ts';
 import { expandWiring, type MatrixView, PathTracer } from '../patchbay/trace.ts';
 import type { Settings, SimFault } from '../settings/schema.ts';
 import type { LineDeviceSim } from './patchbay/base.ts';
-import { consoleOutputPoint, oscDestPoints } from '../console/x32/oscdest.ts';
+import { oscDestPoints } from '../console/x32/oscdest.ts';
+import { consoleOutputPoint } from '../settings/wiring.ts';
 
 /** A console's test oscillator as the plant needs it (the X32 simulator's running state). */
 export type OscillatorView = () => { on: boolean; freqHz: number; levelDb: number | null; type: 'sine' | 'pink' | 'white'; dest: number };

@@ -69,13 +69,14 @@ describe('line check, meters-only fallback', () => {
     expect(v['tie-08']).toMatchObject({ verdict: 'wrong-source', arrived_from: 'tie-07', swapped_with: 'tie-07' });
   });
 
-  it('an SQ sends no meters over MIDI: such paths are untestable with that reason', async () => {
+  it('an SQ sends no meters and takes no oscillator over MIDI: such paths and outputs are untestable with that reason', async () => {
     const app = await startSimApp({
       consoles: [{ id: 'sq-foh', family: 'sq', host: '127.0.0.1', port: 0 }],
       wiring: [
         { from: 'iface:out:1-2', to: 'tie:1-2' },
         { from: 'tie:1-2', to: 'sq-foh:in:1-2' },
         { from: 'sq-foh:in:1', to: 'iface:in:1' },
+        { from: 'sq-foh:bus:1', to: 'iface:in:2' },
       ],
       audio: { backend: 'sim', inputs: 2, outputs: 2 },
       linecheck: { plan: [{ source: 'tie:1-2', input: 'sq-foh:in:1-2' }] },
@@ -87,6 +88,9 @@ describe('line check, meters-only fallback', () => {
       ['tie-01', 'pass'],
       ['tie-02', 'untestable'],
     ]);
-    expect(rec.results[1]!.reason).toMatch(/does not come back to an interface input and an SQ sends no meters over MIDI/);
+    expect(rec.results[1]!.reason).toMatch(/sq-foh:in:2 does not come back to an interface input and an SQ sends no input meters over its protocol/);
+    // nor can rad drive an SQ's oscillator: its outputs are untestable in the console-oscillator mode
+    const out = await app.feature<LinecheckFeature>('linecheck')!.linecheck.start({ target: 'outputs' }).done;
+    expect(out.results.map((r) => [r.path, r.verdict, r.reason])).toEqual([['sq-foh-bus-01', 'untestable', 'an SQ has no oscillator control over its protocol']]);
   });
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { RadError, unavailable } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
-import { MidiConnection } from '../../drivers/midi/session.ts';
+import { MidiConnection } from '../midi-connection.ts';
 import type { MidiTransport } from '../../drivers/midi/transport.ts';
 import {
   parseQuSysex,

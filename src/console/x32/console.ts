@@ -10,6 +10,7 @@ import { auditedReport, type Change, type Console, type ConsoleCaps, type Oscill
 import { type CaptureOptions, X32Driver, type X32Info } from './driver.ts';
 import { describeRange, type Law, oscType, quantize, type Raw, rawToUnits, stepIndex, unitsToRaw } from './laws.ts';
 import { toX32 } from './map.ts';
+import { oscDestFor } from './oscdest.ts';
 import { formatHeader, formatNodeLine, parseNodeLine, parseScene, type RawState, type SceneProblem } from './scene.ts';
 import { type Leaf, x32Tree } from './schema.ts';
 
@@ -46,6 +47,15 @@ export class X32Console implements Console {
   /** Latest meter values of a bank (bank 1: input channels 1–32, linear), or undefined before any arrived. */
   meters(bank: number): { at: number; values: Float32Array } | undefined {
     return this.meterBanks.get(bank);
+  }
+
+  inputMeters(): { at: number; levels: Float32Array } | undefined {
+    const b = this.meterBanks.get(1);
+    return b ? { at: b.at, levels: b.values.subarray(0, 32) } : undefined;
+  }
+
+  oscillatorDest(point: string): number | undefined {
+    return oscDestFor(point);
   }
 
   readonly family = 'x32' as const;

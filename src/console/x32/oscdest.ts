@@ -21,9 +21,3 @@ export function oscDestFor(point: string): number | undefined {
   }
   return undefined;
 }
-
-/** `x32-main:bus:3` → { console: 'x32-main', point: 'bus:3' } for console output endpoints. */
-export function consoleOutputPoint(endpoint: string): { console: string; point: string } | undefined {
-  const m = /^(.+):(bus:\d+|main:[LRM]|mtx:\d+)$/.exec(endpoint);
-  return m ? { console: m[1]!, point: m[2]! } : undefined;
-}

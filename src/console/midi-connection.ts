@@ -1,7 +1,7 @@
-import { Backoff } from '../../core/backoff.ts';
-import { unavailable } from '../../core/errors.ts';
-import type { ByteLink } from '../stream.ts';
-import { describeTransport, type MidiTransport, openMidiLink } from './transport.ts';
+import { Backoff } from '../core/backoff.ts';
+import { unavailable } from '../core/errors.ts';
+import type { ByteLink } from '../drivers/stream.ts';
+import { describeTransport, type MidiTransport, openMidiLink } from '../drivers/midi/transport.ts';
 
 export type MidiConnectionHooks = {
   /** "SQ", "Qu": for messages. */
