@@ -116,7 +116,7 @@ export function messageToEasy(m: MidiMessage): [string, unknown] | undefined {
 export class MidiPortLink extends EventEmitter<{ data: [Buffer]; close: [reason: string] }> implements ByteLink {
   private readonly parser = new MidiParser();
   private poll: NodeJS.Timeout | undefined;
-  private open = true;
+  private live = true;
 
   private constructor(
     private readonly em: EasyMidi,
@@ -164,7 +164,7 @@ export class MidiPortLink extends EventEmitter<{ data: [Buffer]; close: [reason:
   }
 
   write(data: string | Buffer): void {
-    if (!this.open) return;
+    if (!this.live) return;
     for (const m of this.parser.feed(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)) {
       const e = messageToEasy(m);
       if (!e) continue;
@@ -182,8 +182,8 @@ export class MidiPortLink extends EventEmitter<{ data: [Buffer]; close: [reason:
   }
 
   private shut(why: string): void {
-    if (!this.open) return;
-    this.open = false;
+    if (!this.live) return;
+    this.live = false;
     clearInterval(this.poll);
     for (const p of [this.input, this.output]) {
       try {
