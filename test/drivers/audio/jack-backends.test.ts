@@ -191,6 +191,25 @@ describe('JACK backend (audify) on the dummy driver', () => {
     await expect(JackBackend.open({ ...cfg, device: 'nosuch' })).rejects.toMatchObject({ code: 'E_AUDIO_UNAVAILABLE' });
   });
 
+  it('with jack_connect (the default) its ports are wired to the device: system capture → inports, outports → system playback', async () => {
+    process.env.JACK_DEFAULT_SERVER = jackd.server;
+    const name = `${client}c`;
+    const b = await JackBackend.open({ backend: 'jack', device: 'system', jackClient: name, sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 20 });
+    let blocks = 0;
+    await b.start({ fill: () => {}, capture: () => void blocks++ }, (e) => {
+      throw e;
+    });
+    try {
+      await waitFor(() => blocks > 10, 5000, 20);
+      const conns = jackd.tool('jack_lsp', ['-c']);
+      expect(conns).toMatch(new RegExp(`system:capture_1\\n\\s+${name}:inport 0`));
+      expect(conns).toMatch(new RegExp(`${name}:outport 1\\n\\s+system:playback_2`));
+    } finally {
+      await b.stop();
+    }
+    expect(jackd.ports().some((p) => p.startsWith(`${name}:`))).toBe(false); // closed: its ports are gone
+  });
+
   it('jackd going away is a status, not a crash; a new server brings the engine back with the tone', async () => {
     await jackd.stop();
     await waitFor(async () => (await ok<{ state: string }>('GET', '/api/v1/audio')).state === 'offline', 10000, 100);
