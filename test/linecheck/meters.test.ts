@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import type { LinecheckFeature } from '../../src/linecheck/feature.ts';
+import { lineCheckHtml } from '../../src/linecheck/report.ts';
 import type { RunRecord } from '../../src/linecheck/service.ts';
 import { startSimApp } from '../helpers.ts';
 
@@ -50,6 +51,9 @@ describe('line check, meters-only fallback', () => {
     const m = rec.results[5]!;
     expect(m.level_dbfs).toBeCloseTo(-18, 1);
     expect(m.not_measured).toEqual(['polarity', 'latency', 'hum', 'noise']);
+    const html = lineCheckHtml(rec);
+    expect(html).toContain('<td>console meters</td><td>not measured: polarity, latency, hum, noise</td>');
+    expect(html).toContain('<td>interface</td>');
   });
 
   it('names a dead path, a swapped pair and a low one on the meters; polarity still found at the interface', async () => {
