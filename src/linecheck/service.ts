@@ -86,7 +86,7 @@ export class LineCheckService {
   start(opts: RunOptions = {}): { id: string; done: Promise<RunRecord> } {
     if (this.running) throw conflict('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, { running: this.running.id });
     const engine = this.deps.engine();
-    if (!engine || engine.status().state !== 'online') throw unavailable('E_AUDIO_OFFLINE', `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`);
+    if (engine?.status().state !== 'online') throw unavailable('E_AUDIO_OFFLINE', `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`);
     const paths = opts.target === 'outputs' ? this.outputPaths(opts.paths) : this.paths(opts.paths);
     if (paths.length === 0) throw badRequest('E_LINECHECK_EMPTY', opts.target === 'outputs' ? 'no console output is wired to an interface input (wiring: x32-main:bus:N → iface:in:K)' : 'the line check plan is empty (linecheck.plan)');
     const id = randomUUID();
@@ -119,7 +119,7 @@ export class LineCheckService {
       // monitors down before any tone
       for (const m of a.monitor_mutes) {
         // an offline console cannot mute its monitors (nor pass tone to them through its own busses)
-        if (!con || con.status().state !== 'online') {
+        if (con?.status().state !== 'online') {
           this.deps.log.warn({ run: rec.id, console: con?.id }, 'monitors not muted: the console is not online');
           break;
         }

@@ -119,10 +119,10 @@ export class MidiPortLink extends EventEmitter<{ data: [Buffer]; close: [reason:
   private live = true;
 
   private constructor(
-    private readonly em: EasyMidi,
+    em: EasyMidi,
     private readonly input: EasyInput,
     private readonly output: EasyOutput,
-    private readonly inName: string,
+    inName: string,
     readonly describe: string,
     pollMs: number,
   ) {
