@@ -125,6 +125,11 @@ function modelWords(rest: string, v: ModelValues[string] | undefined): string {
   return String(v);
 }
 
+/** Two model values are the same setting (levels and pans compared to 0.05, below any console's step). */
+export function sameModelValue(a: ModelValues[string] | undefined, b: ModelValues[string] | undefined): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) < 0.05);
+}
+
 /** Differences between two key/value console models, grouped by strip and worded for people. */
 export function diffModels(a: ModelValues, b: ModelValues): StripDiff[] {
   const groups = new Map<string, StripDiff>();
@@ -132,8 +137,7 @@ export function diffModels(a: ModelValues, b: ModelValues): StripDiff[] {
   for (const path of keys) {
     const x = a[path];
     const y = b[path];
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number' && Math.abs(x - y) < 0.05) continue;
+    if (sameModelValue(x, y)) continue;
     const s = modelStrip(path);
     let g = groups.get(s.key);
     if (!g) {

@@ -5,7 +5,7 @@ import type { Console } from '../console/model.ts';
 import { X32Console } from '../console/x32/console.ts';
 import type { PatchbayService } from '../patchbay/service.ts';
 import type { Store } from '../store/db.ts';
-import { diffModels, diffStates, type ModelValues, parseModelFile, sceneState, type StripDiff } from './diff.ts';
+import { diffModels, diffStates, type ModelValues, parseModelFile, sameModelValue, sceneState, type StripDiff } from './diff.ts';
 
 export type SnapshotFamily = 'x32' | 'sq' | 'qu';
 /** `scene` is the console-owned part: X32 scene text (.scn), or for SQ/Qu the JSON model `{family, values}`. */
@@ -185,10 +185,7 @@ export class SnapshotService {
     const want = parseModelFile(snap.scene).values;
     const live = this.liveModel(con);
     const changes = Object.entries(want)
-      .filter(([path, v]) => {
-        const cur = live[path];
-        return !(cur === v || (typeof cur === 'number' && typeof v === 'number' && Math.abs(cur - v) < 0.05));
-      })
+      .filter(([path, v]) => !sameModelValue(live[path], v))
       .map(([path, value]) => ({ path, value }));
     if (changes.length === 0) return { applied: 0, verified: 0, mismatched: 0, failed: 0, not_taken: [] };
     const rep = await con.write(changes, 'recall');

@@ -147,7 +147,7 @@ export class JackBackend implements AudioBackend {
       const p = this.period;
       while (this.outFill >= p) {
         if (dropDebt > 0) dropDebt--;
-        else rt.write(Buffer.from(this.outFifo.buffer.slice(0, p * no * 4)));
+        else rt.write(Buffer.from(this.outFifo.buffer, this.outFifo.byteOffset, p * no * 4)); // audify copies it at once
         this.outFifo.copyWithin(0, p * no, this.outFill * no);
         this.outFill -= p;
       }
