@@ -35,6 +35,17 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
     expect(long.json()).toMatchObject({ error: 'E_CONSOLE_VALUE_RANGE', details: { value: 'Lead Vocal' } });
     expect((await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/25/mute', value: true } })).json().error).toBe('E_CONSOLE_PATH');
     expect((await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/1/colour', value: 'RD' } })).json().error).toBe('E_CAPABILITY');
+    const mask = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/1/dca', value: 16 } });
+    expect(mask.statusCode).toBe(400);
+    expect(mask.json()).toMatchObject({ error: 'E_CONSOLE_VALUE_RANGE', message: expect.stringContaining('a bitmask 0..15 of 4 DCAs') });
+  });
+
+  it('a neutral DCA bitmask lands as the four Qu assignment flags and reads back as a bitmask', async () => {
+    const r = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/qu-mon/values', payload: { path: 'input/5/dca', value: 0b1010 } });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ ok: true, results: [{ path: 'input/5/dca', address: 'input/5/dca/1..4', requested: 10, actual: 10, verdict: 'verified' }] });
+    expect([1, 2, 3, 4].map((d) => sim().state.get(`${0x24}:dca:${d}`))).toEqual([0, 1, 0, 1]);
+    expect((await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/qu-mon/values?path=input/5/dca' })).json().value).toBe(10);
     expect(sim().state.get(`${0x20}:name`)).toBe('');
   });
 

@@ -112,13 +112,13 @@ export class QuConsole implements Console {
 
   async write(changes: Change[], actor = 'api'): Promise<WriteReport> {
     // a DCA / mute-group bitmask becomes its four flags; its verdict is theirs together
-    const mapped: Array<{ path: string; value: QuValue; from: string; mask?: number }> = changes.flatMap((c) => {
+    const mapped: Array<{ path: string; value: QuValue; from: string; bit?: number; requested?: Value }> = changes.flatMap((c) => {
       const m = MASK_PATH.exec(c.path.replace(/^\/+/, ''));
       if (!m) return [{ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }];
       if (!Number.isInteger(c.value) || (c.value as number) < 0 || (c.value as number) > 15) {
         throw new RadError('E_CONSOLE_VALUE_RANGE', `${c.path}: ${JSON.stringify(c.value)} is out of range (a bitmask 0..15 of 4 ${m[2] === 'dca' ? 'DCAs' : 'mute groups'})`, { httpStatus: 400, details: { path: c.path, value: c.value, range: '0..15' } });
       }
-      return maskParts(m[1]!, m[2]!).map((p, i) => ({ path: p, value: ((c.value as number) & (1 << i)) !== 0, from: c.path, mask: i }));
+      return maskParts(m[1]!, m[2]!).map((p, i) => ({ path: p, value: ((c.value as number) & (1 << i)) !== 0, from: c.path, bit: i, requested: c.value }));
     });
     if (this.driver.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     let flat: WriteVerdict[];
@@ -133,13 +133,12 @@ export class QuConsole implements Console {
     const results: WriteVerdict[] = [];
     for (const [i, v] of flat.entries()) {
       const m = mapped[i]!;
-      if (m.mask === undefined) results.push(v);
-      else if (m.mask === 0) {
+      if (m.bit === undefined) results.push(v);
+      else if (m.bit === 0) {
         const group = flat.slice(i, i + 4);
         const verdict = group.every((g) => g.verdict === 'verified') ? 'verified' : group.some((g) => g.verdict === 'failed') ? 'failed' : 'mismatched';
         const actual = group.every((g) => typeof g.actual === 'boolean') ? group.reduce<number>((acc, g, b) => acc | (g.actual ? 1 << b : 0), 0) : undefined;
-        const requested = changes.find((c) => c.path === m.from)!.value;
-        results.push({ path: m.from, address: `${m.path.replace(/\/\d+$/, '')}/1..4`, requested, actual, verdict, ...(group.find((g) => g.error) ? { error: group.find((g) => g.error)!.error } : {}) });
+        results.push({ path: m.from, address: `${m.path.replace(/\/\d+$/, '')}/1..4`, requested: m.requested!, actual, verdict, ...(group.find((g) => g.error) ? { error: group.find((g) => g.error)!.error } : {}) });
       }
     }
     return auditedReport(this.deps.store, this.id, actor, results);
