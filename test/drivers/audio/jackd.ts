@@ -22,12 +22,17 @@ export class Jackd {
     return this.tool('jack_lsp').split('\n').filter(Boolean);
   }
 
+  private started = false;
+
   async start(): Promise<void> {
     // JACK's shared-memory registry holds a handful of servers; entries left by servers that died
-    // (not ours to judge while any jackd runs) fill it. With no jackd running, they are all stale.
-    if (spawnSync('pgrep', ['-x', 'jackd']).status !== 0) {
+    // (not ours to judge while any jackd runs) fill it. With no jackd running, they are all stale —
+    // but only before our first start: on a restart, clients of the old server (the daemon) still
+    // have the registry mapped, and a new registry file would hide the new server from them.
+    if (!this.started && spawnSync('pgrep', ['-x', 'jackd']).status !== 0) {
       for (const f of readdirSync('/dev/shm')) if (f.startsWith('jack')) rmSync(join('/dev/shm', f), { recursive: true, force: true });
     }
+    this.started = true;
     const p = spawn('jackd', ['--no-realtime', '-n', this.server, '-d', 'dummy', '-r', '48000', '-p', '256'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = p;
     p.stdout!.on('data', (d) => (this.log += d));
