@@ -109,7 +109,11 @@ export function diagnose(paths: CheckPath[], ev: Evidence, cfg: LinecheckSetting
     r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
     results.set(p.name, r);
   }
-  // a pair whose tones arrive on each other's input is a swap
+  return markSwaps(results);
+}
+
+/** A pair whose signals arrive on each other's return is a swap: name the partner on both. */
+function markSwaps(results: Map<string, PathResult>): PathResult[] {
   for (const r of results.values()) {
     if (r.verdict !== 'wrong-source' || !r.arrived_from) continue;
     const other = results.get(r.arrived_from);
@@ -165,12 +169,7 @@ export function diagnoseOutputs(paths: CheckPath[], runs: Map<string, Map<number
     r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
     results.set(p.name, r);
   }
-  for (const r of results.values()) {
-    if (r.verdict !== 'wrong-source' || !r.arrived_from) continue;
-    const other = results.get(r.arrived_from);
-    if (other?.arrived_from === r.path) r.swapped_with = other.path;
-  }
-  return [...results.values()];
+  return markSwaps(results);
 }
 
 /**
@@ -211,10 +210,5 @@ export function diagnoseMeters(paths: CheckPath[], runs: Map<string, Float32Arra
     r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
     results.set(p.name, r);
   }
-  for (const r of results.values()) {
-    if (r.verdict !== 'wrong-source' || !r.arrived_from) continue;
-    const other = results.get(r.arrived_from);
-    if (other?.arrived_from === r.path) r.swapped_with = other.path;
-  }
-  return [...results.values()];
+  return markSwaps(results);
 }

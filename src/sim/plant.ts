@@ -4,13 +4,12 @@ import { expandWiring, type MatrixView, PathTracer } from '../patchbay/trace.ts'
 import type { Settings, SimFault } from '../settings/schema.ts';
 import type { LineDeviceSim } from './patchbay/base.ts';
 import { oscDestPoints } from '../console/x32/oscdest.ts';
-import { consoleOutputPoint } from '../settings/wiring.ts';
+import { consoleOutputPoint, pathName } from '../settings/wiring.ts';
+
+export { pathName };
 
 /** A console's test oscillator as the plant needs it (the X32 simulator's running state). */
 export type OscillatorView = () => { on: boolean; freqHz: number; levelDb: number | null; type: 'sine' | 'pink' | 'white'; dest: number };
-import { pathName } from '../settings/wiring.ts';
-
-export { pathName };
 
 
 /**
@@ -89,25 +88,20 @@ function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map
     for (const i of inputsOf(path)) {
       const inp = topo.inputs[i]!;
       const mine = inp.sources.filter((s) => s.output === out);
-      if (out === undefined) {
-        // a console output path (bus, main, matrix): its faults act on what the console sends there
+      if (out === undefined && (f.kind === 'dead' || f.kind === 'gain-db' || f.kind === 'crosstalk-from')) {
+        // a console output path (bus, main, matrix): these act on what the console sends there;
+        // hum, noise, clip and swaps act on the point itself, as for any path (below)
         const gens = inp.generators ?? [];
         if (f.kind === 'dead') inp.generators = gens.filter((g) => g.path !== path);
         else if (f.kind === 'gain-db') {
           for (const g of gens) if (g.path === path) g.levelDbfs += f.db ?? f.value ?? -6;
-        } else if (f.kind === 'swap-with') {
-          const other = inputsOf(norm(f.with) ?? '')[0];
-          if (other !== undefined) swaps.push([i, other]);
-        } else if (f.kind === 'crosstalk-from') {
+        } else {
           const from = norm(f.from);
           const at = from === undefined ? undefined : inputsOf(from)[0];
           for (const g of at === undefined ? [] : (topo.inputs[at]!.generators ?? [])) {
             if (g.path === from) inp.generators = [...(inp.generators ?? []), { ...g, levelDbfs: g.levelDbfs + (f.db ?? -60), path: `${from}>${path}` }];
           }
-        } else if (f.kind === 'hum') {
-          inp.humDbfs = f.db ?? -50;
-          inp.humHz = f.value === 60 ? 60 : 50;
-        } else if (f.kind === 'noise') inp.noiseDbfs = f.db ?? -50;
+        }
         continue;
       }
       switch (f.kind) {

@@ -131,10 +131,10 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       const sim = this.patchbays.get(t.patchbay);
       if (sim && !sim.stuck.has(t.output) && t.output <= sim.outputs && t.input <= sim.inputs) sim.map[t.output - 1] = t.input;
     }
-    for (const sim of this.patchbays.values()) sim.on('change', () => this.emit('topology', this.audioTopology()));
+    for (const sim of this.patchbays.values()) sim.on('change', () => this.topologyChanged());
     // the console's oscillator reaches the interface through its buses: follow it
     for (const sim of this.x32.values()) sim.onChange((address) => {
-      if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.emit('topology', this.audioTopology());
+      if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.topologyChanged();
     });
   }
 
@@ -149,6 +149,18 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     this.patchbays.clear();
     for (const p of this.ptys.values()) p.kill();
     this.ptys.clear();
+  }
+
+  private topologyPending = false;
+
+  /** One re-trace per tick however many ties or oscillator settings changed in it (a multi-tie, the oscillator's five settings). */
+  private topologyChanged(): void {
+    if (this.topologyPending) return;
+    this.topologyPending = true;
+    setImmediate(() => {
+      this.topologyPending = false;
+      this.emit('topology', this.audioTopology());
+    });
   }
 
   /** What each interface input hears, from the simulated plant and the injected faults. */

@@ -14,6 +14,9 @@ import { progressBar } from '../progress.ts';
 
 type Target = { host?: string; midiPort?: string; port?: string; family?: string; console?: string; url?: string; token?: string; config?: string; json?: boolean };
 
+/** --host or --midi-port: talk to the console itself, not through the daemon. */
+const isDirect = (o: Target): boolean => o.host !== undefined || o.midiPort !== undefined;
+
 /** Direct session with a console (no daemon): the same console service the daemon runs. */
 async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<T> {
   const family = o.family ?? 'x32';
@@ -92,7 +95,7 @@ export function consoleCommands(program: Command): void {
     async (o: Target & { out?: string }) => {
       const bar = progressBar('capture', !o.json && process.stderr.isTTY === true);
       let r: SceneCapture;
-      if ((o.host || o.midiPort) && (o.family ?? 'x32') !== 'x32') {
+      if (isDirect(o) && (o.family ?? 'x32') !== 'x32') {
         // SQ/Qu have no scene text: the synced model is the capture, as JSON
         const t0 = performance.now();
         const values = await directAny(o, async (c) => Object.fromEntries(c.nodes('').map((n) => [n.path, n.value ?? null])));
@@ -103,7 +106,7 @@ export function consoleCommands(program: Command): void {
         process.stderr.write(`${Object.keys(values).length} parameters in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
         return;
       }
-      if (o.host || o.midiPort) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
+      if (isDirect(o)) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
       else {
         const client = new DaemonClient(o);
         r = await client.request<SceneCapture>('POST', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/capture`, {});
@@ -134,7 +137,7 @@ export function consoleCommands(program: Command): void {
       throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'E_FILE');
     }
     let r: ApplyReport;
-    if (o.host || o.midiPort) r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
+    if (isDirect(o)) r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
     else {
       const client = new DaemonClient(o);
       r = await client.request<ApplyReport>('POST', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/apply`, {
@@ -157,7 +160,7 @@ export function consoleCommands(program: Command): void {
   addTargetOptions(con.command('get').description('read a value (neutral path like input/3/fader, or an X32 address)').argument('<path>')).action(
     async (path: string, o: Target) => {
       let value: unknown;
-      if (o.host || o.midiPort) value = await directAny(o, async (c) => c.get(path) ?? null);
+      if (isDirect(o)) value = await directAny(o, async (c) => c.get(path) ?? null);
       else {
         const client = new DaemonClient(o);
         value = (await client.request<{ value: unknown }>('GET', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values?path=${encodeURIComponent(path)}`)).value;
@@ -177,7 +180,7 @@ export function consoleCommands(program: Command): void {
   ).action(async (path: string, value: string, o: Target & { raw?: boolean }) => {
     const v = parseValue(value);
     let r: WriteReport;
-    if (o.host || o.midiPort) r = await directAny(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
+    if (isDirect(o)) r = await directAny(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
     else {
       const client = new DaemonClient(o);
       r = await client.request<WriteReport>('PUT', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values`, { path, value: v, raw: o.raw });
