@@ -21,6 +21,19 @@ const v = verifyBackup(target);
 const verifyS = (performance.now() - t0) / 1000;
 store.close();
 rmSync(root, { recursive: true, force: true });
-console.log(`first: ${first.copied} files, ${(first.bytes_copied / 1e9).toFixed(2)} GB in ${first.seconds.toFixed(2)} s (${(first.bytes_copied / 1e6 / first.seconds).toFixed(0)} MB/s, copy + SHA-256)`);
-console.log(`incremental: ${second.copied} copied (the database), ${second.skipped} unchanged, ${second.seconds.toFixed(3)} s; verify ${verifyS.toFixed(2)} s (${v.ok ? 'ok' : 'BAD'})`);
-console.log(JSON.stringify({ bench: 'backup', gb: Number((first.bytes_copied / 1e9).toFixed(2)), first_s: Number(first.seconds.toFixed(2)), incremental_s: Number(second.seconds.toFixed(3)), verify_s: Number(verifyS.toFixed(2)), ratio: Number((first.seconds / second.seconds).toFixed(0)) }));
+console.log(
+  `first: ${first.copied} files, ${(first.bytes_copied / 1e9).toFixed(2)} GB in ${first.seconds.toFixed(2)} s (${(first.bytes_copied / 1e6 / first.seconds).toFixed(0)} MB/s, copy + SHA-256)`,
+);
+console.log(
+  `incremental: ${second.copied} copied (the database), ${second.skipped} unchanged, ${second.seconds.toFixed(3)} s; verify ${verifyS.toFixed(2)} s (${v.ok ? 'ok' : 'BAD'})`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'backup',
+    gb: Number((first.bytes_copied / 1e9).toFixed(2)),
+    first_s: Number(first.seconds.toFixed(2)),
+    incremental_s: Number(second.seconds.toFixed(3)),
+    verify_s: Number(verifyS.toFixed(2)),
+    ratio: Number((first.seconds / second.seconds).toFixed(0)),
+  }),
+);

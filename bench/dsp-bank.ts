@@ -20,14 +20,20 @@ let cRef: { realtime_x: number; wall_s: number } | undefined;
 if (existsSync(src)) {
   const bin = join(mkdtempSync(join(tmpdir(), 'rad-bench-')), 'goertzel_bank');
   execFileSync('cc', ['-O2', '-o', bin, src, '-lm']);
-  cRef = JSON.parse(execFileSync(bin, [String(C), String(TONES), String(SECONDS), String(B)], { encoding: 'utf8' }).trim());
+  cRef = JSON.parse(
+    execFileSync(bin, [String(C), String(TONES), String(SECONDS), String(B)], { encoding: 'utf8' }).trim(),
+  );
 } else {
   console.log(`C reference not found at ${src}; ratio not available`);
 }
 
 // same input as the C program: channel c carries tone (c % T) at -18 dBFS plus a little noise
 const rng = mulberry32(1);
-const input = Array.from({ length: C }, (_, c) => new Float32Array(B).map((_, n) => 0.1259 * Math.sin((2 * Math.PI * (10 + 3 * (c % TONES)) * n) / B) + 1e-4 * (rng() - 0.5)));
+const input = Array.from({ length: C }, (_, c) =>
+  new Float32Array(B).map(
+    (_, n) => 0.1259 * Math.sin((2 * Math.PI * (10 + 3 * (c % TONES)) * n) / B) + 1e-4 * (rng() - 0.5),
+  ),
+);
 const bins = Array.from({ length: TONES }, (_, k) => 10 + 3 * k);
 const bank = await ToneBank.create(B, FS, bins);
 const power = new Float64Array(TONES);
@@ -49,7 +55,9 @@ for (let b = 0; b < blocks; b++) {
 const wall = (performance.now() - t0) / 1000;
 const audioS = (blocks * B) / FS;
 const ours = audioS / wall;
-console.log(`ours (PFFFT real FFT + 64 bins + RMS, one thread): ${wall.toFixed(3)} s for ${audioS} s of ${C} channels = ${ours.toFixed(1)}x real time`);
+console.log(
+  `ours (PFFFT real FFT + 64 bins + RMS, one thread): ${wall.toFixed(3)} s for ${audioS} s of ${C} channels = ${ours.toFixed(1)}x real time`,
+);
 if (cRef) console.log(`C reference (Goertzel bank, cc -O2): ${cRef.wall_s} s = ${cRef.realtime_x}x real time`);
 console.log(
   JSON.stringify({

@@ -17,11 +17,24 @@ let known = 0;
 for (const n of list) if (classify(n).role !== 'unknown') known++;
 const classifyMs = performance.now() - t0;
 
-const profile = validateProfile(parse(readFileSync(new URL('../config/profiles/rock-standard.yaml', import.meta.url), 'utf8')));
-const csv = `Ch,Source,Mic\n${names.slice(0, 32).map((n, i) => `${i + 1},${n},SM57`).join('\n')}\n`;
+const profile = validateProfile(
+  parse(readFileSync(new URL('../config/profiles/rock-standard.yaml', import.meta.url), 'utf8')),
+);
+const csv = `Ch,Source,Mic\n${names
+  .slice(0, 32)
+  .map((n, i) => `${i + 1},${n},SM57`)
+  .join('\n')}\n`;
 const runs = 200;
 t0 = performance.now();
 for (let i = 0; i < runs; i++) planLayout(parseInputList(csv), profile, { inputs: 32, nameLength: 12 });
 const planMs = (performance.now() - t0) / runs;
-console.log(`classified 10,000 names in ${classifyMs.toFixed(1)} ms (${((classifyMs * 1000) / 10000).toFixed(2)} µs each, ${known} recognised); 32-channel plan (parse + classify + place) in ${planMs.toFixed(3)} ms`);
-console.log(JSON.stringify({ bench: 'layout', classify_10k_ms: Number(classifyMs.toFixed(1)), plan_32ch_ms: Number(planMs.toFixed(3)) }));
+console.log(
+  `classified 10,000 names in ${classifyMs.toFixed(1)} ms (${((classifyMs * 1000) / 10000).toFixed(2)} µs each, ${known} recognised); 32-channel plan (parse + classify + place) in ${planMs.toFixed(3)} ms`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'layout',
+    classify_10k_ms: Number(classifyMs.toFixed(1)),
+    plan_32ch_ms: Number(planMs.toFixed(3)),
+  }),
+);

@@ -22,8 +22,12 @@ const concurrent = await lc.start({}).done;
 const sequential = await lc.start({ mode: 'sequential' }).done;
 await app.stop();
 const passes = (r: typeof concurrent) => r.results.filter((x) => x.verdict === 'pass').length;
-console.log(`64 paths, block ${settings.audio!.block} samples at ${settings.audio!.sample_rate} Hz, real-time simulated loop`);
-console.log(`concurrent: ${concurrent.seconds!.toFixed(2)} s (${passes(concurrent)} pass); one path at a time: ${sequential.seconds!.toFixed(2)} s (${passes(sequential)} pass)`);
+console.log(
+  `64 paths, block ${settings.audio!.block} samples at ${settings.audio!.sample_rate} Hz, real-time simulated loop`,
+);
+console.log(
+  `concurrent: ${concurrent.seconds!.toFixed(2)} s (${passes(concurrent)} pass); one path at a time: ${sequential.seconds!.toFixed(2)} s (${passes(sequential)} pass)`,
+);
 console.log(
   JSON.stringify({
     bench: 'linecheck',

@@ -12,7 +12,9 @@ const N = 32;
 const sim = new ExtronSim(N, N);
 sim.lanDelayMs = lanDelayMs;
 await sim.listen(0);
-const settings = validateSettings({ patchbays: [{ id: 'sw', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: sim.port }, inputs: N, outputs: N }] }).patchbays[0]!;
+const settings = validateSettings({
+  patchbays: [{ id: 'sw', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: sim.port }, inputs: N, outputs: N }],
+}).patchbays[0]!;
 const store = Store.inMemory();
 const svc = new PatchbayService(settings, { bus: new Bus(), store, log: silentLogger() });
 await svc.start();
@@ -36,6 +38,19 @@ single /= runs;
 const ok = sim.map.every((v, i) => v === svc.map()[i]);
 await svc.stop();
 await sim.close();
-console.log(`LAN model: ${lanDelayMs} ms each way; ${N}x${N} map, mean of ${runs} runs, each ending with a verified read-back (2 VC pages)`);
-console.log(`one Qik multi-tie: ${(multi * 1000).toFixed(1)} ms; one command per tie: ${(single * 1000).toFixed(1)} ms; simulator matches the model: ${ok}`);
-console.log(JSON.stringify({ bench: 'patch-multitie', lan_delay_ms_each_way: lanDelayMs, ties: N, multi_tie_s: Number(multi.toFixed(4)), per_tie_s: Number(single.toFixed(4)), ratio: Number((single / multi).toFixed(1)) }));
+console.log(
+  `LAN model: ${lanDelayMs} ms each way; ${N}x${N} map, mean of ${runs} runs, each ending with a verified read-back (2 VC pages)`,
+);
+console.log(
+  `one Qik multi-tie: ${(multi * 1000).toFixed(1)} ms; one command per tie: ${(single * 1000).toFixed(1)} ms; simulator matches the model: ${ok}`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'patch-multitie',
+    lan_delay_ms_each_way: lanDelayMs,
+    ties: N,
+    multi_tie_s: Number(multi.toFixed(4)),
+    per_tie_s: Number(single.toFixed(4)),
+    ratio: Number((single / multi).toFixed(1)),
+  }),
+);

@@ -20,7 +20,12 @@ for (let s = 0; s < SECONDS; s++) {
   const talking = s % 10 < 7; // 7 s of sound, 3 s of pause
   for (let i = 0; i < FS; i++) {
     const t = s + i / FS;
-    block[i] = (rng() - 0.5) * 0.002 + (talking ? 0.2 * Math.sin(2 * Math.PI * 180 * t + 2 * Math.sin(2 * Math.PI * 3 * t)) + 0.08 * Math.sin(2 * Math.PI * 540 * t) : 0);
+    block[i] =
+      (rng() - 0.5) * 0.002 +
+      (talking
+        ? 0.2 * Math.sin(2 * Math.PI * 180 * t + 2 * Math.sin(2 * Math.PI * 3 * t)) +
+          0.08 * Math.sin(2 * Math.PI * 540 * t)
+        : 0);
   }
   if (s % 2 === 0) {
     const p = 1000 + Math.floor(rng() * 40000);
@@ -43,8 +48,12 @@ const { repairs } = declickFile(src, join(dir, 'hour.declicked.wav'), DECLICK_DE
 const declickS = (performance.now() - t0) / 1000;
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`${SECONDS} s of mono 48 kHz (16-bit): strip silence ${stripS.toFixed(2)} s (detect ${detectS.toFixed(2)} s + render) = ${(SECONDS / stripS).toFixed(0)}x real time, ${regions.length} regions`);
-console.log(`declick ${declickS.toFixed(2)} s = ${(SECONDS / declickS).toFixed(0)}x real time, ${repairs.length} repairs for ${clicks} inserted clicks`);
+console.log(
+  `${SECONDS} s of mono 48 kHz (16-bit): strip silence ${stripS.toFixed(2)} s (detect ${detectS.toFixed(2)} s + render) = ${(SECONDS / stripS).toFixed(0)}x real time, ${regions.length} regions`,
+);
+console.log(
+  `declick ${declickS.toFixed(2)} s = ${(SECONDS / declickS).toFixed(0)}x real time, ${repairs.length} repairs for ${clicks} inserted clicks`,
+);
 console.log(
   JSON.stringify({
     bench: 'prep',

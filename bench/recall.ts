@@ -33,5 +33,16 @@ t = performance.now();
 const r = await snaps.restore(snap.id);
 const restoreS = (performance.now() - t) / 1000;
 await app.stop();
-console.log(`LAN model ${lan} ms each way (X32 simulator); snapshot ${takeS.toFixed(3)} s, diff ${(diffS * 1000).toFixed(1)} ms (${d.strips.length} strips), restore ${restoreS.toFixed(3)} s (${r.console.applied} lines, ${r.console.verified} verified)`);
-console.log(JSON.stringify({ bench: 'recall', lan_delay_ms_each_way: lan, snapshot_s: Number(takeS.toFixed(3)), diff_ms: Number((diffS * 1000).toFixed(1)), restore_s: Number(restoreS.toFixed(3)), round_trip_s: Number((takeS + diffS + restoreS).toFixed(3)) }));
+console.log(
+  `LAN model ${lan} ms each way (X32 simulator); snapshot ${takeS.toFixed(3)} s, diff ${(diffS * 1000).toFixed(1)} ms (${d.strips.length} strips), restore ${restoreS.toFixed(3)} s (${r.console.applied} lines, ${r.console.verified} verified)`,
+);
+console.log(
+  JSON.stringify({
+    bench: 'recall',
+    lan_delay_ms_each_way: lan,
+    snapshot_s: Number(takeS.toFixed(3)),
+    diff_ms: Number((diffS * 1000).toFixed(1)),
+    restore_s: Number(restoreS.toFixed(3)),
+    round_trip_s: Number((takeS + diffS + restoreS).toFixed(3)),
+  }),
+);

@@ -18,7 +18,14 @@ for (const prm of sqParams().list) {
 const equal = (d: SqDriver) => sqParams().list.every((prm) => d.model.get(prm.p) === sim.state.get(prm.p));
 
 async function run(window: number, pauseMs: number) {
-  const d = new SqDriver({ host: '127.0.0.1', port: sim.port, syncWindow: window, syncPauseMs: pauseMs, reconnect: false, replyTimeoutMs: 10000 });
+  const d = new SqDriver({
+    host: '127.0.0.1',
+    port: sim.port,
+    syncWindow: window,
+    syncPauseMs: pauseMs,
+    reconnect: false,
+    replyTimeoutMs: 10000,
+  });
   const t0 = performance.now();
   await d.connect(); // connect includes the full sync
   const s = (performance.now() - t0) / 1000;
@@ -33,10 +40,16 @@ const sequential = await run(1, 0);
 const paced = await run(20, 300);
 await sim.stop();
 const msgs = n * 2; // one get out, one 4-message write back, per parameter
-console.log(`LAN model: ${lanDelayMs} ms each way on loopback TCP; ${n} parameters, ${msgs} messages (${n * 9 + n * 12} bytes)`);
-console.log(`unpaced (256 in flight): ${unpaced.s.toFixed(3)} s, ${(msgs / unpaced.s).toFixed(0)} msg/s, model equals console: ${unpaced.ok}`);
+console.log(
+  `LAN model: ${lanDelayMs} ms each way on loopback TCP; ${n} parameters, ${msgs} messages (${n * 9 + n * 12} bytes)`,
+);
+console.log(
+  `unpaced (256 in flight): ${unpaced.s.toFixed(3)} s, ${(msgs / unpaced.s).toFixed(0)} msg/s, model equals console: ${unpaced.ok}`,
+);
 console.log(`sequential (1 in flight): ${sequential.s.toFixed(3)} s, model equals console: ${sequential.ok}`);
-console.log(`paced (20 per 300 ms, Companion): ${paced.s.toFixed(3)} s, ${(msgs / paced.s).toFixed(0)} msg/s, model equals console: ${paced.ok}`);
+console.log(
+  `paced (20 per 300 ms, Companion): ${paced.s.toFixed(3)} s, ${(msgs / paced.s).toFixed(0)} msg/s, model equals console: ${paced.ok}`,
+);
 console.log(
   JSON.stringify({
     bench: 'sq-sync',

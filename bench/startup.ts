@@ -15,9 +15,14 @@ const rss: number[] = [];
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'rad-bench-'));
   const cfg = join(dir, 'studio.yaml');
-  writeFileSync(cfg, `api: {port: 0}\ndata_dir: ${dir}/data\nconsoles: [{id: x32-main, family: x32, host: 127.0.0.1, port: 0}]\nsim: {enabled: true}\n`);
+  writeFileSync(
+    cfg,
+    `api: {port: 0}\ndata_dir: ${dir}/data\nconsoles: [{id: x32-main, family: x32, host: 127.0.0.1, port: 0}]\nsim: {enabled: true}\n`,
+  );
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(root, 'bin/rad.mjs'), 'start', '--config', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'bin/rad.mjs'), 'start', '--config', cfg], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   const ready = await new Promise<number>((resolve, reject) => {
     child.stderr.on('data', (d) => {
@@ -34,6 +39,17 @@ for (let i = 0; i < runs; i++) {
   await new Promise((r) => child.on('exit', r));
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-console.log(`start-to-ready (process spawn to READY, built dist, incl. full X32 capture): median ${median(starts).toFixed(0)} ms over ${runs} runs`);
+console.log(
+  `start-to-ready (process spawn to READY, built dist, incl. full X32 capture): median ${median(starts).toFixed(0)} ms over ${runs} runs`,
+);
 console.log(`idle RSS after 2 s: median ${median(rss).toFixed(1)} MB`);
-console.log(JSON.stringify({ bench: 'startup', start_to_ready_ms: Math.round(median(starts)), idle_rss_mb: Math.round(median(rss) * 10) / 10, runs, goal_ms: 1000, goal_rss_mb: 120 }));
+console.log(
+  JSON.stringify({
+    bench: 'startup',
+    start_to_ready_ms: Math.round(median(starts)),
+    idle_rss_mb: Math.round(median(rss) * 10) / 10,
+    runs,
+    goal_ms: 1000,
+    goal_rss_mb: 120,
+  }),
+);

@@ -10,7 +10,11 @@ const lanDelayMs = Number(process.env.LAN_DELAY_MS ?? 1);
 const sim = new X32Simulator({ port: 0, lanDelayMs });
 await sim.start();
 const store = Store.inMemory();
-const con = new X32Console({ id: 'bench', family: 'x32', host: '127.0.0.1', port: sim.port }, { bus: new Bus(), store, log: silentLogger() }, { meterBanks: [] });
+const con = new X32Console(
+  { id: 'bench', family: 'x32', host: '127.0.0.1', port: sim.port },
+  { bus: new Bus(), store, log: silentLogger() },
+  { meterBanks: [] },
+);
 await con.start();
 
 const reference = sim.nodeLines();
@@ -24,8 +28,12 @@ await con.stop();
 await sim.stop();
 
 console.log(`LAN model: ${lanDelayMs} ms each way (round trip ${2 * lanDelayMs} ms) on loopback UDP`);
-console.log(`pipelined : ${pipe.lines} lines in ${pipe.seconds.toFixed(3)} s, ${pipe.retries} retries, ${pipe.missing.length} missing, equal to simulator dump: ${check(pipe.text)}`);
-console.log(`sequential: ${seq.lines} lines in ${seq.seconds.toFixed(3)} s, ${seq.retries} retries, ${seq.missing.length} missing, equal to simulator dump: ${check(seq.text)}`);
+console.log(
+  `pipelined : ${pipe.lines} lines in ${pipe.seconds.toFixed(3)} s, ${pipe.retries} retries, ${pipe.missing.length} missing, equal to simulator dump: ${check(pipe.text)}`,
+);
+console.log(
+  `sequential: ${seq.lines} lines in ${seq.seconds.toFixed(3)} s, ${seq.retries} retries, ${seq.missing.length} missing, equal to simulator dump: ${check(seq.text)}`,
+);
 console.log(
   JSON.stringify({
     bench: 'x32-capture',

@@ -11,7 +11,9 @@ for (const maxLag of [128, 300, 512, 1024, 2048, 8000, 12000]) {
   const sent = new Float32Array(n).map(() => (noise() - 0.5) * 0.2);
   const rng = mulberry32(2);
   const delay = Math.floor(maxLag * 0.7);
-  const recv = new Float32Array(n + maxLag).map((_, i) => (i >= delay && i - delay < n ? sent[i - delay]! : 0) + (rng() - 0.5) * 0.01);
+  const recv = new Float32Array(n + maxLag).map(
+    (_, i) => (i >= delay && i - delay < n ? sent[i - delay]! : 0) + (rng() - 0.5) * 0.01,
+  );
   const fft = await FftCorrelator.create(n, maxLag);
   const time = (fn: () => { lag: number }) => {
     let reps = 0;
@@ -24,7 +26,14 @@ for (const maxLag of [128, 300, 512, 1024, 2048, 8000, 12000]) {
   };
   const direct = time(() => correlate(sent, recv, maxLag));
   const viaFft = time(() => fft.correlate(sent, recv, maxLag));
-  rows.push({ max_lag: maxLag, direct_ms: Math.round(direct * 100) / 100, fft_ms: Math.round(viaFft * 100) / 100, ratio: Math.round((direct / viaFft) * 10) / 10 });
-  console.log(`maxLag ${String(maxLag).padStart(5)}: direct ${direct.toFixed(2)} ms, FFT (${fft.size} points) ${viaFft.toFixed(2)} ms, ratio ${(direct / viaFft).toFixed(1)}`);
+  rows.push({
+    max_lag: maxLag,
+    direct_ms: Math.round(direct * 100) / 100,
+    fft_ms: Math.round(viaFft * 100) / 100,
+    ratio: Math.round((direct / viaFft) * 10) / 10,
+  });
+  console.log(
+    `maxLag ${String(maxLag).padStart(5)}: direct ${direct.toFixed(2)} ms, FFT (${fft.size} points) ${viaFft.toFixed(2)} ms, ratio ${(direct / viaFft).toFixed(1)}`,
+  );
 }
 console.log(JSON.stringify({ bench: 'xcorr', samples: n, rows }));

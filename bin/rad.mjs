@@ -17,7 +17,8 @@ function newestSource(dir) {
   return newest;
 }
 
-const fresh = existsSync(dist) && process.env.RAD_DEV !== '1' && statSync(dist).mtimeMs >= newestSource(join(root, 'src'));
+const fresh =
+  existsSync(dist) && process.env.RAD_DEV !== '1' && statSync(dist).mtimeMs >= newestSource(join(root, 'src'));
 if (fresh) {
   await import(dist);
 } else {

@@ -11,7 +11,19 @@ const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname], outfile: new URL('../dist/rad.mjs', import.meta.url).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/rad.mjs', import.meta.url).pathname,
+});
 // the DSP worker runs in its own thread from its own file
-await build({ ...common, entryPoints: [new URL('../src/dsp/engine/worker.ts', import.meta.url).pathname], outfile: new URL('../dist/dsp-worker.mjs', import.meta.url).pathname });
-await build({ ...common, entryPoints: [new URL('../src/dsp/offline/worker.ts', import.meta.url).pathname], outfile: new URL('../dist/dsp-prep.mjs', import.meta.url).pathname });
+await build({
+  ...common,
+  entryPoints: [new URL('../src/dsp/engine/worker.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/dsp-worker.mjs', import.meta.url).pathname,
+});
+await build({
+  ...common,
+  entryPoints: [new URL('../src/dsp/offline/worker.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/dsp-prep.mjs', import.meta.url).pathname,
+});

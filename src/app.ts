@@ -97,9 +97,15 @@ export class App implements ApiContext {
       await this.api!.listen({ host: bind, port });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EADDRINUSE') throw new RadError('E_API_PORT_IN_USE', `${bind}:${port} is already in use (api.port)`, { details: { bind, port } });
-      if (err.code === 'EADDRNOTAVAIL') throw new RadError('E_API_BIND', `cannot bind ${bind} on this machine (api.bind)`, { details: { bind } });
-      throw new RadError('E_API_LISTEN', `cannot listen on ${bind}:${port}: ${err.message}`, { details: { bind, port } });
+      if (err.code === 'EADDRINUSE')
+        throw new RadError('E_API_PORT_IN_USE', `${bind}:${port} is already in use (api.port)`, {
+          details: { bind, port },
+        });
+      if (err.code === 'EADDRNOTAVAIL')
+        throw new RadError('E_API_BIND', `cannot bind ${bind} on this machine (api.bind)`, { details: { bind } });
+      throw new RadError('E_API_LISTEN', `cannot listen on ${bind}:${port}: ${err.message}`, {
+        details: { bind, port },
+      });
     }
     this.ready = true;
   }

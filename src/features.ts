@@ -9,4 +9,13 @@ import { patchbaysFeature } from './patchbay/feature.ts';
 import { simFeature } from './sim/feature.ts';
 
 /** Every feature of the daemon, in start order (the simulated studio first). */
-export const FEATURES: FeatureFactory[] = [simFeature, consolesFeature, patchbaysFeature, audioFeature, layoutFeature, prepFeature, linecheckFeature, recallFeature];
+export const FEATURES: FeatureFactory[] = [
+  simFeature,
+  consolesFeature,
+  patchbaysFeature,
+  audioFeature,
+  layoutFeature,
+  prepFeature,
+  linecheckFeature,
+  recallFeature,
+];

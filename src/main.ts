@@ -21,7 +21,10 @@ const SHUTDOWN_HARD_LIMIT_MS = 4800;
  * Runs the daemon until SIGTERM/SIGINT. Returns the exit code for configuration and start-up
  * failures; on a signal it exits the process itself (0) within 5 s whatever the devices do.
  */
-export async function runDaemon(configPath: string, opts: { extraDevices?: Device[]; log?: Logger } = {}): Promise<number> {
+export async function runDaemon(
+  configPath: string,
+  opts: { extraDevices?: Device[]; log?: Logger } = {},
+): Promise<number> {
   let settings: ReturnType<typeof loadSettings>;
   try {
     settings = loadSettings(configPath);
@@ -60,7 +63,9 @@ export async function runDaemon(configPath: string, opts: { extraDevices?: Devic
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('unhandledRejection', (err) => log.error({ err: describeError(err) }, 'unhandled rejection (daemon keeps running)'));
+  process.on('unhandledRejection', (err) =>
+    log.error({ err: describeError(err) }, 'unhandled rejection (daemon keeps running)'),
+  );
 
   const t0 = performance.now();
   try {

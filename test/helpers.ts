@@ -20,7 +20,11 @@ export function writeConfig(dir: string, cfg: Record<string, unknown>): string {
   return file;
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, stepMs = 10): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  stepMs = 10,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
@@ -44,7 +48,12 @@ export async function startSimApp(extra: Record<string, unknown> = {}): Promise<
   return app;
 }
 
-export type RadProcess = { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> };
+export type RadProcess = {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
 
 /** Runs the real `rad` binary. */
 export function runRad(args: string[], env: NodeJS.ProcessEnv = {}): RadProcess {
@@ -52,22 +61,31 @@ export function runRad(args: string[], env: NodeJS.ProcessEnv = {}): RadProcess 
 }
 
 export function runNode(args: string[], env: NodeJS.ProcessEnv = {}): RadProcess {
-  const child = spawn(process.execPath, args, { env: { ...process.env, RAD_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, RAD_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, signal) => r({ code, signal })),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
 /** Waits for the daemon's `ready` log line and returns its API URL. */
 export async function readyUrl(p: RadProcess, timeoutMs = 15000): Promise<string> {
-  return waitFor(() => {
-    for (const line of p.stderr().split('\n')) {
-      if (!line.includes('"msg":"ready"')) continue;
-      return (JSON.parse(line) as { api: string }).api;
-    }
-    return undefined;
-  }, timeoutMs, 25);
+  return waitFor(
+    () => {
+      for (const line of p.stderr().split('\n')) {
+        if (!line.includes('"msg":"ready"')) continue;
+        return (JSON.parse(line) as { api: string }).api;
+      }
+      return undefined;
+    },
+    timeoutMs,
+    25,
+  );
 }

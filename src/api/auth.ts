@@ -25,6 +25,8 @@ export function authHook(token: string | undefined, bind: string) {
     const needs = !READ_METHODS.has(req.method) || path === '/api/v1/events' || readsNeedToken;
     if (!needs) return;
     if (tokenMatches(req.headers.authorization, token)) return;
-    await reply.status(401).send({ error: 'E_UNAUTHORIZED', message: 'this route needs Authorization: Bearer <api.token>' });
+    await reply
+      .status(401)
+      .send({ error: 'E_UNAUTHORIZED', message: 'this route needs Authorization: Bearer <api.token>' });
   };
 }

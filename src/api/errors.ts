@@ -32,7 +32,8 @@ function validationMessage(ctx: string | undefined, v: Validation, root: unknown
   for (const e of v) {
     const base = `${ctx ?? 'request'}${e.instancePath ? e.instancePath.replace(/\//g, '.') : ''}`;
     const params = e.params as Record<string, unknown>;
-    if (e.keyword === 'additionalProperties') field(`${base}.${params.additionalProperty}`).messages.push('unknown key');
+    if (e.keyword === 'additionalProperties')
+      field(`${base}.${params.additionalProperty}`).messages.push('unknown key');
     else if (e.keyword === 'required') field(`${base}.${params.missingProperty}`).messages.push('is required');
     else {
       const f = field(`${base}\u0000${e.instancePath}`);
@@ -48,7 +49,13 @@ function validationMessage(ctx: string | undefined, v: Validation, root: unknown
       if (pointer === undefined) return `${where}: ${f.messages.join(', ')}`;
       const got = valueAt(root, pointer);
       const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)?.slice(0, 80)})`;
-      const msgs = f.consts.length > 0 ? [`must be one of ${[...new Set(f.consts)].map((c) => JSON.stringify(c)).join(', ')}`, ...f.messages.filter((m) => !/anyOf|equal to constant/.test(m))] : f.messages;
+      const msgs =
+        f.consts.length > 0
+          ? [
+              `must be one of ${[...new Set(f.consts)].map((c) => JSON.stringify(c)).join(', ')}`,
+              ...f.messages.filter((m) => !/anyOf|equal to constant/.test(m)),
+            ]
+          : f.messages;
       return `${where}: ${msgs.join('; ')}${shown}`;
     })
     .join('; ');
@@ -58,12 +65,23 @@ function validationMessage(ctx: string | undefined, v: Validation, root: unknown
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (isRadError(err)) {
     if (err.httpStatus >= 500) req.log.warn({ err: err.toString() }, 'device or server fault');
-    void reply.status(err.httpStatus).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+    void reply
+      .status(err.httpStatus)
+      .send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     return;
   }
   if (err.validation) {
     const ctx = err.validationContext;
-    const root = ctx === 'body' ? req.body : ctx === 'querystring' ? req.query : ctx === 'params' ? req.params : ctx === 'headers' ? req.headers : undefined;
+    const root =
+      ctx === 'body'
+        ? req.body
+        : ctx === 'querystring'
+          ? req.query
+          : ctx === 'params'
+            ? req.params
+            : ctx === 'headers'
+              ? req.headers
+              : undefined;
     void reply.status(400).send({ error: 'E_VALIDATION', message: validationMessage(ctx, err.validation, root) });
     return;
   }
@@ -74,7 +92,9 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
         ? 'E_BODY_TOO_LARGE'
         : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'E_MEDIA_TYPE'
-          : err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+          : err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+              err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+              err instanceof SyntaxError
             ? 'E_BAD_JSON'
             : `E_HTTP_${status}`;
     void reply.status(status).send({ error: code, message: err.message });

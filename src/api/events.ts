@@ -14,18 +14,24 @@ export function registerEvents(app: FastifyInstance, bus: Bus): void {
     method: 'GET',
     url: '/api/v1/events',
     schema: {
-        summary: 'Event stream (WebSocket): bus events filtered by topic',
+      summary: 'Event stream (WebSocket): bus events filtered by topic',
       querystring: { type: 'object', properties: { topics: { type: 'string' } }, additionalProperties: false },
     },
     preValidation: async (req) => {
       const q = req.query as { topics?: string };
       const parsed = parseTopicFilter(q.topics);
-      if (!(parsed instanceof Set)) throw badRequest('E_UNKNOWN_TOPIC', `unknown topic ${JSON.stringify(parsed.unknown)}`, { topic: parsed.unknown });
+      if (!(parsed instanceof Set))
+        throw badRequest('E_UNKNOWN_TOPIC', `unknown topic ${JSON.stringify(parsed.unknown)}`, {
+          topic: parsed.unknown,
+        });
     },
     // a plain HTTP GET gets told what this route is, not an empty 404
     handler: async (_req, reply) => {
       void reply.status(426).header('upgrade', 'websocket');
-      return { error: 'E_WS_UPGRADE', message: 'this is a WebSocket route: connect with ws://…/api/v1/events?topics=…' };
+      return {
+        error: 'E_WS_UPGRADE',
+        message: 'this is a WebSocket route: connect with ws://…/api/v1/events?topics=…',
+      };
     },
     wsHandler: (socket: WebSocket, req) => {
       const topics = parseTopicFilter((req.query as { topics?: string }).topics) as Set<Topic>;

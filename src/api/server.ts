@@ -26,7 +26,11 @@ export async function buildApi(ctx: ApiContext, modules: RouteModule[] = []): Pr
   });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Recording Assistant (rad) API', version: ctx.version, description: 'Console bridge, patchbays, line check, layout and recall.' },
+      info: {
+        title: 'Recording Assistant (rad) API',
+        version: ctx.version,
+        description: 'Console bridge, patchbays, line check, layout and recall.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });

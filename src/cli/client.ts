@@ -15,11 +15,19 @@ export class DaemonClient {
     let token = opts.token ?? env.RAD_TOKEN;
     if (!url || !token) {
       const file = resolveConfigPath(opts.config, env);
-      if (!existsSync(file)) url ??= 'http://127.0.0.1:8420'; // no settings: the API's defaults
+      if (!existsSync(file))
+        url ??= 'http://127.0.0.1:8420'; // no settings: the API's defaults
       else {
         try {
           const s = loadSettings(file, env);
-          const host = s.api.bind === '0.0.0.0' ? '127.0.0.1' : s.api.bind === '::' ? '[::1]' : s.api.bind.includes(':') ? `[${s.api.bind}]` : s.api.bind;
+          const host =
+            s.api.bind === '0.0.0.0'
+              ? '127.0.0.1'
+              : s.api.bind === '::'
+                ? '[::1]'
+                : s.api.bind.includes(':')
+                  ? `[${s.api.bind}]`
+                  : s.api.bind;
           url ??= `http://${host}:${s.api.port}`;
           token ??= s.api.token;
         } catch {
@@ -27,7 +35,12 @@ export class DaemonClient {
         }
       }
     }
-    if (!url) throw new CliError('cannot find the daemon: pass --url, set RAD_URL, or --config with an api section', 2, 'E_NO_DAEMON_URL');
+    if (!url)
+      throw new CliError(
+        'cannot find the daemon: pass --url, set RAD_URL, or --config with an api section',
+        2,
+        'E_NO_DAEMON_URL',
+      );
     this.base = url.replace(/\/+$/, '');
     this.token = token;
   }
@@ -38,9 +51,17 @@ export class DaemonClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (e) {
-      throw new CliError(`cannot reach the daemon at ${this.base} (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`, 1, 'E_DAEMON_UNREACHABLE');
+      throw new CliError(
+        `cannot reach the daemon at ${this.base} (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`,
+        1,
+        'E_DAEMON_UNREACHABLE',
+      );
     }
     const text = await res.text();
     let data: unknown;
@@ -51,7 +72,11 @@ export class DaemonClient {
     }
     if (!res.ok) {
       const err = data as { error?: string; message?: string } | undefined;
-      throw new CliError(err?.message ?? `HTTP ${res.status}`, res.status >= 400 && res.status < 500 ? 2 : 1, err?.error ?? `E_HTTP_${res.status}`);
+      throw new CliError(
+        err?.message ?? `HTTP ${res.status}`,
+        res.status >= 400 && res.status < 500 ? 2 : 1,
+        err?.error ?? `E_HTTP_${res.status}`,
+      );
     }
     return data as T;
   }

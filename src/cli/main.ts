@@ -45,7 +45,8 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     // help and version are not errors; usage mistakes exit 2
-    process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+    process.exitCode =
+      e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
   } else {
     process.exitCode = reportError(e);
   }

@@ -17,14 +17,18 @@ export function consolesFeature(app: App): ConsolesFeature {
     if (c.family === 'x32') consoles.set(c.id, new X32Console(c, { bus: app.bus, store: app.store, log: app.log }));
     else if (c.family === 'sq') consoles.set(c.id, new SqConsole(c, { bus: app.bus, store: app.store, log: app.log }));
     else consoles.set(c.id, new QuConsole(c, { bus: app.bus, store: app.store, log: app.log }));
-
   }
   const feature: ConsolesFeature = {
     name: CONSOLES_FEATURE,
     consoles,
     console(id: string): Console {
       const c = consoles.get(id);
-      if (!c) throw notFound('E_UNKNOWN_CONSOLE', `no console ${JSON.stringify(id)} (known: ${[...consoles.keys()].join(', ') || 'none'})`, { console: id });
+      if (!c)
+        throw notFound(
+          'E_UNKNOWN_CONSOLE',
+          `no console ${JSON.stringify(id)} (known: ${[...consoles.keys()].join(', ') || 'none'})`,
+          { console: id },
+        );
       return c;
     },
     devices: () => [...consoles.values()],

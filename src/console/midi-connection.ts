@@ -47,7 +47,10 @@ export class MidiConnection {
       link = await openMidiLink(this.transport);
     } catch (e) {
       this.drop((e as Error).message);
-      throw unavailable('E_CONSOLE_OFFLINE', `${this.hooks.family} at ${this.where} is not reachable: ${(e as Error).message}`);
+      throw unavailable(
+        'E_CONSOLE_OFFLINE',
+        `${this.hooks.family} at ${this.where} is not reachable: ${(e as Error).message}`,
+      );
     }
     this.link = link;
     link.on('data', (d) => this.hooks.data(d));

@@ -23,7 +23,14 @@ export type ConsoleCaps = {
 };
 
 export type Change = { path: string; value: Value; raw?: boolean };
-export type WriteVerdict = { path: string; address: string; requested: Value; actual: Value | undefined; verdict: 'verified' | 'mismatched' | 'failed'; error?: string };
+export type WriteVerdict = {
+  path: string;
+  address: string;
+  requested: Value;
+  actual: Value | undefined;
+  verdict: 'verified' | 'mismatched' | 'failed';
+  error?: string;
+};
 export type WriteReport = { console: string; results: WriteVerdict[]; ok: boolean };
 
 export type OscillatorSettings = { level_db: number; freq_hz: number; type: 'sine' | 'pink' | 'white'; dest: number };

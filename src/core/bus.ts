@@ -107,7 +107,9 @@ export function parseTopicFilter(spec: string | undefined): Set<Topic> | { unkno
   for (const raw of spec.split(',')) {
     const pat = raw.trim();
     if (pat === '') continue;
-    const matched = TOPICS.filter((t) => (pat === '*' ? true : pat.endsWith('.*') ? t.startsWith(pat.slice(0, -1)) : t === pat));
+    const matched = TOPICS.filter((t) =>
+      pat === '*' ? true : pat.endsWith('.*') ? t.startsWith(pat.slice(0, -1)) : t === pat,
+    );
     if (matched.length === 0) return { unknown: pat };
     for (const t of matched) out.add(t);
   }

@@ -4,7 +4,11 @@ export class RadError extends Error {
   readonly httpStatus: number;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, opts: { httpStatus?: number; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { httpStatus?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'RadError';
     this.code = code;

@@ -9,7 +9,9 @@ export function createLogger(opts: { level?: string; pretty?: boolean } = {}): L
   const usePretty = opts.pretty ?? process.stderr.isTTY === true;
   if (usePretty) {
     // only a terminal needs the pretty printer; a service under systemd logs JSON without loading it
-    const pretty = createRequire(import.meta.url)('pino-pretty') as (o: Record<string, unknown>) => NodeJS.WritableStream;
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (
+      o: Record<string, unknown>,
+    ) => NodeJS.WritableStream;
     return pino({ level }, pretty({ destination: 2, sync: true, colorize: true }) as never);
   }
   return pino({ level }, pino.destination({ dest: 2, sync: true }));

@@ -28,7 +28,10 @@ export class StatusTracker {
 
   set(state: DeviceState, detail?: string): void {
     if (state === this.current.state && detail === this.current.detail) return;
-    this.current = detail === undefined ? { state, since: new Date().toISOString() } : { state, since: new Date().toISOString(), detail };
+    this.current =
+      detail === undefined
+        ? { state, since: new Date().toISOString() }
+        : { state, since: new Date().toISOString(), detail };
     this.bus.emit('device.status', { device: this.device, kind: this.kind, ...this.current });
   }
 }

@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { ByteLink } from './stream.ts';
 
-type Waiter = { match: (line: string) => boolean; resolve: (line: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Waiter = {
+  match: (line: string) => boolean;
+  resolve: (line: string) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+};
 
 /**
  * Splits a device's byte stream into lines (any of CR, LF, CRLF; plus optional prompt tokens
@@ -86,7 +91,12 @@ export class LineIo extends EventEmitter<{ line: [string]; garbage: [string]; bl
   }
 
   /** Writes a command and waits for its reply. */
-  request(cmd: string, match: (line: string) => boolean, timeoutMs: number, what = JSON.stringify(cmd.trim())): Promise<string> {
+  request(
+    cmd: string,
+    match: (line: string) => boolean,
+    timeoutMs: number,
+    what = JSON.stringify(cmd.trim()),
+  ): Promise<string> {
     const p = this.expect(match, timeoutMs, what);
     this.write(cmd);
     return p;

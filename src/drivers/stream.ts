@@ -56,7 +56,9 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; close: [reason: s
   ) {
     super();
     port.on('data', (d: Buffer) => this.emit('data', d));
-    port.on('close', (err?: { disconnected?: boolean }) => this.emit('close', err?.disconnected ? 'serial port unplugged' : 'serial port closed'));
+    port.on('close', (err?: { disconnected?: boolean }) =>
+      this.emit('close', err?.disconnected ? 'serial port unplugged' : 'serial port closed'),
+    );
     port.on('error', () => {});
   }
 

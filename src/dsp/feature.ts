@@ -13,7 +13,18 @@ export function audioFeature(app: App): AudioFeature {
   const engine = a
     ? new AudioEngine(
         'audio',
-        { backend: a.backend, sampleRate: a.sample_rate, block: a.block, window: a.window, inputs: a.inputs, outputs: a.outputs, device: a.device, jackClient: a.jack_client, jackConnect: a.jack_connect, meterHz: 20 },
+        {
+          backend: a.backend,
+          sampleRate: a.sample_rate,
+          block: a.block,
+          window: a.window,
+          inputs: a.inputs,
+          outputs: a.outputs,
+          device: a.device,
+          jackClient: a.jack_client,
+          jackConnect: a.jack_connect,
+          meterHz: 20,
+        },
         { bus: app.bus, log: app.log },
       )
     : undefined;
@@ -26,7 +37,9 @@ export function audioFeature(app: App): AudioFeature {
       if (!engine || a?.backend !== 'sim') return;
       // the simulated loop: the studio's topology with the faults from settings
       const studio = app.feature<SimFeature>('sim')?.studio;
-      engine.setTopology(studio ? studio.audioTopology() : loopTopology(a.inputs, a.outputs, app.settings.sim.faults, a.latency_samples));
+      engine.setTopology(
+        studio ? studio.audioTopology() : loopTopology(a.inputs, a.outputs, app.settings.sim.faults, a.latency_samples),
+      );
       // a re-tie on a simulated switcher changes what reaches each input
       studio?.on('topology', (t) => engine.setTopology(t));
     },

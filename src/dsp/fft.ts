@@ -46,7 +46,14 @@ export class RealFft {
     const setup = mod._pffft_new_setup(size, 0);
     if (setup === 0) throw new RangeError(`PFFFT refused size ${size}`);
     const bytes = size * 4;
-    return new RealFft(mod, size, setup, mod._pffft_aligned_malloc(bytes), mod._pffft_aligned_malloc(bytes), mod._pffft_aligned_malloc(bytes));
+    return new RealFft(
+      mod,
+      size,
+      setup,
+      mod._pffft_aligned_malloc(bytes),
+      mod._pffft_aligned_malloc(bytes),
+      mod._pffft_aligned_malloc(bytes),
+    );
   }
 
   /** The input block (re-fetched each call: WASM memory may grow and detach old views). */

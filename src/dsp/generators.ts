@@ -16,8 +16,11 @@ export const MIN_LEVEL_DBFS = -120;
 export function checkSignal(spec: SignalSpec, sampleRate: number): string | undefined {
   const nyq = sampleRate / 2;
   const lvl = (l: number, what = 'level_dbfs') =>
-    !(l >= MIN_LEVEL_DBFS && l <= MAX_LEVEL_DBFS) ? `${what} ${l} is outside ${MIN_LEVEL_DBFS}..${MAX_LEVEL_DBFS} dBFS` : undefined;
-  const freq = (f: number) => (!(f > 0 && f < nyq) ? `frequency ${f} Hz is outside 0..${nyq} Hz (Nyquist at ${sampleRate} Hz)` : undefined);
+    !(l >= MIN_LEVEL_DBFS && l <= MAX_LEVEL_DBFS)
+      ? `${what} ${l} is outside ${MIN_LEVEL_DBFS}..${MAX_LEVEL_DBFS} dBFS`
+      : undefined;
+  const freq = (f: number) =>
+    !(f > 0 && f < nyq) ? `frequency ${f} Hz is outside 0..${nyq} Hz (Nyquist at ${sampleRate} Hz)` : undefined;
   switch (spec.kind) {
     case 'sine':
       return lvl(spec.level_dbfs) ?? freq(spec.freq);
@@ -28,13 +31,25 @@ export function checkSignal(spec: SignalSpec, sampleRate: number): string | unde
         if (r) return r;
       }
       const peak = spec.tones.reduce((s, t) => s + sinePeak(t.level_dbfs), 0);
-      return peak > 1.0001 ? `multitone peaks could reach ${(20 * Math.log10(peak)).toFixed(1)} dBFS (> 0): lower the tone levels` : undefined;
+      return peak > 1.0001
+        ? `multitone peaks could reach ${(20 * Math.log10(peak)).toFixed(1)} dBFS (> 0): lower the tone levels`
+        : undefined;
     }
     case 'white':
     case 'pink':
-      return lvl(spec.level_dbfs) ?? (spec.level_dbfs > -6 ? `noise at ${spec.level_dbfs} dBFS RMS would clip (crest factor ~12 dB); use <= -6` : undefined);
+      return (
+        lvl(spec.level_dbfs) ??
+        (spec.level_dbfs > -6
+          ? `noise at ${spec.level_dbfs} dBFS RMS would clip (crest factor ~12 dB); use <= -6`
+          : undefined)
+      );
     case 'sweep':
-      return lvl(spec.level_dbfs) ?? freq(spec.f1) ?? freq(spec.f2) ?? (spec.seconds > 0 && spec.seconds <= 60 ? undefined : `sweep seconds ${spec.seconds} outside 0..60`);
+      return (
+        lvl(spec.level_dbfs) ??
+        freq(spec.f1) ??
+        freq(spec.f2) ??
+        (spec.seconds > 0 && spec.seconds <= 60 ? undefined : `sweep seconds ${spec.seconds} outside 0..60`)
+      );
     case 'ident':
       return lvl(spec.level_dbfs) ?? freq(spec.freq ?? 1000);
   }
@@ -109,7 +124,10 @@ export class Generator {
     for (let j = 0; j < n; j++) {
       // ramp
       if (this.gain !== this.target) {
-        this.gain = this.gain < this.target ? Math.min(this.target, this.gain + this.step) : Math.max(this.target, this.gain - this.step);
+        this.gain =
+          this.gain < this.target
+            ? Math.min(this.target, this.gain + this.step)
+            : Math.max(this.target, this.gain - this.step);
       }
       let v = 0;
       switch (spec.kind) {
@@ -133,11 +151,12 @@ export class Generator {
       this.t++;
     }
     // keep the rotators on the unit circle
-    if ((this.t & 1023) < n) for (let i = 0; i < this.re.length; i++) {
-      const m = Math.hypot(this.re[i]!, this.im[i]!);
-      this.re[i]! /= m;
-      this.im[i]! /= m;
-    }
+    if ((this.t & 1023) < n)
+      for (let i = 0; i < this.re.length; i++) {
+        const m = Math.hypot(this.re[i]!, this.im[i]!);
+        this.re[i]! /= m;
+        this.im[i]! /= m;
+      }
   }
 
   private oscillators(): number {

@@ -2,7 +2,13 @@
  * Goertzel at one frequency over x[offset … offset+n). Float64 accumulators (float32 loses
  * precision for n in the thousands). Returns power |X|² and the complex value.
  */
-export function goertzel(x: Float32Array | Float64Array, offset: number, n: number, freq: number, sampleRate: number): { power: number; re: number; im: number } {
+export function goertzel(
+  x: Float32Array | Float64Array,
+  offset: number,
+  n: number,
+  freq: number,
+  sampleRate: number,
+): { power: number; re: number; im: number } {
   const w = (2 * Math.PI * freq) / sampleRate;
   const cw = Math.cos(w);
   const coeff = 2 * cw;

@@ -16,7 +16,13 @@ function kWeighting(fs: number): [Biquad, Biquad] {
   const Vh = 10 ** (G / 20);
   const Vb = Vh ** 0.4996667741545416;
   let a0 = 1 + K / Q + K * K;
-  const shelf = { b0: (Vh + (Vb * K) / Q + K * K) / a0, b1: (2 * (K * K - Vh)) / a0, b2: (Vh - (Vb * K) / Q + K * K) / a0, a1: (2 * (K * K - 1)) / a0, a2: (1 - K / Q + K * K) / a0 };
+  const shelf = {
+    b0: (Vh + (Vb * K) / Q + K * K) / a0,
+    b1: (2 * (K * K - Vh)) / a0,
+    b2: (Vh - (Vb * K) / Q + K * K) / a0,
+    a1: (2 * (K * K - 1)) / a0,
+    a2: (1 - K / Q + K * K) / a0,
+  };
   // stage 2: high pass (RLB)
   f0 = 38.13547087602444;
   Q = 0.5003270373238773;
@@ -102,7 +108,8 @@ export class LoudnessMeter {
       if (++this.stepFill === this.hop) {
         this.recentSteps.push(this.stepSum / this.hop);
         if (this.recentSteps.length > this.blockLen) this.recentSteps.shift();
-        if (this.recentSteps.length === this.blockLen) this.blocks.push(this.recentSteps.reduce((s, v) => s + v, 0) / this.blockLen);
+        if (this.recentSteps.length === this.blockLen)
+          this.blocks.push(this.recentSteps.reduce((s, v) => s + v, 0) / this.blockLen);
         this.stepSum = 0;
         this.stepFill = 0;
       }

@@ -38,14 +38,18 @@ export function checkPlan(bins: number[], opts: PlanOptions): PlanViolation[] {
   const out: PlanViolation[] = [];
   const set = new Set(bins);
   if (set.size !== bins.length) out.push({ bin: -1, reason: 'duplicate bins' });
-  for (const k of bins) for (let d = -guard; d <= guard; d++) if (mains.has(k + d)) out.push({ bin: k, reason: `within ${guard} bin of mains` });
+  for (const k of bins)
+    for (let d = -guard; d <= guard; d++)
+      if (mains.has(k + d)) out.push({ bin: k, reason: `within ${guard} bin of mains` });
   for (const k of bins) {
     for (const a of bins) {
       if (a === k) continue;
-      for (let h = 2; h <= 5; h++) if (Math.abs(h * a - k) <= guard) out.push({ bin: k, reason: `near harmonic ${h} of bin ${a}` });
+      for (let h = 2; h <= 5; h++)
+        if (Math.abs(h * a - k) <= guard) out.push({ bin: k, reason: `near harmonic ${h} of bin ${a}` });
       for (const b of bins) {
         if (b === a || b === k) continue;
-        for (const p of [a + b, Math.abs(a - b), 2 * a + b, Math.abs(2 * a - b)]) if (Math.abs(p - k) <= guard) out.push({ bin: k, reason: `near IMD of bins ${a}, ${b}` });
+        for (const p of [a + b, Math.abs(a - b), 2 * a + b, Math.abs(2 * a - b)])
+          if (Math.abs(p - k) <= guard) out.push({ bin: k, reason: `near IMD of bins ${a}, ${b}` });
       }
     }
   }

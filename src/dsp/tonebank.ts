@@ -92,7 +92,12 @@ export class ToneBank {
   }
 
   newResult(): BankResult {
-    return { toneDbfs: new Float64Array(this.bins.length), noiseFloorDbfs: Number.NEGATIVE_INFINITY, hum50Dbfs: new Float64Array(5), hum60Dbfs: new Float64Array(5) };
+    return {
+      toneDbfs: new Float64Array(this.bins.length),
+      noiseFloorDbfs: Number.NEGATIVE_INFINITY,
+      hum50Dbfs: new Float64Array(5),
+      hum60Dbfs: new Float64Array(5),
+    };
   }
 
   dispose(): void {

@@ -70,7 +70,8 @@ export class FftCorrelator {
   correlate(sent: Float32Array, received: Float32Array, maxLag: number): Correlation {
     const n = Math.min(sent.length, received.length - maxLag);
     if (n <= 0) throw new RangeError(`received (${received.length}) must be longer than maxLag (${maxLag})`);
-    if (n + maxLag > this.size) throw new RangeError(`n + maxLag (${n + maxLag}) exceeds the correlator size ${this.size}`);
+    if (n + maxLag > this.size)
+      throw new RangeError(`n + maxLag (${n + maxLag}) exceeds the correlator size ${this.size}`);
     const M = this.size;
     // FFT(sent), kept aside
     let inp = this.fft.input;

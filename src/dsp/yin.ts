@@ -6,7 +6,10 @@ export type Pitch = { hz: number; note: string; cents: number; confidence: numbe
 export function noteOf(hz: number, a4 = 440): { note: string; cents: number } {
   const midi = 69 + 12 * Math.log2(hz / a4);
   const nearest = Math.round(midi);
-  return { note: `${NOTE_NAMES[((nearest % 12) + 12) % 12]}${Math.floor(nearest / 12) - 1}`, cents: Math.round((midi - nearest) * 1000) / 10 };
+  return {
+    note: `${NOTE_NAMES[((nearest % 12) + 12) % 12]}${Math.floor(nearest / 12) - 1}`,
+    cents: Math.round((midi - nearest) * 1000) / 10,
+  };
 }
 
 /**

@@ -24,8 +24,12 @@ export function diffLayout(plan: LayoutPlan, con: Console): LayoutDiff {
   if (!con.caps.names) cannot.push(`${con.family}: channel names cannot be set over this protocol`);
   if (!con.caps.colours) cannot.push(`${con.family}: colours cannot be set over this protocol`);
   for (const c of plan.channels) {
-    for (const d of c.dca.filter((x) => x > con.caps.dcas)) cannot.push(`input/${c.channel}/dca: DCA ${d} does not exist on this ${con.family} (${con.caps.dcas} DCAs)`);
-    for (const g of c.mute_groups.filter((x) => x > con.caps.muteGroups)) cannot.push(`input/${c.channel}/mutegroups: mute group ${g} does not exist on this ${con.family} (${con.caps.muteGroups})`);
+    for (const d of c.dca.filter((x) => x > con.caps.dcas))
+      cannot.push(`input/${c.channel}/dca: DCA ${d} does not exist on this ${con.family} (${con.caps.dcas} DCAs)`);
+    for (const g of c.mute_groups.filter((x) => x > con.caps.muteGroups))
+      cannot.push(
+        `input/${c.channel}/mutegroups: mute group ${g} does not exist on this ${con.family} (${con.caps.muteGroups})`,
+      );
   }
   for (const v of planValues(plan, con.caps)) {
     let current: Value | undefined;
@@ -56,7 +60,15 @@ export async function applyLayout(plan: LayoutPlan, con: Console, actor = 'layou
   const written: WriteVerdict[] = [];
   const main = diff.changes.filter((c) => !c.path.endsWith('/phantom'));
   try {
-    if (main.length > 0) written.push(...(await con.write(main.map((c) => ({ path: c.path, value: c.to })), actor)).results);
+    if (main.length > 0)
+      written.push(
+        ...(
+          await con.write(
+            main.map((c) => ({ path: c.path, value: c.to })),
+            actor,
+          )
+        ).results,
+      );
     for (const c of diff.changes.filter((x) => x.path.endsWith('/phantom'))) {
       const mutePath = `input/${c.channel}/mute`;
       const wasMuted = con.get(mutePath) === true;
@@ -66,10 +78,14 @@ export async function applyLayout(plan: LayoutPlan, con: Console, actor = 'layou
       if (!wasMuted) written.push(...(await con.write([{ path: mutePath, value: false }], actor)).results);
     }
   } catch (e) {
-    throw new RadError('E_LAYOUT_APPLY', `layout stopped after ${written.length} written value(s): ${describeError(e)}`, {
-      httpStatus: e instanceof RadError ? e.httpStatus : 500,
-      details: { written },
-    });
+    throw new RadError(
+      'E_LAYOUT_APPLY',
+      `layout stopped after ${written.length} written value(s): ${describeError(e)}`,
+      {
+        httpStatus: e instanceof RadError ? e.httpStatus : 500,
+        details: { written },
+      },
+    );
   }
   return { ...diff, written, ok: written.every((w) => w.verdict === 'verified') };
 }

@@ -31,22 +31,130 @@ const SYN: Record<string, string[]> = {
   synth: ['synth', 'syn', 'moog', 'pad', 'synths', 'sampler', 'mellotron', 'juno', 'prophet'],
   vocal: ['vox', 'vocal', 'voc', 'vo', 'vcl', 'vocals', 'voice', 'vx', 'singer', 'vocl', 'vocs'],
   lead: ['lead', 'ld', 'main', 'lv', 'lvox', 'leadvox'],
-  backing: ['bv', 'bgv', 'bvox', 'backing', 'bk', 'bck', 'harmony', 'harm', 'choir', 'bgvs', 'bvs', 'bkg', 'backup', 'bu'],
+  backing: [
+    'bv',
+    'bgv',
+    'bvox',
+    'backing',
+    'bk',
+    'bck',
+    'harmony',
+    'harm',
+    'choir',
+    'bgvs',
+    'bvs',
+    'bkg',
+    'backup',
+    'bu',
+  ],
   talkback: ['talkback', 'tb', 'talk', 'talkbk', 'tkbk'],
   click: ['click', 'clk', 'metronome', 'met', 'cue'],
-  playback: ['tracks', 'trks', 'playback', 'pb', 'track', 'stems', 'seq', 'trk', 'backing track', 'daw', 'laptop', 'computer', 'ableton'],
-  strings: ['strings', 'violin', 'viola', 'cello', 'vln', 'vla', 'vc', 'str', 'string', 'fiddle', 'vlc', 'celli', 'violins'],
-  brass: ['brass', 'trumpet', 'tpt', 'trp', 'trombone', 'tbn', 'trb', 'sax', 'saxophone', 'horn', 'horns', 'tuba', 'flugel', 'tenor', 'alto', 'bari'],
-  percussion: ['perc', 'percussion', 'conga', 'congas', 'bongo', 'bongos', 'shaker', 'tamb', 'tambourine', 'cajon', 'timbale', 'timbales', 'cowbell', 'claves', 'djembe', 'chimes', 'glock', 'vibes'],
+  playback: [
+    'tracks',
+    'trks',
+    'playback',
+    'pb',
+    'track',
+    'stems',
+    'seq',
+    'trk',
+    'backing track',
+    'daw',
+    'laptop',
+    'computer',
+    'ableton',
+  ],
+  strings: [
+    'strings',
+    'violin',
+    'viola',
+    'cello',
+    'vln',
+    'vla',
+    'vc',
+    'str',
+    'string',
+    'fiddle',
+    'vlc',
+    'celli',
+    'violins',
+  ],
+  brass: [
+    'brass',
+    'trumpet',
+    'tpt',
+    'trp',
+    'trombone',
+    'tbn',
+    'trb',
+    'sax',
+    'saxophone',
+    'horn',
+    'horns',
+    'tuba',
+    'flugel',
+    'tenor',
+    'alto',
+    'bari',
+  ],
+  percussion: [
+    'perc',
+    'percussion',
+    'conga',
+    'congas',
+    'bongo',
+    'bongos',
+    'shaker',
+    'tamb',
+    'tambourine',
+    'cajon',
+    'timbale',
+    'timbales',
+    'cowbell',
+    'claves',
+    'djembe',
+    'chimes',
+    'glock',
+    'vibes',
+  ],
   fx: ['fx', 'reverb', 'rev', 'delay', 'dly', 'return', 'rtn', 'verb', 'efx', 'plate', 'echo'],
   drum: ['drum', 'drums', 'dr', 'kit'],
 };
 
 const LOOKUP = new Map<string, string>();
-for (const [canon, list] of Object.entries(SYN)) for (const s of list) if (!s.includes(' ')) LOOKUP.set(s, LOOKUP.get(s) ?? canon);
+for (const [canon, list] of Object.entries(SYN))
+  for (const s of list) if (!s.includes(' ')) LOOKUP.set(s, LOOKUP.get(s) ?? canon);
 // ambiguous short tokens resolved by context below: 'rt' (rack tom / right), 'bt' (bottom / backing track)
 const MIC_MODEL = /^(sm|beta|md|e|c|u|km|re|d|akg|at|tlm|ksm|m|mk|nt|r|pr|i|mcd|atm|opus|ksm)\d+[a-z]*$/;
-const MIC_NUMBERS = new Set(['57', '58', '7', '7b', '421', '414', '87', '47', '67', '91', '52', '112', '20', '604', '609', '906', '441', '121', '160', '4038', '184', '451', '81', '5', '6', '2', '3']);
+const MIC_NUMBERS = new Set([
+  '57',
+  '58',
+  '7',
+  '7b',
+  '421',
+  '414',
+  '87',
+  '47',
+  '67',
+  '91',
+  '52',
+  '112',
+  '20',
+  '604',
+  '609',
+  '906',
+  '441',
+  '121',
+  '160',
+  '4038',
+  '184',
+  '451',
+  '81',
+  '5',
+  '6',
+  '2',
+  '3',
+]);
 
 function levenshtein(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 1) return 2;
@@ -55,7 +163,8 @@ function levenshtein(a: string, b: string): number {
   let prev = Array.from({ length: n + 1 }, (_, j) => j);
   for (let i = 1; i <= m; i++) {
     const cur = [i];
-    for (let j = 1; j <= n; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= n; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[n]!;
@@ -119,7 +228,12 @@ export function classify(name: string): Classification {
   const idx = tk.numbers[0];
   const conf = (c: number) => (tk.fuzzy ? Math.min(c, 0.7) : c);
   const side = has('left') ? 'l' : has('right') ? 'r' : undefined;
-  const r = (role: Role, c: number, reason: string, index?: number): Classification => ({ role, confidence: conf(c), reason, ...(index !== undefined ? { index } : {}) });
+  const r = (role: Role, c: number, reason: string, index?: number): Classification => ({
+    role,
+    confidence: conf(c),
+    reason,
+    ...(index !== undefined ? { index } : {}),
+  });
 
   if (has('talkback')) return r('talkback', 1, 'talkback');
   if (has('click') && !has('kick')) return r('click', 1, 'click');
@@ -154,7 +268,8 @@ export function classify(name: string): Classification {
   }
   if (has('vocal') || has('backing') || has('lead')) {
     if (has('backing')) return r('vocal-backing', 1, 'backing vocal', idx);
-    if (has('vocal') && idx !== undefined && idx > 1 && !has('lead')) return r('vocal-backing', 0.7, 'numbered vocal', idx);
+    if (has('vocal') && idx !== undefined && idx > 1 && !has('lead'))
+      return r('vocal-backing', 0.7, 'numbered vocal', idx);
     if (has('lead') && !has('vocal') && has('guitar')) return r('guitar-electric', 0.9, 'lead guitar', idx);
     return r('vocal-lead', has('lead') ? 1 : 0.85, 'lead vocal');
   }
@@ -168,7 +283,8 @@ export function classify(name: string): Classification {
     if (has('acoustic')) return r('guitar-acoustic', 1, 'acoustic guitar', idx);
     return r('guitar-electric', 0.95, 'electric guitar', idx);
   }
-  if (has('piano')) return side ? r(side === 'l' ? 'piano-l' : 'piano-r', 1, `piano ${side}`) : r('piano', 0.95, 'piano');
+  if (has('piano'))
+    return side ? r(side === 'l' ? 'piano-l' : 'piano-r', 1, `piano ${side}`) : r('piano', 0.95, 'piano');
   if (has('organ')) return r('organ', 1, 'organ');
   if (has('synth')) return r('synth', 0.95, 'synth', idx);
   if (has('keys')) return side ? r(side === 'l' ? 'keys-l' : 'keys-r', 1, `keys ${side}`) : r('keys', 0.9, 'keys', idx);

@@ -28,7 +28,12 @@ export type PlanChannel = {
   divider: string;
 };
 
-export type LayoutPlan = { profile: string; channels: PlanChannel[]; unknown: Array<{ line: number; source: string; channel: number }>; warnings: string[] };
+export type LayoutPlan = {
+  profile: string;
+  channels: PlanChannel[];
+  unknown: Array<{ line: number; source: string; channel: number }>;
+  warnings: string[];
+};
 
 const PHANTOM_ON: DeviceKind[] = ['condenser', 'active-di', 'active-ribbon'];
 
@@ -37,7 +42,11 @@ const PHANTOM_ON: DeviceKind[] = ['condenser', 'active-di', 'active-ribbon'];
  * source by the fill rule; names cut to the console's limit; colours, icons, HPF, phantom
  * (from the declared device), DCAs, mute groups and sends from the profile.
  */
-export function planLayout(rows: InputRow[], profile: Profile, caps: Pick<ConsoleCaps, 'inputs' | 'nameLength'>): LayoutPlan {
+export function planLayout(
+  rows: InputRow[],
+  profile: Profile,
+  caps: Pick<ConsoleCaps, 'inputs' | 'nameLength'>,
+): LayoutPlan {
   const warnings: string[] = [];
   const classified = rows.map((row, i) => ({ row, c: classify(row.source), order: i }));
   const taken = new Map<number, string>();
@@ -54,10 +63,16 @@ export function planLayout(rows: InputRow[], profile: Profile, caps: Pick<Consol
     const k = seenPerRole.get(x.c.role) ?? 0;
     seenPerRole.set(x.c.role, k + 1);
     const list = Array.isArray(loc) ? loc : [loc];
-    const want = x.c.index !== undefined && list[x.c.index - 1] !== undefined && !taken.has(list[x.c.index - 1]!) ? list[x.c.index - 1]! : list.find((ch) => !taken.has(ch));
+    const want =
+      x.c.index !== undefined && list[x.c.index - 1] !== undefined && !taken.has(list[x.c.index - 1]!)
+        ? list[x.c.index - 1]!
+        : list.find((ch) => !taken.has(ch));
     if (want === undefined || want > caps.inputs) {
       pending.push(x);
-      if (want !== undefined) warnings.push(`${x.row.source}: standard location ${want} is beyond the console's ${caps.inputs} inputs; filled instead`);
+      if (want !== undefined)
+        warnings.push(
+          `${x.row.source}: standard location ${want} is beyond the console's ${caps.inputs} inputs; filled instead`,
+        );
       continue;
     }
     taken.set(want, x.row.source);
@@ -96,27 +111,42 @@ export function planLayout(rows: InputRow[], profile: Profile, caps: Pick<Consol
     next = ch + 1;
   }
   if (overflow.length > 0) {
-    throw badRequest('E_LAYOUT_OVERFLOW', `${rows.length} sources do not fit the console's ${caps.inputs} inputs; left over: ${overflow.join(', ')}`, { overflow });
+    throw badRequest(
+      'E_LAYOUT_OVERFLOW',
+      `${rows.length} sources do not fit the console's ${caps.inputs} inputs; left over: ${overflow.join(', ')}`,
+      { overflow },
+    );
   }
 
   const channels = placed
     .sort((a, b) => a.channel - b.channel)
     .map(({ row, c, channel, order }): PlanChannel => {
       const fam = FAMILY[c.role];
-      const look: Look = { ...(profile.families?.[fam] ?? {}), ...(profile.roles?.[c.role as keyof NonNullable<Profile['roles']>] ?? {}) };
+      const look: Look = {
+        ...(profile.families?.[fam] ?? {}),
+        ...(profile.roles?.[c.role as keyof NonNullable<Profile['roles']>] ?? {}),
+      };
       const device = deviceKind(row.device);
-      const base = profile.use_source_names || c.role === 'unknown' ? row.source : `${look.name ?? ROLE_NAME[c.role]}${c.index !== undefined && !/\d$/.test(look.name ?? '') ? ` ${c.index}` : ''}`;
+      const base =
+        profile.use_source_names || c.role === 'unknown'
+          ? row.source
+          : `${look.name ?? ROLE_NAME[c.role]}${c.index !== undefined && !/\d$/.test(look.name ?? '') ? ` ${c.index}` : ''}`;
       let phantom = PHANTOM_ON.includes(device);
       if (look.phantom !== undefined) {
         if (look.phantom && (device === 'ribbon' || device === 'passive-di')) {
-          throw new RadError('E_LAYOUT_PHANTOM', `channel ${channel} (${row.source}): the profile puts phantom on a ${device === 'ribbon' ? 'passive ribbon' : 'passive DI'}; refused (line ${row.line})`, {
-            httpStatus: 400,
-            details: { channel, source: row.source, device },
-          });
+          throw new RadError(
+            'E_LAYOUT_PHANTOM',
+            `channel ${channel} (${row.source}): the profile puts phantom on a ${device === 'ribbon' ? 'passive ribbon' : 'passive DI'}; refused (line ${row.line})`,
+            {
+              httpStatus: 400,
+              details: { channel, source: row.source, device },
+            },
+          );
         }
         phantom = look.phantom;
       }
-      if (device === 'unknown' && row.device) warnings.push(`${row.source}: device ${JSON.stringify(row.device)} not recognised; phantom left off`);
+      if (device === 'unknown' && row.device)
+        warnings.push(`${row.source}: device ${JSON.stringify(row.device)} not recognised; phantom left off`);
       return {
         channel,
         source: row.source,
@@ -139,14 +169,22 @@ export function planLayout(rows: InputRow[], profile: Profile, caps: Pick<Consol
         divider: look.divider ?? fam.toUpperCase(),
       };
     });
-  const unknown = channels.filter((c) => c.role === 'unknown').map((c) => ({ line: c.line, source: c.source, channel: c.channel }));
-  for (const u of unknown) warnings.push(`${u.source} (line ${u.line}): not recognised; placed on channel ${u.channel} by the fill rule`);
-  for (const c of channels) if (c.stage_input > caps.inputs) warnings.push(`${c.source}: stage input ${c.stage_input} is beyond the console's ${caps.inputs} inputs`);
+  const unknown = channels
+    .filter((c) => c.role === 'unknown')
+    .map((c) => ({ line: c.line, source: c.source, channel: c.channel }));
+  for (const u of unknown)
+    warnings.push(`${u.source} (line ${u.line}): not recognised; placed on channel ${u.channel} by the fill rule`);
+  for (const c of channels)
+    if (c.stage_input > caps.inputs)
+      warnings.push(`${c.source}: stage input ${c.stage_input} is beyond the console's ${caps.inputs} inputs`);
   return { profile: profile.name, channels, unknown, warnings };
 }
 
 /** The neutral console values a plan asks for, channel by channel. */
-export function planValues(plan: LayoutPlan, caps: ConsoleCaps): Array<{ channel: number; path: string; value: number | string | boolean | null }> {
+export function planValues(
+  plan: LayoutPlan,
+  caps: ConsoleCaps,
+): Array<{ channel: number; path: string; value: number | string | boolean | null }> {
   const out: Array<{ channel: number; path: string; value: number | string | boolean | null }> = [];
   for (const c of plan.channels) {
     const p = `input/${c.channel}`;
@@ -157,9 +195,18 @@ export function planValues(plan: LayoutPlan, caps: ConsoleCaps): Array<{ channel
     out.push({ channel: c.channel, path: `${p}/hpf_on`, value: c.hpf !== null });
     if (c.hpf !== null) out.push({ channel: c.channel, path: `${p}/hpf`, value: c.hpf });
     // DCAs and mute groups the console does not have are left out (diffLayout lists them)
-    out.push({ channel: c.channel, path: `${p}/dca`, value: c.dca.filter((d) => d <= caps.dcas).reduce((b, d) => b | (1 << (d - 1)), 0) });
-    out.push({ channel: c.channel, path: `${p}/mutegroups`, value: c.mute_groups.filter((g) => g <= caps.muteGroups).reduce((b, g) => b | (1 << (g - 1)), 0) });
-    for (const [aux, db] of Object.entries(c.sends)) if (Number(aux) <= caps.auxes) out.push({ channel: c.channel, path: `${p}/send/aux/${aux}/level`, value: db });
+    out.push({
+      channel: c.channel,
+      path: `${p}/dca`,
+      value: c.dca.filter((d) => d <= caps.dcas).reduce((b, d) => b | (1 << (d - 1)), 0),
+    });
+    out.push({
+      channel: c.channel,
+      path: `${p}/mutegroups`,
+      value: c.mute_groups.filter((g) => g <= caps.muteGroups).reduce((b, g) => b | (1 << (g - 1)), 0),
+    });
+    for (const [aux, db] of Object.entries(c.sends))
+      if (Number(aux) <= caps.auxes) out.push({ channel: c.channel, path: `${p}/send/aux/${aux}/level`, value: db });
     out.push({ channel: c.channel, path: `${p}/phantom`, value: c.phantom });
   }
   return out;

@@ -5,7 +5,11 @@ import { pointerToPath } from '../settings/load.ts';
 import { ROLES } from './roles.ts';
 
 const RoleName = T.Union(ROLES.map((r) => T.Literal(r)));
-const Colour = T.Union(['OFF', 'RD', 'GN', 'YE', 'BL', 'MG', 'CY', 'WH', 'OFFi', 'RDi', 'GNi', 'YEi', 'BLi', 'MGi', 'CYi', 'WHi'].map((c) => T.Literal(c)));
+const Colour = T.Union(
+  ['OFF', 'RD', 'GN', 'YE', 'BL', 'MG', 'CY', 'WH', 'OFFi', 'RDi', 'GNi', 'YEi', 'BLi', 'MGi', 'CYi', 'WHi'].map((c) =>
+    T.Literal(c),
+  ),
+);
 const Look = T.Object(
   {
     colour: T.Optional(Colour),
@@ -27,12 +31,23 @@ export const ProfileSchema = T.Object(
     name: T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
     description: T.Optional(T.String({ maxLength: 500 })),
     engineer: T.Optional(T.String({ maxLength: 100 })),
-    locations: T.Partial(T.Record(RoleName, T.Union([T.Integer({ minimum: 1, maximum: 128 }), T.Array(T.Integer({ minimum: 1, maximum: 128 }), { minItems: 1 })])), {
-      additionalProperties: false,
-    }),
+    locations: T.Partial(
+      T.Record(
+        RoleName,
+        T.Union([
+          T.Integer({ minimum: 1, maximum: 128 }),
+          T.Array(T.Integer({ minimum: 1, maximum: 128 }), { minItems: 1 }),
+        ]),
+      ),
+      {
+        additionalProperties: false,
+      },
+    ),
     fill: T.Object(
       {
-        order: T.Array(T.String({ minLength: 1 }), { description: 'roles or families, in the order they fill the free channels' }),
+        order: T.Array(T.String({ minLength: 1 }), {
+          description: 'roles or families, in the order they fill the free channels',
+        }),
         start: T.Optional(T.Integer({ minimum: 1, maximum: 128 })),
         gap_between_families: T.Optional(T.Integer({ minimum: 0, maximum: 8 })),
       },
@@ -44,7 +59,11 @@ export const ProfileSchema = T.Object(
     families: T.Optional(T.Record(T.String(), Look)),
     daw: T.Optional(
       T.Object(
-        { dividers: T.Optional(T.Boolean()), record_arm: T.Optional(T.Boolean()), input_offset: T.Optional(T.Integer({ minimum: 0, maximum: 512 })) },
+        {
+          dividers: T.Optional(T.Boolean()),
+          record_arm: T.Optional(T.Boolean()),
+          input_offset: T.Optional(T.Integer({ minimum: 0, maximum: 512 })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -57,7 +76,10 @@ export type Look = Static<typeof Look>;
 
 /** Validates a profile; every problem as `path: message` in one E_PROFILE_INVALID. */
 export function validateProfile(raw: unknown): Profile {
-  const errors = [...Value.Errors(ProfileSchema, raw)].slice(0, 20).map((e) => `${pointerToPath(e.path)}: ${e.message}`);
-  if (errors.length > 0) throw badRequest('E_PROFILE_INVALID', `profile is invalid: ${errors.join('; ')}`, { problems: errors });
+  const errors = [...Value.Errors(ProfileSchema, raw)]
+    .slice(0, 20)
+    .map((e) => `${pointerToPath(e.path)}: ${e.message}`);
+  if (errors.length > 0)
+    throw badRequest('E_PROFILE_INVALID', `profile is invalid: ${errors.join('; ')}`, { problems: errors });
   return raw as Profile;
 }

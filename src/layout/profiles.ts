@@ -26,7 +26,9 @@ export class ProfileStore {
     for (const f of files.sort()) {
       try {
         const p = validateProfile(parse(readFileSync(join(dir, f), 'utf8')));
-        const existing = this.store.db.prepare('SELECT origin FROM profiles WHERE name = ?').get(p.name) as { origin: string } | undefined;
+        const existing = this.store.db.prepare('SELECT origin FROM profiles WHERE name = ?').get(p.name) as
+          | { origin: string }
+          | undefined;
         if (existing?.origin === 'api') continue; // an edit made over REST wins over the shipped file
         this.put(p, 'file');
         loaded.push(p.name);
@@ -39,22 +41,49 @@ export class ProfileStore {
   }
 
   list(): Array<{ name: string; description?: string; origin: string; updated_at: string }> {
-    return (this.store.db.prepare('SELECT name, body, origin, updated_at FROM profiles ORDER BY name').all() as Array<{ name: string; body: string; origin: string; updated_at: string }>).map(
-      (r) => ({ name: r.name, description: (JSON.parse(r.body) as Profile).description, origin: r.origin, updated_at: r.updated_at }),
-    );
+    return (
+      this.store.db.prepare('SELECT name, body, origin, updated_at FROM profiles ORDER BY name').all() as Array<{
+        name: string;
+        body: string;
+        origin: string;
+        updated_at: string;
+      }>
+    ).map((r) => ({
+      name: r.name,
+      description: (JSON.parse(r.body) as Profile).description,
+      origin: r.origin,
+      updated_at: r.updated_at,
+    }));
   }
 
   get(name: string): Profile {
-    const row = this.store.db.prepare('SELECT body FROM profiles WHERE name = ?').get(name) as { body: string } | undefined;
-    if (!row) throw notFound('E_UNKNOWN_PROFILE', `no profile ${JSON.stringify(name)} (known: ${this.list().map((p) => p.name).join(', ') || 'none'})`, { profile: name });
+    const row = this.store.db.prepare('SELECT body FROM profiles WHERE name = ?').get(name) as
+      | { body: string }
+      | undefined;
+    if (!row)
+      throw notFound(
+        'E_UNKNOWN_PROFILE',
+        `no profile ${JSON.stringify(name)} (known: ${
+          this.list()
+            .map((p) => p.name)
+            .join(', ') || 'none'
+        })`,
+        { profile: name },
+      );
     return JSON.parse(row.body) as Profile;
   }
 
   put(raw: unknown, origin: 'file' | 'api' = 'api', name?: string): Profile {
     const p = validateProfile(raw);
-    if (name !== undefined && p.name !== name) throw conflict('E_PROFILE_NAME', `the body names profile ${JSON.stringify(p.name)}, the URL ${JSON.stringify(name)}`);
+    if (name !== undefined && p.name !== name)
+      throw conflict(
+        'E_PROFILE_NAME',
+        `the body names profile ${JSON.stringify(p.name)}, the URL ${JSON.stringify(name)}`,
+      );
     this.store.db
-      .prepare('INSERT INTO profiles (name, body, origin, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body, origin = excluded.origin, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO profiles (name, body, origin, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body, origin = excluded.origin, updated_at = excluded.updated_at',
+      )
       .run(p.name, JSON.stringify(p), origin, new Date().toISOString());
     return p;
   }

@@ -2,7 +2,19 @@ import type { Measurement } from '../dsp/engine/protocol.ts';
 import type { LinecheckSettings } from '../settings/schema.ts';
 import type { CheckPath } from './paths.ts';
 
-export type Verdict = 'pass' | 'dead' | 'wrong-source' | 'polarity' | 'level' | 'crosstalk' | 'hum' | 'noise' | 'clipping' | 'latency' | 'stuck-crosspoint' | 'untestable';
+export type Verdict =
+  | 'pass'
+  | 'dead'
+  | 'wrong-source'
+  | 'polarity'
+  | 'level'
+  | 'crosstalk'
+  | 'hum'
+  | 'noise'
+  | 'clipping'
+  | 'latency'
+  | 'stuck-crosspoint'
+  | 'untestable';
 
 export type PathResult = {
   path: string;
@@ -44,12 +56,23 @@ const PRESENT_DB = 40; // a tone within 40 dB of alignment is a signal, not leak
  * Names what is wrong with each path, from the tone rounds (identity, level, crosstalk, hum,
  * noise, clipping) and the broadband pass (latency, polarity). The first finding is the verdict.
  */
-export function diagnose(paths: CheckPath[], ev: Evidence, cfg: LinecheckSettings, alignment: number, expectedLatency: number): PathResult[] {
+export function diagnose(
+  paths: CheckPath[],
+  ev: Evidence,
+  cfg: LinecheckSettings,
+  alignment: number,
+  expectedLatency: number,
+): PathResult[] {
   const results = new Map<string, PathResult>();
   for (const p of paths) {
     const base: PathResult = { path: p.name, source: p.source, input: p.input, verdict: 'pass', findings: [] };
     if (p.untestable) {
-      results.set(p.name, { ...base, verdict: 'untestable', reason: p.untestable, findings: [`untestable: ${p.untestable}`] });
+      results.set(p.name, {
+        ...base,
+        verdict: 'untestable',
+        reason: p.untestable,
+        findings: [`untestable: ${p.untestable}`],
+      });
       continue;
     }
     const stuck = ev.stuck.get(p.name);
@@ -76,22 +99,34 @@ export function diagnose(paths: CheckPath[], ev: Evidence, cfg: LinecheckSetting
     if (!ownPresent && foreignPresent) {
       r.arrived_from = foreign!.path;
       f.push(`wrong-source: ${foreign!.path}'s tone arrives at ${foreign!.level.toFixed(1)} dBFS instead`);
-    } else if (!ownPresent) f.push(`dead: nothing arrives (tone at ${Number.isFinite(own) ? own.toFixed(1) : '-inf'} dBFS, rms ${m.rms_dbfs} dBFS)`);
+    } else if (!ownPresent)
+      f.push(
+        `dead: nothing arrives (tone at ${Number.isFinite(own) ? own.toFixed(1) : '-inf'} dBFS, rms ${m.rms_dbfs} dBFS)`,
+      );
     else {
-      const h3 = m.tones.find((t) => t.freq === 3 * round.plan.tones.get(p.name)!)?.level_dbfs ?? Number.NEGATIVE_INFINITY;
+      const h3 =
+        m.tones.find((t) => t.freq === 3 * round.plan.tones.get(p.name)!)?.level_dbfs ?? Number.NEGATIVE_INFINITY;
       // a flat-topped sine reads louder (AES17 RMS) than its own peak; a clean one reads equal
       const flatTop = m.rms_dbfs - m.peak_dbfs;
       if (m.clipped_samples > 0 || h3 - own > -40 || flatTop > 0.5)
-        f.push(`clipping: ${m.clipped_samples} samples at full scale, peak ${m.peak_dbfs} dBFS under the RMS ${m.rms_dbfs} dBFS${Number.isFinite(h3) ? `, 3rd harmonic ${(h3 - own).toFixed(1)} dB` : ''}`);
-      if (Math.abs(own - alignment) > cfg.tolerance_db) f.push(`level: ${own.toFixed(2)} dBFS, expected ${alignment} ±${cfg.tolerance_db}`);
+        f.push(
+          `clipping: ${m.clipped_samples} samples at full scale, peak ${m.peak_dbfs} dBFS under the RMS ${m.rms_dbfs} dBFS${Number.isFinite(h3) ? `, 3rd harmonic ${(h3 - own).toFixed(1)} dB` : ''}`,
+        );
+      if (Math.abs(own - alignment) > cfg.tolerance_db)
+        f.push(`level: ${own.toFixed(2)} dBFS, expected ${alignment} ±${cfg.tolerance_db}`);
       const x = ev.xcorr.get(p.name);
       if (x && x.correlation !== undefined) {
         r.latency_samples = x.latency_samples;
         r.polarity = x.polarity;
         r.correlation = x.correlation;
         if (x.correlation < -0.5) f.push(`polarity: inverted (r = ${x.correlation})`);
-        if (Math.abs(x.correlation) >= 0.5 && Math.abs((x.latency_samples ?? 0) - expectedLatency) > cfg.latency_tolerance_samples)
-          f.push(`latency: ${x.latency_samples} samples, expected ${expectedLatency} ±${cfg.latency_tolerance_samples}`);
+        if (
+          Math.abs(x.correlation) >= 0.5 &&
+          Math.abs((x.latency_samples ?? 0) - expectedLatency) > cfg.latency_tolerance_samples
+        )
+          f.push(
+            `latency: ${x.latency_samples} samples, expected ${expectedLatency} ±${cfg.latency_tolerance_samples}`,
+          );
       }
       // a foreign tone counts only where it stands clear of the noise floor (20 dB in its bin)
       if (foreign && foreign.level - own > cfg.crosstalk_db && foreign.level - m.noise_floor_dbfs > 20) {
@@ -130,13 +165,23 @@ const round3 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 
  * interface input, in which run, says whether the output is live, at the right level, crossed
  * with another (swaps named as such) or leaking into others.
  */
-export function diagnoseOutputs(paths: CheckPath[], runs: Map<string, Map<number, Measurement>>, cfg: LinecheckSettings, alignment: number): PathResult[] {
+export function diagnoseOutputs(
+  paths: CheckPath[],
+  runs: Map<string, Map<number, Measurement>>,
+  cfg: LinecheckSettings,
+  alignment: number,
+): PathResult[] {
   const results = new Map<string, PathResult>();
   const present = (db: number) => db > alignment - PRESENT_DB;
   for (const p of paths) {
     const base: PathResult = { path: p.name, source: p.source, input: p.input, verdict: 'pass', findings: [] };
     if (p.untestable) {
-      results.set(p.name, { ...base, verdict: 'untestable', reason: p.untestable, findings: [`untestable: ${p.untestable}`] });
+      results.set(p.name, {
+        ...base,
+        verdict: 'untestable',
+        reason: p.untestable,
+        findings: [`untestable: ${p.untestable}`],
+      });
       continue;
     }
     const own = runs.get(p.name)!.get(p.measure!)!;
@@ -152,19 +197,29 @@ export function diagnoseOutputs(paths: CheckPath[], runs: Map<string, Map<number
     const r: PathResult = { ...base, level_dbfs: round3(level), expected_dbfs: alignment };
     if (!present(level) && foreign && present(foreign.level)) {
       r.arrived_from = foreign.path;
-      f.push(`wrong-source: the oscillator sent to ${foreign.path} arrives here at ${foreign.level.toFixed(1)} dBFS instead`);
+      f.push(
+        `wrong-source: the oscillator sent to ${foreign.path} arrives here at ${foreign.level.toFixed(1)} dBFS instead`,
+      );
     } else if (!present(level)) {
-      f.push(`dead: the oscillator sent to ${p.name} does not arrive at ${p.input} (${Number.isFinite(level) ? level.toFixed(1) : '-inf'} dBFS)`);
+      f.push(
+        `dead: the oscillator sent to ${p.name} does not arrive at ${p.input} (${Number.isFinite(level) ? level.toFixed(1) : '-inf'} dBFS)`,
+      );
     } else {
       if (own.clipped_samples > 0) f.push(`clipping: ${own.clipped_samples} samples at full scale`);
-      if (Math.abs(level - alignment) > cfg.tolerance_db) f.push(`level: ${level.toFixed(2)} dBFS, expected ${alignment} ±${cfg.tolerance_db}`);
-      if (foreign && foreign.level - level > cfg.crosstalk_db && foreign.level > own.noise_floor_dbfs + 10 * Math.log10(2400) + 20) {
+      if (Math.abs(level - alignment) > cfg.tolerance_db)
+        f.push(`level: ${level.toFixed(2)} dBFS, expected ${alignment} ±${cfg.tolerance_db}`);
+      if (
+        foreign &&
+        foreign.level - level > cfg.crosstalk_db &&
+        foreign.level > own.noise_floor_dbfs + 10 * Math.log10(2400) + 20
+      ) {
         r.crosstalk = { from: foreign.path, db: round3(foreign.level - level) };
         f.push(`crosstalk: ${foreign.path} leaks in at ${(foreign.level - level).toFixed(1)} dB`);
       }
     }
     r.hum_dbfs = own.hum.level_dbfs;
-    if (own.hum.level_dbfs > cfg.hum_dbfs) f.push(`hum: ${own.hum.hz} Hz family at ${own.hum.level_dbfs.toFixed(1)} dBFS`);
+    if (own.hum.level_dbfs > cfg.hum_dbfs)
+      f.push(`hum: ${own.hum.hz} Hz family at ${own.hum.level_dbfs.toFixed(1)} dBFS`);
     r.findings = f;
     r.verdict = f.length === 0 ? 'pass' : (f[0]!.split(':')[0] as Verdict);
     results.set(p.name, r);
@@ -177,13 +232,26 @@ export function diagnoseOutputs(paths: CheckPath[], runs: Map<string, Map<number
  * Presence, level, where the tone really arrived (swaps named), clipping and leakage the meters
  * can show; polarity, latency, hum and noise need the audio itself and are listed as not measured.
  */
-export function diagnoseMeters(paths: CheckPath[], runs: Map<string, Float32Array>, cfg: LinecheckSettings, alignment: number): PathResult[] {
+export function diagnoseMeters(
+  paths: CheckPath[],
+  runs: Map<string, Float32Array>,
+  cfg: LinecheckSettings,
+  alignment: number,
+): PathResult[] {
   const results = new Map<string, PathResult>();
   const db = (v: number | undefined) => (v !== undefined && v > 0 ? 20 * Math.log10(v) : Number.NEGATIVE_INFINITY);
   const present = (x: number) => x > alignment - PRESENT_DB;
   const notMeasured = ['polarity', 'latency', 'hum', 'noise'];
   for (const p of paths) {
-    const base: PathResult = { path: p.name, source: p.source, input: p.input, verdict: 'pass', findings: [], method: 'console-meters', not_measured: notMeasured };
+    const base: PathResult = {
+      path: p.name,
+      source: p.source,
+      input: p.input,
+      verdict: 'pass',
+      findings: [],
+      method: 'console-meters',
+      not_measured: notMeasured,
+    };
     const own = db(runs.get(p.name)?.[p.meter! - 1]);
     let foreign: { path: string; level: number } | undefined;
     for (const [other, m] of runs) {
@@ -195,11 +263,15 @@ export function diagnoseMeters(paths: CheckPath[], runs: Map<string, Float32Arra
     const r: PathResult = { ...base, level_dbfs: round3(own), expected_dbfs: alignment };
     if (!present(own) && foreign && present(foreign.level)) {
       r.arrived_from = foreign.path;
-      f.push(`wrong-source: ${foreign.path}'s tone shows on the ${p.input} meter at ${foreign.level.toFixed(1)} dBFS instead`);
-    } else if (!present(own)) f.push(`dead: the ${p.input} meter shows nothing (${Number.isFinite(own) ? own.toFixed(1) : '-inf'} dBFS)`);
+      f.push(
+        `wrong-source: ${foreign.path}'s tone shows on the ${p.input} meter at ${foreign.level.toFixed(1)} dBFS instead`,
+      );
+    } else if (!present(own))
+      f.push(`dead: the ${p.input} meter shows nothing (${Number.isFinite(own) ? own.toFixed(1) : '-inf'} dBFS)`);
     else {
       if (own > -0.1) f.push(`clipping: the ${p.input} meter reads full scale`);
-      if (Math.abs(own - alignment) > cfg.tolerance_db) f.push(`level: ${own.toFixed(2)} dBFS on the console meter, expected ${alignment} ±${cfg.tolerance_db}`);
+      if (Math.abs(own - alignment) > cfg.tolerance_db)
+        f.push(`level: ${own.toFixed(2)} dBFS on the console meter, expected ${alignment} ±${cfg.tolerance_db}`);
       // the simulated and real meters floor far below the −70 dB default; -120 dBFS is treated as silence
       if (foreign && foreign.level > -120 && foreign.level - own > cfg.crosstalk_db) {
         r.crosstalk = { from: foreign.path, db: round3(foreign.level - own) };

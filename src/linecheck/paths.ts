@@ -20,11 +20,13 @@ export type CheckPath = {
   untestable?: string;
 };
 
-
 /** The plan's paths with their injection and measurement points; what cannot be tested says why. */
 export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
   const wiring = expandWiring(settings.wiring);
-  const plan = expandWiring(settings.linecheck.plan.map((p) => ({ from: p.source, to: p.input }))).map((w) => ({ source: w.from, input: w.to }));
+  const plan = expandWiring(settings.linecheck.plan.map((p) => ({ from: p.source, to: p.input }))).map((w) => ({
+    source: w.from,
+    input: w.to,
+  }));
   const injectOf = new Map<string, number>();
   const measureOf = new Map<string, number>();
   for (const w of wiring) {
@@ -42,7 +44,11 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
     const ci = /^(.+):in:(\d+)$/.exec(p.input);
     const meter = measure === undefined && ci && consoles.has(ci[1]!) ? Number(ci[2]) : undefined;
     const untestable =
-      inject === undefined ? `no interface output is wired to ${p.source}` : measure === undefined && meter === undefined ? `${p.input} does not come back to an interface input` : undefined;
+      inject === undefined
+        ? `no interface output is wired to ${p.source}`
+        : measure === undefined && meter === undefined
+          ? `${p.input} does not come back to an interface input`
+          : undefined;
     return {
       name: pathName(p.source),
       source: p.source,
@@ -56,7 +62,12 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
   if (!only || only.length === 0) return paths;
   const known = new Set(paths.map((p) => p.name));
   const unknown = only.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw badRequest('E_LINECHECK_PATH', `unknown path(s): ${unknown.join(', ')} (paths are named like ${paths[0]?.name ?? 'tie-01'})`, { unknown });
+  if (unknown.length > 0)
+    throw badRequest(
+      'E_LINECHECK_PATH',
+      `unknown path(s): ${unknown.join(', ')} (paths are named like ${paths[0]?.name ?? 'tie-01'})`,
+      { unknown },
+    );
   return paths.filter((p) => only.includes(p.name));
 }
 
@@ -76,6 +87,11 @@ export function resolveOutputs(settings: Settings, only?: string[]): CheckPath[]
   if (!only || only.length === 0) return paths;
   const known = new Set(paths.map((p) => p.name));
   const unknown = only.filter((n) => !known.has(n));
-  if (unknown.length > 0) throw badRequest('E_LINECHECK_PATH', `unknown output(s): ${unknown.join(', ')} (outputs are named like ${paths[0]?.name ?? 'x32-main-bus-01'})`, { unknown });
+  if (unknown.length > 0)
+    throw badRequest(
+      'E_LINECHECK_PATH',
+      `unknown output(s): ${unknown.join(', ')} (outputs are named like ${paths[0]?.name ?? 'x32-main-bus-01'})`,
+      { unknown },
+    );
   return paths.filter((p) => only.includes(p.name));
 }

@@ -12,7 +12,14 @@ import { requiredTies } from '../patchbay/trace.ts';
 import type { Settings } from '../settings/schema.ts';
 import { consoleOutputPoint, expandWiring } from '../settings/wiring.ts';
 import type { Store } from '../store/db.ts';
-import { diagnose, diagnoseMeters, diagnoseOutputs, type Evidence, type PathResult, type RoundPlan } from './diagnose.ts';
+import {
+  diagnose,
+  diagnoseMeters,
+  diagnoseOutputs,
+  type Evidence,
+  type PathResult,
+  type RoundPlan,
+} from './diagnose.ts';
 import { type CheckPath, resolveOutputs, resolvePaths } from './paths.ts';
 
 export type RunOptions = {
@@ -22,7 +29,17 @@ export type RunOptions = {
   /** inputs: tone from the interface into every patch (default); outputs: the console's oscillator to its buses. */
   target?: 'inputs' | 'outputs';
 };
-export type RunRecord = { id: string; state: 'running' | 'done' | 'cancelled' | 'failed'; started_at: string; finished_at?: string; options: RunOptions; results: PathResult[]; summary?: Record<string, number>; seconds?: number; error?: string };
+export type RunRecord = {
+  id: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  started_at: string;
+  finished_at?: string;
+  options: RunOptions;
+  results: PathResult[];
+  summary?: Record<string, number>;
+  seconds?: number;
+  error?: string;
+};
 
 const SETTLE_MS = 60;
 const METER_SETTLE_MS = 250;
@@ -39,7 +56,14 @@ export class LineCheckService {
 
   constructor(
     private readonly settings: Settings,
-    private readonly deps: { bus: Bus; store: Store; log: Logger; engine: () => AudioEngine | undefined; console: () => Console | undefined; patchbays: () => Map<string, PatchbayService> },
+    private readonly deps: {
+      bus: Bus;
+      store: Store;
+      log: Logger;
+      engine: () => AudioEngine | undefined;
+      console: () => Console | undefined;
+      patchbays: () => Map<string, PatchbayService>;
+    },
   ) {}
 
   paths(only?: string[]): CheckPath[] {
@@ -51,19 +75,37 @@ export class LineCheckService {
     const con = this.deps.console();
     return resolveOutputs(this.settings, only).map((p) => {
       const point = consoleOutputPoint(p.source)!;
-      if (!con || con.id !== point.console) return { ...p, untestable: `${point.console} is not the console this line check drives` };
-      if (!con.oscillator || !con.oscillatorDest) return { ...p, untestable: `an ${con.family.toUpperCase()} has no oscillator control over its protocol` };
+      if (!con || con.id !== point.console)
+        return { ...p, untestable: `${point.console} is not the console this line check drives` };
+      if (!con.oscillator || !con.oscillatorDest)
+        return { ...p, untestable: `an ${con.family.toUpperCase()} has no oscillator control over its protocol` };
       const dest = con.oscillatorDest(point.point);
-      return dest === undefined ? { ...p, untestable: `the oscillator cannot be sent to ${point.point} alone` } : { ...p, dest };
+      return dest === undefined
+        ? { ...p, untestable: `the oscillator cannot be sent to ${point.point} alone` }
+        : { ...p, dest };
     });
   }
 
   get(id: string): RunRecord | undefined {
     if (this.runs.has(id)) return this.runs.get(id);
-    const row = this.deps.store.db.prepare('SELECT * FROM linecheck_runs WHERE id = ?').get(id) as Record<string, string> | undefined;
+    const row = this.deps.store.db.prepare('SELECT * FROM linecheck_runs WHERE id = ?').get(id) as
+      | Record<string, string>
+      | undefined;
     if (!row) return undefined;
-    const results = (this.deps.store.db.prepare('SELECT detail FROM linecheck_results WHERE run = ? ORDER BY path').all(id) as Array<{ detail: string }>).map((r) => JSON.parse(r.detail) as PathResult);
-    return { id, state: row.state as RunRecord['state'], started_at: row.started_at!, finished_at: row.finished_at ?? undefined, options: JSON.parse(row.options!), results, summary: row.summary ? JSON.parse(row.summary) : undefined };
+    const results = (
+      this.deps.store.db.prepare('SELECT detail FROM linecheck_results WHERE run = ? ORDER BY path').all(id) as Array<{
+        detail: string;
+      }>
+    ).map((r) => JSON.parse(r.detail) as PathResult);
+    return {
+      id,
+      state: row.state as RunRecord['state'],
+      started_at: row.started_at!,
+      finished_at: row.finished_at ?? undefined,
+      options: JSON.parse(row.options!),
+      results,
+      summary: row.summary ? JSON.parse(row.summary) : undefined,
+    };
   }
 
   /** Tone-out for the engineer: the stereo ident (or a 1 kHz line-up tone) on one path; null stops it. */
@@ -72,7 +114,10 @@ export class LineCheckService {
     if (p.inject === undefined) throw unavailable('E_LINECHECK_UNTESTABLE', `${p.name}: ${p.untestable}`);
     const engine = this.deps.engine();
     if (!engine) throw unavailable('E_NO_AUDIO', 'no audio interface configured');
-    engine.play(p.inject, on ? { kind: 'ident', pattern: 'ebu', leg: 'left', level_dbfs: this.settings.audio!.alignment_dbfs } : null);
+    engine.play(
+      p.inject,
+      on ? { kind: 'ident', pattern: 'ebu', leg: 'left', level_dbfs: this.settings.audio!.alignment_dbfs } : null,
+    );
     return { path: p.name, output: p.inject };
   }
 
@@ -84,16 +129,31 @@ export class LineCheckService {
 
   /** Starts a run; resolves with its id at once, the record fills as it goes. */
   start(opts: RunOptions = {}): { id: string; done: Promise<RunRecord> } {
-    if (this.running) throw conflict('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, { running: this.running.id });
+    if (this.running)
+      throw conflict('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, {
+        running: this.running.id,
+      });
     const engine = this.deps.engine();
-    if (engine?.status().state !== 'online') throw unavailable('E_AUDIO_OFFLINE', `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`);
+    if (engine?.status().state !== 'online')
+      throw unavailable(
+        'E_AUDIO_OFFLINE',
+        `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`,
+      );
     const paths = opts.target === 'outputs' ? this.outputPaths(opts.paths) : this.paths(opts.paths);
-    if (paths.length === 0) throw badRequest('E_LINECHECK_EMPTY', opts.target === 'outputs' ? 'no console output is wired to an interface input (wiring: x32-main:bus:N → iface:in:K)' : 'the line check plan is empty (linecheck.plan)');
+    if (paths.length === 0)
+      throw badRequest(
+        'E_LINECHECK_EMPTY',
+        opts.target === 'outputs'
+          ? 'no console output is wired to an interface input (wiring: x32-main:bus:N → iface:in:K)'
+          : 'the line check plan is empty (linecheck.plan)',
+      );
     const id = randomUUID();
     const rec: RunRecord = { id, state: 'running', started_at: new Date().toISOString(), options: opts, results: [] };
     this.runs.set(id, rec);
     this.running = { id, cancel: false };
-    this.deps.store.db.prepare('INSERT INTO linecheck_runs (id, started_at, state, options) VALUES (?, ?, ?, ?)').run(id, rec.started_at, 'running', JSON.stringify(opts));
+    this.deps.store.db
+      .prepare('INSERT INTO linecheck_runs (id, started_at, state, options) VALUES (?, ?, ?, ?)')
+      .run(id, rec.started_at, 'running', JSON.stringify(opts));
     const done = this.execute(rec, paths, engine).finally(() => {
       this.running = undefined;
     });
@@ -145,11 +205,27 @@ export class LineCheckService {
           this.checkCancel(rec);
           await this.broadband(rec, viaIface, ev, engine);
         }
-        const meterRuns = viaMeters.length > 0 ? await this.meters(rec, viaMeters, engine, con, alignment) : new Map<string, Float32Array>();
+        const meterRuns =
+          viaMeters.length > 0
+            ? await this.meters(rec, viaMeters, engine, con, alignment)
+            : new Map<string, Float32Array>();
         const expectedLatency = this.settings.linecheck.expected_latency_samples ?? a.latency_samples;
         const byName = new Map([
-          ...diagnose(paths.filter((p) => p.untestable || p.measure !== undefined), ev, this.settings.linecheck, alignment, expectedLatency).map((r) => [r.path, { ...r, ...(r.verdict !== 'untestable' ? { method: 'interface' as const } : {}) }] as const),
-          ...diagnoseMeters(viaMeters.filter((p) => !p.untestable), meterRuns, this.settings.linecheck, alignment).map((r) => [r.path, r] as const),
+          ...diagnose(
+            paths.filter((p) => p.untestable || p.measure !== undefined),
+            ev,
+            this.settings.linecheck,
+            alignment,
+            expectedLatency,
+          ).map(
+            (r) => [r.path, { ...r, ...(r.verdict !== 'untestable' ? { method: 'interface' as const } : {}) }] as const,
+          ),
+          ...diagnoseMeters(
+            viaMeters.filter((p) => !p.untestable),
+            meterRuns,
+            this.settings.linecheck,
+            alignment,
+          ).map((r) => [r.path, r] as const),
         ]);
         rec.results = paths.map((p) => byName.get(p.name)!);
       }
@@ -164,7 +240,13 @@ export class LineCheckService {
       } catch {}
       for (const r of restoreTies) await r.pb.route(r.ties, 'linecheck', { atomic: true }).catch(() => {});
       if (con?.oscillator && rec.options.target === 'outputs') await con.oscillator(null, 'linecheck').catch(() => {});
-      if (con && restoreMutes.length > 0) await con.write(restoreMutes.map((m) => ({ path: m.path, value: m.value })), 'linecheck').catch(() => {});
+      if (con && restoreMutes.length > 0)
+        await con
+          .write(
+            restoreMutes.map((m) => ({ path: m.path, value: m.value })),
+            'linecheck',
+          )
+          .catch(() => {});
     }
     return this.finish(rec, t0);
   }
@@ -176,11 +258,22 @@ export class LineCheckService {
     for (const r of rec.results) rec.summary[r.verdict] = (rec.summary[r.verdict] ?? 0) + 1;
     const db = this.deps.store.db;
     db.transaction(() => {
-      db.prepare('UPDATE linecheck_runs SET state = ?, finished_at = ?, summary = ? WHERE id = ?').run(rec.state, rec.finished_at, JSON.stringify(rec.summary), rec.id);
+      db.prepare('UPDATE linecheck_runs SET state = ?, finished_at = ?, summary = ? WHERE id = ?').run(
+        rec.state,
+        rec.finished_at,
+        JSON.stringify(rec.summary),
+        rec.id,
+      );
       const ins = db.prepare('INSERT INTO linecheck_results (run, path, verdict, detail) VALUES (?, ?, ?, ?)');
       for (const r of rec.results) ins.run(rec.id, r.path, r.verdict, JSON.stringify(r));
     })();
-    for (const r of rec.results) this.deps.bus.emit('linecheck.result', { run: rec.id, path: r.path, verdict: r.verdict, detail: r as unknown as Record<string, unknown> });
+    for (const r of rec.results)
+      this.deps.bus.emit('linecheck.result', {
+        run: rec.id,
+        path: r.path,
+        verdict: r.verdict,
+        detail: r as unknown as Record<string, unknown>,
+      });
     return rec;
   }
 
@@ -188,7 +281,13 @@ export class LineCheckService {
    * Meters-only fallback, one path at a time (a tone cannot be told from another on a meter): the
    * tone on the path's injection, then the next console meter update read for every input.
    */
-  private async meters(rec: RunRecord, paths: CheckPath[], engine: AudioEngine, con: Console | undefined, alignment: number): Promise<Map<string, Float32Array>> {
+  private async meters(
+    rec: RunRecord,
+    paths: CheckPath[],
+    engine: AudioEngine,
+    con: Console | undefined,
+    alignment: number,
+  ): Promise<Map<string, Float32Array>> {
     const runs = new Map<string, Float32Array>();
     const read = con?.inputMeters?.bind(con);
     for (const p of paths) {
@@ -232,8 +331,16 @@ export class LineCheckService {
   }
 
   /** Console-oscillator mode: the console's oscillator to one output at a time, every output return measured each time. */
-  private async outputs(rec: RunRecord, paths: CheckPath[], engine: AudioEngine, con: Console | undefined, alignment: number): Promise<PathResult[]> {
-    if (con && con.status().state !== 'online') for (const p of paths) p.untestable ??= `${con.id} is ${con.status().state} (${con.status().detail ?? 'no connection'})`;
+  private async outputs(
+    rec: RunRecord,
+    paths: CheckPath[],
+    engine: AudioEngine,
+    con: Console | undefined,
+    alignment: number,
+  ): Promise<PathResult[]> {
+    if (con && con.status().state !== 'online')
+      for (const p of paths)
+        p.untestable ??= `${con.id} is ${con.status().state} (${con.status().detail ?? 'no connection'})`;
     const testable = paths.filter((p) => !p.untestable);
     const inputs = [...new Set(testable.map((p) => p.measure!))];
     const runs = new Map<string, Map<number, Measurement>>();
@@ -241,8 +348,18 @@ export class LineCheckService {
       this.checkCancel(rec);
       // 2 kHz sits exactly on the oscillator's log grid (20·1000^(80/120)) and on a 10 Hz analysis
       // bin; the grid's "1 kHz" is 1002.4 Hz, whose leakage would read as hum
-      const osc = await con!.oscillator!({ level_db: alignment, freq_hz: 2000, type: 'sine', dest: p.dest! }, 'linecheck');
-      if (!osc.ok) throw new RadError('E_LINECHECK_OSCILLATOR', `the console did not take the oscillator settings for ${p.name}: ${osc.results.filter((r) => r.verdict !== 'verified').map((r) => r.error ?? r.path).join('; ')}`);
+      const osc = await con!.oscillator!(
+        { level_db: alignment, freq_hz: 2000, type: 'sine', dest: p.dest! },
+        'linecheck',
+      );
+      if (!osc.ok)
+        throw new RadError(
+          'E_LINECHECK_OSCILLATOR',
+          `the console did not take the oscillator settings for ${p.name}: ${osc.results
+            .filter((r) => r.verdict !== 'verified')
+            .map((r) => r.error ?? r.path)
+            .join('; ')}`,
+        );
       const m = await engine.measure({ channels: inputs, windows: 1, settleMs: SETTLE_MS });
       runs.set(p.name, new Map(m.map((x) => [x.channel, x])));
       this.progress(rec.id, i + 1, testable.length, 'console oscillator');
@@ -263,24 +380,46 @@ export class LineCheckService {
   ): Promise<void> {
     const ties = requiredTies(
       paths.map((p) => ({ source: p.source, input: p.input })),
-      { wiring: expandWiring(this.settings.wiring), bays: this.settings.bays.map((b) => new PassiveBay(b)), cords: () => this.settings.cords },
+      {
+        wiring: expandWiring(this.settings.wiring),
+        bays: this.settings.bays.map((b) => new PassiveBay(b)),
+        cords: () => this.settings.cords,
+      },
     );
     const byPb = new Map<string, typeof ties>();
     for (const t of ties) byPb.set(t.patchbay, [...(byPb.get(t.patchbay) ?? []), t]);
     for (const [id, list] of byPb) {
       const pb = this.deps.patchbays().get(id);
       if (!pb) continue;
-      restore.push({ pb, ties: pb.map().map((input, i) => ({ output: i + 1, input })).filter((t) => list.some((x) => x.output === t.output)) });
+      restore.push({
+        pb,
+        ties: pb
+          .map()
+          .map((input, i) => ({ output: i + 1, input }))
+          .filter((t) => list.some((x) => x.output === t.output)),
+      });
       if (pb.status().state === 'offline') {
-        for (const t of list) untestable.set(pathNameOf(paths, t.source), `${id} is offline (${pb.status().detail ?? 'no connection'})`);
+        for (const t of list)
+          untestable.set(pathNameOf(paths, t.source), `${id} is offline (${pb.status().detail ?? 'no connection'})`);
         restore.pop();
         continue;
       }
       try {
-        await pb.route(list.map((t) => ({ output: t.output, input: t.input })), 'linecheck', { atomic: true });
+        await pb.route(
+          list.map((t) => ({ output: t.output, input: t.input })),
+          'linecheck',
+          { atomic: true },
+        );
       } catch (e) {
-        const failed = ((e as RadError).details as { failed?: Array<{ output: number; got: number | null }> } | undefined)?.failed ?? [];
-        for (const f of failed) for (const t of list.filter((x) => x.output === f.output)) stuck.set(pathNameOf(paths, t.source), `${id} output ${f.output} stays on ${f.got === null ? 'nothing' : `input ${f.got}`} (wanted input ${t.input})`);
+        const failed =
+          ((e as RadError).details as { failed?: Array<{ output: number; got: number | null }> } | undefined)?.failed ??
+          [];
+        for (const f of failed)
+          for (const t of list.filter((x) => x.output === f.output))
+            stuck.set(
+              pathNameOf(paths, t.source),
+              `${id} output ${f.output} stays on ${f.got === null ? 'nothing' : `input ${f.got}`} (wanted input ${t.input})`,
+            );
         if (failed.length === 0) throw e;
       }
     }
@@ -288,7 +427,12 @@ export class LineCheckService {
 
   private roundsFor(paths: CheckPath[]): { tones: number[]; rounds: CheckPath[][] } {
     const a = this.settings.audio!;
-    const bins = planTones(64, { sampleRate: a.sample_rate, windowSize: a.window, fMin: 200, fMax: Math.min(20000, 0.45 * a.sample_rate) });
+    const bins = planTones(64, {
+      sampleRate: a.sample_rate,
+      windowSize: a.window,
+      fMin: 200,
+      fMax: Math.min(20000, 0.45 * a.sample_rate),
+    });
     const tones = bins.map((k) => (k * a.sample_rate) / a.window);
     // paths sharing an injection output cannot play two tones: they go to different rounds
     const rounds: CheckPath[][] = [];
@@ -303,7 +447,13 @@ export class LineCheckService {
     return { tones, rounds };
   }
 
-  private async concurrent(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine, alignment: number): Promise<void> {
+  private async concurrent(
+    rec: RunRecord,
+    paths: CheckPath[],
+    ev: Evidence,
+    engine: AudioEngine,
+    alignment: number,
+  ): Promise<void> {
     const { tones, rounds } = this.roundsFor(paths);
     const inputs = [...new Set(paths.map((p) => p.measure!))];
     for (const [ri, round] of rounds.entries()) {
@@ -314,7 +464,9 @@ export class LineCheckService {
         plan.owner.set(tones[i]!, p.name);
         engine.play(p.inject!, { kind: 'sine', freq: tones[i]!, level_dbfs: alignment });
       });
-      const freqs = [...plan.owner.keys()].flatMap((f) => (3 * f < 0.45 * this.settings.audio!.sample_rate ? [f, 3 * f] : [f]));
+      const freqs = [...plan.owner.keys()].flatMap((f) =>
+        3 * f < 0.45 * this.settings.audio!.sample_rate ? [f, 3 * f] : [f],
+      );
       const m = await engine.measure({ channels: inputs, freqs, windows: 2, settleMs: SETTLE_MS });
       ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
       engine.stopAll();
@@ -324,13 +476,24 @@ export class LineCheckService {
   }
 
   /** One path at a time (the assistant with a tone generator), for comparison. */
-  private async sequential(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine, alignment: number): Promise<void> {
+  private async sequential(
+    rec: RunRecord,
+    paths: CheckPath[],
+    ev: Evidence,
+    engine: AudioEngine,
+    alignment: number,
+  ): Promise<void> {
     const freq = 1230;
     for (const [i, p] of paths.entries()) {
       this.checkCancel(rec);
       const plan: RoundPlan = { tones: new Map([[p.name, freq]]), owner: new Map([[freq, p.name]]) };
       engine.play(p.inject!, { kind: 'sine', freq, level_dbfs: alignment });
-      const m = await engine.measure({ channels: [p.measure!], freqs: [freq, 3 * freq], windows: 2, settleMs: SETTLE_MS });
+      const m = await engine.measure({
+        channels: [p.measure!],
+        freqs: [freq, 3 * freq],
+        windows: 2,
+        settleMs: SETTLE_MS,
+      });
       ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
       engine.stopAll();
       this.progress(rec.id, i + 1, paths.length + 1, 'tones (one path at a time)');
@@ -345,7 +508,13 @@ export class LineCheckService {
     const references: Record<string, number> = {};
     for (const p of paths) references[String(p.measure)] = p.inject!;
     const expected = this.settings.linecheck.expected_latency_samples ?? this.settings.audio!.latency_samples;
-    const m = await engine.measure({ channels: Object.keys(references).map(Number), windows: 1, settleMs: SETTLE_MS, references, reference: { output: outs[0]!, maxLagSamples: Math.max(256, expected + 256) } });
+    const m = await engine.measure({
+      channels: Object.keys(references).map(Number),
+      windows: 1,
+      settleMs: SETTLE_MS,
+      references,
+      reference: { output: outs[0]!, maxLagSamples: Math.max(256, expected + 256) },
+    });
     engine.stopAll();
     const byInput = new Map<number, Measurement>(m.map((x) => [x.channel, x]));
     for (const p of paths) {

@@ -17,15 +17,23 @@ export type PatchbaysFeature = Feature & {
 
 export function patchbaysFeature(app: App): PatchbaysFeature {
   const patchbays = new Map<string, PatchbayService>();
-  for (const p of app.settings.patchbays) patchbays.set(p.id, new PatchbayService(p, { bus: app.bus, store: app.store, log: app.log }));
+  for (const p of app.settings.patchbays)
+    patchbays.set(p.id, new PatchbayService(p, { bus: app.bus, store: app.store, log: app.log }));
   // declared cords: the settings' plus those declared at run time (kept in the store)
   const cordKey = 'patch.cords';
   const runtimeCords = (): CordSettings[] => {
-    const row = app.store.db.prepare('SELECT value FROM kv WHERE key = ?').get(cordKey) as { value: string } | undefined;
+    const row = app.store.db.prepare('SELECT value FROM kv WHERE key = ?').get(cordKey) as
+      | { value: string }
+      | undefined;
     return row ? (JSON.parse(row.value) as CordSettings[]) : [];
   };
   const cords = () => [...app.settings.cords, ...runtimeCords()];
-  const tracer = new PathTracer({ wiring: expandWiring(app.settings.wiring), bays: app.settings.bays.map((b) => new PassiveBay(b)), matrices: [...patchbays.values()], cords });
+  const tracer = new PathTracer({
+    wiring: expandWiring(app.settings.wiring),
+    bays: app.settings.bays.map((b) => new PassiveBay(b)),
+    matrices: [...patchbays.values()],
+    cords,
+  });
   const f: PatchbaysFeature = {
     name: PATCHBAYS_FEATURE,
     patchbays,
@@ -33,12 +41,19 @@ export function patchbaysFeature(app: App): PatchbaysFeature {
     cords,
     setCords(list) {
       app.store.db
-        .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+        .prepare(
+          'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+        )
         .run(cordKey, JSON.stringify(list), new Date().toISOString());
     },
     patchbay(id: string) {
       const p = patchbays.get(id);
-      if (!p) throw notFound('E_UNKNOWN_PATCHBAY', `no patchbay ${JSON.stringify(id)} (known: ${[...patchbays.keys()].join(', ') || 'none'})`, { patchbay: id });
+      if (!p)
+        throw notFound(
+          'E_UNKNOWN_PATCHBAY',
+          `no patchbay ${JSON.stringify(id)} (known: ${[...patchbays.keys()].join(', ') || 'none'})`,
+          { patchbay: id },
+        );
       return p;
     },
     devices: () => [...patchbays.values()],

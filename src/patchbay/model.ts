@@ -25,4 +25,9 @@ export interface Matrix extends Device {
   label(kind: 'input' | 'output', n: number): string;
 }
 
-export type RouteReport = { patchbay: string; ties: Tie[]; verified: boolean; failed: Array<{ output: number; wanted: number | null; got: number | null }> };
+export type RouteReport = {
+  patchbay: string;
+  ties: Tie[];
+  verified: boolean;
+  failed: Array<{ output: number; wanted: number | null; got: number | null }>;
+};

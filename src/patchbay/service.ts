@@ -14,7 +14,12 @@ import { numatoProtocol } from './numato/protocol.ts';
 import type { PatchProtocol } from './protocol.ts';
 import { videohubProtocol } from './videohub/protocol.ts';
 
-const DEFAULT_BAUD: Record<PatchbaySettings['protocol'], number> = { 'extron-sis': 9600, 'kramer-p3000': 115200, videohub: 9600, 'numato-relay': 19200 };
+const DEFAULT_BAUD: Record<PatchbaySettings['protocol'], number> = {
+  'extron-sis': 9600,
+  'kramer-p3000': 115200,
+  videohub: 9600,
+  'numato-relay': 19200,
+};
 
 export function protocolFor(s: PatchbaySettings): PatchProtocol {
   switch (s.protocol) {
@@ -73,7 +78,12 @@ export class PatchbayService implements Matrix {
 
   describe(): Record<string, unknown> {
     const s = this.settings;
-    return { protocol: s.protocol, link: s.tcp ? `tcp ${s.tcp.host}:${s.tcp.port}` : `serial ${s.serial?.path}`, inputs: s.inputs, outputs: s.outputs };
+    return {
+      protocol: s.protocol,
+      link: s.tcp ? `tcp ${s.tcp.host}:${s.tcp.port}` : `serial ${s.serial?.path}`,
+      inputs: s.inputs,
+      outputs: s.outputs,
+    };
   }
 
   label(kind: 'input' | 'output', n: number): string {
@@ -136,7 +146,9 @@ export class PatchbayService implements Matrix {
       this.current.fill(undefined); // unknown until re-read
       this.offline(reason);
     });
-    io.on('garbage', (g) => this.deps.log.warn({ patchbay: this.id, sample: g }, 'garbage from device (no line end); discarded'));
+    io.on('garbage', (g) =>
+      this.deps.log.warn({ patchbay: this.id, sample: g }, 'garbage from device (no line end); discarded'),
+    );
     try {
       this.tracker.set('degraded', 'handshake and reading the map');
       await this.protocol.attach(io, { password: this.settings.password, timeoutMs: this.settings.timeout_ms });
@@ -204,7 +216,12 @@ export class PatchbayService implements Matrix {
 
   private requireOnline(): LineIo {
     const st = this.tracker.get();
-    if (!this.io || st.state === 'offline' || st.state === 'stopped') throw unavailable('E_PATCHBAY_OFFLINE', `patchbay ${this.id} is ${st.state}${st.detail ? ` (${st.detail})` : ''}`, { patchbay: this.id });
+    if (!this.io || st.state === 'offline' || st.state === 'stopped')
+      throw unavailable(
+        'E_PATCHBAY_OFFLINE',
+        `patchbay ${this.id} is ${st.state}${st.detail ? ` (${st.detail})` : ''}`,
+        { patchbay: this.id },
+      );
     return this.io;
   }
 
@@ -213,11 +230,24 @@ export class PatchbayService implements Matrix {
     const seen = new Set<number>();
     for (const t of ties) {
       if (!Number.isInteger(t.output) || t.output < 1 || t.output > this.outputs)
-        throw badRequest('E_PATCH_OUTPUT_RANGE', `output ${t.output} does not exist on '${this.id}' (1..${this.outputs})`, { patchbay: this.id, output: t.output });
+        throw badRequest(
+          'E_PATCH_OUTPUT_RANGE',
+          `output ${t.output} does not exist on '${this.id}' (1..${this.outputs})`,
+          { patchbay: this.id, output: t.output },
+        );
       if (t.input !== null && (!Number.isInteger(t.input) || t.input < 1 || t.input > this.inputs))
-        throw badRequest('E_PATCH_INPUT_RANGE', `input ${t.input} does not exist on '${this.id}' (1..${this.inputs})`, { patchbay: this.id, input: t.input });
-      if (t.input === null && !this.caps.canDisconnect) throw badRequest('E_PATCH_NO_DISCONNECT', `'${this.id}' cannot disconnect an output (route it to an idle input)`, { patchbay: this.id });
-      if (seen.has(t.output)) throw badRequest('E_PATCH_DUPLICATE_OUTPUT', `output ${t.output} appears twice`, { output: t.output });
+        throw badRequest('E_PATCH_INPUT_RANGE', `input ${t.input} does not exist on '${this.id}' (1..${this.inputs})`, {
+          patchbay: this.id,
+          input: t.input,
+        });
+      if (t.input === null && !this.caps.canDisconnect)
+        throw badRequest(
+          'E_PATCH_NO_DISCONNECT',
+          `'${this.id}' cannot disconnect an output (route it to an idle input)`,
+          { patchbay: this.id },
+        );
+      if (seen.has(t.output))
+        throw badRequest('E_PATCH_DUPLICATE_OUTPUT', `output ${t.output} appears twice`, { output: t.output });
       seen.add(t.output);
     }
   }
@@ -243,14 +273,30 @@ export class PatchbayService implements Matrix {
         const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
         this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       } catch (e) {
-        this.deps.store.audit({ actor, device: this.id, action: 'route', value: ties, result: 'error', detail: describeError(e) });
-        throw e instanceof RadError ? e : new RadError('E_PATCH_IO', `${this.id}: ${describeError(e)}`, { httpStatus: 503 });
+        this.deps.store.audit({
+          actor,
+          device: this.id,
+          action: 'route',
+          value: ties,
+          result: 'error',
+          detail: describeError(e),
+        });
+        throw e instanceof RadError
+          ? e
+          : new RadError('E_PATCH_IO', `${this.id}: ${describeError(e)}`, { httpStatus: 503 });
       }
       const failed = ties
         .filter((t) => (this.current[t.output - 1] ?? null) !== t.input)
         .map((t) => ({ output: t.output, wanted: t.input, got: this.current[t.output - 1] ?? null }));
       const report: RouteReport = { patchbay: this.id, ties, verified: failed.length === 0, failed };
-      this.deps.store.audit({ actor, device: this.id, action: 'route', value: ties, result: failed.length === 0 ? 'ok' : 'mismatch', detail: failed.length ? JSON.stringify(failed) : undefined });
+      this.deps.store.audit({
+        actor,
+        device: this.id,
+        action: 'route',
+        value: ties,
+        result: failed.length === 0 ? 'ok' : 'mismatch',
+        detail: failed.length ? JSON.stringify(failed) : undefined,
+      });
       if (failed.length > 0) {
         throw new RadError(
           'E_PATCH_TIE_NOT_TAKEN',
@@ -274,21 +320,35 @@ export class PatchbayService implements Matrix {
   // ---- presets (stored in SQLite, recalled as one atomic route) ----
 
   savePreset(name: string): { name: string; ties: Tie[] } {
-    if (!this.known()) throw unavailable('E_PATCH_MAP_UNKNOWN', `${this.id}: the map is not known yet (device ${this.tracker.get().state})`);
+    if (!this.known())
+      throw unavailable(
+        'E_PATCH_MAP_UNKNOWN',
+        `${this.id}: the map is not known yet (device ${this.tracker.get().state})`,
+      );
     const ties = this.map().map((input, i) => ({ output: i + 1, input }));
     this.deps.store.db
-      .prepare('INSERT INTO patch_presets (patchbay, name, ties, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(patchbay, name) DO UPDATE SET ties = excluded.ties, created_at = excluded.created_at')
+      .prepare(
+        'INSERT INTO patch_presets (patchbay, name, ties, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(patchbay, name) DO UPDATE SET ties = excluded.ties, created_at = excluded.created_at',
+      )
       .run(this.id, name, JSON.stringify(ties), new Date().toISOString());
     return { name, ties };
   }
 
   presets(): Array<{ name: string; created_at: string }> {
-    return this.deps.store.db.prepare('SELECT name, created_at FROM patch_presets WHERE patchbay = ? ORDER BY name').all(this.id) as Array<{ name: string; created_at: string }>;
+    return this.deps.store.db
+      .prepare('SELECT name, created_at FROM patch_presets WHERE patchbay = ? ORDER BY name')
+      .all(this.id) as Array<{ name: string; created_at: string }>;
   }
 
   async recallPreset(name: string, actor = 'api'): Promise<RouteReport> {
-    const row = this.deps.store.db.prepare('SELECT ties FROM patch_presets WHERE patchbay = ? AND name = ?').get(this.id, name) as { ties: string } | undefined;
-    if (!row) throw notFound('E_PATCH_PRESET', `${this.id} has no preset ${JSON.stringify(name)}`, { patchbay: this.id, preset: name });
+    const row = this.deps.store.db
+      .prepare('SELECT ties FROM patch_presets WHERE patchbay = ? AND name = ?')
+      .get(this.id, name) as { ties: string } | undefined;
+    if (!row)
+      throw notFound('E_PATCH_PRESET', `${this.id} has no preset ${JSON.stringify(name)}`, {
+        patchbay: this.id,
+        preset: name,
+      });
     const ties = (JSON.parse(row.ties) as Tie[]).filter((t) => this.caps.canDisconnect || t.input !== null);
     return this.route(ties, actor, { atomic: true });
   }

@@ -7,7 +7,12 @@ export type Hop = { from: string; to: string; why: string };
 export type TracedPath = { source: string; destination: string; hops: Hop[] };
 export type TraceResult = { start: string; direction: 'forward' | 'backward'; paths: TracedPath[]; warnings: string[] };
 
-export type MatrixView = { id: string; map: () => Array<number | null>; known: () => boolean; label(kind: 'input' | 'output', n: number): string };
+export type MatrixView = {
+  id: string;
+  map: () => Array<number | null>;
+  known: () => boolean;
+  label(kind: 'input' | 'output', n: number): string;
+};
 
 /**
  * The studio as a signal graph: install wiring, switcher ties (from each device's live map),
@@ -16,14 +21,20 @@ export type MatrixView = { id: string; map: () => Array<number | null>; known: (
  */
 export class PathTracer {
   constructor(
-    private readonly parts: { wiring: WireSettings[]; bays: PassiveBay[]; matrices: MatrixView[]; cords: () => CordSettings[] },
+    private readonly parts: {
+      wiring: WireSettings[];
+      bays: PassiveBay[];
+      matrices: MatrixView[];
+      cords: () => CordSettings[];
+    },
   ) {}
 
   edges(): { edges: Hop[]; warnings: string[] } {
     const cords = this.parts.cords();
     const edges: Hop[] = [];
     const warnings: string[] = [];
-    for (const w of this.parts.wiring) edges.push({ from: w.from, to: w.to, why: w.name ? `wiring ${w.name}` : 'wiring' });
+    for (const w of this.parts.wiring)
+      edges.push({ from: w.from, to: w.to, why: w.name ? `wiring ${w.name}` : 'wiring' });
     for (const b of this.parts.bays) edges.push(...b.edges(cords));
     for (const c of cords) {
       edges.push({ from: c.a, to: c.b, why: `cord ${c.a} – ${c.b}` });
@@ -32,7 +43,12 @@ export class PathTracer {
     for (const m of this.parts.matrices) {
       if (!m.known()) warnings.push(`${m.id}: map unknown (device not online); its ties are left out`);
       m.map().forEach((input, i) => {
-        if (input !== null) edges.push({ from: `${m.id}:in:${input}`, to: `${m.id}:out:${i + 1}`, why: `${m.id} tie ${m.label('input', input)} → ${m.label('output', i + 1)}` });
+        if (input !== null)
+          edges.push({
+            from: `${m.id}:in:${input}`,
+            to: `${m.id}:out:${i + 1}`,
+            why: `${m.id} tie ${m.label('input', input)} → ${m.label('output', i + 1)}`,
+          });
       });
     }
     return { edges, warnings };
@@ -53,7 +69,12 @@ export class PathTracer {
       if (outs.length === 0) {
         // an end: nothing further, or a device port whose only way on loops back (a cord's far
         // end); a bay jack reached again through a parallel point or a cord is not a source
-        if (hops.length > 0 && (all.length === 0 || !/:(top|bottom):\d+$/.test(node))) paths.push(direction === 'forward' ? { source: start, destination: node, hops } : { source: node, destination: start, hops: [...hops].reverse() });
+        if (hops.length > 0 && (all.length === 0 || !/:(top|bottom):\d+$/.test(node)))
+          paths.push(
+            direction === 'forward'
+              ? { source: start, destination: node, hops }
+              : { source: node, destination: start, hops: [...hops].reverse() },
+          );
         return;
       }
       for (const e of outs) {
@@ -65,7 +86,10 @@ export class PathTracer {
     // collisions: two different sources on one destination (two outputs paralleled)
     if (direction === 'backward') {
       const sources = new Set(paths.map((p) => p.source).filter((s) => !/:(top|bottom):\d+$/.test(s)));
-      if (sources.size > 1) warnings.push(`${start} is driven by ${sources.size} sources at once (${[...sources].join(', ')}): outputs paralleled`);
+      if (sources.size > 1)
+        warnings.push(
+          `${start} is driven by ${sources.size} sources at once (${[...sources].join(', ')}): outputs paralleled`,
+        );
     }
     return { start, direction, paths, warnings };
   }
@@ -81,7 +105,10 @@ export function directionFor(endpoint: string): 'forward' | 'backward' {
  * the source reaches and the switcher output that feeds the input, traced with every switcher
  * open. Plans that cross no switcher, or two, need nothing here.
  */
-export function requiredTies(plan: Array<{ source: string; input: string }>, parts: { wiring: WireSettings[]; bays: PassiveBay[]; cords: () => CordSettings[] }): Array<{ patchbay: string; output: number; input: number; source: string; target: string }> {
+export function requiredTies(
+  plan: Array<{ source: string; input: string }>,
+  parts: { wiring: WireSettings[]; bays: PassiveBay[]; cords: () => CordSettings[] },
+): Array<{ patchbay: string; output: number; input: number; source: string; target: string }> {
   const open = new PathTracer({ ...parts, matrices: [] });
   const out: Array<{ patchbay: string; output: number; input: number; source: string; target: string }> = [];
   for (const p of plan) {
@@ -93,7 +120,10 @@ export function requiredTies(plan: Array<{ source: string; input: string }>, par
       .trace(p.input, 'backward')
       .paths.map((x) => /^(.+):out:(\d+)$/.exec(x.source))
       .filter((m): m is RegExpExecArray => m !== null);
-    for (const i of ins) for (const o of outs) if (i[1] === o[1]) out.push({ patchbay: i[1]!, output: Number(o[2]), input: Number(i[2]), source: p.source, target: p.input });
+    for (const i of ins)
+      for (const o of outs)
+        if (i[1] === o[1])
+          out.push({ patchbay: i[1]!, output: Number(o[2]), input: Number(i[2]), source: p.source, target: p.input });
   }
   return out;
 }

@@ -1,5 +1,18 @@
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeFileAtomic } from '../core/atomic.ts';
@@ -7,7 +20,14 @@ import { badRequest, RadError } from '../core/errors.ts';
 
 export type ManifestEntry = { path: string; size: number; mtime_ms: number; sha256: string };
 export type Manifest = { format: 'rad-backup-1'; created_at: string; files: ManifestEntry[] };
-export type BackupReport = { target: string; files: number; copied: number; skipped: number; bytes_copied: number; seconds: number };
+export type BackupReport = {
+  target: string;
+  files: number;
+  copied: number;
+  skipped: number;
+  bytes_copied: number;
+  seconds: number;
+};
 
 const DB = 'rad.sqlite';
 const MANIFEST = 'manifest.json';
@@ -19,7 +39,8 @@ export function sha256File(path: string): string {
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(4 * 1024 * 1024);
   try {
-    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null))
+      h.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
@@ -51,7 +72,8 @@ function readManifest(target: string): Manifest | undefined {
   const p = join(target, MANIFEST);
   if (!existsSync(p)) return undefined;
   const m = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
-  if (m.format !== 'rad-backup-1') throw new RadError('E_BACKUP_FORMAT', `${p}: not a rad backup manifest`, { httpStatus: 400 });
+  if (m.format !== 'rad-backup-1')
+    throw new RadError('E_BACKUP_FORMAT', `${p}: not a rad backup manifest`, { httpStatus: 400 });
   return m;
 }
 
@@ -74,7 +96,8 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
   let skipped = 0;
   let bytes = 0;
   // the database: an online backup into a temp file, renamed when complete
-  const source = db ?? (existsSync(join(dataDir, DB)) ? new Database(join(dataDir, DB), { readonly: true }) : undefined);
+  const source =
+    db ?? (existsSync(join(dataDir, DB)) ? new Database(join(dataDir, DB), { readonly: true }) : undefined);
   if (source) {
     const tmp = join(target, `${DB}.rad-tmp`);
     await source.backup(tmp);
@@ -89,7 +112,14 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
     bytes += st.size;
   }
   for (const rel of walk(dataDir)) {
-    if (rel === DB || rel.startsWith(`${DB}-`) || rel.endsWith('.tmp') || rel.endsWith('.rad-tmp') || rel === IN_PROGRESS) continue;
+    if (
+      rel === DB ||
+      rel.startsWith(`${DB}-`) ||
+      rel.endsWith('.tmp') ||
+      rel.endsWith('.rad-tmp') ||
+      rel === IN_PROGRESS
+    )
+      continue;
     const src = join(dataDir, rel);
     const st = statSync(src);
     const prev = previous.get(rel);
@@ -106,18 +136,35 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
   const manifest: Manifest = { format: 'rad-backup-1', created_at: new Date().toISOString(), files };
   writeFileAtomic(join(target, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
   rmSync(join(target, IN_PROGRESS), { force: true });
-  return { target, files: files.length, copied, skipped, bytes_copied: bytes, seconds: (performance.now() - t0) / 1000 };
+  return {
+    target,
+    files: files.length,
+    copied,
+    skipped,
+    bytes_copied: bytes,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** Re-hashes every file of a backup; names each file whose hash or size is wrong, or that is missing. */
-export function verifyBackup(target: string): { ok: boolean; files: number; bad: Array<{ path: string; problem: string }> } {
+export function verifyBackup(target: string): {
+  ok: boolean;
+  files: number;
+  bad: Array<{ path: string; problem: string }>;
+} {
   const m = readManifest(target);
   if (!m) {
-    if (existsSync(join(target, IN_PROGRESS))) return { ok: false, files: 0, bad: [{ path: '(backup)', problem: 'interrupted before its first manifest: run the backup again' }] };
+    if (existsSync(join(target, IN_PROGRESS)))
+      return {
+        ok: false,
+        files: 0,
+        bad: [{ path: '(backup)', problem: 'interrupted before its first manifest: run the backup again' }],
+      };
     throw badRequest('E_BACKUP_MISSING', `${target} has no ${MANIFEST}: not a rad backup`, { target });
   }
   const bad: Array<{ path: string; problem: string }> = [];
-  if (existsSync(join(target, IN_PROGRESS))) bad.push({ path: '(backup)', problem: 'interrupted before it finished: run the backup again' });
+  if (existsSync(join(target, IN_PROGRESS)))
+    bad.push({ path: '(backup)', problem: 'interrupted before it finished: run the backup again' });
   for (const f of m.files) {
     const p = join(target, f.path);
     if (!existsSync(p)) bad.push({ path: f.path, problem: 'missing' });
@@ -128,9 +175,17 @@ export function verifyBackup(target: string): { ok: boolean; files: number; bad:
 
 /** Brings a verified backup back into an empty (or new) data directory. */
 export function restoreBackup(target: string, dataDir: string): { files: number } {
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) throw badRequest('E_RESTORE_NOT_EMPTY', `${dataDir} is not empty; restore only into an empty data directory`, { data_dir: dataDir });
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
+    throw badRequest('E_RESTORE_NOT_EMPTY', `${dataDir} is not empty; restore only into an empty data directory`, {
+      data_dir: dataDir,
+    });
   const v = verifyBackup(target);
-  if (!v.ok) throw new RadError('E_BACKUP_CORRUPT', `backup ${target} does not verify: ${v.bad.map((b) => `${b.path} (${b.problem})`).join(', ')}`, { httpStatus: 400, details: { bad: v.bad } });
+  if (!v.ok)
+    throw new RadError(
+      'E_BACKUP_CORRUPT',
+      `backup ${target} does not verify: ${v.bad.map((b) => `${b.path} (${b.problem})`).join(', ')}`,
+      { httpStatus: 400, details: { bad: v.bad } },
+    );
   const m = readManifest(target)!;
   mkdirSync(dataDir, { recursive: true });
   for (const f of m.files) copyAtomic(join(target, f.path), join(dataDir, f.path));

@@ -29,7 +29,13 @@ export function recallFeature(app: App): RecallFeature {
     dataDir: app.settings.data_dir,
     inputs: app.settings.audio?.print_inputs ?? [1, 2],
   });
-  return { name: RECALL_FEATURE, snapshots, gear, prints, devices: () => [], routes: (api) =>
+  return {
+    name: RECALL_FEATURE,
+    snapshots,
+    gear,
+    prints,
+    devices: () => [],
+    routes: (api) =>
       recallRoutes(api, snapshots, app.store, gear, prints, (inputs, profile) => {
         const layout = app.feature<LayoutFeature>('layout');
         return layout ? trackSheetTable(layout.layout.plan(inputs, profile).plan) : '';

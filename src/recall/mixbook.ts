@@ -9,7 +9,8 @@ import type { GearService } from './gear.ts';
 import type { PrintRecord } from './prints.ts';
 import type { SnapshotService } from './snapshots.ts';
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: unknown) =>
+  String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export type MixBookInfo = { project: string; artist?: string; credits?: string[]; trackSheetHtml?: string };
 
@@ -41,14 +42,33 @@ export function renderMixBook(info: MixBookInfo, deps: { gear: GearService; snap
           const values = parseModelFile(snap.scene).values;
           strips = diffModels(Object.fromEntries(Object.keys(values).map((k) => [k, modelDefault(k)])), values);
         }
-        consoleSection = strips.length ? `<ul>${strips.map((s) => `<li>${esc(s.text)}</li>`).join('')}</ul>` : '<p>Console at its initial settings.</p>';
+        consoleSection = strips.length
+          ? `<ul>${strips.map((s) => `<li>${esc(s.text)}</li>`).join('')}</ul>`
+          : '<p>Console at its initial settings.</p>';
         patchSection = Object.entries(snap.patch_maps)
-          .map(([id, map]) => `<h4>${esc(id)}</h4><p class="mono">${map.map((input, i) => (input === null ? '' : `${i + 1}←${input}`)).filter(Boolean).join('  ') || '(nothing tied)'}</p>`)
+          .map(
+            ([id, map]) =>
+              `<h4>${esc(id)}</h4><p class="mono">${
+                map
+                  .map((input, i) => (input === null ? '' : `${i + 1}←${input}`))
+                  .filter(Boolean)
+                  .join('  ') || '(nothing tied)'
+              }</p>`,
+          )
           .join('');
       }
       const sheet = deps.gear.recallSheet(v.id);
       const gear = sheet.units.length
-        ? `<table><tr><th>Unit</th><th>Patched at</th><th>Settings</th></tr>${sheet.units.map((u) => `<tr><td>${esc(`${u.unit.make} ${u.unit.model}`)}${u.unit.serial ? ` (${esc(u.unit.serial)})` : ''}</td><td>${esc(u.unit.patched_at)}</td><td>${esc(Object.entries(u.settings).map(([k, x]) => `${k} ${x}`).join(', '))}</td></tr>`).join('')}</table>`
+        ? `<table><tr><th>Unit</th><th>Patched at</th><th>Settings</th></tr>${sheet.units
+            .map(
+              (u) =>
+                `<tr><td>${esc(`${u.unit.make} ${u.unit.model}`)}${u.unit.serial ? ` (${esc(u.unit.serial)})` : ''}</td><td>${esc(u.unit.patched_at)}</td><td>${esc(
+                  Object.entries(u.settings)
+                    .map(([k, x]) => `${k} ${x}`)
+                    .join(', '),
+                )}</td></tr>`,
+            )
+            .join('')}</table>`
         : '<p>No outboard recorded.</p>';
       return `<section class="page"><h2>Recall — ${esc(v.name)}</h2><h3>Console (differences from an initialised desk)</h3>${consoleSection}<h3>Patchbays</h3>${patchSection || '<p>No patchbay maps.</p>'}<h3>Outboard</h3>${gear}</section>`;
     })
@@ -93,10 +113,24 @@ export function writeMixBook(html: string, outDir: string): { html: string; pdf?
   const tmp = join(outDir, '.mixbook.pdf.tmp');
   const r = spawnSync(
     chrome,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(outDir, '.chromium')}`, `--print-to-pdf=${tmp}`, '--no-pdf-header-footer', `file://${htmlPath}`],
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(outDir, '.chromium')}`,
+      `--print-to-pdf=${tmp}`,
+      '--no-pdf-header-footer',
+      `file://${htmlPath}`,
+    ],
     { timeout: 60000, stdio: 'ignore' },
   );
-  if (r.status !== 0 || !existsSync(tmp)) return { html: htmlPath, pdf_skipped: `Chromium could not print the PDF (exit ${r.status})` };
+  if (r.status !== 0 || !existsSync(tmp))
+    return { html: htmlPath, pdf_skipped: `Chromium could not print the PDF (exit ${r.status})` };
   renameSync(tmp, pdf);
   rmSync(join(outDir, '.chromium'), { recursive: true, force: true });
   return { html: htmlPath, pdf };

@@ -20,13 +20,31 @@ export class PrintService {
   private current: { id: number; version: string; done: Promise<PrintRecord> } | undefined;
 
   constructor(
-    private readonly deps: { store: Store; bus: Bus; engine: () => AudioEngine | undefined; gear: GearService; snapshots: SnapshotService; dataDir: string; inputs: number[] },
+    private readonly deps: {
+      store: Store;
+      bus: Bus;
+      engine: () => AudioEngine | undefined;
+      gear: GearService;
+      snapshots: SnapshotService;
+      dataDir: string;
+      inputs: number[];
+    },
   ) {}
 
-  async start(version: string, opts: { seconds?: number; inputs?: number[]; format?: 'int24' | 'float32' } = {}): Promise<{ version: string; recording: number; path: string; done: Promise<PrintRecord> }> {
-    if (this.current) throw conflict('E_PRINT_BUSY', `a print of ${this.current.version} is running`, { version: this.current.version });
+  async start(
+    version: string,
+    opts: { seconds?: number; inputs?: number[]; format?: 'int24' | 'float32' } = {},
+  ): Promise<{ version: string; recording: number; path: string; done: Promise<PrintRecord> }> {
+    if (this.current)
+      throw conflict('E_PRINT_BUSY', `a print of ${this.current.version} is running`, {
+        version: this.current.version,
+      });
     const engine = this.deps.engine();
-    if (!engine || engine.status().state !== 'online') throw unavailable('E_AUDIO_OFFLINE', `cannot print: the audio engine is ${engine?.status().state ?? 'not configured'}`);
+    if (!engine || engine.status().state !== 'online')
+      throw unavailable(
+        'E_AUDIO_OFFLINE',
+        `cannot print: the audio engine is ${engine?.status().state ?? 'not configured'}`,
+      );
     let v: { id: string; name: string };
     try {
       v = this.deps.gear.version(version);
@@ -45,11 +63,20 @@ export class PrintService {
     mkdirSync(dir, { recursive: true });
     const started = new Date().toISOString();
     const path = join(dir, `${version.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${started.replace(/[:.]/g, '-')}.wav`);
-    const rec = engine.record({ path, channels: opts.inputs ?? this.deps.inputs, seconds: opts.seconds, format: opts.format ?? 'int24', description: `${version} — printed by rad`, originator: 'rad' });
+    const rec = engine.record({
+      path,
+      channels: opts.inputs ?? this.deps.inputs,
+      seconds: opts.seconds,
+      format: opts.format ?? 'int24',
+      description: `${version} — printed by rad`,
+      originator: 'rad',
+    });
     const done = rec.done.then((r): PrintRecord => {
       const out: PrintRecord = { ...r, version: v.name, started_at: started, ...(snapshot ? { snapshot } : {}) };
       if (r.frames > 0) out.sha256 = sha256File(r.path);
-      this.deps.store.db.prepare('UPDATE versions SET print = ?, snapshot = COALESCE(?, snapshot) WHERE id = ?').run(JSON.stringify(out), snapshot ?? null, v.id);
+      this.deps.store.db
+        .prepare('UPDATE versions SET print = ?, snapshot = COALESCE(?, snapshot) WHERE id = ?')
+        .run(JSON.stringify(out), snapshot ?? null, v.id);
       this.deps.bus.emit('recall.changed', { kind: 'print', id: v.id });
       this.current = undefined;
       return out;

@@ -5,13 +5,36 @@ import type { Console } from '../console/model.ts';
 import { X32Console } from '../console/x32/console.ts';
 import type { PatchbayService } from '../patchbay/service.ts';
 import type { Store } from '../store/db.ts';
-import { diffModels, diffStates, type ModelValues, parseModelFile, sameModelValue, sceneState, type StripDiff } from './diff.ts';
+import {
+  diffModels,
+  diffStates,
+  type ModelValues,
+  parseModelFile,
+  sameModelValue,
+  sceneState,
+  type StripDiff,
+} from './diff.ts';
 
 export type SnapshotFamily = 'x32' | 'sq' | 'qu';
 /** `scene` is the console-owned part: X32 scene text (.scn), or for SQ/Qu the JSON model `{family, values}`. */
-export type Snapshot = { id: string; label: string; note: string; created_at: string; console: string; family: SnapshotFamily; origin: 'capture' | 'import'; scene: string; patch_maps: Record<string, Array<number | null>> };
+export type Snapshot = {
+  id: string;
+  label: string;
+  note: string;
+  created_at: string;
+  console: string;
+  family: SnapshotFamily;
+  origin: 'capture' | 'import';
+  scene: string;
+  patch_maps: Record<string, Array<number | null>>;
+};
 export type SnapshotSummary = Omit<Snapshot, 'scene' | 'patch_maps'> & { patchbays: string[] };
-export type RestoreReport = { snapshot: string; console: { applied: number; verified: number; mismatched: number; failed: number; not_taken: string[] }; patchbays: Array<{ id: string; verified: boolean; error?: string }>; seconds: number };
+export type RestoreReport = {
+  snapshot: string;
+  console: { applied: number; verified: number; mismatched: number; failed: number; not_taken: string[] };
+  patchbays: Array<{ id: string; verified: boolean; error?: string }>;
+  seconds: number;
+};
 
 /**
  * Recall snapshots: the console's whole state plus every patchbay's map, labelled and stored in
@@ -20,7 +43,14 @@ export type RestoreReport = { snapshot: string; console: { applied: number; veri
  * differs from the live console and reads back.
  */
 export class SnapshotService {
-  constructor(private readonly deps: { store: Store; bus: Bus; console: () => Console | undefined; patchbays: () => Map<string, PatchbayService> }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      bus: Bus;
+      console: () => Console | undefined;
+      patchbays: () => Map<string, PatchbayService>;
+    },
+  ) {}
 
   private con(): Console {
     const c = this.deps.console();
@@ -31,7 +61,11 @@ export class SnapshotService {
   /** The live key/value model of an SQ/Qu (only values the console confirmed). */
   private liveModel(c: Console): ModelValues {
     const st = c.status();
-    if (st.state !== 'online') throw unavailable('E_CONSOLE_OFFLINE', `${c.id} is ${st.state}${st.detail ? `: ${st.detail}` : ''}; its state cannot be read`);
+    if (st.state !== 'online')
+      throw unavailable(
+        'E_CONSOLE_OFFLINE',
+        `${c.id} is ${st.state}${st.detail ? `: ${st.detail}` : ''}; its state cannot be read`,
+      );
     return Object.fromEntries(c.nodes('').map((n) => [n.path, (n.value ?? null) as ModelValues[string]]));
   }
 
@@ -58,7 +92,17 @@ export class SnapshotService {
         // an offline patchbay is left out and named in the summary (its map is unknown)
       }
     }
-    const snap: Snapshot = { id: randomUUID(), label, note, created_at: new Date().toISOString(), console: con.id, family: con.family, origin: 'capture', scene, patch_maps };
+    const snap: Snapshot = {
+      id: randomUUID(),
+      label,
+      note,
+      created_at: new Date().toISOString(),
+      console: con.id,
+      family: con.family,
+      origin: 'capture',
+      scene,
+      patch_maps,
+    };
     this.save(snap);
     return { ...this.summary(snap), lines, missing };
   }
@@ -71,14 +115,26 @@ export class SnapshotService {
     let family: SnapshotFamily = 'x32';
     if (text.trimStart().startsWith('{')) family = parseModelFile(text).family;
     else sceneState(text);
-    const snap: Snapshot = { id: randomUUID(), label, note: '', created_at: new Date().toISOString(), console: this.deps.console()?.id ?? 'file', family, origin: 'import', scene: text, patch_maps: {} };
+    const snap: Snapshot = {
+      id: randomUUID(),
+      label,
+      note: '',
+      created_at: new Date().toISOString(),
+      console: this.deps.console()?.id ?? 'file',
+      family,
+      origin: 'import',
+      scene: text,
+      patch_maps: {},
+    };
     this.save(snap);
     return this.summary(snap);
   }
 
   private save(s: Snapshot): void {
     this.deps.store.db
-      .prepare('INSERT INTO snapshots (id, label, note, created_at, console, family, origin, scene, patch_maps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO snapshots (id, label, note, created_at, console, family, origin, scene, patch_maps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(s.id, s.label, s.note, s.created_at, s.console, s.family, s.origin, s.scene, JSON.stringify(s.patch_maps));
     this.deps.bus.emit('recall.changed', { kind: 'snapshot', id: s.id });
   }
@@ -89,35 +145,76 @@ export class SnapshotService {
   }
 
   list(): SnapshotSummary[] {
-    return (this.deps.store.db.prepare('SELECT * FROM snapshots ORDER BY created_at DESC').all() as Array<Record<string, string>>).map((r) => this.summary(this.fromRow(r)));
+    return (
+      this.deps.store.db.prepare('SELECT * FROM snapshots ORDER BY created_at DESC').all() as Array<
+        Record<string, string>
+      >
+    ).map((r) => this.summary(this.fromRow(r)));
   }
 
   get(idOrLabel: string): Snapshot {
-    const r = this.deps.store.db.prepare('SELECT * FROM snapshots WHERE id = ? OR label = ? ORDER BY created_at DESC LIMIT 1').get(idOrLabel, idOrLabel) as Record<string, string> | undefined;
+    const r = this.deps.store.db
+      .prepare('SELECT * FROM snapshots WHERE id = ? OR label = ? ORDER BY created_at DESC LIMIT 1')
+      .get(idOrLabel, idOrLabel) as Record<string, string> | undefined;
     if (!r) throw notFound('E_UNKNOWN_SNAPSHOT', `no snapshot ${JSON.stringify(idOrLabel)}`, { snapshot: idOrLabel });
     return this.fromRow(r);
   }
 
   private fromRow(r: Record<string, string>): Snapshot {
-    return { id: r.id!, label: r.label!, note: r.note!, created_at: r.created_at!, console: r.console!, family: (r.family ?? 'x32') as SnapshotFamily, origin: r.origin as Snapshot['origin'], scene: r.scene!, patch_maps: JSON.parse(r.patch_maps!) };
+    return {
+      id: r.id!,
+      label: r.label!,
+      note: r.note!,
+      created_at: r.created_at!,
+      console: r.console!,
+      family: (r.family ?? 'x32') as SnapshotFamily,
+      origin: r.origin as Snapshot['origin'],
+      scene: r.scene!,
+      patch_maps: JSON.parse(r.patch_maps!),
+    };
   }
 
   /** The console state of a snapshot, or of the live console for 'live'. */
-  private state(ref: string): { family: 'x32'; x32: ReturnType<typeof sceneState> } | { family: 'sq' | 'qu'; values: ModelValues } {
+  private state(
+    ref: string,
+  ): { family: 'x32'; x32: ReturnType<typeof sceneState> } | { family: 'sq' | 'qu'; values: ModelValues } {
     if (ref === 'live') {
       const c = this.con();
-      return c instanceof X32Console ? { family: 'x32', x32: c.model } : { family: c.family as 'sq' | 'qu', values: this.liveModel(c) };
+      return c instanceof X32Console
+        ? { family: 'x32', x32: c.model }
+        : { family: c.family as 'sq' | 'qu', values: this.liveModel(c) };
     }
     const snap = this.get(ref);
-    return snap.family === 'x32' ? { family: 'x32', x32: sceneState(snap.scene) } : { family: snap.family, values: parseModelFile(snap.scene).values };
+    return snap.family === 'x32'
+      ? { family: 'x32', x32: sceneState(snap.scene) }
+      : { family: snap.family, values: parseModelFile(snap.scene).values };
   }
 
-  diff(a: string, b: string): { a: string; b: string; strips: StripDiff[]; patchbays: Array<{ id: string; output: number; from: number | null; to: number | null }> } {
+  diff(
+    a: string,
+    b: string,
+  ): {
+    a: string;
+    b: string;
+    strips: StripDiff[];
+    patchbays: Array<{ id: string; output: number; from: number | null; to: number | null }>;
+  } {
     const sa = this.state(a);
     const sb = this.state(b);
-    if (sa.family !== sb.family) throw badRequest('E_SNAPSHOT_FAMILY', `${a} is from an ${sa.family.toUpperCase()} and ${b} from an ${sb.family.toUpperCase()}; only states of one console family compare`, { a: sa.family, b: sb.family });
-    const strips = sa.family === 'x32' ? diffStates(sa.x32, (sb as { x32: ReturnType<typeof sceneState> }).x32) : diffModels(sa.values, (sb as { values: ModelValues }).values);
-    const maps = (ref: string) => (ref === 'live' ? Object.fromEntries([...this.deps.patchbays()].map(([id, pb]) => [id, pb.map()])) : this.get(ref).patch_maps);
+    if (sa.family !== sb.family)
+      throw badRequest(
+        'E_SNAPSHOT_FAMILY',
+        `${a} is from an ${sa.family.toUpperCase()} and ${b} from an ${sb.family.toUpperCase()}; only states of one console family compare`,
+        { a: sa.family, b: sb.family },
+      );
+    const strips =
+      sa.family === 'x32'
+        ? diffStates(sa.x32, (sb as { x32: ReturnType<typeof sceneState> }).x32)
+        : diffModels(sa.values, (sb as { values: ModelValues }).values);
+    const maps = (ref: string) =>
+      ref === 'live'
+        ? Object.fromEntries([...this.deps.patchbays()].map(([id, pb]) => [id, pb.map()]))
+        : this.get(ref).patch_maps;
     const ma = maps(a);
     const mb = maps(b);
     const patchbays: Array<{ id: string; output: number; from: number | null; to: number | null }> = [];
@@ -138,9 +235,14 @@ export class SnapshotService {
     const snap = this.get(ref);
     const con = this.con();
     if (con.family !== snap.family) {
-      throw new RadError('E_SNAPSHOT_FAMILY', `snapshot ${snap.label} is from an ${snap.family.toUpperCase()}; the console ${con.id} is an ${con.family.toUpperCase()}`, { httpStatus: 409, details: { snapshot: snap.family, console: con.family } });
+      throw new RadError(
+        'E_SNAPSHOT_FAMILY',
+        `snapshot ${snap.label} is from an ${snap.family.toUpperCase()}; the console ${con.id} is an ${con.family.toUpperCase()}`,
+        { httpStatus: 409, details: { snapshot: snap.family, console: con.family } },
+      );
     }
-    const consoleReport = con instanceof X32Console ? await this.restoreX32(con, snap) : await this.restoreModel(con, snap);
+    const consoleReport =
+      con instanceof X32Console ? await this.restoreX32(con, snap) : await this.restoreModel(con, snap);
     const patchbays: RestoreReport['patchbays'] = [];
     for (const [id, map] of Object.entries(snap.patch_maps)) {
       const pb = this.deps.patchbays().get(id);
@@ -148,7 +250,10 @@ export class SnapshotService {
         patchbays.push({ id, verified: false, error: 'no such patchbay any more' });
         continue;
       }
-      const ties = map.map((input, i) => ({ output: i + 1, input })).filter((t) => pb.caps.canDisconnect || t.input !== null).filter((t) => pb.map()[t.output - 1] !== t.input);
+      const ties = map
+        .map((input, i) => ({ output: i + 1, input }))
+        .filter((t) => pb.caps.canDisconnect || t.input !== null)
+        .filter((t) => pb.map()[t.output - 1] !== t.input);
       if (ties.length === 0) {
         patchbays.push({ id, verified: true });
         continue;
@@ -176,7 +281,12 @@ export class SnapshotService {
       verified: rep.verified,
       mismatched: rep.mismatched,
       failed: rep.failed,
-      not_taken: rep.lines.filter((l) => l.status !== 'verified').map((l) => `${l.path}${l.diffs ? `: ${l.diffs.map((d) => `${d.address} wanted ${d.wanted} got ${d.got}`).join(', ')}` : ` ${l.status}`}`),
+      not_taken: rep.lines
+        .filter((l) => l.status !== 'verified')
+        .map(
+          (l) =>
+            `${l.path}${l.diffs ? `: ${l.diffs.map((d) => `${d.address} wanted ${d.wanted} got ${d.got}`).join(', ')}` : ` ${l.status}`}`,
+        ),
     };
   }
 
@@ -195,7 +305,12 @@ export class SnapshotService {
       verified: count('verified'),
       mismatched: count('mismatched'),
       failed: count('failed'),
-      not_taken: rep.results.filter((r) => r.verdict !== 'verified').map((r) => `${r.path}: wanted ${JSON.stringify(r.requested)} got ${JSON.stringify(r.actual ?? null)}${r.error ? ` (${r.error})` : ''}`),
+      not_taken: rep.results
+        .filter((r) => r.verdict !== 'verified')
+        .map(
+          (r) =>
+            `${r.path}: wanted ${JSON.stringify(r.requested)} got ${JSON.stringify(r.actual ?? null)}${r.error ? ` (${r.error})` : ''}`,
+        ),
     };
   }
 

@@ -2,7 +2,14 @@ import type { LayoutPlan, PlanChannel } from '../layout/plan.ts';
 
 /** X32 colour names → RGB for the DAW. */
 const RGB: Record<string, [number, number, number]> = {
-  OFF: [96, 96, 96], RD: [220, 50, 47], GN: [64, 180, 80], YE: [230, 200, 40], BL: [50, 110, 220], MG: [200, 60, 180], CY: [40, 190, 200], WH: [230, 230, 230],
+  OFF: [96, 96, 96],
+  RD: [220, 50, 47],
+  GN: [64, 180, 80],
+  YE: [230, 200, 40],
+  BL: [50, 110, 220],
+  MG: [200, 60, 180],
+  CY: [40, 190, 200],
+  WH: [230, 230, 230],
 };
 
 function peakcol(colour: string): number {
@@ -17,12 +24,25 @@ const q = (s: string) => `"${s.replace(/"/g, "'")}"`;
  * divider, tracks named and coloured as on the console, record input = the channel's card
  * output (mono input index channel-1 + offset), optionally armed.
  */
-export function renderRpp(plan: LayoutPlan, opts: { dividers?: boolean; recordArm?: boolean; inputOffset?: number; title?: string; sampleRate?: number } = {}): string {
+export function renderRpp(
+  plan: LayoutPlan,
+  opts: { dividers?: boolean; recordArm?: boolean; inputOffset?: number; title?: string; sampleRate?: number } = {},
+): string {
   const dividers = opts.dividers ?? true;
-  const lines: string[] = [`<REAPER_PROJECT 0.1 "7.0/linux-x86_64" 0`, `  TITLE ${q(opts.title ?? plan.profile)}`, '  TEMPO 120 4 4', `  SAMPLERATE ${opts.sampleRate ?? 48000} 0 0`];
+  const lines: string[] = [
+    `<REAPER_PROJECT 0.1 "7.0/linux-x86_64" 0`,
+    `  TITLE ${q(opts.title ?? plan.profile)}`,
+    '  TEMPO 120 4 4',
+    `  SAMPLERATE ${opts.sampleRate ?? 48000} 0 0`,
+  ];
   const track = (name: string, colour: string, isbus: string, rec?: PlanChannel) => {
     lines.push('  <TRACK', `    NAME ${q(name)}`, `    PEAKCOL ${peakcol(colour)}`, `    ISBUS ${isbus}`);
-    if (rec) lines.push(`    REC ${opts.recordArm ? 1 : 0} ${rec.channel - 1 + (opts.inputOffset ?? 0)} 1 0 0 0 0`, '    NCHAN 2', `    TRACKID {rad-ch-${rec.channel}}`);
+    if (rec)
+      lines.push(
+        `    REC ${opts.recordArm ? 1 : 0} ${rec.channel - 1 + (opts.inputOffset ?? 0)} 1 0 0 0 0`,
+        '    NCHAN 2',
+        `    TRACKID {rad-ch-${rec.channel}}`,
+      );
     lines.push('  >');
   };
   // group consecutive channels of one family under a folder
@@ -34,7 +54,8 @@ export function renderRpp(plan: LayoutPlan, opts: { dividers?: boolean; recordAr
   }
   for (const g of groups) {
     if (dividers) track(g.divider, g.colour, '1 1');
-    for (const [i, c] of g.channels.entries()) track(c.name, c.colour, dividers && i === g.channels.length - 1 ? '2 -1' : '0 0', c);
+    for (const [i, c] of g.channels.entries())
+      track(c.name, c.colour, dividers && i === g.channels.length - 1 ? '2 -1' : '0 0', c);
   }
   lines.push('>');
   return `${lines.join('\n')}\n`;

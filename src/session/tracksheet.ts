@@ -5,14 +5,39 @@ const csvCell = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-const COLUMNS = ['channel', 'name', 'source', 'stage_input', 'role', 'device', 'phantom', 'hpf', 'colour', 'dca', 'confidence'] as const;
+const COLUMNS = [
+  'channel',
+  'name',
+  'source',
+  'stage_input',
+  'role',
+  'device',
+  'phantom',
+  'hpf',
+  'colour',
+  'dca',
+  'confidence',
+] as const;
 
 export function trackSheetCsv(plan: LayoutPlan): string {
-  const rows = plan.channels.map((c) => [c.channel, c.name, c.source, c.stage_input, c.role, c.device, c.phantom ? '48V' : '', c.hpf ?? '', c.colour, c.dca.join(' '), c.confidence]);
+  const rows = plan.channels.map((c) => [
+    c.channel,
+    c.name,
+    c.source,
+    c.stage_input,
+    c.role,
+    c.device,
+    c.phantom ? '48V' : '',
+    c.hpf ?? '',
+    c.colour,
+    c.dca.join(' '),
+    c.confidence,
+  ]);
   return `${[COLUMNS.join(','), ...rows.map((r) => r.map(csvCell).join(','))].join('\n')}\n`;
 }
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: unknown) =>
+  String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** The track sheet table alone (for embedding, e.g. in the mix book). */
 export function trackSheetTable(plan: LayoutPlan): string {

@@ -59,8 +59,12 @@ function describe(e: ValueError): string {
     case ValueErrorType.StringPattern:
       return `must match ${s.pattern} (got ${got})`;
     case ValueErrorType.Union: {
-      const lits = ((s.anyOf as Array<Record<string, unknown>>) ?? []).map((x) => x.const).filter((x) => x !== undefined);
-      return lits.length > 0 ? `must be one of ${lits.map((l) => JSON.stringify(l)).join(', ')} (got ${got})` : `${e.message} (got ${got})`;
+      const lits = ((s.anyOf as Array<Record<string, unknown>>) ?? [])
+        .map((x) => x.const)
+        .filter((x) => x !== undefined);
+      return lits.length > 0
+        ? `must be one of ${lits.map((l) => JSON.stringify(l)).join(', ')} (got ${got})`
+        : `${e.message} (got ${got})`;
     }
     default:
       return `${e.message}${e.value === undefined ? '' : ` (got ${got})`}`;
@@ -112,9 +116,12 @@ function semanticProblems(s: Settings): string[] {
     const prev = ids.get(c.id);
     if (prev) problems.push(`${where}: duplicate id ${JSON.stringify(c.id)} (also ${prev})`);
     else ids.set(c.id, where);
-    if (c.midi_port !== undefined && c.family === 'x32') problems.push(`consoles[${i}].midi_port: an X32 speaks OSC over UDP, not MIDI; remove midi_port and set host`);
-    else if (c.midi_port !== undefined && (c.host !== undefined || c.port !== undefined)) problems.push(`consoles[${i}].midi_port: set either midi_port (USB/ALSA MIDI) or host/port (network), not both`);
-    else if (c.midi_port === undefined && c.host === undefined) problems.push(`consoles[${i}].host: is required (or, for sq/qu, midi_port)`);
+    if (c.midi_port !== undefined && c.family === 'x32')
+      problems.push(`consoles[${i}].midi_port: an X32 speaks OSC over UDP, not MIDI; remove midi_port and set host`);
+    else if (c.midi_port !== undefined && (c.host !== undefined || c.port !== undefined))
+      problems.push(`consoles[${i}].midi_port: set either midi_port (USB/ALSA MIDI) or host/port (network), not both`);
+    else if (c.midi_port === undefined && c.host === undefined)
+      problems.push(`consoles[${i}].host: is required (or, for sq/qu, midi_port)`);
   });
   s.patchbays.forEach((p, i) => {
     const where = `patchbays[${i}]`;
@@ -122,13 +129,20 @@ function semanticProblems(s: Settings): string[] {
     if (prev) problems.push(`${where}.id: duplicate id ${JSON.stringify(p.id)} (also ${prev})`);
     else ids.set(p.id, `${where}.id`);
     if (!p.tcp === !p.serial) problems.push(`${where}: give exactly one of tcp {host, port} or serial {path, baud}`);
-    if (p.protocol === 'videohub' && p.serial) problems.push(`${where}.serial: a Videohub is controlled over TCP 9990 only`);
+    if (p.protocol === 'videohub' && p.serial)
+      problems.push(`${where}.serial: a Videohub is controlled over TCP 9990 only`);
     if (p.protocol === 'numato-relay') {
-      if (!p.relays || p.relays.length === 0) problems.push(`${where}.relays: a relay patchbay needs its crosspoints ({relay, input, output} per relay)`);
+      if (!p.relays || p.relays.length === 0)
+        problems.push(`${where}.relays: a relay patchbay needs its crosspoints ({relay, input, output} per relay)`);
       for (const [j, r] of (p.relays ?? []).entries()) {
-        if (r.input > p.inputs) problems.push(`${where}.relays[${j}].input: must be <= inputs (${p.inputs}), got ${r.input}`);
-        if (r.output > p.outputs) problems.push(`${where}.relays[${j}].output: must be <= outputs (${p.outputs}), got ${r.output}`);
-        if (r.relay >= (p.relay_count ?? 32)) problems.push(`${where}.relays[${j}].relay: the board has ${p.relay_count} relays (0..${(p.relay_count ?? 32) - 1})`);
+        if (r.input > p.inputs)
+          problems.push(`${where}.relays[${j}].input: must be <= inputs (${p.inputs}), got ${r.input}`);
+        if (r.output > p.outputs)
+          problems.push(`${where}.relays[${j}].output: must be <= outputs (${p.outputs}), got ${r.output}`);
+        if (r.relay >= (p.relay_count ?? 32))
+          problems.push(
+            `${where}.relays[${j}].relay: the board has ${p.relay_count} relays (0..${(p.relay_count ?? 32) - 1})`,
+          );
       }
     }
   });
@@ -139,14 +153,21 @@ function semanticProblems(s: Settings): string[] {
   }
   if (s.audio) {
     const a = s.audio;
-    if (a.backend === 'sim' && !s.sim.enabled) problems.push('audio.backend: "sim" needs sim.enabled: true (the simulated audio loop runs with the simulated studio)');
+    if (a.backend === 'sim' && !s.sim.enabled)
+      problems.push(
+        'audio.backend: "sim" needs sim.enabled: true (the simulated audio loop runs with the simulated studio)',
+      );
     let w = a.window;
     for (const f of [2, 3, 5]) while (w % f === 0) w /= f;
-    if (w !== 1 || a.window % 32 !== 0) problems.push(`audio.window: ${a.window} must be a multiple of 32 with prime factors 2, 3, 5 only (e.g. 4800)`);
-    if (a.window % a.block !== 0) problems.push(`audio.window: must be a multiple of audio.block (${a.block}), got ${a.window}`);
+    if (w !== 1 || a.window % 32 !== 0)
+      problems.push(`audio.window: ${a.window} must be a multiple of 32 with prime factors 2, 3, 5 only (e.g. 4800)`);
+    if (a.window % a.block !== 0)
+      problems.push(`audio.window: must be a multiple of audio.block (${a.block}), got ${a.window}`);
   }
   if (!isLoopback(s.api.bind) && !s.api.token) {
-    problems.push(`api.token: is required when api.bind is ${JSON.stringify(s.api.bind)} (not loopback); set a token or bind 127.0.0.1`);
+    problems.push(
+      `api.token: is required when api.bind is ${JSON.stringify(s.api.bind)} (not loopback); set a token or bind 127.0.0.1`,
+    );
   }
   return problems;
 }
@@ -200,6 +221,7 @@ export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env)
   }
   const settings = validateSettings(doc.toJS(), file, env);
   if (!isAbsolute(settings.data_dir)) settings.data_dir = resolve(dirname(resolve(file)), settings.data_dir);
-  if (settings.profiles_dir && !isAbsolute(settings.profiles_dir)) settings.profiles_dir = resolve(dirname(resolve(file)), settings.profiles_dir);
+  if (settings.profiles_dir && !isAbsolute(settings.profiles_dir))
+    settings.profiles_dir = resolve(dirname(resolve(file)), settings.profiles_dir);
   return settings;
 }

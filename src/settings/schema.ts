@@ -76,16 +76,43 @@ export const SimSettings = T.Object(
 export const PatchbaySettings = T.Object(
   {
     id: Id,
-    protocol: T.Union([T.Literal('extron-sis'), T.Literal('kramer-p3000'), T.Literal('videohub'), T.Literal('numato-relay')]),
+    protocol: T.Union([
+      T.Literal('extron-sis'),
+      T.Literal('kramer-p3000'),
+      T.Literal('videohub'),
+      T.Literal('numato-relay'),
+    ]),
     tcp: T.Optional(T.Object({ host: T.String({ minLength: 1 }), port: Port }, { additionalProperties: false })),
-    serial: T.Optional(T.Object({ path: T.String({ minLength: 1 }), baud: T.Optional(T.Integer({ minimum: 300, maximum: 921600 })) }, { additionalProperties: false })),
+    serial: T.Optional(
+      T.Object(
+        { path: T.String({ minLength: 1 }), baud: T.Optional(T.Integer({ minimum: 300, maximum: 921600 })) },
+        { additionalProperties: false },
+      ),
+    ),
     inputs: T.Integer({ minimum: 1, maximum: 1024 }),
     outputs: T.Integer({ minimum: 1, maximum: 1024 }),
     labels: T.Optional(
-      T.Object({ inputs: T.Optional(T.Array(T.String({ maxLength: 64 }))), outputs: T.Optional(T.Array(T.String({ maxLength: 64 }))) }, { additionalProperties: false }),
+      T.Object(
+        {
+          inputs: T.Optional(T.Array(T.String({ maxLength: 64 }))),
+          outputs: T.Optional(T.Array(T.String({ maxLength: 64 }))),
+        },
+        { additionalProperties: false },
+      ),
     ),
     password: T.Optional(T.String({ minLength: 1 })),
-    relays: T.Optional(T.Array(T.Object({ relay: T.Integer({ minimum: 0, maximum: 31 }), input: T.Integer({ minimum: 1 }), output: T.Integer({ minimum: 1 }) }, { additionalProperties: false }))),
+    relays: T.Optional(
+      T.Array(
+        T.Object(
+          {
+            relay: T.Integer({ minimum: 0, maximum: 31 }),
+            input: T.Integer({ minimum: 1 }),
+            output: T.Integer({ minimum: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
     relay_count: T.Optional(T.Union([T.Literal(8), T.Literal(16), T.Literal(32)])),
     atomic: T.Boolean({ default: true }),
     timeout_ms: T.Integer({ minimum: 50, maximum: 30000, default: 1500 }),
@@ -110,7 +137,10 @@ export const BaySettings = T.Object(
 );
 
 export const CordSettings = T.Object({ a: Endpoint, b: Endpoint }, { additionalProperties: false });
-export const WireSettings = T.Object({ from: Endpoint, to: Endpoint, name: T.Optional(T.String({ maxLength: 64 })) }, { additionalProperties: false });
+export const WireSettings = T.Object(
+  { from: Endpoint, to: Endpoint, name: T.Optional(T.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+);
 
 export const LinecheckSettings = T.Object(
   {
@@ -121,7 +151,13 @@ export const LinecheckSettings = T.Object(
     hum_dbfs: T.Number({ minimum: -160, maximum: 0, default: -70 }),
     noise_dbfs: T.Number({ minimum: -160, maximum: 0, default: -70 }),
     /** The patch plan: which source must arrive on which console input (ranges expand pairwise). */
-    plan: T.Array(T.Object({ source: T.String({ minLength: 3 }), input: T.String({ minLength: 3 }) }, { additionalProperties: false }), { default: [] }),
+    plan: T.Array(
+      T.Object(
+        { source: T.String({ minLength: 3 }), input: T.String({ minLength: 3 }) },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
   },
   { additionalProperties: false, default: {} },
 );
@@ -153,7 +189,10 @@ export const Settings = T.Object(
   {
     api: ApiSettings,
     data_dir: T.String({ minLength: 1, default: './data' }),
-    log_level: T.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)), { default: 'info' }),
+    log_level: T.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)),
+      { default: 'info' },
+    ),
     consoles: T.Array(ConsoleSettings, { default: [] }),
     patchbays: T.Array(PatchbaySettings, { default: [] }),
     bays: T.Array(BaySettings, { default: [] }),

@@ -14,12 +14,12 @@ export function expandWiring(wires: WireSettings[]): WireSettings[] {
   for (const w of wires) {
     const f = range(w.from);
     const t = range(w.to);
-    if (f.length !== t.length) throw new RangeError(`wiring ${w.from} → ${w.to}: ranges differ in length (${f.length} vs ${t.length})`);
+    if (f.length !== t.length)
+      throw new RangeError(`wiring ${w.from} → ${w.to}: ranges differ in length (${f.length} vs ${t.length})`);
     for (let i = 0; i < f.length; i++) out.push({ from: f[i]!, to: t[i]!, ...(w.name ? { name: w.name } : {}) });
   }
   return out;
 }
-
 
 /** The name a path goes by in faults and line-check results: `tie:7` → `tie-07`. */
 export function pathName(source: string): string {

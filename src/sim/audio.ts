@@ -48,7 +48,8 @@ export function loopTopology(inputs: number, outputs: number, faults: SimFault[]
         break;
       case 'crosstalk-from': {
         const from = loopIndex(f.from);
-        if (from !== undefined && from <= outputs) inp.sources.push({ output: from, gainDb: f.db ?? -60, delaySamples: baseLatency, polarity: 1 });
+        if (from !== undefined && from <= outputs)
+          inp.sources.push({ output: from, gainDb: f.db ?? -60, delaySamples: baseLatency, polarity: 1 });
         break;
       }
       case 'swap-with': {

@@ -8,7 +8,9 @@ export type SimFeature = Feature & { studio: SimulatedStudio | undefined };
 
 /** Starts the simulated studio in-process when `sim.enabled` is set (npm start does). */
 export function simFeature(app: App): SimFeature {
-  const studio = app.settings.sim.enabled ? new SimulatedStudio(app.settings, { bus: app.bus, log: app.log }) : undefined;
+  const studio = app.settings.sim.enabled
+    ? new SimulatedStudio(app.settings, { bus: app.bus, log: app.log })
+    : undefined;
   return {
     name: SIM_FEATURE,
     studio,

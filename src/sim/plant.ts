@@ -9,21 +9,41 @@ import { consoleOutputPoint, pathName } from '../settings/wiring.ts';
 export { pathName };
 
 /** A console's test oscillator as the plant needs it (the X32 simulator's running state). */
-export type OscillatorView = () => { on: boolean; freqHz: number; levelDb: number | null; type: 'sine' | 'pink' | 'white'; dest: number };
-
+export type OscillatorView = () => {
+  on: boolean;
+  freqHz: number;
+  levelDb: number | null;
+  type: 'sine' | 'pink' | 'white';
+  dest: number;
+};
 
 /**
  * The simulated plant's audio: for every interface input, which interface outputs reach it,
  * traced through the install wiring, the bays and the switchers' *simulated* state (the truth,
  * not the driver's model), with the faults from settings applied per path.
  */
-export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSim>, oscillators: Map<string, OscillatorView> = new Map()): AudioTopology | undefined {
+export function plantTopology(
+  settings: Settings,
+  sims: Map<string, LineDeviceSim>,
+  oscillators: Map<string, OscillatorView> = new Map(),
+): AudioTopology | undefined {
   const a = settings.audio;
   if (!a) return undefined;
   const wiring = expandWiring(settings.wiring);
-  if (!wiring.some((w) => w.from.startsWith('iface:out:')) || !wiring.some((w) => w.to.startsWith('iface:in:'))) return undefined;
-  const matrices: MatrixView[] = [...sims.entries()].map(([id, sim]) => ({ id, map: () => sim.map, known: () => true, label: (k, n) => `${k} ${n}` }));
-  const tracer = new PathTracer({ wiring, bays: settings.bays.map((b) => new PassiveBay(b)), matrices, cords: () => settings.cords });
+  if (!wiring.some((w) => w.from.startsWith('iface:out:')) || !wiring.some((w) => w.to.startsWith('iface:in:')))
+    return undefined;
+  const matrices: MatrixView[] = [...sims.entries()].map(([id, sim]) => ({
+    id,
+    map: () => sim.map,
+    known: () => true,
+    label: (k, n) => `${k} ${n}`,
+  }));
+  const tracer = new PathTracer({
+    wiring,
+    bays: settings.bays.map((b) => new PassiveBay(b)),
+    matrices,
+    cords: () => settings.cords,
+  });
   const base = a.latency_samples;
   // the path a source belongs to: the endpoint an interface output is wired to
   const sourceOf = new Map<number, string>();
@@ -36,7 +56,14 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
   /** What a point of the plant hears: traced back to the interface outputs and console outputs that reach it. */
   const hear = (endpoint: string): { spec: TopologyInput; paths: string[] } => {
     const traced = tracer.trace(endpoint, 'backward');
-    const outs = [...new Set(traced.paths.map((p) => /^iface:out:(\d+)$/.exec(p.source)?.[1]).filter((x): x is string => x !== undefined).map(Number))];
+    const outs = [
+      ...new Set(
+        traced.paths
+          .map((p) => /^iface:out:(\d+)$/.exec(p.source)?.[1])
+          .filter((x): x is string => x !== undefined)
+          .map(Number),
+      ),
+    ];
     // console outputs (mix buses, mains, matrices) wired here carry the console's oscillator when it is sent there
     const generators: NonNullable<TopologyInput['generators']> = [];
     const consoleOuts: string[] = [];
@@ -47,10 +74,21 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
       consoleOuts.push(pathName(src));
       const o = osc();
       if (o.on && o.levelDb !== null && oscDestPoints(o.dest).includes(cp.point)) {
-        generators.push({ kind: o.type === 'sine' ? 'sine' : 'white', freq: o.freqHz, levelDbfs: o.levelDb, path: pathName(src) });
+        generators.push({
+          kind: o.type === 'sine' ? 'sine' : 'white',
+          freq: o.freqHz,
+          levelDbfs: o.levelDb,
+          path: pathName(src),
+        });
       }
     }
-    const spec: TopologyInput = { sources: outs.filter((o) => o <= a.outputs).map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })), noiseDbfs: -120, ...(generators.length ? { generators } : {}) };
+    const spec: TopologyInput = {
+      sources: outs
+        .filter((o) => o <= a.outputs)
+        .map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })),
+      noiseDbfs: -120,
+      ...(generators.length ? { generators } : {}),
+    };
     return { spec, paths: [...outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)), ...consoleOuts] };
   };
   const topo: AudioTopology = { inputs: [] };
@@ -62,7 +100,16 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
   }
   applyFaults(topo, pathsAt, outputOfPath, settings.sim.faults, base);
   // the simulated consoles' own inputs (their meters), whether or not a direct out returns them
-  const tapNames = [...new Set(wiring.map((w) => w.to).filter((to) => { const m = /^(.+):in:\d+$/.exec(to); return m !== null && oscillators.has(m[1]!); }))];
+  const tapNames = [
+    ...new Set(
+      wiring
+        .map((w) => w.to)
+        .filter((to) => {
+          const m = /^(.+):in:\d+$/.exec(to);
+          return m !== null && oscillators.has(m[1]!);
+        }),
+    ),
+  ];
   if (tapNames.length > 0) {
     const taps: AudioTopology = { inputs: [] };
     const tapPaths: string[][] = [];
@@ -77,7 +124,13 @@ export function plantTopology(settings: Settings, sims: Map<string, LineDeviceSi
   return topo;
 }
 
-function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map<string, number>, faults: SimFault[], base: number): void {
+function applyFaults(
+  topo: AudioTopology,
+  pathsAt: string[][],
+  outputOfPath: Map<string, number>,
+  faults: SimFault[],
+  base: number,
+): void {
   const inputsOf = (path: string) => pathsAt.flatMap((ps, i) => (ps.includes(path) ? [i] : []));
   const norm = (p: string | undefined) => (p === undefined ? undefined : p.includes(':') ? pathName(p) : p);
   const swaps: Array<[number, number]> = [];
@@ -99,7 +152,11 @@ function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map
           const from = norm(f.from);
           const at = from === undefined ? undefined : inputsOf(from)[0];
           for (const g of at === undefined ? [] : (topo.inputs[at]!.generators ?? [])) {
-            if (g.path === from) inp.generators = [...(inp.generators ?? []), { ...g, levelDbfs: g.levelDbfs + (f.db ?? -60), path: `${from}>${path}` }];
+            if (g.path === from)
+              inp.generators = [
+                ...(inp.generators ?? []),
+                { ...g, levelDbfs: g.levelDbfs + (f.db ?? -60), path: `${from}>${path}` },
+              ];
           }
         }
         continue;
@@ -129,7 +186,8 @@ function applyFaults(topo: AudioTopology, pathsAt: string[][], outputOfPath: Map
           break;
         case 'crosstalk-from': {
           const from = outputOfPath.get(norm(f.from) ?? '');
-          if (from !== undefined) inp.sources.push({ output: from, gainDb: f.db ?? -60, delaySamples: base, polarity: 1 });
+          if (from !== undefined)
+            inp.sources.push({ output: from, gainDb: f.db ?? -60, delaySamples: base, polarity: 1 });
           break;
         }
         case 'swap-with': {

@@ -74,7 +74,13 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       const port = c.port ?? (c.family === 'x32' ? 10023 : 51325);
       const sim =
         c.family === 'x32'
-          ? new X32Simulator({ port, host: '127.0.0.1', lossPct: faults.find((f) => f.device === c.id && f.kind === 'loss-pct')?.value ?? this.settings.sim.x32.loss_pct, lanDelayMs: lan })
+          ? new X32Simulator({
+              port,
+              host: '127.0.0.1',
+              lossPct:
+                faults.find((f) => f.device === c.id && f.kind === 'loss-pct')?.value ?? this.settings.sim.x32.loss_pct,
+              lanDelayMs: lan,
+            })
           : c.family === 'sq'
             ? new SqSimulator({ port, host: '127.0.0.1', channel, lanDelayMs: lan })
             : new QuSimulator({ port, host: '127.0.0.1', channel, model: quModel, lanDelayMs: lan });
@@ -96,46 +102,69 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       if (sim instanceof X32Simulator) this.x32.set(c.id, sim);
       else if (sim instanceof SqSimulator) this.sq.set(c.id, sim);
       else this.qu.set(c.id, sim);
-      this.devices.push(new SimulatorDevice(`sim-${c.id}`, `${what} on ${transport} 127.0.0.1:${sim.port}`, this.deps.bus));
+      this.devices.push(
+        new SimulatorDevice(`sim-${c.id}`, `${what} on ${transport} 127.0.0.1:${sim.port}`, this.deps.bus),
+      );
       this.deps.log.info({ console: c.id, port: sim.port }, `${what} listening`);
     }
     for (const p of this.settings.patchbays) {
       if (p.tcp && !isLoopback(p.tcp.host)) continue;
       const sim = simFor(p);
-      for (const f of faults) if (f.device === p.id && f.kind === 'stuck-crosspoint' && f.output) sim.stuck.add(f.output);
+      for (const f of faults)
+        if (f.device === p.id && f.kind === 'stuck-crosspoint' && f.output) sim.stuck.add(f.output);
       if (p.tcp) {
         try {
           await sim.listen(p.tcp.port, '127.0.0.1');
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
-          throw new RadError('E_SIM_PORT_IN_USE', `cannot start the ${p.protocol} simulator for ${p.id} on tcp 127.0.0.1:${p.tcp.port}: ${err.code ?? err.message}`);
+          throw new RadError(
+            'E_SIM_PORT_IN_USE',
+            `cannot start the ${p.protocol} simulator for ${p.id} on tcp 127.0.0.1:${p.tcp.port}: ${err.code ?? err.message}`,
+          );
         }
         p.tcp.port = sim.port;
-        this.devices.push(new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus));
+        this.devices.push(
+          new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus),
+        );
       } else if (p.serial) {
         if (!socatAvailable()) {
-          this.devices.push(new SimulatorDevice(`sim-${p.id}`, '', this.deps.bus, `socat is not installed: no serial pty for ${p.serial.path} (apt-get install socat)`));
+          this.devices.push(
+            new SimulatorDevice(
+              `sim-${p.id}`,
+              '',
+              this.deps.bus,
+              `socat is not installed: no serial pty for ${p.serial.path} (apt-get install socat)`,
+            ),
+          );
           continue;
         }
         const pty = new PtyPair(p.serial.path);
         await pty.open();
         await sim.attachSerial(pty.devicePath);
         this.ptys.set(p.id, pty);
-        this.devices.push(new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on serial pty ${p.serial.path}`, this.deps.bus));
+        this.devices.push(
+          new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on serial pty ${p.serial.path}`, this.deps.bus),
+        );
       }
       this.patchbays.set(p.id, sim);
     }
     // the assistant patched the plant as the plan says before we came in (stuck outputs stay put)
     const plan = this.settings.linecheck.plan.length > 0 ? expandPlan(this.settings.linecheck.plan) : [];
-    for (const t of requiredTies(plan, { wiring: expandWiring(this.settings.wiring), bays: this.settings.bays.map((b) => new PassiveBay(b)), cords: () => this.settings.cords })) {
+    for (const t of requiredTies(plan, {
+      wiring: expandWiring(this.settings.wiring),
+      bays: this.settings.bays.map((b) => new PassiveBay(b)),
+      cords: () => this.settings.cords,
+    })) {
       const sim = this.patchbays.get(t.patchbay);
-      if (sim && !sim.stuck.has(t.output) && t.output <= sim.outputs && t.input <= sim.inputs) sim.map[t.output - 1] = t.input;
+      if (sim && !sim.stuck.has(t.output) && t.output <= sim.outputs && t.input <= sim.inputs)
+        sim.map[t.output - 1] = t.input;
     }
     for (const sim of this.patchbays.values()) sim.on('change', () => this.topologyChanged());
     // the console's oscillator reaches the interface through its buses: follow it
-    for (const sim of this.x32.values()) sim.onChange((address) => {
-      if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.topologyChanged();
-    });
+    for (const sim of this.x32.values())
+      sim.onChange((address) => {
+        if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.topologyChanged();
+      });
   }
 
   async stop(): Promise<void> {
@@ -168,17 +197,40 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     const a = this.settings.audio;
     if (!a) return { inputs: [] };
     const oscillators = new Map([...this.x32].map(([id, sim]) => [id, () => sim.oscillator()]));
-    return plantTopology(this.settings, this.patchbays, oscillators) ?? loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
+    return (
+      plantTopology(this.settings, this.patchbays, oscillators) ??
+      loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples)
+    );
   }
 
   endpoints(): Array<{ id: string; protocol: string; transport: string; port: number | string }> {
     return [
-      ...[...this.x32.entries()].map(([id, s]) => ({ id, protocol: 'x32-osc', transport: 'udp', port: s.port as number | string })),
-      ...[...this.sq.entries()].map(([id, s]) => ({ id, protocol: 'sq-midi', transport: 'tcp', port: s.port as number | string })),
-      ...[...this.qu.entries()].map(([id, s]) => ({ id, protocol: 'qu-midi', transport: 'tcp', port: s.port as number | string })),
+      ...[...this.x32.entries()].map(([id, s]) => ({
+        id,
+        protocol: 'x32-osc',
+        transport: 'udp',
+        port: s.port as number | string,
+      })),
+      ...[...this.sq.entries()].map(([id, s]) => ({
+        id,
+        protocol: 'sq-midi',
+        transport: 'tcp',
+        port: s.port as number | string,
+      })),
+      ...[...this.qu.entries()].map(([id, s]) => ({
+        id,
+        protocol: 'qu-midi',
+        transport: 'tcp',
+        port: s.port as number | string,
+      })),
       ...this.settings.patchbays
         .filter((p) => this.patchbays.has(p.id))
-        .map((p) => ({ id: p.id, protocol: p.protocol, transport: p.tcp ? 'tcp' : 'serial', port: p.tcp ? p.tcp.port : p.serial!.path })),
+        .map((p) => ({
+          id: p.id,
+          protocol: p.protocol,
+          transport: p.tcp ? 'tcp' : 'serial',
+          port: p.tcp ? p.tcp.port : p.serial!.path,
+        })),
     ];
   }
 }

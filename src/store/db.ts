@@ -22,15 +22,22 @@ export type AuditRow = AuditEntry & { id: number; at: string };
 export class Store {
   readonly db: Db;
 
-  constructor(readonly dataDir: string, file = 'rad.sqlite') {
+  constructor(
+    readonly dataDir: string,
+    file = 'rad.sqlite',
+  ) {
     try {
       mkdirSync(dataDir, { recursive: true });
       accessSync(dataDir, constants.W_OK);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new RadError('E_DATA_DIR', `data directory ${JSON.stringify(dataDir)} is not writable (${err.code ?? err.message})`, {
-        details: { data_dir: dataDir },
-      });
+      throw new RadError(
+        'E_DATA_DIR',
+        `data directory ${JSON.stringify(dataDir)} is not writable (${err.code ?? err.message})`,
+        {
+          details: { data_dir: dataDir },
+        },
+      );
     }
     this.db = dataDir === ':memory:' ? new Database(':memory:') : new Database(join(dataDir, file));
     this.db.pragma('journal_mode = WAL');
@@ -52,7 +59,10 @@ export class Store {
     const current = this.schemaVersion;
     const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
     if (current > latest) {
-      throw new RadError('E_STORE_TOO_NEW', `database schema version ${current} is newer than this rad (${latest}); refusing to touch it`);
+      throw new RadError(
+        'E_STORE_TOO_NEW',
+        `database schema version ${current} is newer than this rad (${latest}); refusing to touch it`,
+      );
     }
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
@@ -65,7 +75,9 @@ export class Store {
 
   audit(e: AuditEntry): void {
     this.db
-      .prepare('INSERT INTO audit (at, actor, device, action, target, value, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO audit (at, actor, device, action, target, value, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(
         new Date().toISOString(),
         e.actor,

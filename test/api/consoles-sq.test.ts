@@ -8,41 +8,83 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
   let app: App;
   const sim = () => app.feature<SimFeature>('sim')!.studio!.sq.get('sq-foh')!;
   beforeAll(async () => {
-    app = await startSimApp({ consoles: [{ id: 'sq-foh', family: 'sq', host: '127.0.0.1', port: 0, midi_channel: 3 }] });
+    app = await startSimApp({
+      consoles: [{ id: 'sq-foh', family: 'sq', host: '127.0.0.1', port: 0, midi_channel: 3 }],
+    });
   });
   afterAll(async () => app.stop());
 
   it('lists the SQ online with its capability flags', async () => {
     const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
-    expect(r.consoles[0]).toMatchObject({ id: 'sq-foh', family: 'sq', state: 'online', caps: { inputs: 48, names: false, sceneRead: false }, info: { midi_channel: 3, parameters: 4241 } });
+    expect(r.consoles[0]).toMatchObject({
+      id: 'sq-foh',
+      family: 'sq',
+      state: 'online',
+      caps: { inputs: 48, names: false, sceneRead: false },
+      info: { midi_channel: 3, parameters: 4241 },
+    });
   });
 
   it('sets neutral and family paths; the simulator holds them; reads come from the model', async () => {
     const r = await app.api!.inject({
       method: 'PUT',
       url: '/api/v1/consoles/sq-foh/values',
-      payload: { changes: [{ path: 'input/3/mute', value: true }, { path: 'input/3/fader', value: -10 }, { path: 'input/3/send/aux/2/level', value: -6 }] },
+      payload: {
+        changes: [
+          { path: 'input/3/mute', value: true },
+          { path: 'input/3/fader', value: -10 },
+          { path: 'input/3/send/aux/2/level', value: -6 },
+        ],
+      },
     });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ ok: true, results: [{ verdict: 'verified' }, { address: 'input/3/send/lr/level', verdict: 'verified' }, { verdict: 'verified' }] });
+    expect(r.json()).toMatchObject({
+      ok: true,
+      results: [
+        { verdict: 'verified' },
+        { address: 'input/3/send/lr/level', verdict: 'verified' },
+        { verdict: 'verified' },
+      ],
+    });
     expect(sim().state.get(muteParam('input', 3))).toBe(1);
     expect(sim().levelDb(sendParam('level', 'input', 3, 'lr', 1))).toBeCloseTo(-10, 1);
     expect(sim().levelDb(sendParam('level', 'input', 3, 'aux', 2))).toBeCloseTo(-6, 1);
-    const get = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/values?path=input/3/fader' })).json();
+    const get = (
+      await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/values?path=input/3/fader' })
+    ).json();
     expect(get.value).toBeCloseTo(-10, 1);
-    const nodes = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/nodes?prefix=input/3/send/aux/2' })).json();
+    const nodes = (
+      await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/nodes?prefix=input/3/send/aux/2' })
+    ).json();
     expect(nodes.nodes).toEqual(expect.arrayContaining([{ path: 'input/3/send/aux/2/level', value: -6 }]));
   });
 
   it('refuses what an SQ cannot take, out-of-range values and unknown paths with 400 and touches nothing', async () => {
     const before = sim().writes;
-    const name = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/sq-foh/values', payload: { path: 'input/1/name', value: 'Kick' } });
+    const name = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/sq-foh/values',
+      payload: { path: 'input/1/name', value: 'Kick' },
+    });
     expect(name.statusCode).toBe(400);
     expect(name.json().error).toBe('E_CAPABILITY');
-    const range = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/sq-foh/values', payload: { changes: [{ path: 'input/1/mute', value: true }, { path: 'input/1/fader', value: 40 }] } });
+    const range = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/sq-foh/values',
+      payload: {
+        changes: [
+          { path: 'input/1/mute', value: true },
+          { path: 'input/1/fader', value: 40 },
+        ],
+      },
+    });
     expect(range.statusCode).toBe(400);
     expect(range.json()).toMatchObject({ error: 'E_CONSOLE_VALUE_RANGE', details: { value: 40 } });
-    const unknown = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/sq-foh/values', payload: { path: 'input/49/mute', value: true } });
+    const unknown = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/sq-foh/values',
+      payload: { path: 'input/49/mute', value: true },
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error).toBe('E_CONSOLE_PATH');
     expect(sim().writes).toBe(before);

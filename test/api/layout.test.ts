@@ -23,25 +23,34 @@ describe('layout over REST against the X32 simulator', () => {
     expect(r.profiles.map((p: { name: string }) => p.name)).toEqual(['jazz-live', 'rock-standard']);
   });
 
-  it.each(['rock-standard', 'jazz-live'])('%s: plan shows a diff, apply writes it and reads back, a second plan shows nothing to do', async (profile) => {
-    const plan = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile })).json();
-    expect(plan.diff.changes.length).toBeGreaterThan(0);
-    const applied = await post('/api/v1/layout/apply', { inputs: ROCK_CSV, profile });
-    expect(applied.statusCode).toBe(200);
-    const report = applied.json().report;
-    expect(report.ok).toBe(true);
-    expect(report.written.every((w: { verdict: string }) => w.verdict === 'verified')).toBe(true);
-    // what the simulated console now holds
-    for (const c of plan.plan.channels as Array<{ channel: number; name: string; colour: string; stage_input: number; phantom: boolean }>) {
-      const ch = String(c.channel).padStart(2, '0');
-      expect(sim().state.get(`/ch/${ch}/config/name`)).toBe(c.name);
-      expect(sim().state.get(`/ch/${ch}/config/source`)).toBe(c.stage_input);
-      const ha = headampFor(sim().state, c.channel)!;
-      expect(sim().state.get(`/headamp/${String(ha).padStart(3, '0')}/phantom`)).toBe(c.phantom ? 1 : 0);
-    }
-    const again = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile })).json();
-    expect(again.diff.changes).toEqual([]);
-  });
+  it.each(['rock-standard', 'jazz-live'])(
+    '%s: plan shows a diff, apply writes it and reads back, a second plan shows nothing to do',
+    async (profile) => {
+      const plan = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile })).json();
+      expect(plan.diff.changes.length).toBeGreaterThan(0);
+      const applied = await post('/api/v1/layout/apply', { inputs: ROCK_CSV, profile });
+      expect(applied.statusCode).toBe(200);
+      const report = applied.json().report;
+      expect(report.ok).toBe(true);
+      expect(report.written.every((w: { verdict: string }) => w.verdict === 'verified')).toBe(true);
+      // what the simulated console now holds
+      for (const c of plan.plan.channels as Array<{
+        channel: number;
+        name: string;
+        colour: string;
+        stage_input: number;
+        phantom: boolean;
+      }>) {
+        const ch = String(c.channel).padStart(2, '0');
+        expect(sim().state.get(`/ch/${ch}/config/name`)).toBe(c.name);
+        expect(sim().state.get(`/ch/${ch}/config/source`)).toBe(c.stage_input);
+        const ha = headampFor(sim().state, c.channel)!;
+        expect(sim().state.get(`/headamp/${String(ha).padStart(3, '0')}/phantom`)).toBe(c.phantom ? 1 : 0);
+      }
+      const again = (await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile })).json();
+      expect(again.diff.changes).toEqual([]);
+    },
+  );
 
   it('phantom is switched with the channel muted, and the mute restored', async () => {
     const audit = app.store.auditLog({ device: 'x32-main', limit: 10000 }).reverse();
@@ -52,20 +61,36 @@ describe('layout over REST against the X32 simulator', () => {
   });
 
   it('profiles CRUD validates every field', async () => {
-    const bad = await app.api!.inject({ method: 'PUT', url: '/api/v1/profiles/mine', payload: { name: 'mine', locations: { kik: 1 }, fill: { order: [] } } });
+    const bad = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/profiles/mine',
+      payload: { name: 'mine', locations: { kik: 1 }, fill: { order: [] } },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'E_PROFILE_INVALID' });
     expect(bad.json().message).toContain('locations.kik');
-    const good = await app.api!.inject({ method: 'PUT', url: '/api/v1/profiles/mine', payload: { name: 'mine', locations: { 'vocal-lead': 1 }, fill: { order: ['drums'] } } });
+    const good = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/profiles/mine',
+      payload: { name: 'mine', locations: { 'vocal-lead': 1 }, fill: { order: ['drums'] } },
+    });
     expect(good.statusCode).toBe(200);
-    const mismatch = await app.api!.inject({ method: 'PUT', url: '/api/v1/profiles/other', payload: { name: 'mine', locations: {}, fill: { order: [] } } });
+    const mismatch = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/profiles/other',
+      payload: { name: 'mine', locations: {}, fill: { order: [] } },
+    });
     expect(mismatch.statusCode).toBe(409);
     expect((await app.api!.inject({ method: 'DELETE', url: '/api/v1/profiles/mine' })).statusCode).toBe(200);
-    expect((await app.api!.inject({ method: 'GET', url: '/api/v1/profiles/mine' })).json().error).toBe('E_UNKNOWN_PROFILE');
+    expect((await app.api!.inject({ method: 'GET', url: '/api/v1/profiles/mine' })).json().error).toBe(
+      'E_UNKNOWN_PROFILE',
+    );
   });
 
   it('bad input lists and unknown profiles are coded 4xx errors', async () => {
-    expect((await post('/api/v1/layout/plan', { inputs: 'Ch,Source\n1,Kick\n1,Snare\n', profile: 'rock-standard' })).json()).toMatchObject({ error: 'E_INPUT_LIST_DUPLICATE' });
+    expect(
+      (await post('/api/v1/layout/plan', { inputs: 'Ch,Source\n1,Kick\n1,Snare\n', profile: 'rock-standard' })).json(),
+    ).toMatchObject({ error: 'E_INPUT_LIST_DUPLICATE' });
     expect((await post('/api/v1/layout/plan', { inputs: ROCK_CSV, profile: 'nope' })).statusCode).toBe(404);
   });
 

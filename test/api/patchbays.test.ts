@@ -22,7 +22,8 @@ describe('patchbay REST routes on the simulated studio', () => {
     });
   });
   afterAll(async () => app.stop());
-  const inject = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) => app.api!.inject({ method, url, payload: payload as never });
+  const inject = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
+    app.api!.inject({ method, url, payload: payload as never });
 
   it('lists patchbays with status and map', async () => {
     const r = (await inject('GET', '/api/v1/patchbays')).json();
@@ -34,7 +35,12 @@ describe('patchbay REST routes on the simulated studio', () => {
   });
 
   it('sets ties, verified; the simulator holds them; null disconnects', async () => {
-    const r = await inject('PUT', '/api/v1/patchbays/sw-a/ties', { ties: [{ output: 3, input: 5 }, { output: 4, input: null }] });
+    const r = await inject('PUT', '/api/v1/patchbays/sw-a/ties', {
+      ties: [
+        { output: 3, input: 5 },
+        { output: 4, input: null },
+      ],
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ verified: true });
     expect(sim('sw-a').map.slice(2, 4)).toEqual([5, null]);
@@ -48,10 +54,18 @@ describe('patchbay REST routes on the simulated studio', () => {
   });
 
   it('refuses bad ties with coded 4xx errors', async () => {
-    expect((await inject('PUT', '/api/v1/patchbays/sw-a/ties', { ties: [{ output: 9, input: 1 }] })).json()).toMatchObject({ error: 'E_PATCH_OUTPUT_RANGE' });
-    expect((await inject('PUT', '/api/v1/patchbays/sw-a/ties', { ties: [{ output: 1, input: 'x' }] })).json()).toMatchObject({ error: 'E_PATCH_INPUT_RANGE' });
-    expect((await inject('PUT', '/api/v1/patchbays/hub/ties', { ties: [{ output: 1, input: null }] })).json()).toMatchObject({ error: 'E_PATCH_NO_DISCONNECT' });
-    expect((await inject('PUT', '/api/v1/patchbays/nope/ties', { ties: [{ output: 1, input: 1 }] })).statusCode).toBe(404);
+    expect(
+      (await inject('PUT', '/api/v1/patchbays/sw-a/ties', { ties: [{ output: 9, input: 1 }] })).json(),
+    ).toMatchObject({ error: 'E_PATCH_OUTPUT_RANGE' });
+    expect(
+      (await inject('PUT', '/api/v1/patchbays/sw-a/ties', { ties: [{ output: 1, input: 'x' }] })).json(),
+    ).toMatchObject({ error: 'E_PATCH_INPUT_RANGE' });
+    expect(
+      (await inject('PUT', '/api/v1/patchbays/hub/ties', { ties: [{ output: 1, input: null }] })).json(),
+    ).toMatchObject({ error: 'E_PATCH_NO_DISCONNECT' });
+    expect((await inject('PUT', '/api/v1/patchbays/nope/ties', { ties: [{ output: 1, input: 1 }] })).statusCode).toBe(
+      404,
+    );
     expect((await inject('PUT', '/api/v1/patchbays/sw-a/ties', { ties: [] })).statusCode).toBe(400);
   });
 

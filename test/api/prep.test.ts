@@ -11,7 +11,11 @@ describe('prep jobs over REST', () => {
   const src = join(dir, 'take.wav');
   beforeAll(async () => {
     const w = new WavWriter(src, { sampleRate: 48000, channels: 1, format: 'int24' });
-    w.write([new Float32Array(48000 * 2).map((_, i) => (i > 24000 && i < 72000 ? 0.3 * Math.sin((2 * Math.PI * 440 * i) / 48000) : 0))]);
+    w.write([
+      new Float32Array(48000 * 2).map((_, i) =>
+        i > 24000 && i < 72000 ? 0.3 * Math.sin((2 * Math.PI * 440 * i) / 48000) : 0,
+      ),
+    ]);
     w.close();
     app = await startSimApp();
   });
@@ -20,7 +24,11 @@ describe('prep jobs over REST', () => {
   it('runs a strip-silence job in a worker, with progress and a done event', async () => {
     const done: Array<BusEvents['job.done']> = [];
     app.bus.on('job.done', {}, (e) => done.push(e));
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/prep/jobs', payload: { kind: 'strip-silence', inputs: [src], options: { threshold: -40 } } });
+    const r = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/prep/jobs',
+      payload: { kind: 'strip-silence', inputs: [src], options: { threshold: -40 } },
+    });
     expect(r.statusCode).toBe(202);
     const { job } = r.json();
     await waitFor(() => done.find((d) => d.job === job), 10000);
@@ -31,11 +39,23 @@ describe('prep jobs over REST', () => {
   });
 
   it('reports bad input as a failed job with a code; unknown jobs are 404; bad bodies 400', async () => {
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/prep/jobs', payload: { kind: 'declick', inputs: [join(dir, 'missing.wav')] } });
+    const r = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/prep/jobs',
+      payload: { kind: 'declick', inputs: [join(dir, 'missing.wav')] },
+    });
     const { job } = r.json();
-    await waitFor(async () => (await app.api!.inject({ method: 'GET', url: `/api/v1/prep/jobs/${job}` })).json().state === 'failed', 10000);
-    expect((await app.api!.inject({ method: 'GET', url: `/api/v1/prep/jobs/${job}` })).json().error.code).toBe('E_WAV_OPEN');
+    await waitFor(
+      async () => (await app.api!.inject({ method: 'GET', url: `/api/v1/prep/jobs/${job}` })).json().state === 'failed',
+      10000,
+    );
+    expect((await app.api!.inject({ method: 'GET', url: `/api/v1/prep/jobs/${job}` })).json().error.code).toBe(
+      'E_WAV_OPEN',
+    );
     expect((await app.api!.inject({ method: 'GET', url: '/api/v1/prep/jobs/nope' })).statusCode).toBe(404);
-    expect((await app.api!.inject({ method: 'POST', url: '/api/v1/prep/jobs', payload: { kind: 'reverse', inputs: [src] } })).statusCode).toBe(400);
+    expect(
+      (await app.api!.inject({ method: 'POST', url: '/api/v1/prep/jobs', payload: { kind: 'reverse', inputs: [src] } }))
+        .statusCode,
+    ).toBe(400);
   });
 });

@@ -9,7 +9,11 @@ import { tempDir } from '../helpers.ts';
 const TOKEN = 'test-token-123456';
 
 async function build(extra: Record<string, unknown> = {}): Promise<App> {
-  const app = await App.build(validateSettings({ api: { port: 0 }, data_dir: tempDir(), ...extra }), { log: silentLogger() }, FEATURES);
+  const app = await App.build(
+    validateSettings({ api: { port: 0 }, data_dir: tempDir(), ...extra }),
+    { log: silentLogger() },
+    FEATURES,
+  );
   await app.start();
   return app;
 }
@@ -34,7 +38,15 @@ describe('HTTP API (inject)', () => {
     expect(r.statusCode).toBe(200);
     const doc = r.json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    for (const p of ['/api/v1/health', '/api/v1/status', '/api/v1/audit', '/api/v1/events', '/api/v1/consoles', '/api/v1/consoles/{id}/nodes', '/api/v1/consoles/{id}/values'])
+    for (const p of [
+      '/api/v1/health',
+      '/api/v1/status',
+      '/api/v1/audit',
+      '/api/v1/events',
+      '/api/v1/consoles',
+      '/api/v1/consoles/{id}/nodes',
+      '/api/v1/consoles/{id}/values',
+    ])
       expect(Object.keys(doc.paths)).toContain(p);
     const ui = await app.api!.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
@@ -48,7 +60,12 @@ describe('HTTP API (inject)', () => {
     const bad = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', payload: { nope: 1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBe('E_VALIDATION');
-    const json = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', headers: { 'content-type': 'application/json' }, payload: '{"path":' });
+    const json = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/x/values',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"path":',
+    });
     expect(json.statusCode).toBe(400);
     expect(json.json().error).toBe('E_BAD_JSON');
     const q = await app.api!.inject({ method: 'GET', url: '/api/v1/audit?limit=0' });
@@ -59,20 +76,36 @@ describe('HTTP API (inject)', () => {
   it('names the allowed values and the offending one for a union of literals', async () => {
     const r = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { target: 'sideways' } });
     expect(r.statusCode).toBe(400);
-    expect(r.json()).toEqual({ error: 'E_VALIDATION', message: 'body.target: must be one of "inputs", "outputs" (got "sideways")' });
-    const two = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { mode: 'fast', extra: 1 } });
+    expect(r.json()).toEqual({
+      error: 'E_VALIDATION',
+      message: 'body.target: must be one of "inputs", "outputs" (got "sideways")',
+    });
+    const two = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/linecheck',
+      payload: { mode: 'fast', extra: 1 },
+    });
     expect(two.json().message).toContain('body.extra: unknown key');
   });
 
   it('refuses a body over 1 MiB with 413', async () => {
     const big = JSON.stringify({ path: 'input/1/name', value: 'x'.repeat(1024 * 1024 + 10) });
-    const r = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', headers: { 'content-type': 'application/json' }, payload: big });
+    const r = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/x/values',
+      headers: { 'content-type': 'application/json' },
+      payload: big,
+    });
     expect(r.statusCode).toBe(413);
     expect(r.json().error).toBe('E_BODY_TOO_LARGE');
   });
 
   it('names an unknown console', async () => {
-    const r = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/ghost/values', payload: { path: 'input/1/fader', value: 0 } });
+    const r = await app.api!.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/ghost/values',
+      payload: { path: 'input/1/fader', value: 0 },
+    });
     expect(r.statusCode).toBe(404);
     expect(r.json().error).toBe('E_UNKNOWN_CONSOLE');
   });
@@ -83,12 +116,26 @@ describe('auth', () => {
     const app = await build({ api: { port: 0, token: TOKEN } });
     try {
       expect((await app.api!.inject({ method: 'GET', url: '/api/v1/status' })).statusCode).toBe(200);
-      const w = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', payload: { path: 'a', value: 1 } });
+      const w = await app.api!.inject({
+        method: 'PUT',
+        url: '/api/v1/consoles/x/values',
+        payload: { path: 'a', value: 1 },
+      });
       expect(w.statusCode).toBe(401);
       expect(w.json().error).toBe('E_UNAUTHORIZED');
-      const wrong = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', headers: { authorization: 'Bearer nope' }, payload: { path: 'a', value: 1 } });
+      const wrong = await app.api!.inject({
+        method: 'PUT',
+        url: '/api/v1/consoles/x/values',
+        headers: { authorization: 'Bearer nope' },
+        payload: { path: 'a', value: 1 },
+      });
       expect(wrong.statusCode).toBe(401);
-      const ok = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', headers: { authorization: `Bearer ${TOKEN}` }, payload: { path: 'a', value: 1 } });
+      const ok = await app.api!.inject({
+        method: 'PUT',
+        url: '/api/v1/consoles/x/values',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        payload: { path: 'a', value: 1 },
+      });
       expect(ok.statusCode).toBe(404); // past auth: the console does not exist
       const url = app.apiUrl().replace('http', 'ws');
       const denied = await new Promise<number>((resolve) => {

@@ -36,7 +36,11 @@ describe('bus', () => {
   });
 
   it('parses topic filters with wildcards and names an unknown one', () => {
-    expect([...(parseTopicFilter('console.*,linecheck.result') as Set<string>)].sort()).toEqual(['console.changed', 'console.meters', 'linecheck.result']);
+    expect([...(parseTopicFilter('console.*,linecheck.result') as Set<string>)].sort()).toEqual([
+      'console.changed',
+      'console.meters',
+      'linecheck.result',
+    ]);
     expect((parseTopicFilter(undefined) as Set<string>).size).toBe(TOPICS.length);
     expect(parseTopicFilter('console.*,nope.*')).toEqual({ unknown: 'nope.*' });
   });

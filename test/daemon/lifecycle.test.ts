@@ -19,7 +19,10 @@ describe('daemon lifecycle (real process)', () => {
     const p = runRad(['start', '--config', simStudio(dir)]);
     try {
       const url = await readyUrl(p);
-      const st = (await (await fetch(`${url}/api/v1/status`)).json()) as { ready: boolean; devices: Array<{ id: string; kind: string; state: string }> };
+      const st = (await (await fetch(`${url}/api/v1/status`)).json()) as {
+        ready: boolean;
+        devices: Array<{ id: string; kind: string; state: string }>;
+      };
       expect(st.ready).toBe(true);
       expect(st.devices).toContainEqual(expect.objectContaining({ id: 'x32-main', kind: 'console', state: 'online' }));
       expect(st.devices).toContainEqual(expect.objectContaining({ id: 'sim-x32-main', kind: 'simulator' }));
@@ -47,7 +50,11 @@ describe('daemon lifecycle (real process)', () => {
 
   it('refuses a non-loopback bind without a token (exit 2, clear message)', async () => {
     const dir = tempDir();
-    const p = runRad(['start', '--config', writeConfig(dir, { api: { bind: '0.0.0.0', port: 0 }, data_dir: join(dir, 'd') })]);
+    const p = runRad([
+      'start',
+      '--config',
+      writeConfig(dir, { api: { bind: '0.0.0.0', port: 0 }, data_dir: join(dir, 'd') }),
+    ]);
     expect((await p.exit).code).toBe(2);
     expect(p.stderr()).toContain('api.token: is required when api.bind is "0.0.0.0"');
   });

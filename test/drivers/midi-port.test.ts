@@ -46,7 +46,9 @@ describe('MIDI port byte conversion', () => {
 
 describe('MIDI port without the ALSA sequencer', () => {
   it('the link refuses to open with a coded reason naming the device file', async () => {
-    const e = await MidiPortLink.open({ name: 'SQ', seqPath: '/nonexistent/snd/seq' }).catch((x: Error & { code?: string }) => x);
+    const e = await MidiPortLink.open({ name: 'SQ', seqPath: '/nonexistent/snd/seq' }).catch(
+      (x: Error & { code?: string }) => x,
+    );
     expect(e).toBeInstanceOf(Error);
     expect((e as { code?: string }).code).toBe('E_MIDI_UNAVAILABLE');
     expect((e as Error).message).toMatch(/no ALSA sequencer \(\/nonexistent\/snd\/seq is absent\).*snd-seq/);
@@ -63,7 +65,9 @@ describe('MIDI port without the ALSA sequencer', () => {
       }
     };
     expect(bad([{ id: 'x', family: 'x32', midi_port: 'X32' }])).toMatch(/consoles\[0\]\.midi_port: an X32 speaks OSC/);
-    expect(bad([{ id: 'q', family: 'qu', midi_port: 'Qu-16', host: '10.0.0.5' }])).toMatch(/consoles\[0\]\.midi_port: set either midi_port/);
+    expect(bad([{ id: 'q', family: 'qu', midi_port: 'Qu-16', host: '10.0.0.5' }])).toMatch(
+      /consoles\[0\]\.midi_port: set either midi_port/,
+    );
     expect(bad([{ id: 'q', family: 'qu' }])).toMatch(/consoles\[0\]\.host: is required \(or, for sq\/qu, midi_port\)/);
     expect(bad([{ id: 'q', family: 'qu', midi_port: 'Qu-16' }])).toBe('');
   });
@@ -77,16 +81,31 @@ describe('MIDI port without the ALSA sequencer', () => {
 
     it('the console is offline with the reason; the rest of the daemon runs', async () => {
       const seq = existsSync('/dev/snd/seq');
-      await waitFor(async () => (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0].state === 'offline', 5000, 50);
+      await waitFor(
+        async () =>
+          (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0].state === 'offline',
+        5000,
+        50,
+      );
       const c = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0];
       expect(c.info).toMatchObject({ family: 'sq', midi_port: 'rad-test-no-such-port' });
-      expect(c.detail).toMatch(seq ? /no MIDI input named "rad-test-no-such-port"/ : /no ALSA sequencer \(\/dev\/snd\/seq is absent\)/);
-      const w = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/sq-usb/values', payload: { path: 'input/1/mute', value: true } });
+      expect(c.detail).toMatch(
+        seq ? /no MIDI input named "rad-test-no-such-port"/ : /no ALSA sequencer \(\/dev\/snd\/seq is absent\)/,
+      );
+      const w = await app.api!.inject({
+        method: 'PUT',
+        url: '/api/v1/consoles/sq-usb/values',
+        payload: { path: 'input/1/mute', value: true },
+      });
       expect(w.statusCode).toBe(503);
       expect(w.json().error).toBe('E_CONSOLE_OFFLINE');
       const ports = await app.api!.inject({ method: 'GET', url: '/api/v1/midi/ports' });
       if (seq) expect(ports.statusCode).toBe(200);
-      else expect(ports.json()).toMatchObject({ error: 'E_MIDI_UNAVAILABLE', message: expect.stringMatching(/\/dev\/snd\/seq/) });
+      else
+        expect(ports.json()).toMatchObject({
+          error: 'E_MIDI_UNAVAILABLE',
+          message: expect.stringMatching(/\/dev\/snd\/seq/),
+        });
       expect((await app.api!.inject({ method: 'GET', url: '/api/v1/health' })).statusCode).toBe(200);
     });
   });
@@ -94,6 +113,8 @@ describe('MIDI port without the ALSA sequencer', () => {
   it('the CLI says why and exits 1', async () => {
     const r = runRad(['console', 'get', 'input/1/mute', '--family', 'qu', '--midi-port', 'rad-test-no-such-port']);
     expect((await r.exit).code).toBe(1);
-    expect(r.stderr()).toMatch(/E_CONSOLE_OFFLINE.*MIDI port rad-test-no-such-port does not answer \(.*(no ALSA sequencer|no MIDI input named)/);
+    expect(r.stderr()).toMatch(
+      /E_CONSOLE_OFFLINE.*MIDI port rad-test-no-such-port does not answer \(.*(no ALSA sequencer|no MIDI input named)/,
+    );
   });
 });

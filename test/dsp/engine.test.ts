@@ -31,7 +31,11 @@ describe('audio engine in its worker, against the simulated loop', () => {
   const tone = (c: number, f: number) => byCh(c).tones.find((t) => t.freq === f)!.level_dbfs;
 
   beforeAll(async () => {
-    engine = new AudioEngine('audio', { backend: 'sim', sampleRate: 48000, block: 480, window: 4800, inputs: CH, outputs: CH, meterHz: 20 }, { bus, log: silentLogger() });
+    engine = new AudioEngine(
+      'audio',
+      { backend: 'sim', sampleRate: 48000, block: 480, window: 4800, inputs: CH, outputs: CH, meterHz: 20 },
+      { bus, log: silentLogger() },
+    );
     engine.setTopology(loopTopology(CH, CH, FAULTS, 24));
     await engine.start();
     expect(engine.status().state).toBe('online');
@@ -95,7 +99,14 @@ describe('audio engine in its worker, against the simulated loop', () => {
   it('publishes meters on the bus and a tuner reading', async () => {
     const meters = await new Promise<BusEvents['audio.meters']>((r) => bus.on('audio.meters', {}, (e) => r(e)));
     expect(meters.channels).toHaveLength(CH);
-    engine.play(4, { kind: 'multitone', tones: [{ freq: 110, level_dbfs: -20 }, { freq: 220, level_dbfs: -26 }, { freq: 330, level_dbfs: -30 }] });
+    engine.play(4, {
+      kind: 'multitone',
+      tones: [
+        { freq: 110, level_dbfs: -20 },
+        { freq: 220, level_dbfs: -26 },
+        { freq: 330, level_dbfs: -30 },
+      ],
+    });
     const readings: Array<BusEvents['audio.tuner']> = [];
     bus.on('audio.tuner', {}, (e) => readings.push(e));
     engine.tuner(4);
@@ -107,20 +118,39 @@ describe('audio engine in its worker, against the simulated loop', () => {
   });
 
   it('refuses bad input with codes: unknown channels, levels above 0 dBFS', () => {
-    expect(() => engine.play(CH + 1, { kind: 'sine', freq: 1000, level_dbfs: -18 })).toThrow(expect.objectContaining({ code: 'E_AUDIO_CHANNEL' }));
-    expect(() => engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: 1 })).toThrow(expect.objectContaining({ code: 'E_SIGNAL' }));
+    expect(() => engine.play(CH + 1, { kind: 'sine', freq: 1000, level_dbfs: -18 })).toThrow(
+      expect.objectContaining({ code: 'E_AUDIO_CHANNEL' }),
+    );
+    expect(() => engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: 1 })).toThrow(
+      expect.objectContaining({ code: 'E_SIGNAL' }),
+    );
     expect(() => engine.measure({ channels: [0] })).toThrow(expect.objectContaining({ code: 'E_AUDIO_CHANNEL' }));
   });
 });
 
 describe('an audio device that cannot be opened', () => {
   it('is reported offline with the reason, never a crash', async () => {
-    const engine = new AudioEngine('audio', { backend: 'portaudio', device: 'No Such Interface', sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 10 }, { bus: new Bus(), log: silentLogger() });
+    const engine = new AudioEngine(
+      'audio',
+      {
+        backend: 'portaudio',
+        device: 'No Such Interface',
+        sampleRate: 48000,
+        block: 480,
+        window: 4800,
+        inputs: 2,
+        outputs: 2,
+        meterHz: 10,
+      },
+      { bus: new Bus(), log: silentLogger() },
+    );
     await engine.start();
     try {
       await waitFor(() => engine.status().state === 'offline', 5000);
       expect(engine.status().detail).toMatch(/No Such Interface|PortAudio/);
-      expect(() => engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -18 })).toThrow(expect.objectContaining({ code: 'E_AUDIO_OFFLINE' }));
+      expect(() => engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -18 })).toThrow(
+        expect.objectContaining({ code: 'E_AUDIO_OFFLINE' }),
+      );
     } finally {
       await engine.stop();
     }

@@ -15,7 +15,13 @@ const FS = 48000;
 const dir = tempDir('rad-prep-');
 const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
-function writeWav(name: string, chans: Float32Array[], format: SampleFormat = 'float32', sampleRate = FS, extra?: Array<{ id: string; data: Buffer }>): string {
+function writeWav(
+  name: string,
+  chans: Float32Array[],
+  format: SampleFormat = 'float32',
+  sampleRate = FS,
+  extra?: Array<{ id: string; data: Buffer }>,
+): string {
   const p = join(dir, name);
   const w = new WavWriter(p, { sampleRate, channels: chans.length, format, extraChunks: extra });
   w.write(chans);
@@ -35,7 +41,8 @@ function readAll(p: string): Float32Array[] {
   return out;
 }
 
-const tone = (n: number, f: number, a: number, from = 0, to = n) => new Float32Array(n).map((_, i) => (i >= from && i < to ? a * Math.sin((2 * Math.PI * f * i) / FS) : 0));
+const tone = (n: number, f: number, a: number, from = 0, to = n) =>
+  new Float32Array(n).map((_, i) => (i >= from && i < to ? a * Math.sin((2 * Math.PI * f * i) / FS) : 0));
 
 describe('WAV I/O', () => {
   it.each(['int16', 'int24', 'int32', 'float32'] as const)('%s round-trips (stereo), keeps a BWF bext chunk', (fmt) => {
@@ -77,25 +84,44 @@ describe('strip silence', () => {
     [150000, 160000],
   ];
   const rng = mulberry32(2);
-  const x = new Float32Array(N).map((_, i) => (rng() - 0.5) * 2 * 10 ** (-70 / 20) + (bursts.some(([a, b]) => i >= a && i < b) ? 0.3 * Math.sin((2 * Math.PI * 440 * i) / FS) : 0));
+  const x = new Float32Array(N).map(
+    (_, i) =>
+      (rng() - 0.5) * 2 * 10 ** (-70 / 20) +
+      (bursts.some(([a, b]) => i >= a && i < b) ? 0.3 * Math.sin((2 * Math.PI * 440 * i) / FS) : 0),
+  );
   const src = writeWav('bursts.wav', [x], 'int24');
 
   it('finds region edges within 1 ms; short gaps are bridged, short regions dropped', () => {
     const { peaks, hop, info } = hopPeaks(src);
-    const exact = findRegions(peaks, hop, info.sampleRate, info.frames, { ...SILENCE_DEFAULTS, preMs: 0, postMs: 0, minGapMs: 20, minRegionMs: 100 });
+    const exact = findRegions(peaks, hop, info.sampleRate, info.frames, {
+      ...SILENCE_DEFAULTS,
+      preMs: 0,
+      postMs: 0,
+      minGapMs: 20,
+      minRegionMs: 100,
+    });
     expect(exact).toHaveLength(3);
     exact.forEach((r, i) => {
       expect(Math.abs(r.start - bursts[i]![0])).toBeLessThanOrEqual(48);
       expect(Math.abs(r.end - bursts[i]![1])).toBeLessThanOrEqual(48);
     });
-    expect(findRegions(peaks, hop, info.sampleRate, info.frames, { ...SILENCE_DEFAULTS, minRegionMs: 300 })).toHaveLength(2); // the 208 ms burst goes
-    expect(findRegions(peaks, hop, info.sampleRate, info.frames, { ...SILENCE_DEFAULTS, minGapMs: 550 })).toHaveLength(2); // the 500 ms gap is bridged, the 625 ms one is not
+    expect(
+      findRegions(peaks, hop, info.sampleRate, info.frames, { ...SILENCE_DEFAULTS, minRegionMs: 300 }),
+    ).toHaveLength(2); // the 208 ms burst goes
+    expect(findRegions(peaks, hop, info.sampleRate, info.frames, { ...SILENCE_DEFAULTS, minGapMs: 550 })).toHaveLength(
+      2,
+    ); // the 500 ms gap is bridged, the 625 ms one is not
   });
 
   it('renders the same length with digital silence outside the regions; the input is untouched', () => {
     const before = hash(src);
     const { peaks, hop, info } = hopPeaks(src);
-    const regions = findRegions(peaks, hop, info.sampleRate, info.frames, { ...SILENCE_DEFAULTS, preMs: 0, postMs: 0, minGapMs: 20 });
+    const regions = findRegions(peaks, hop, info.sampleRate, info.frames, {
+      ...SILENCE_DEFAULTS,
+      preMs: 0,
+      postMs: 0,
+      minGapMs: 20,
+    });
     const out = join(dir, 'bursts.stripped.wav');
     renderRegions(src, out, regions, 5);
     const [y] = readAll(out);
@@ -121,9 +147,17 @@ describe('prep jobs', () => {
     const { runPrepJob } = await import('../../src/dsp/offline/jobs.ts');
     const loud = writeWav('set-loud.wav', [tone(FS, 440, 0.5, 12000, 36000)]);
     const quiet = writeWav('set-quiet.wav', [tone(FS, 440, 0.01, 12000, 36000)]); // -40 dBFS peak
-    const shared = runPrepJob('strip-silence', { inputs: [loud, quiet], options: { threshold: -30 }, render: false }, () => {}) as Array<{ regions: number }>;
+    const shared = runPrepJob(
+      'strip-silence',
+      { inputs: [loud, quiet], options: { threshold: -30 }, render: false },
+      () => {},
+    ) as Array<{ regions: number }>;
     expect(shared.map((r) => r.regions)).toEqual([1, 0]);
-    const per = runPrepJob('strip-silence', { inputs: [loud, quiet], options: { threshold: -30 }, thresholds: { 'set-quiet': -50 }, render: false }, () => {}) as Array<{ regions: number }>;
+    const per = runPrepJob(
+      'strip-silence',
+      { inputs: [loud, quiet], options: { threshold: -30 }, thresholds: { 'set-quiet': -50 }, render: false },
+      () => {},
+    ) as Array<{ regions: number }>;
     expect(per.map((r) => r.regions)).toEqual([1, 1]);
   });
 
@@ -131,8 +165,12 @@ describe('prep jobs', () => {
     const { runPrepJob } = await import('../../src/dsp/offline/jobs.ts');
     const f = writeWav('keep.wav', [tone(4800, 440, 0.5)]);
     const before = hash(f);
-    expect(() => runPrepJob('declick', { inputs: [f], out: join(dir, 'no-such-dir') }, () => {})).toThrow(expect.objectContaining({ code: 'E_OUTPUT_DIR' }));
-    expect(() => runPrepJob('bounce', { inputs: [f], out: f }, () => {})).toThrow(expect.objectContaining({ code: 'E_OUTPUT_IS_INPUT' }));
+    expect(() => runPrepJob('declick', { inputs: [f], out: join(dir, 'no-such-dir') }, () => {})).toThrow(
+      expect.objectContaining({ code: 'E_OUTPUT_DIR' }),
+    );
+    expect(() => runPrepJob('bounce', { inputs: [f], out: f }, () => {})).toThrow(
+      expect.objectContaining({ code: 'E_OUTPUT_IS_INPUT' }),
+    );
     expect(hash(f)).toBe(before);
   });
 });
@@ -156,7 +194,9 @@ describe('click and pop repair', () => {
     const [y] = readAll(outFile);
     const hit = (c: number) => repairs.some((r) => c >= r.start - 3 && c <= r.start + r.length);
     const recall = clicks.filter(hit).length / clicks.length;
-    const precision = repairs.filter((r) => clicks.some((c) => c >= r.start - 3 && c <= r.start + r.length)).length / Math.max(1, repairs.length);
+    const precision =
+      repairs.filter((r) => clicks.some((c) => c >= r.start - 3 && c <= r.start + r.length)).length /
+      Math.max(1, repairs.length);
     let before = 0;
     let after = 0;
     for (const c of clicks)
@@ -169,7 +209,13 @@ describe('click and pop repair', () => {
 
   it('speech (espeak-ng): precision and recall ≥ 95 %, repaired ≥ 20 dB closer to the clean original', () => {
     const wav = join(dir, 'speech22k.wav');
-    execFileSync('espeak-ng', ['-w', wav, '-s', '150', 'The recording assistant patches every input, tones it out and proves that it passes signal before the engineer arrives.']);
+    execFileSync('espeak-ng', [
+      '-w',
+      wav,
+      '-s',
+      '150',
+      'The recording assistant patches every input, tones it out and proves that it passes signal before the engineer arrives.',
+    ]);
     const wav48 = join(dir, 'speech48k.wav');
     execFileSync('sox', [wav, '-r', '48000', '-b', '32', '-e', 'floating-point', wav48]);
     const [speech] = readAll(wav48);
@@ -177,7 +223,9 @@ describe('click and pop repair', () => {
     const nz = mulberry32(77);
     const real = speech!.map((v) => v + (nz() - 0.5) * 2 * 10 ** (-60 / 20));
     const r = clickTest('speech', real, 40, 11);
-    console.log(`declick speech: ${r.clicks} clicks, recall ${r.recall}, precision ${r.precision.toFixed(3)}, improvement ${r.improvementDb.toFixed(1)} dB`);
+    console.log(
+      `declick speech: ${r.clicks} clicks, recall ${r.recall}, precision ${r.precision.toFixed(3)}, improvement ${r.improvementDb.toFixed(1)} dB`,
+    );
     expect(r.recall).toBeGreaterThanOrEqual(0.95);
     expect(r.precision).toBeGreaterThanOrEqual(0.95);
     expect(r.improvementDb).toBeGreaterThanOrEqual(20);
@@ -188,10 +236,16 @@ describe('click and pop repair', () => {
     const n = FS * 6;
     const music = new Float32Array(n).map((_, i) => {
       const t = i / FS;
-      return 0.2 * Math.sin(2 * Math.PI * 220 * t + 0.3 * Math.sin(2 * Math.PI * 5 * t)) + 0.1 * Math.sin(2 * Math.PI * 660 * t) + 0.02 * (rng() - 0.5);
+      return (
+        0.2 * Math.sin(2 * Math.PI * 220 * t + 0.3 * Math.sin(2 * Math.PI * 5 * t)) +
+        0.1 * Math.sin(2 * Math.PI * 660 * t) +
+        0.02 * (rng() - 0.5)
+      );
     });
     const r = clickTest('music', music, 60, 12);
-    console.log(`declick tones+noise: ${r.clicks} clicks, recall ${r.recall}, precision ${r.precision}, improvement ${r.improvementDb.toFixed(1)} dB`);
+    console.log(
+      `declick tones+noise: ${r.clicks} clicks, recall ${r.recall}, precision ${r.precision}, improvement ${r.improvementDb.toFixed(1)} dB`,
+    );
     expect(r.recall).toBeGreaterThanOrEqual(0.95);
     expect(r.precision).toBeGreaterThanOrEqual(0.95);
     expect(r.improvementDb).toBeGreaterThanOrEqual(20);
@@ -203,7 +257,13 @@ describe('gate (bleed reduction)', () => {
     const n = FS * 2;
     const hitAt = 48000;
     // tom mic: its own hit (loud) plus snare bleed (quiet) everywhere
-    const tom = new Float32Array(n).map((_, i) => 0.02 * Math.sin((2 * Math.PI * 200 * i) / FS) + (i >= hitAt && i < hitAt + 9600 ? 0.5 * Math.exp(-(i - hitAt) / 3000) * Math.sin((2 * Math.PI * 90 * (i - hitAt)) / FS) : 0));
+    const tom = new Float32Array(n).map(
+      (_, i) =>
+        0.02 * Math.sin((2 * Math.PI * 200 * i) / FS) +
+        (i >= hitAt && i < hitAt + 9600
+          ? 0.5 * Math.exp(-(i - hitAt) / 3000) * Math.sin((2 * Math.PI * 90 * (i - hitAt)) / FS)
+          : 0),
+    );
     const key = new Float32Array(n).map((_, i) => (i >= hitAt && i < hitAt + 9600 ? 0.5 : 0));
     const src = writeWav('tom.wav', [tom]);
     const keyFile = writeWav('tom-key.wav', [key]);
@@ -234,7 +294,13 @@ describe('bounce', () => {
     const a = writeWav('a.wav', [new Float32Array(1000).fill(0.5)]);
     const b = writeWav('b.wav', [new Float32Array(500).fill(0.25)]);
     const out = join(dir, 'stem.wav');
-    const r = bounce([{ path: a, gainDb: -6.0206, pan: -1 }, { path: b, pan: 1 }], out);
+    const r = bounce(
+      [
+        { path: a, gainDb: -6.0206, pan: -1 },
+        { path: b, pan: 1 },
+      ],
+      out,
+    );
     expect(r).toMatchObject({ frames: 1000, channels: 2, clipped_samples: 0 });
     const [l, rr] = readAll(out);
     expect(l![0]).toBeCloseTo(0.25, 4); // hard left: all of A at −6 dB
@@ -249,6 +315,8 @@ describe('bounce', () => {
   it('refuses mismatched sample rates, naming the files', () => {
     const a = writeWav('r48.wav', [new Float32Array(100)], 'float32', 48000);
     const b = writeWav('r44.wav', [new Float32Array(100)], 'float32', 44100);
-    expect(() => bounce([{ path: a }, { path: b }], join(dir, 'x.wav'))).toThrow(expect.objectContaining({ code: 'E_BOUNCE_RATE', message: expect.stringContaining('r44.wav 44100 Hz') }));
+    expect(() => bounce([{ path: a }, { path: b }], join(dir, 'x.wav'))).toThrow(
+      expect.objectContaining({ code: 'E_BOUNCE_RATE', message: expect.stringContaining('r44.wav 44100 Hz') }),
+    );
   });
 });

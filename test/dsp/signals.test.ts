@@ -71,7 +71,12 @@ describe('generators and level meters (AES17)', () => {
   it('refuses a level above 0 dBFS and frequencies past Nyquist', () => {
     expect(checkSignal({ kind: 'sine', freq: 1000, level_dbfs: 3 }, FS)).toMatch(/outside -120\.\.0 dBFS/);
     expect(checkSignal({ kind: 'sine', freq: 30000, level_dbfs: -18 }, FS)).toMatch(/Nyquist/);
-    expect(checkSignal({ kind: 'multitone', tones: Array.from({ length: 8 }, (_, i) => ({ freq: 300 + i * 100, level_dbfs: -6 })) }, FS)).toMatch(/lower the tone levels/);
+    expect(
+      checkSignal(
+        { kind: 'multitone', tones: Array.from({ length: 8 }, (_, i) => ({ freq: 300 + i * 100, level_dbfs: -6 })) },
+        FS,
+      ),
+    ).toMatch(/lower the tone levels/);
     expect(checkSignal({ kind: 'sine', freq: 1000, level_dbfs: -18 }, FS)).toBeUndefined();
   });
 });
@@ -109,7 +114,11 @@ describe('tone identification', () => {
 
   it('measures hum at 50 Hz and harmonics', async () => {
     const N = 4800;
-    const x = new Float32Array(N).map((_, n) => 10 ** (-60 / 20) * Math.sin((2 * Math.PI * 50 * n) / FS) + 10 ** (-70 / 20) * Math.sin((2 * Math.PI * 150 * n) / FS));
+    const x = new Float32Array(N).map(
+      (_, n) =>
+        10 ** (-60 / 20) * Math.sin((2 * Math.PI * 50 * n) / FS) +
+        10 ** (-70 / 20) * Math.sin((2 * Math.PI * 150 * n) / FS),
+    );
     const bank = await ToneBank.create(N, FS, [27]);
     const r = bank.newResult();
     bank.analyse(x, 0, r);
@@ -139,27 +148,34 @@ describe('latency and polarity by cross-correlation', () => {
   it.each([0, 1, 37, 480, 1999])('finds a delay of %s samples exactly, in noise, and its polarity', (delay) => {
     const sent = render({ kind: 'white', level_dbfs: -20, seed: 9 }, 4800, 0);
     const rng = mulberry32(delay + 1);
-    const recv = new Float32Array(4800 + 2048).map((_, n) => (n >= delay && n - delay < 4800 ? -0.5 * sent[n - delay]! : 0) + (rng() - 0.5) * 0.01);
+    const recv = new Float32Array(4800 + 2048).map(
+      (_, n) => (n >= delay && n - delay < 4800 ? -0.5 * sent[n - delay]! : 0) + (rng() - 0.5) * 0.01,
+    );
     const c = correlate(sent, recv, 2048);
     expect(c.lag).toBe(delay);
     expect(c.polarity).toBe(-1);
     expect(c.coefficient).toBeLessThan(-0.8);
   });
 
-  it.each([0, 5, 480, 7999, 12000])('the FFT correlator agrees with the direct form (delay %s, long lag range)', async (delay) => {
-    const maxLag = 12000;
-    const sent = render({ kind: 'pink', level_dbfs: -20, seed: 4 }, 9600, 0);
-    const rng = mulberry32(delay + 7);
-    const recv = new Float32Array(9600 + maxLag).map((_, n) => (n >= delay && n - delay < 9600 ? 0.7 * sent[n - delay]! : 0) + (rng() - 0.5) * 0.02);
-    const fft = await FftCorrelator.create(9600, maxLag);
-    const a = fft.correlate(sent, recv, maxLag);
-    const b = correlate(sent, recv, maxLag);
-    expect(a.lag).toBe(delay);
-    expect(a.lag).toBe(b.lag);
-    expect(a.polarity).toBe(1);
-    expect(a.coefficient).toBeCloseTo(b.coefficient, 4);
-    expect(a.lagFine).toBeCloseTo(b.lagFine, 2);
-  });
+  it.each([0, 5, 480, 7999, 12000])(
+    'the FFT correlator agrees with the direct form (delay %s, long lag range)',
+    async (delay) => {
+      const maxLag = 12000;
+      const sent = render({ kind: 'pink', level_dbfs: -20, seed: 4 }, 9600, 0);
+      const rng = mulberry32(delay + 7);
+      const recv = new Float32Array(9600 + maxLag).map(
+        (_, n) => (n >= delay && n - delay < 9600 ? 0.7 * sent[n - delay]! : 0) + (rng() - 0.5) * 0.02,
+      );
+      const fft = await FftCorrelator.create(9600, maxLag);
+      const a = fft.correlate(sent, recv, maxLag);
+      const b = correlate(sent, recv, maxLag);
+      expect(a.lag).toBe(delay);
+      expect(a.lag).toBe(b.lag);
+      expect(a.polarity).toBe(1);
+      expect(a.coefficient).toBeCloseTo(b.coefficient, 4);
+      expect(a.lagFine).toBeCloseTo(b.lagFine, 2);
+    },
+  );
 });
 
 describe('tuner (YIN)', () => {
@@ -168,7 +184,11 @@ describe('tuner (YIN)', () => {
     const n = 2048 + 1700;
     const x = new Float32Array(n).map((_, i) => {
       const t = i / FS;
-      return 0.3 * Math.sin(2 * Math.PI * f0 * t) + 0.2 * Math.sin(2 * Math.PI * 2 * f0 * t + 1) + 0.1 * Math.sin(2 * Math.PI * 3 * f0 * t + 2);
+      return (
+        0.3 * Math.sin(2 * Math.PI * f0 * t) +
+        0.2 * Math.sin(2 * Math.PI * 2 * f0 * t + 1) +
+        0.1 * Math.sin(2 * Math.PI * 3 * f0 * t + 2)
+      );
     });
     const p = yin.detect(x)!;
     expect(p).not.toBeNull();

@@ -8,7 +8,8 @@ import { validateProfile } from '../../src/layout/profile.ts';
 import { parseRpp, renderRpp } from '../../src/session/rpp.ts';
 import { trackSheetCsv, trackSheetHtml } from '../../src/session/tracksheet.ts';
 
-const profile = (name: string) => validateProfile(parse(readFileSync(new URL(`../../config/profiles/${name}.yaml`, import.meta.url), 'utf8')));
+const profile = (name: string) =>
+  validateProfile(parse(readFileSync(new URL(`../../config/profiles/${name}.yaml`, import.meta.url), 'utf8')));
 const ROCK_CSV = readFileSync(new URL('../../examples/input-list-rock.csv', import.meta.url), 'utf8');
 const CAPS = { inputs: 32, nameLength: 12 };
 
@@ -27,7 +28,9 @@ describe('input lists', () => {
   });
 
   it('names the line and reason for malformed CSV and duplicate channels', () => {
-    expect(() => parseInputList('Ch,Source\n1,Kick\n1,Snare\n')).toThrow(expect.objectContaining({ code: 'E_INPUT_LIST_DUPLICATE', message: 'line 3: channel 1 already used on line 2' }));
+    expect(() => parseInputList('Ch,Source\n1,Kick\n1,Snare\n')).toThrow(
+      expect.objectContaining({ code: 'E_INPUT_LIST_DUPLICATE', message: 'line 3: channel 1 already used on line 2' }),
+    );
     expect(() => parseInputList('Ch,Source\nx,Kick\n')).toThrow(/line 2: channel "x" is not a number/);
     expect(() => parseInputList('Ch,Source\n1,"Kick\n')).toThrow(/line 2: unterminated quote/);
     expect(() => parseInputList('Ch,Source\n2,\n')).toThrow(/line 2: no source name/);
@@ -75,7 +78,9 @@ describe('layout plans for the two shipped profiles', () => {
 
   it('refuses more sources than channels, naming the overflow', () => {
     const many = Array.from({ length: 34 }, (_, i) => `Perc ${i + 1}`).join('\n');
-    expect(() => planLayout(parseInputList(many), profile('rock-standard'), CAPS)).toThrow(expect.objectContaining({ code: 'E_LAYOUT_OVERFLOW', message: expect.stringContaining('Perc 34') }));
+    expect(() => planLayout(parseInputList(many), profile('rock-standard'), CAPS)).toThrow(
+      expect.objectContaining({ code: 'E_LAYOUT_OVERFLOW', message: expect.stringContaining('Perc 34') }),
+    );
   });
 
   it('cuts names smartly to the console limit', () => {

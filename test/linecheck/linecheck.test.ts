@@ -43,7 +43,8 @@ async function check(faults: unknown[], opts: Record<string, unknown> = {}): Pro
   return { app, run };
 }
 
-const verdicts = (run: RunRecord) => Object.fromEntries(run.results.filter((r) => r.verdict !== 'pass').map((r) => [r.path, r.verdict]));
+const verdicts = (run: RunRecord) =>
+  Object.fromEntries(run.results.filter((r) => r.verdict !== 'pass').map((r) => [r.path, r.verdict]));
 
 describe('line check on the simulated 64-path plant', () => {
   it('names each fault kind, and nothing else', async () => {
@@ -79,7 +80,9 @@ describe('line check on the simulated 64-path plant', () => {
     expect(byPath['tie-01']).toMatchObject({ verdict: 'pass', latency_samples: 24, polarity: 1 });
     // tones off afterwards, monitors restored, run stored
     expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toEqual([]);
-    expect(app.store.db.prepare('SELECT count(*) AS n FROM linecheck_results WHERE run = ?').get(run.id)).toEqual({ n: 64 });
+    expect(app.store.db.prepare('SELECT count(*) AS n FROM linecheck_results WHERE run = ?').get(run.id)).toEqual({
+      n: 64,
+    });
     const mutes = app.store.auditLog({ device: 'x32-main' }).filter((a) => a.target === '/main/st/mix/on');
     expect(mutes.map((m) => m.value)).toEqual([false, true]); // newest first: muted, then restored
   });
@@ -87,7 +90,16 @@ describe('line check on the simulated 64-path plant', () => {
   it('a random mix of 8 faults on 64 paths: every fault named, no false alarms', async () => {
     const rng = mulberry32(2026);
     const kinds = ['dead', 'polarity', 'gain-db', 'hum', 'noise', 'clip', 'latency-samples', 'crosstalk-from'] as const;
-    const want: Record<string, string> = { dead: 'dead', polarity: 'polarity', 'gain-db': 'level', hum: 'hum', noise: 'noise', clip: 'clipping', 'latency-samples': 'latency', 'crosstalk-from': 'crosstalk' };
+    const want: Record<string, string> = {
+      dead: 'dead',
+      polarity: 'polarity',
+      'gain-db': 'level',
+      hum: 'hum',
+      noise: 'noise',
+      clip: 'clipping',
+      'latency-samples': 'latency',
+      'crosstalk-from': 'crosstalk',
+    };
     const used = new Set<number>();
     const faults: Array<Record<string, unknown>> = [];
     const expected: Record<string, string> = {};
@@ -112,7 +124,10 @@ describe('line check on the simulated 64-path plant', () => {
   });
 
   it('--inject re-ties the switchers, names a stuck crosspoint, and restores the ties after', async () => {
-    const { app, run } = await check([{ device: 'sw-b', kind: 'stuck-crosspoint', output: 5 }], { inject: true, paths: ['tie-36', 'tie-37'] });
+    const { app, run } = await check([{ device: 'sw-b', kind: 'stuck-crosspoint', output: 5 }], {
+      inject: true,
+      paths: ['tie-36', 'tie-37'],
+    });
     expect(verdicts(run)).toEqual({ 'tie-37': 'stuck-crosspoint' });
     expect(run.results.find((r) => r.path === 'tie-37')!.findings[0]).toContain('sw-b output 5');
     expect(app.feature<PatchbaysFeature>('patchbays')!.patchbay('sw-b').map()[3]).toBe(4); // output 4 (tie-36) was right and stays
@@ -144,7 +159,9 @@ describe('line check on the simulated 64-path plant', () => {
     // ident on request: on the path's injection output, then off
     const ident = await app.api!.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12' } });
     expect(ident.json()).toEqual({ path: 'tie-12', output: 12 });
-    expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toMatchObject([{ output: 12, spec: { kind: 'ident' } }]);
+    expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toMatchObject([
+      { output: 12, spec: { kind: 'ident' } },
+    ]);
     await app.api!.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12', on: false } });
     expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toEqual([]);
   });

@@ -92,9 +92,13 @@ describe('line check, meters-only fallback', () => {
       ['tie-01', 'pass'],
       ['tie-02', 'untestable'],
     ]);
-    expect(rec.results[1]!.reason).toMatch(/sq-foh:in:2 does not come back to an interface input and an SQ sends no input meters over its protocol/);
+    expect(rec.results[1]!.reason).toMatch(
+      /sq-foh:in:2 does not come back to an interface input and an SQ sends no input meters over its protocol/,
+    );
     // nor can rad drive an SQ's oscillator: its outputs are untestable in the console-oscillator mode
     const out = await app.feature<LinecheckFeature>('linecheck')!.linecheck.start({ target: 'outputs' }).done;
-    expect(out.results.map((r) => [r.path, r.verdict, r.reason])).toEqual([['sq-foh-bus-01', 'untestable', 'an SQ has no oscillator control over its protocol']]);
+    expect(out.results.map((r) => [r.path, r.verdict, r.reason])).toEqual([
+      ['sq-foh-bus-01', 'untestable', 'an SQ has no oscillator control over its protocol'],
+    ]);
   });
 });

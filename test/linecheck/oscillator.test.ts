@@ -72,11 +72,28 @@ describe('line check, console-oscillator mode (X32 simulator)', () => {
       { path: 'x32-main-bus-07', kind: 'crosstalk-from', from: 'x32-main-bus-06', db: -50 },
     ]);
     const v = Object.fromEntries(rec.results.filter((r) => r.verdict !== 'pass').map((r) => [r.path, r]));
-    expect(Object.keys(v).sort()).toEqual(['x32-main-bus-02', 'x32-main-bus-04', 'x32-main-bus-05', 'x32-main-bus-07', 'x32-main-main-R']);
-    expect(v['x32-main-bus-07']).toMatchObject({ verdict: 'crosstalk', crosstalk: { from: 'x32-main-bus-06', db: expect.closeTo(-50, 0) } });
+    expect(Object.keys(v).sort()).toEqual([
+      'x32-main-bus-02',
+      'x32-main-bus-04',
+      'x32-main-bus-05',
+      'x32-main-bus-07',
+      'x32-main-main-R',
+    ]);
+    expect(v['x32-main-bus-07']).toMatchObject({
+      verdict: 'crosstalk',
+      crosstalk: { from: 'x32-main-bus-06', db: expect.closeTo(-50, 0) },
+    });
     expect(v['x32-main-bus-02']!.verdict).toBe('dead');
-    expect(v['x32-main-bus-04']).toMatchObject({ verdict: 'wrong-source', arrived_from: 'x32-main-bus-05', swapped_with: 'x32-main-bus-05' });
-    expect(v['x32-main-bus-05']).toMatchObject({ verdict: 'wrong-source', arrived_from: 'x32-main-bus-04', swapped_with: 'x32-main-bus-04' });
+    expect(v['x32-main-bus-04']).toMatchObject({
+      verdict: 'wrong-source',
+      arrived_from: 'x32-main-bus-05',
+      swapped_with: 'x32-main-bus-05',
+    });
+    expect(v['x32-main-bus-05']).toMatchObject({
+      verdict: 'wrong-source',
+      arrived_from: 'x32-main-bus-04',
+      swapped_with: 'x32-main-bus-04',
+    });
     expect(v['x32-main-main-R']!.verdict).toBe('level');
     expect(v['x32-main-main-R']!.level_dbfs).toBeCloseTo(-24, 0);
   });
@@ -84,15 +101,25 @@ describe('line check, console-oscillator mode (X32 simulator)', () => {
   it('a subset by name; unknown names are 400; an offline console makes every output untestable', async () => {
     const { app, rec } = await run([], ['x32-main-bus-03']);
     expect(rec.results.map((r) => [r.path, r.verdict])).toEqual([['x32-main-bus-03', 'pass']]);
-    const bad = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { target: 'outputs', paths: ['x32-main-bus-99'] } });
+    const bad = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/linecheck',
+      payload: { target: 'outputs', paths: ['x32-main-bus-99'] },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ error: 'E_LINECHECK_PATH', message: expect.stringContaining('x32-main-bus-99') });
+    expect(bad.json()).toMatchObject({
+      error: 'E_LINECHECK_PATH',
+      message: expect.stringContaining('x32-main-bus-99'),
+    });
     const x32 = app.feature<SimFeature>('sim')!.studio!.x32.get('x32-main')!;
     x32.silent = true;
     const con = app.feature<ConsolesFeature>('consoles')!.console('x32-main') as X32Console;
     await import('../helpers.ts').then(({ waitFor }) => waitFor(() => con.status().state === 'offline', 8000, 50));
     const lc = app.feature<LinecheckFeature>('linecheck')!.linecheck;
     const off = await lc.start({ target: 'outputs', paths: ['x32-main-bus-01'] }).done;
-    expect(off.results[0]).toMatchObject({ verdict: 'untestable', reason: expect.stringMatching(/x32-main is offline/) });
+    expect(off.results[0]).toMatchObject({
+      verdict: 'untestable',
+      reason: expect.stringMatching(/x32-main is offline/),
+    });
   }, 20000);
 });

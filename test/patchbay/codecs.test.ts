@@ -8,7 +8,12 @@ describe('Extron SIS codec', () => {
   it('encodes ties, quick multi-ties, map reads, verbose and presets', () => {
     expect(extron.tie(3, 5)).toBe('3*5$');
     expect(extron.tie(3, 5, '!')).toBe('3*5!');
-    expect(extron.quickTie([{ input: 1, output: 2 }, { input: 0, output: 3 }])).toBe('\x1b+Q1*2$0*3$\r');
+    expect(
+      extron.quickTie([
+        { input: 1, output: 2 },
+        { input: 0, output: 3 },
+      ]),
+    ).toBe('\x1b+Q1*2$0*3$\r');
     expect(extron.readMap(17, 2)).toBe('\x1b0*17*2VC\r');
     expect(extron.setVerbose(3)).toBe('\x1b3CV\r');
     expect(extron.savePreset(4)).toBe('4,');
@@ -43,7 +48,12 @@ describe('Extron SIS codec', () => {
 describe('Kramer Protocol 3000 codec', () => {
   it('encodes commands with CR', () => {
     expect(kramer.route(2, 5, 3)).toBe('#ROUTE 2,5,3\r');
-    expect(kramer.audMulti([{ input: 2, output: 1 }, { input: 0, output: 3 }])).toBe('#AUD 2>1,0>3\r');
+    expect(
+      kramer.audMulti([
+        { input: 2, output: 1 },
+        { input: 0, output: 3 },
+      ]),
+    ).toBe('#AUD 2>1,0>3\r');
     expect(kramer.routeQuery(2, '*')).toBe('#ROUTE? 2,*\r');
   });
   it.each([
@@ -63,8 +73,15 @@ describe('Videohub codec', () => {
     const a = new BlockAssembler();
     const lines = ['VIDEO OUTPUT ROUTING:', '0 5', '3 2', '', '', 'ACK', '', 'FUTURE BLOCK:', 'x', ''];
     const blocks = lines.map((l) => a.push(l)).filter(Boolean);
-    expect(blocks).toEqual([{ header: 'VIDEO OUTPUT ROUTING', lines: ['0 5', '3 2'] }, { header: 'ACK', lines: [] }, { header: 'FUTURE BLOCK', lines: ['x'] }]);
-    expect(parseRouting(['0 5', '3 2', 'junk'])).toEqual([{ output: 1, input: 6 }, { output: 4, input: 3 }]);
+    expect(blocks).toEqual([
+      { header: 'VIDEO OUTPUT ROUTING', lines: ['0 5', '3 2'] },
+      { header: 'ACK', lines: [] },
+      { header: 'FUTURE BLOCK', lines: ['x'] },
+    ]);
+    expect(parseRouting(['0 5', '3 2', 'junk'])).toEqual([
+      { output: 1, input: 6 },
+      { output: 4, input: 3 },
+    ]);
     expect(routingBlock([{ output: 1, input: 6 }])).toBe('VIDEO OUTPUT ROUTING:\n0 5\n\n');
   });
 });

@@ -14,7 +14,13 @@ import { VideohubSim } from '../../src/sim/patchbay/videohub.ts';
 import { Store } from '../../src/store/db.ts';
 import { tempDir, waitFor } from '../helpers.ts';
 
-type Rig = { sim: LineDeviceSim; svc: PatchbayService; events: Array<BusEvents['patchbay.changed']>; store: Store; pty?: PtyPair };
+type Rig = {
+  sim: LineDeviceSim;
+  svc: PatchbayService;
+  events: Array<BusEvents['patchbay.changed']>;
+  store: Store;
+  pty?: PtyPair;
+};
 const rigs: Rig[] = [];
 afterEach(async () => {
   for (const r of rigs.splice(0)) {
@@ -51,7 +57,8 @@ async function rig(sim: LineDeviceSim, p: Record<string, unknown>, serial = fals
   return r;
 }
 
-const extron = (opts = {}) => rig(new ExtronSim(32, 32, opts), { id: 'sw-a', protocol: 'extron-sis', inputs: 32, outputs: 32, ...opts });
+const extron = (opts = {}) =>
+  rig(new ExtronSim(32, 32, opts), { id: 'sw-a', protocol: 'extron-sis', inputs: 32, outputs: 32, ...opts });
 const kramer = () => rig(new KramerSim(16, 16), { id: 'sw-b', protocol: 'kramer-p3000', inputs: 16, outputs: 16 });
 const hub = () => rig(new VideohubSim(12, 12), { id: 'hub', protocol: 'videohub', inputs: 12, outputs: 12 });
 const relays = (serial = false) =>
@@ -93,7 +100,10 @@ describe.each([
     const { sim, svc, store } = await make();
     const before = sim.map[6];
     sim.stuck.add(7);
-    await expect(svc.route([{ output: 7, input: 4 }])).rejects.toMatchObject({ code: 'E_PATCH_TIE_NOT_TAKEN', message: expect.stringContaining('output 7') });
+    await expect(svc.route([{ output: 7, input: 4 }])).rejects.toMatchObject({
+      code: 'E_PATCH_TIE_NOT_TAKEN',
+      message: expect.stringContaining('output 7'),
+    });
     expect(svc.map()[6]).toBe(before);
     expect(store.auditLog({ device: svc.id })[0]).toMatchObject({ result: 'mismatch' });
   });
@@ -108,8 +118,14 @@ describe.each([
   it('refuses out-of-range ties before sending anything', async () => {
     const { sim, svc } = await make();
     const sent = sim.log.length;
-    await expect(svc.route([{ output: 99, input: 1 }])).rejects.toMatchObject({ code: 'E_PATCH_OUTPUT_RANGE', httpStatus: 400 });
-    await expect(svc.route([{ output: 1, input: 99 }])).rejects.toMatchObject({ code: 'E_PATCH_INPUT_RANGE', httpStatus: 400 });
+    await expect(svc.route([{ output: 99, input: 1 }])).rejects.toMatchObject({
+      code: 'E_PATCH_OUTPUT_RANGE',
+      httpStatus: 400,
+    });
+    await expect(svc.route([{ output: 1, input: 99 }])).rejects.toMatchObject({
+      code: 'E_PATCH_INPUT_RANGE',
+      httpStatus: 400,
+    });
     expect(sim.log.length).toBe(sent);
   });
 
@@ -124,7 +140,10 @@ describe.each([
     const { sim, svc } = await make();
     sim.pullCable();
     await waitFor(() => svc.status().state === 'offline', 3000);
-    await expect(svc.route([{ output: 1, input: 1 }])).rejects.toMatchObject({ code: 'E_PATCHBAY_OFFLINE', httpStatus: 503 });
+    await expect(svc.route([{ output: 1, input: 1 }])).rejects.toMatchObject({
+      code: 'E_PATCHBAY_OFFLINE',
+      httpStatus: 503,
+    });
     sim.map[3] = 8; // changed while we were away
     sim.plugIn();
     await waitFor(() => svc.status().state === 'online', 5000);
@@ -150,12 +169,17 @@ describe('device specifics', () => {
     // the frame says 32x32; ask the device directly for a tie beyond it, bypassing our range check
     const io = (svc as unknown as { io: import('../../src/drivers/lines.ts').LineIo }).io;
     const { extronProtocol } = await import('../../src/patchbay/extron/protocol.ts');
-    await expect(extronProtocol.route(io, [{ output: 40, input: 1 }], { atomic: false, timeoutMs: 400 })).rejects.toMatchObject({ code: 'E_PATCH_OUTPUT_RANGE' });
+    await expect(
+      extronProtocol.route(io, [{ output: 40, input: 1 }], { atomic: false, timeoutMs: 400 }),
+    ).rejects.toMatchObject({ code: 'E_PATCH_OUTPUT_RANGE' });
   });
 
   it('Videohub: cannot disconnect (400), and another client sees the broadcast', async () => {
     const { svc } = await hub();
-    await expect(svc.route([{ output: 1, input: null }])).rejects.toMatchObject({ code: 'E_PATCH_NO_DISCONNECT', httpStatus: 400 });
+    await expect(svc.route([{ output: 1, input: null }])).rejects.toMatchObject({
+      code: 'E_PATCH_NO_DISCONNECT',
+      httpStatus: 400,
+    });
   });
 
   it('relay board over a socat pty: break-before-make ties, read back by readall, stuck relay detected', async () => {
@@ -170,7 +194,10 @@ describe('device specifics', () => {
     ]);
     expect(board.bits).toBe(0b100001);
     // break before make: relay 1 opens (00) before relays 0 and 5 close (21)
-    expect(board.log.filter((c) => c.startsWith('relay writeall')).slice(-2)).toEqual(['relay writeall 00\r', 'relay writeall 21\r']);
+    expect(board.log.filter((c) => c.startsWith('relay writeall')).slice(-2)).toEqual([
+      'relay writeall 00\r',
+      'relay writeall 21\r',
+    ]);
     board.stuckRelays.add(7);
     await expect(svc.route([{ output: 4, input: 2 }])).rejects.toMatchObject({ code: 'E_PATCH_TIE_NOT_TAKEN' });
   });

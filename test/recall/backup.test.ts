@@ -38,8 +38,14 @@ describe('backups', () => {
     const target = join(tempDir(), 'bk');
     await backup(data, target);
     writeFileSync(join(target, 'notes.txt'), 'tampered');
-    expect(verifyBackup(target)).toEqual({ ok: false, files: 1, bad: [{ path: 'notes.txt', problem: 'SHA-256 does not match the manifest' }] });
-    expect(() => restoreBackup(target, join(tempDir(), 'x'))).toThrow(expect.objectContaining({ code: 'E_BACKUP_CORRUPT' }));
+    expect(verifyBackup(target)).toEqual({
+      ok: false,
+      files: 1,
+      bad: [{ path: 'notes.txt', problem: 'SHA-256 does not match the manifest' }],
+    });
+    expect(() => restoreBackup(target, join(tempDir(), 'x'))).toThrow(
+      expect.objectContaining({ code: 'E_BACKUP_CORRUPT' }),
+    );
     const cli = runRad(['backup', 'verify', target]);
     expect((await cli.exit).code).toBe(1);
     expect(cli.stdout()).toContain('BAD  notes.txt');

@@ -22,16 +22,21 @@ describe('kill -9 at random moments during snapshots, prints and backups', () =>
       // the database: integrity holds and every committed snapshot is whole
       const db = new Database(join(data, 'rad.sqlite'));
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const bad = db.prepare("SELECT count(*) AS n FROM snapshots WHERE length(scene) != 200000").get() as { n: number };
+      const bad = db.prepare('SELECT count(*) AS n FROM snapshots WHERE length(scene) != 200000').get() as {
+        n: number;
+      };
       expect(bad.n).toBe(0);
       db.close();
       // every file under a final name is complete
-      for (const f of readdirSync(join(data, 'exports')).filter((x) => !x.endsWith('.tmp'))) expect(JSON.parse(readFileSync(join(data, 'exports', f), 'utf8')).payload).toHaveLength(200_000);
-      for (const f of readdirSync(join(data, 'prints')).filter((x) => x.endsWith('.wav'))) expect(readWavInfo(join(data, 'prints', f)).frames).toBe(96000);
+      for (const f of readdirSync(join(data, 'exports')).filter((x) => !x.endsWith('.tmp')))
+        expect(JSON.parse(readFileSync(join(data, 'exports', f), 'utf8')).payload).toHaveLength(200_000);
+      for (const f of readdirSync(join(data, 'prints')).filter((x) => x.endsWith('.wav')))
+        expect(readWavInfo(join(data, 'prints', f)).frames).toBe(96000);
       // a backup is either whole and verified, or says it was interrupted
       if (existsSync(target)) {
         const v = verifyBackup(target);
-        if (!v.ok) expect(v.bad[0]).toMatchObject({ path: '(backup)', problem: expect.stringContaining('interrupted') });
+        if (!v.ok)
+          expect(v.bad[0]).toMatchObject({ path: '(backup)', problem: expect.stringContaining('interrupted') });
         else backupsSeen++;
       }
     }

@@ -15,16 +15,36 @@ describe('mix book', () => {
 
   it('writes HTML with every version and its recall page, and a PDF rendered by headless Chromium', async () => {
     const rec = app.feature<RecallFeature>('recall')!;
-    await app.feature<import('../../src/console/feature.ts').ConsolesFeature>('consoles')!.console('x32-main').write([
-      { path: 'input/1/name', value: 'Kick In' },
-      { path: 'input/1/fader', value: -6 },
-    ]);
+    await app
+      .feature<import('../../src/console/feature.ts').ConsolesFeature>('consoles')!
+      .console('x32-main')
+      .write([
+        { path: 'input/1/name', value: 'Kick In' },
+        { path: 'input/1/fader', value: -6 },
+      ]);
     const snap = await rec.snapshots.take('final mix');
     rec.gear.createVersion('Song A final', snap.id, 'approved by the artist');
-    const unit = rec.gear.add({ make: 'Universal Audio', model: '1176LN', serial: 'A123', patched_at: 'bay-a:top:30', controls: [{ name: 'input', kind: 'knob', min: 0, max: 48 }] });
+    const unit = rec.gear.add({
+      make: 'Universal Audio',
+      model: '1176LN',
+      serial: 'A123',
+      patched_at: 'bay-a:top:30',
+      controls: [{ name: 'input', kind: 'knob', min: 0, max: 48 }],
+    });
     rec.gear.setSettings('Song A final', unit.id, { input: 24 });
     const out = join(tempDir(), 'book');
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/mixbook', payload: { project: 'The Album', artist: 'The Band', out, credits: ['Mixed by A. Engineer'], inputs: 'Ch,Source\n1,Kick In\n2,Ld Vox\n', profile: 'rock-standard' } });
+    const r = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/mixbook',
+      payload: {
+        project: 'The Album',
+        artist: 'The Band',
+        out,
+        credits: ['Mixed by A. Engineer'],
+        inputs: 'Ch,Source\n1,Kick In\n2,Ld Vox\n',
+        profile: 'rock-standard',
+      },
+    });
     expect(r.statusCode).toBe(200);
     const html = readFileSync(join(out, 'mixbook.html'), 'utf8');
     expect(html).toContain('<h1>The Album</h1>');

@@ -9,7 +9,8 @@ import type { RecallFeature } from '../../src/recall/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 const FS = 48000;
-const sine = (db: number, f: number, secs: number, phase = 0) => new Float32Array(FS * secs).map((_, i) => 10 ** (db / 20) * Math.sin((2 * Math.PI * f * i) / FS + phase));
+const sine = (db: number, f: number, secs: number, phase = 0) =>
+  new Float32Array(FS * secs).map((_, i) => 10 ** (db / 20) * Math.sin((2 * Math.PI * f * i) / FS + phase));
 
 describe('loudness and true peak (ITU-R BS.1770 / EBU R128)', () => {
   it.each([-23, -33, -18])('a stereo 1 kHz sine at %s dBFS reads that many LUFS (±0.1)', (db) => {
@@ -21,7 +22,11 @@ describe('loudness and true peak (ITU-R BS.1770 / EBU R128)', () => {
 
   it('gates: -36 / -23 / -36 dBFS (10 s, 60 s, 10 s) reads -23 LUFS (EBU Tech 3341 case 3)', () => {
     const m = new LoudnessMeter(FS, 2);
-    for (const [db, s] of [[-36, 10], [-23, 60], [-36, 10]] as const) {
+    for (const [db, s] of [
+      [-36, 10],
+      [-23, 60],
+      [-36, 10],
+    ] as const) {
       const x = sine(db, 1000, s);
       m.add([x, x]);
     }
@@ -48,7 +53,11 @@ describe('printing a version on the simulated studio', () => {
     const engine = app.feature<AudioFeature>('audio')!.engine!;
     engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -23 });
     engine.play(2, { kind: 'sine', freq: 1000, level_dbfs: -23 });
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/prints', payload: { version: 'Song A v1', seconds: 3 } });
+    const r = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/prints',
+      payload: { version: 'Song A v1', seconds: 3 },
+    });
     expect(r.statusCode).toBe(202);
     const { path } = r.json();
     const rec = app.feature<RecallFeature>('recall')!;
@@ -60,7 +69,14 @@ describe('printing a version on the simulated studio', () => {
       }
       throw new Error('print did not finish');
     })();
-    const p = v.print as { path: string; seconds: number; integrated_lufs: number; true_peak_dbtp: number; sha256: string; snapshot: string };
+    const p = v.print as {
+      path: string;
+      seconds: number;
+      integrated_lufs: number;
+      true_peak_dbtp: number;
+      sha256: string;
+      snapshot: string;
+    };
     expect(p.path).toBe(path);
     expect(p.seconds).toBeCloseTo(3, 1);
     expect(Math.abs(p.integrated_lufs - -23)).toBeLessThan(0.2);

@@ -33,7 +33,10 @@ describe('recall snapshots on a simulated SQ', () => {
     await waitFor(() => con().get('input/7/mute') === true, 2000, 10);
     await con().write([{ path: 'input/3/fader', value: -4 }]);
     const d = snaps().diff(a.id, 'live');
-    expect(d.strips.map((s) => s.text)).toEqual(['Input 3: send lr level -10.0 dB → -4.0 dB', 'Input 7: mute on → muted']);
+    expect(d.strips.map((s) => s.text)).toEqual([
+      'Input 3: send lr level -10.0 dB → -4.0 dB',
+      'Input 7: mute on → muted',
+    ]);
     const r = await snaps().restore(a.id);
     expect(r.console).toEqual({ applied: 2, verified: 2, mismatched: 0, failed: 0, not_taken: [] });
     expect(sim().state.get(muteParam('input', 7))).toBe(0);
@@ -45,15 +48,26 @@ describe('recall snapshots on a simulated SQ', () => {
   it('exports the model as JSON and imports it back; refuses broken files and other families', async () => {
     const a = snaps().list()[0]!;
     const text = snaps().exportScene(a.id);
-    expect(JSON.parse(text)).toMatchObject({ family: 'sq', values: { 'input/3/send/aux/2/level': expect.closeTo(-6, 1) } });
+    expect(JSON.parse(text)).toMatchObject({
+      family: 'sq',
+      values: { 'input/3/send/aux/2/level': expect.closeTo(-6, 1) },
+    });
     const b = snaps().importScene(text, 'copy');
     expect(b.family).toBe('sq');
     expect(snaps().diff(a.id, b.id).strips).toEqual([]);
 
-    const broken = await app.api!.inject({ method: 'POST', url: '/api/v1/scenes/import', payload: { text: '{"family":"sq","values":{"input/1/mute":[1]}}', label: 'bad' } });
+    const broken = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/scenes/import',
+      payload: { text: '{"family":"sq","values":{"input/1/mute":[1]}}', label: 'bad' },
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ error: 'E_SCENE_INVALID', message: expect.stringContaining('input/1/mute') });
-    const notJson = await app.api!.inject({ method: 'POST', url: '/api/v1/scenes/import', payload: { text: '{"family": sq}', label: 'bad' } });
+    const notJson = await app.api!.inject({
+      method: 'POST',
+      url: '/api/v1/scenes/import',
+      payload: { text: '{"family": sq}', label: 'bad' },
+    });
     expect(notJson.json().error).toBe('E_SCENE_INVALID');
 
     const qu = snaps().importScene(JSON.stringify({ family: 'qu', values: { 'input/1/mute': true } }), 'from the Qu');
@@ -89,13 +103,24 @@ describe('recall snapshots on a simulated Qu-16', () => {
   afterAll(async () => app.stop());
 
   it('names, mutes and sends come back on restore', async () => {
-    expect((await con().write([{ path: 'input/2/name', value: 'Snare' }, { path: 'input/2/send/aux/3/level', value: -5 }])).ok).toBe(true);
+    expect(
+      (
+        await con().write([
+          { path: 'input/2/name', value: 'Snare' },
+          { path: 'input/2/send/aux/3/level', value: -5 },
+        ])
+      ).ok,
+    ).toBe(true);
     const a = await snaps().take('chorus');
     expect(a.family).toBe('qu');
     sim().surface('input/2/name', 'Tom');
     sim().surface('input/4/mute', true);
     await waitFor(() => con().get('input/2/name') === 'Tom' && con().get('input/4/mute') === true, 2000, 10);
-    expect(snaps().diff(a.id, 'live').strips.map((s) => s.text)).toEqual(['Input 2 Tom: name "Snare" → "Tom"', 'Input 4: mute on → muted']);
+    expect(
+      snaps()
+        .diff(a.id, 'live')
+        .strips.map((s) => s.text),
+    ).toEqual(['Input 2 Tom: name "Snare" → "Tom"', 'Input 4: mute on → muted']);
     const r = await snaps().restore(a.id);
     expect(r.console).toMatchObject({ applied: 2, verified: 2, mismatched: 0, failed: 0 });
     expect(sim().state.get(`${0x21}:name`)).toBe('Snare');

@@ -12,7 +12,9 @@ describe('recall snapshots on the simulated studio', () => {
   const snaps = () => app.feature<RecallFeature>('recall')!.snapshots;
   const con = () => app.feature<ConsolesFeature>('consoles')!.console('x32-main');
   beforeAll(async () => {
-    app = await startSimApp({ patchbays: [{ id: 'sw-a', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 0 }, inputs: 8, outputs: 8 }] });
+    app = await startSimApp({
+      patchbays: [{ id: 'sw-a', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 0 }, inputs: 8, outputs: 8 }],
+    });
   });
   afterAll(async () => app.stop());
 
@@ -22,7 +24,10 @@ describe('recall snapshots on the simulated studio', () => {
       { path: 'input/3/fader', value: -5 },
       { path: '/ch/03/eq/2/g', value: 2 },
     ]);
-    await app.feature<PatchbaysFeature>('patchbays')!.patchbay('sw-a').route([{ output: 2, input: 5 }]);
+    await app
+      .feature<PatchbaysFeature>('patchbays')!
+      .patchbay('sw-a')
+      .route([{ output: 2, input: 5 }]);
     const a = await snaps().take('verse mix');
     expect(a).toMatchObject({ lines: 2117, missing: [], patchbays: ['sw-a'] });
     // the session moves on
@@ -31,9 +36,15 @@ describe('recall snapshots on the simulated studio', () => {
       { path: '/ch/03/eq/2/g', value: 3 },
       { path: 'input/7/mute', value: true },
     ]);
-    await app.feature<PatchbaysFeature>('patchbays')!.patchbay('sw-a').route([{ output: 2, input: 6 }]);
+    await app
+      .feature<PatchbaysFeature>('patchbays')!
+      .patchbay('sw-a')
+      .route([{ output: 2, input: 6 }]);
     const d = snaps().diff(a.id, 'live');
-    expect(d.strips.map((s) => s.text)).toEqual(['Ch 03 Snare Top: EQ 2 gain +2.0 dB → +3.0 dB; fader -5.0 dB → -3.5 dB', 'Ch 07: mute on → muted']);
+    expect(d.strips.map((s) => s.text)).toEqual([
+      'Ch 03 Snare Top: EQ 2 gain +2.0 dB → +3.0 dB; fader -5.0 dB → -3.5 dB',
+      'Ch 07: mute on → muted',
+    ]);
     expect(d.patchbays).toEqual([{ id: 'sw-a', output: 2, from: 5, to: 6 }]);
     const r = await snaps().restore(a.id);
     expect(r.console).toMatchObject({ mismatched: 0, failed: 0, not_taken: [] });
@@ -55,7 +66,9 @@ describe('recall snapshots on the simulated studio', () => {
   });
 
   it('refuses a corrupt .scn naming the line, and an unknown snapshot with 404', async () => {
-    const text = snaps().exportScene(snaps().list()[0]!.id).replace(/^\/ch\/05\/mix .*$/m, '/ch/05/mix ON LOUD');
+    const text = snaps()
+      .exportScene(snaps().list()[0]!.id)
+      .replace(/^\/ch\/05\/mix .*$/m, '/ch/05/mix ON LOUD');
     const r = await app.api!.inject({ method: 'POST', url: '/api/v1/scenes/import', payload: { text, label: 'bad' } });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ error: 'E_SCENE_INVALID' });

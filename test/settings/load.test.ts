@@ -23,7 +23,11 @@ describe('settings validation', () => {
   });
 
   it('reports every problem as path: message', () => {
-    const p = problems({ consoles: [{ id: 'a', family: 'x32', host: 'h', port: 70000, extra: 1 }], foo: 1, api: { port: 'x' } });
+    const p = problems({
+      consoles: [{ id: 'a', family: 'x32', host: 'h', port: 70000, extra: 1 }],
+      foo: 1,
+      api: { port: 'x' },
+    });
     expect(p).toContain('consoles[0].port: must be <= 65535 (got 70000)');
     expect(p).toContain('consoles[0].extra: unknown key');
     expect(p).toContain('foo: unknown key');
@@ -34,22 +38,38 @@ describe('settings validation', () => {
     const p = problems({ consoles: [{ id: 'a', family: 'yamaha', host: 'h' }] });
     expect(p.some((l) => l.startsWith('consoles[0].family: must be one of "x32", "sq", "qu"'))).toBe(true);
     // host is optional in the schema (an SQ/Qu may use midi_port instead); the check names it
-    expect(problems({ consoles: [{ id: 'a', family: 'x32' }] })).toContain('consoles[0].host: is required (or, for sq/qu, midi_port)');
+    expect(problems({ consoles: [{ id: 'a', family: 'x32' }] })).toContain(
+      'consoles[0].host: is required (or, for sq/qu, midi_port)',
+    );
   });
 
   it('refuses a non-loopback bind without a token', () => {
-    expect(problems({ api: { bind: '0.0.0.0' } })[0]).toMatch(/^api\.token: is required when api\.bind is "0\.0\.0\.0"/);
+    expect(problems({ api: { bind: '0.0.0.0' } })[0]).toMatch(
+      /^api\.token: is required when api\.bind is "0\.0\.0\.0"/,
+    );
     expect(problems({ api: { bind: '0.0.0.0', token: 'long-enough-token' } })).toEqual([]);
   });
 
   it('rejects duplicate device ids and accepts every console family', () => {
     const c = { family: 'x32', host: '127.0.0.1' };
-    expect(problems({ consoles: [{ id: 'a', ...c }, { id: 'a', ...c }] })).toContain('consoles[1].id: duplicate id "a" (also consoles[0].id)');
+    expect(
+      problems({
+        consoles: [
+          { id: 'a', ...c },
+          { id: 'a', ...c },
+        ],
+      }),
+    ).toContain('consoles[1].id: duplicate id "a" (also consoles[0].id)');
     expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toEqual([]);
   });
 
   it('applies environment overrides', () => {
-    const s = validateSettings({}, 'x', { RAD_DATA_DIR: '/tmp/radx', RAD_API_BIND: '0.0.0.0', RAD_API_TOKEN: 'secret-token-1', RAD_API_PORT: '9000' });
+    const s = validateSettings({}, 'x', {
+      RAD_DATA_DIR: '/tmp/radx',
+      RAD_API_BIND: '0.0.0.0',
+      RAD_API_TOKEN: 'secret-token-1',
+      RAD_API_PORT: '9000',
+    });
     expect(s.data_dir).toBe('/tmp/radx');
     expect(s.api).toEqual({ bind: '0.0.0.0', port: 9000, token: 'secret-token-1' });
   });

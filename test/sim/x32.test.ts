@@ -94,7 +94,10 @@ describe('X32 simulator (strict, over real UDP)', () => {
 
   it('answers /node in console text and stays silent for unknown paths or malformed packets', async () => {
     const c = await client();
-    expect((await c.ask('/node', [s('headamp/124')]))!).toEqual({ address: 'node', args: [s('/headamp/124 +0.0 OFF\n')] });
+    expect((await c.ask('/node', [s('headamp/124')]))!).toEqual({
+      address: 'node',
+      args: [s('/headamp/124 +0.0 OFF\n')],
+    });
     expect((await c.ask('/node', [s('headamp/006/phantom')]))!.args[0]!.value).toBe('/headamp/006/phantom OFF\n');
     expect(await c.ask('/node', [s('ch/99/mix')])).toBeUndefined();
     expect(await c.ask('/no/such/address')).toBeUndefined();

@@ -16,7 +16,9 @@ describe('store', () => {
     s.audit({ actor: 'test', device: 'x32', action: 'set', target: '/ch/01/mix/fader', value: -3, result: 'ok' });
     s.close();
     const again = new Store(dir);
-    expect(again.auditLog()).toMatchObject([{ actor: 'test', device: 'x32', target: '/ch/01/mix/fader', value: -3, result: 'ok' }]);
+    expect(again.auditLog()).toMatchObject([
+      { actor: 'test', device: 'x32', target: '/ch/01/mix/fader', value: -3, result: 'ok' },
+    ]);
     again.close();
   });
 

@@ -15,16 +15,30 @@ const Change = T.Object(
 const ErrorBody = T.Object({ error: T.String(), message: T.String() }, { additionalProperties: true });
 
 export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
-  app.get('/api/v1/midi/ports', { schema: { summary: 'USB/ALSA MIDI ports (503 E_MIDI_UNAVAILABLE with the reason when there is no ALSA sequencer)' } }, async () => {
-    try {
-      return listMidiPorts();
-    } catch (e) {
-      throw new RadError('E_MIDI_UNAVAILABLE', (e as Error).message, { httpStatus: 503 });
-    }
-  });
+  app.get(
+    '/api/v1/midi/ports',
+    {
+      schema: {
+        summary: 'USB/ALSA MIDI ports (503 E_MIDI_UNAVAILABLE with the reason when there is no ALSA sequencer)',
+      },
+    },
+    async () => {
+      try {
+        return listMidiPorts();
+      } catch (e) {
+        throw new RadError('E_MIDI_UNAVAILABLE', (e as Error).message, { httpStatus: 503 });
+      }
+    },
+  );
 
   app.get('/api/v1/consoles', { schema: { summary: 'Consoles with their status' } }, async () => ({
-    consoles: [...f.consoles.values()].map((c) => ({ id: c.id, family: c.family, caps: c.caps, ...c.status(), ...(c.describe ? { info: c.describe() } : {}) })),
+    consoles: [...f.consoles.values()].map((c) => ({
+      id: c.id,
+      family: c.family,
+      caps: c.caps,
+      ...c.status(),
+      ...(c.describe ? { info: c.describe() } : {}),
+    })),
   }));
 
   app.get(
@@ -67,12 +81,19 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
       schema: {
         summary: 'Set values in engineering units (or raw with raw=true); each is read back and verified',
         params: Id,
-        body: T.Union([Change, T.Object({ changes: T.Array(Change, { minItems: 1, maxItems: 5000 }) }, { additionalProperties: false })]),
+        body: T.Union([
+          Change,
+          T.Object({ changes: T.Array(Change, { minItems: 1, maxItems: 5000 }) }, { additionalProperties: false }),
+        ]),
       },
     },
     async (req) => {
       const { id } = req.params as { id: string };
-      const body = req.body as { changes?: Array<{ path: string; value: unknown; raw?: boolean }> } & { path?: string; value?: unknown; raw?: boolean };
+      const body = req.body as { changes?: Array<{ path: string; value: unknown; raw?: boolean }> } & {
+        path?: string;
+        value?: unknown;
+        raw?: boolean;
+      };
       const changes = body.changes ?? [{ path: body.path!, value: body.value, raw: body.raw }];
       return f.console(id).write(changes as never, 'api');
     },
@@ -84,7 +105,12 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
       schema: {
         summary: 'Capture the full state as scene text (pipelined /node reads)',
         params: Id,
-        body: T.Optional(T.Object({ name: T.Optional(T.String({ maxLength: 64 })), note: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false })),
+        body: T.Optional(
+          T.Object(
+            { name: T.Optional(T.String({ maxLength: 64 })), note: T.Optional(T.String({ maxLength: 200 })) },
+            { additionalProperties: false },
+          ),
+        ),
       },
     },
     async (req) => {
@@ -98,7 +124,8 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     '/api/v1/consoles/:id/apply',
     {
       schema: {
-        summary: 'Apply scene text; every touched node is read back. A file with broken lines applies nothing unless partial=true',
+        summary:
+          'Apply scene text; every touched node is read back. A file with broken lines applies nothing unless partial=true',
         params: Id,
         body: T.Object(
           { text: T.String({ minLength: 1 }), partial: T.Optional(T.Boolean()), only_changed: T.Optional(T.Boolean()) },
@@ -109,7 +136,11 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     async (req) => {
       const { id } = req.params as { id: string };
       const body = req.body as { text: string; partial?: boolean; only_changed?: boolean };
-      return assertX32(f.console(id)).applyScene(body.text, { partial: body.partial, onlyChanged: body.only_changed, actor: 'api' });
+      return assertX32(f.console(id)).applyScene(body.text, {
+        partial: body.partial,
+        onlyChanged: body.only_changed,
+        actor: 'api',
+      });
     },
   );
 
@@ -136,8 +167,17 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     },
     async (req) => {
       const { id } = req.params as { id: string };
-      const b = req.body as { on: boolean; level_db: number; freq_hz: number; type: 'sine' | 'pink' | 'white'; dest: number };
-      return assertX32(f.console(id)).oscillator(b.on ? { level_db: b.level_db, freq_hz: b.freq_hz, type: b.type, dest: b.dest } : null, 'api');
+      const b = req.body as {
+        on: boolean;
+        level_db: number;
+        freq_hz: number;
+        type: 'sine' | 'pink' | 'white';
+        dest: number;
+      };
+      return assertX32(f.console(id)).oscillator(
+        b.on ? { level_db: b.level_db, freq_hz: b.freq_hz, type: b.type, dest: b.dest } : null,
+        'api',
+      );
     },
   );
 }

@@ -5,20 +5,35 @@ import { lineCheckHtml } from '../../linecheck/report.ts';
 import type { LineCheckService, RunOptions } from '../../linecheck/service.ts';
 
 export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): void {
-  app.get('/api/v1/linecheck/paths', { schema: { summary: 'The paths of the patch plan, with their injection and measurement points, and the console outputs the oscillator mode checks' } }, async () => ({ paths: lc.paths(), outputs: lc.outputPaths() }));
+  app.get(
+    '/api/v1/linecheck/paths',
+    {
+      schema: {
+        summary:
+          'The paths of the patch plan, with their injection and measurement points, and the console outputs the oscillator mode checks',
+      },
+    },
+    async () => ({ paths: lc.paths(), outputs: lc.outputPaths() }),
+  );
 
   app.post(
     '/api/v1/linecheck',
     {
       schema: {
-        summary: 'Start a line check of the whole plant or some paths (202 with the run id; 409 with the running id if one runs)',
+        summary:
+          'Start a line check of the whole plant or some paths (202 with the run id; 409 with the running id if one runs)',
         body: T.Optional(
           T.Object(
             {
               paths: T.Optional(T.Array(T.String({ minLength: 1 }), { maxItems: 1024 })),
               inject: T.Optional(T.Boolean()),
               mode: T.Optional(T.Union([T.Literal('concurrent'), T.Literal('sequential')])),
-              target: T.Optional(T.Union([T.Literal('inputs'), T.Literal('outputs')], { description: "inputs: interface tones through every patch; outputs: the console's oscillator to each bus/main/matrix wired back to the interface" })),
+              target: T.Optional(
+                T.Union([T.Literal('inputs'), T.Literal('outputs')], {
+                  description:
+                    "inputs: interface tones through every patch; outputs: the console's oscillator to each bus/main/matrix wired back to the interface",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),
@@ -36,8 +51,11 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
     '/api/v1/linecheck/ident',
     {
       schema: {
-        summary: "Send the ident tone (EBU line-up, left leg interrupted) down one path, or stop it",
-        body: T.Object({ path: T.String({ minLength: 1 }), on: T.Optional(T.Boolean()) }, { additionalProperties: false }),
+        summary: 'Send the ident tone (EBU line-up, left leg interrupted) down one path, or stop it',
+        body: T.Object(
+          { path: T.String({ minLength: 1 }), on: T.Optional(T.Boolean()) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req) => {
@@ -48,7 +66,13 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
 
   app.get(
     '/api/v1/linecheck/:id',
-    { schema: { summary: 'A run with every result (format=html for the report page)', params: T.Object({ id: T.String() }), querystring: T.Object({ format: T.Optional(T.Union([T.Literal('json'), T.Literal('html')])) }) } },
+    {
+      schema: {
+        summary: 'A run with every result (format=html for the report page)',
+        params: T.Object({ id: T.String() }),
+        querystring: T.Object({ format: T.Optional(T.Union([T.Literal('json'), T.Literal('html')])) }),
+      },
+    },
     async (req, reply) => {
       const run = lc.get((req.params as { id: string }).id);
       if (!run) throw notFound('E_UNKNOWN_RUN', `no line-check run ${(req.params as { id: string }).id}`);
@@ -60,9 +84,18 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
     },
   );
 
-  app.delete('/api/v1/linecheck/:id', { schema: { summary: 'Cancel a running check (tones off, partial results kept)', params: T.Object({ id: T.String() }) } }, async (req) => {
-    const id = (req.params as { id: string }).id;
-    if (!lc.cancel(id)) throw notFound('E_NOT_RUNNING', `run ${id} is not running`);
-    return { cancelling: id };
-  });
+  app.delete(
+    '/api/v1/linecheck/:id',
+    {
+      schema: {
+        summary: 'Cancel a running check (tones off, partial results kept)',
+        params: T.Object({ id: T.String() }),
+      },
+    },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      if (!lc.cancel(id)) throw notFound('E_NOT_RUNNING', `run ${id} is not running`);
+      return { cancelling: id };
+    },
+  );
 }

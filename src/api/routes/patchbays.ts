@@ -10,7 +10,10 @@ const Endpoint = T.String({ minLength: 3, maxLength: 128, pattern: '^[A-Za-z0-9_
 
 const Id = T.Object({ id: T.String({ minLength: 1 }) });
 // input is checked by the service: a type union would let ajv coerce null into 0
-const TieSchema = T.Object({ output: T.Integer(), input: T.Unknown({ description: 'input number, or null to disconnect' }) }, { additionalProperties: false });
+const TieSchema = T.Object(
+  { output: T.Integer(), input: T.Unknown({ description: 'input number, or null to disconnect' }) },
+  { additionalProperties: false },
+);
 
 export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void {
   const view = (id: string) => {
@@ -20,13 +23,28 @@ export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void 
       ...p.status(),
       ...p.describe(),
       caps: p.caps,
-      map: p.map().map((input, i) => ({ output: i + 1, output_label: p.label('output', i + 1), input, input_label: input === null ? null : p.label('input', input) })),
+      map: p
+        .map()
+        .map((input, i) => ({
+          output: i + 1,
+          output_label: p.label('output', i + 1),
+          input,
+          input_label: input === null ? null : p.label('input', input),
+        })),
     };
   };
 
-  app.get('/api/v1/patchbays', { schema: { summary: 'Patchbays and switchers with status and current map' } }, async () => ({ patchbays: [...f.patchbays.keys()].map(view) }));
+  app.get(
+    '/api/v1/patchbays',
+    { schema: { summary: 'Patchbays and switchers with status and current map' } },
+    async () => ({ patchbays: [...f.patchbays.keys()].map(view) }),
+  );
 
-  app.get('/api/v1/patchbays/:id', { schema: { summary: 'One patchbay with its map (as the device last reported it)', params: Id } }, async (req) => view((req.params as { id: string }).id));
+  app.get(
+    '/api/v1/patchbays/:id',
+    { schema: { summary: 'One patchbay with its map (as the device last reported it)', params: Id } },
+    async (req) => view((req.params as { id: string }).id),
+  );
 
   app.get(
     '/api/v1/patchbays/:id/map',
@@ -42,9 +60,13 @@ export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void 
     '/api/v1/patchbays/:id/ties',
     {
       schema: {
-        summary: 'Set ties (input null = disconnect); read back and verified. A tie the device did not take is a 502 naming the output',
+        summary:
+          'Set ties (input null = disconnect); read back and verified. A tie the device did not take is a 502 naming the output',
         params: Id,
-        body: T.Object({ ties: T.Array(TieSchema, { minItems: 1, maxItems: 4096 }), atomic: T.Optional(T.Boolean()) }, { additionalProperties: false }),
+        body: T.Object(
+          { ties: T.Array(TieSchema, { minItems: 1, maxItems: 4096 }), atomic: T.Optional(T.Boolean()) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req) => {
@@ -58,8 +80,12 @@ export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void 
     '/api/v1/trace',
     {
       schema: {
-        summary: "Trace a path through wiring, switchers, bays and cords: ?from=tie:3 (where does it go) or ?to=x32-main:in:7 (what reaches it)",
-        querystring: T.Object({ from: T.Optional(Endpoint), to: T.Optional(Endpoint) }, { additionalProperties: false }),
+        summary:
+          'Trace a path through wiring, switchers, bays and cords: ?from=tie:3 (where does it go) or ?to=x32-main:in:7 (what reaches it)',
+        querystring: T.Object(
+          { from: T.Optional(Endpoint), to: T.Optional(Endpoint) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req) => {
@@ -69,33 +95,69 @@ export function patchbayRoutes(app: FastifyInstance, f: PatchbaysFeature): void 
     },
   );
 
-  app.get('/api/v1/trace/:endpoint', { schema: { summary: 'Trace, choosing the direction from the endpoint (inputs and bottom jacks backward)', params: T.Object({ endpoint: Endpoint }) } }, async (req) => {
-    const { endpoint } = req.params as { endpoint: string };
-    return f.tracer.trace(endpoint, directionFor(endpoint));
-  });
+  app.get(
+    '/api/v1/trace/:endpoint',
+    {
+      schema: {
+        summary: 'Trace, choosing the direction from the endpoint (inputs and bottom jacks backward)',
+        params: T.Object({ endpoint: Endpoint }),
+      },
+    },
+    async (req) => {
+      const { endpoint } = req.params as { endpoint: string };
+      return f.tracer.trace(endpoint, directionFor(endpoint));
+    },
+  );
 
-  app.get('/api/v1/cords', { schema: { summary: 'Declared patch cords (settings + declared at run time)' } }, async () => ({ cords: f.cords() }));
+  app.get(
+    '/api/v1/cords',
+    { schema: { summary: 'Declared patch cords (settings + declared at run time)' } },
+    async () => ({ cords: f.cords() }),
+  );
 
   app.put(
     '/api/v1/cords',
-    { schema: { summary: 'Replace the cords declared at run time', body: T.Object({ cords: T.Array(T.Object({ a: Endpoint, b: Endpoint }, { additionalProperties: false }), { maxItems: 2048 }) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        summary: 'Replace the cords declared at run time',
+        body: T.Object(
+          {
+            cords: T.Array(T.Object({ a: Endpoint, b: Endpoint }, { additionalProperties: false }), { maxItems: 2048 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (req) => {
       f.setCords((req.body as { cords: CordSettings[] }).cords);
       return { cords: f.cords() };
     },
   );
 
-  app.get('/api/v1/patchbays/:id/presets', { schema: { summary: 'Saved presets', params: Id } }, async (req) => ({ presets: f.patchbay((req.params as { id: string }).id).presets() }));
+  app.get('/api/v1/patchbays/:id/presets', { schema: { summary: 'Saved presets', params: Id } }, async (req) => ({
+    presets: f.patchbay((req.params as { id: string }).id).presets(),
+  }));
 
   app.post(
     '/api/v1/patchbays/:id/presets',
-    { schema: { summary: 'Save the current map as a preset', params: Id, body: T.Object({ name: T.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        summary: 'Save the current map as a preset',
+        params: Id,
+        body: T.Object({ name: T.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+      },
+    },
     async (req) => f.patchbay((req.params as { id: string }).id).savePreset((req.body as { name: string }).name),
   );
 
   app.post(
     '/api/v1/patchbays/:id/presets/:name/recall',
-    { schema: { summary: 'Recall a preset (one atomic route, verified)', params: T.Object({ id: T.String({ minLength: 1 }), name: T.String({ minLength: 1 }) }) } },
+    {
+      schema: {
+        summary: 'Recall a preset (one atomic route, verified)',
+        params: T.Object({ id: T.String({ minLength: 1 }), name: T.String({ minLength: 1 }) }),
+      },
+    },
     async (req) => {
       const { id, name } = req.params as { id: string; name: string };
       return f.patchbay(id).recallPreset(name, 'api');

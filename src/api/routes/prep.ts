@@ -9,7 +9,8 @@ export function prepRoutes(app: FastifyInstance, runner: PrepRunner): void {
     '/api/v1/prep/jobs',
     {
       schema: {
-        summary: 'Start a prep job on WAV files on this machine (progress on WS job.progress, completion job.done); inputs are never modified',
+        summary:
+          'Start a prep job on WAV files on this machine (progress on WS job.progress, completion job.done); inputs are never modified',
         body: T.Object(
           {
             kind: T.Union([T.Literal('strip-silence'), T.Literal('gate'), T.Literal('declick'), T.Literal('bounce')]),
@@ -35,12 +36,18 @@ export function prepRoutes(app: FastifyInstance, runner: PrepRunner): void {
     },
   );
 
-  app.get('/api/v1/prep/jobs', { schema: { summary: 'Prep jobs of this run of the daemon' } }, async () => ({ jobs: [...runner.jobs.values()] }));
+  app.get('/api/v1/prep/jobs', { schema: { summary: 'Prep jobs of this run of the daemon' } }, async () => ({
+    jobs: [...runner.jobs.values()],
+  }));
 
-  app.get('/api/v1/prep/jobs/:id', { schema: { summary: 'One job: state, progress, result or error', params: T.Object({ id: T.String() }) } }, async (req) => {
-    const { id } = req.params as { id: string };
-    const job = runner.get(id);
-    if (!job) throw notFound('E_UNKNOWN_JOB', `no job ${id}`, { job: id });
-    return job;
-  });
+  app.get(
+    '/api/v1/prep/jobs/:id',
+    { schema: { summary: 'One job: state, progress, result or error', params: T.Object({ id: T.String() }) } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const job = runner.get(id);
+      if (!job) throw notFound('E_UNKNOWN_JOB', `no job ${id}`, { job: id });
+      return job;
+    },
+  );
 }

@@ -20,7 +20,12 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
         response: { 200: T.Object({ ok: T.Boolean(), ready: T.Boolean(), version: T.String(), uptime_s: T.Number() }) },
       },
     },
-    async () => ({ ok: true, ready: ctx.isReady(), version: ctx.version, uptime_s: (Date.now() - ctx.startedAt.getTime()) / 1000 }),
+    async () => ({
+      ok: true,
+      ready: ctx.isReady(),
+      version: ctx.version,
+      uptime_s: (Date.now() - ctx.startedAt.getTime()) / 1000,
+    }),
   );
 
   app.get(
@@ -29,7 +34,12 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: "Every device's status",
         response: {
-          200: T.Object({ ready: T.Boolean(), version: T.String(), started_at: T.String(), devices: T.Array(DeviceStatusSchema) }),
+          200: T.Object({
+            ready: T.Boolean(),
+            version: T.String(),
+            started_at: T.String(),
+            devices: T.Array(DeviceStatusSchema),
+          }),
         },
       },
     },
@@ -37,7 +47,9 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
       ready: ctx.isReady(),
       version: ctx.version,
       started_at: ctx.startedAt.toISOString(),
-      devices: ctx.devices().map((d) => ({ id: d.id, kind: d.kind, ...d.status(), ...(d.describe ? { info: d.describe() } : {}) })),
+      devices: ctx
+        .devices()
+        .map((d) => ({ id: d.id, kind: d.kind, ...d.status(), ...(d.describe ? { info: d.describe() } : {}) })),
     }),
   );
 
@@ -47,7 +59,10 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
       schema: {
         summary: 'Audit log of every write to a device, newest first',
         querystring: T.Object(
-          { device: T.Optional(T.String({ minLength: 1 })), limit: T.Optional(T.Integer({ minimum: 1, maximum: 10000 })) },
+          {
+            device: T.Optional(T.String({ minLength: 1 })),
+            limit: T.Optional(T.Integer({ minimum: 1, maximum: 10000 })),
+          },
           { additionalProperties: false },
         ),
       },

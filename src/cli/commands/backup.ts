@@ -9,35 +9,46 @@ function dataDirFrom(o: { dataDir?: string; config?: string }): string {
   try {
     return loadSettings(resolveConfigPath(o.config)).data_dir;
   } catch (e) {
-    throw new CliError(`give --data-dir, or a settings file with data_dir (${(e as Error).message.split('\n')[0]})`, 2, 'E_USAGE');
+    throw new CliError(
+      `give --data-dir, or a settings file with data_dir (${(e as Error).message.split('\n')[0]})`,
+      2,
+      'E_USAGE',
+    );
   }
 }
 
 export function backupCommands(program: Command): void {
   program
     .command('backup')
-    .description('back up all data (database online, prints, exports) with a SHA-256 manifest; `rad backup verify TARGET` re-hashes')
+    .description(
+      'back up all data (database online, prints, exports) with a SHA-256 manifest; `rad backup verify TARGET` re-hashes',
+    )
     .argument('<target>', "backup folder, or 'verify'")
     .argument('[folder]', 'the backup folder to verify')
     .option('--data-dir <dir>', 'data directory (default: from the settings)')
     .option('-c, --config <file>', 'settings file')
     .option('--json', 'print JSON')
-    .action(async (target: string, folder: string | undefined, o: { dataDir?: string; config?: string; json?: boolean }) => {
-      if (target === 'verify') {
-        if (!folder) throw new CliError('usage: rad backup verify TARGET', 2, 'E_USAGE');
-        const v = verifyBackup(folder);
-        if (o.json) printJson(v);
-        else {
-          for (const b of v.bad) process.stdout.write(`BAD  ${b.path}: ${b.problem}\n`);
-          process.stdout.write(`${folder}: ${v.files} files, ${v.ok ? 'all verified' : `${v.bad.length} bad`}\n`);
+    .action(
+      async (target: string, folder: string | undefined, o: { dataDir?: string; config?: string; json?: boolean }) => {
+        if (target === 'verify') {
+          if (!folder) throw new CliError('usage: rad backup verify TARGET', 2, 'E_USAGE');
+          const v = verifyBackup(folder);
+          if (o.json) printJson(v);
+          else {
+            for (const b of v.bad) process.stdout.write(`BAD  ${b.path}: ${b.problem}\n`);
+            process.stdout.write(`${folder}: ${v.files} files, ${v.ok ? 'all verified' : `${v.bad.length} bad`}\n`);
+          }
+          if (!v.ok) process.exitCode = 1;
+          return;
         }
-        if (!v.ok) process.exitCode = 1;
-        return;
-      }
-      const r = await backup(dataDirFrom(o), target);
-      if (o.json) printJson(r);
-      else process.stdout.write(`${target}: ${r.files} files, ${r.copied} copied (${(r.bytes_copied / 1e6).toFixed(1)} MB), ${r.skipped} unchanged, ${r.seconds.toFixed(2)} s\n`);
-    });
+        const r = await backup(dataDirFrom(o), target);
+        if (o.json) printJson(r);
+        else
+          process.stdout.write(
+            `${target}: ${r.files} files, ${r.copied} copied (${(r.bytes_copied / 1e6).toFixed(1)} MB), ${r.skipped} unchanged, ${r.seconds.toFixed(2)} s\n`,
+          );
+      },
+    );
 
   program
     .command('restore')

@@ -12,7 +12,17 @@ import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
-type Target = { host?: string; midiPort?: string; port?: string; family?: string; console?: string; url?: string; token?: string; config?: string; json?: boolean };
+type Target = {
+  host?: string;
+  midiPort?: string;
+  port?: string;
+  family?: string;
+  console?: string;
+  url?: string;
+  token?: string;
+  config?: string;
+  json?: boolean;
+};
 
 /** --host or --midi-port: talk to the console itself, not through the daemon. */
 const isDirect = (o: Target): boolean => o.host !== undefined || o.midiPort !== undefined;
@@ -20,10 +30,17 @@ const isDirect = (o: Target): boolean => o.host !== undefined || o.midiPort !== 
 /** Direct session with a console (no daemon): the same console service the daemon runs. */
 async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<T> {
   const family = o.family ?? 'x32';
-  if (family !== 'x32' && family !== 'sq' && family !== 'qu') throw new CliError(`family ${family} is not supported (x32, sq, qu)`, 2, 'E_FAMILY');
+  if (family !== 'x32' && family !== 'sq' && family !== 'qu')
+    throw new CliError(`family ${family} is not supported (x32, sq, qu)`, 2, 'E_FAMILY');
   const port = o.port === undefined ? (family === 'x32' ? 10023 : 51325) : Number(o.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`--port ${o.port} is not a port (1..65535)`, 2, 'E_USAGE');
-  if (o.midiPort !== undefined && family === 'x32') throw new CliError('--midi-port is for SQ and Qu (--family sq|qu); an X32 speaks OSC over UDP (--host)', 2, 'E_USAGE');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new CliError(`--port ${o.port} is not a port (1..65535)`, 2, 'E_USAGE');
+  if (o.midiPort !== undefined && family === 'x32')
+    throw new CliError(
+      '--midi-port is for SQ and Qu (--family sq|qu); an X32 speaks OSC over UDP (--host)',
+      2,
+      'E_USAGE',
+    );
   const where = o.midiPort !== undefined ? { midi_port: o.midiPort } : { host: o.host!, port };
   const id = o.midiPort ?? o.host!;
   const store = Store.inMemory();
@@ -37,7 +54,12 @@ async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<
   await c.start();
   try {
     const st = c.status();
-    if (st.state === 'offline' || st.state === 'starting') throw new CliError(`console at ${o.midiPort !== undefined ? `MIDI port ${o.midiPort}` : `${o.host}:${port}`} does not answer (${st.detail ?? st.state})`, 1, 'E_CONSOLE_OFFLINE');
+    if (st.state === 'offline' || st.state === 'starting')
+      throw new CliError(
+        `console at ${o.midiPort !== undefined ? `MIDI port ${o.midiPort}` : `${o.host}:${port}`} does not answer (${st.detail ?? st.state})`,
+        1,
+        'E_CONSOLE_OFFLINE',
+      );
     return await fn(c);
   } finally {
     await c.stop();
@@ -47,7 +69,8 @@ async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<
 
 async function direct<T>(o: Target, fn: (c: X32Console) => Promise<T>): Promise<T> {
   return directAny(o, (c) => {
-    if (!(c instanceof X32Console)) throw new CliError(`this command needs an X32 (scene text); ${c.family} consoles have none`, 2, 'E_FAMILY');
+    if (!(c instanceof X32Console))
+      throw new CliError(`this command needs an X32 (scene text); ${c.family} consoles have none`, 2, 'E_FAMILY');
     return fn(c);
   });
 }
@@ -85,42 +108,65 @@ function printWrite(r: WriteReport, json?: boolean): void {
     printJson(r);
     return;
   }
-  for (const x of r.results) process.stdout.write(`${x.address} = ${JSON.stringify(x.actual)} (${x.verdict}${x.error ? `: ${x.error}` : ''})\n`);
+  for (const x of r.results)
+    process.stdout.write(`${x.address} = ${JSON.stringify(x.actual)} (${x.verdict}${x.error ? `: ${x.error}` : ''})\n`);
 }
 
 export function consoleCommands(program: Command): void {
-  const con = program.command('console').description('read and write a console (directly with --host, or through the daemon)');
+  const con = program
+    .command('console')
+    .description('read and write a console (directly with --host, or through the daemon)');
 
-  addTargetOptions(con.command('capture').description('capture the full console state as scene text').option('-o, --out <file>', 'write the scene file here')).action(
-    async (o: Target & { out?: string }) => {
-      const bar = progressBar('capture', !o.json && process.stderr.isTTY === true);
-      let r: SceneCapture;
-      if (isDirect(o) && (o.family ?? 'x32') !== 'x32') {
-        // SQ/Qu have no scene text: the synced model is the capture, as JSON
-        const t0 = performance.now();
-        const values = await directAny(o, async (c) => Object.fromEntries(c.nodes('').map((n) => [n.path, n.value ?? null])));
-        bar.stop();
-        const text = `${JSON.stringify({ family: o.family, host: o.host ?? o.midiPort, captured_at: new Date().toISOString(), values }, null, 1)}\n`;
-        if (o.out) writeFileAtomic(o.out, text);
-        if (o.json || !o.out) process.stdout.write(text);
-        process.stderr.write(`${Object.keys(values).length} parameters in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
-        return;
-      }
-      if (isDirect(o)) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
-      else {
-        const client = new DaemonClient(o);
-        r = await client.request<SceneCapture>('POST', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/capture`, {});
-      }
+  addTargetOptions(
+    con
+      .command('capture')
+      .description('capture the full console state as scene text')
+      .option('-o, --out <file>', 'write the scene file here'),
+  ).action(async (o: Target & { out?: string }) => {
+    const bar = progressBar('capture', !o.json && process.stderr.isTTY === true);
+    let r: SceneCapture;
+    if (isDirect(o) && (o.family ?? 'x32') !== 'x32') {
+      // SQ/Qu have no scene text: the synced model is the capture, as JSON
+      const t0 = performance.now();
+      const values = await directAny(o, async (c) =>
+        Object.fromEntries(c.nodes('').map((n) => [n.path, n.value ?? null])),
+      );
       bar.stop();
-      if (o.out) writeFileAtomic(o.out, r.text);
-      if (o.json) printJson({ lines: r.lines, seconds: r.seconds, retries: r.retries, missing: r.missing, ...(o.out ? { out: o.out } : { text: r.text }) });
-      else {
-        if (!o.out) process.stdout.write(r.text);
-        process.stderr.write(`${r.lines} lines in ${r.seconds.toFixed(3)} s, ${r.retries} retries${r.missing.length ? `, MISSING ${r.missing.length}: ${r.missing.slice(0, 10).join(' ')}` : ''}\n`);
-      }
-      if (r.missing.length > 0) process.exitCode = 1;
-    },
-  );
+      const text = `${JSON.stringify({ family: o.family, host: o.host ?? o.midiPort, captured_at: new Date().toISOString(), values }, null, 1)}\n`;
+      if (o.out) writeFileAtomic(o.out, text);
+      if (o.json || !o.out) process.stdout.write(text);
+      process.stderr.write(
+        `${Object.keys(values).length} parameters in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`,
+      );
+      return;
+    }
+    if (isDirect(o)) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
+    else {
+      const client = new DaemonClient(o);
+      r = await client.request<SceneCapture>(
+        'POST',
+        `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/capture`,
+        {},
+      );
+    }
+    bar.stop();
+    if (o.out) writeFileAtomic(o.out, r.text);
+    if (o.json)
+      printJson({
+        lines: r.lines,
+        seconds: r.seconds,
+        retries: r.retries,
+        missing: r.missing,
+        ...(o.out ? { out: o.out } : { text: r.text }),
+      });
+    else {
+      if (!o.out) process.stdout.write(r.text);
+      process.stderr.write(
+        `${r.lines} lines in ${r.seconds.toFixed(3)} s, ${r.retries} retries${r.missing.length ? `, MISSING ${r.missing.length}: ${r.missing.slice(0, 10).join(' ')}` : ''}\n`,
+      );
+    }
+    if (r.missing.length > 0) process.exitCode = 1;
+  });
 
   addTargetOptions(
     con
@@ -134,41 +180,62 @@ export function consoleCommands(program: Command): void {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'E_FILE');
+      throw new CliError(
+        `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        2,
+        'E_FILE',
+      );
     }
     let r: ApplyReport;
-    if (isDirect(o)) r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
+    if (isDirect(o))
+      r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
     else {
       const client = new DaemonClient(o);
-      r = await client.request<ApplyReport>('POST', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/apply`, {
-        text,
-        partial: o.partial,
-        only_changed: o.onlyChanged,
-      });
+      r = await client.request<ApplyReport>(
+        'POST',
+        `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/apply`,
+        {
+          text,
+          partial: o.partial,
+          only_changed: o.onlyChanged,
+        },
+      );
     }
     if (o.json) printJson(r);
     else {
-      process.stdout.write(`applied ${r.applied}, verified ${r.verified}, mismatched ${r.mismatched}, failed ${r.failed}, skipped ${r.skipped.length} (${r.seconds.toFixed(3)} s)\n`);
+      process.stdout.write(
+        `applied ${r.applied}, verified ${r.verified}, mismatched ${r.mismatched}, failed ${r.failed}, skipped ${r.skipped.length} (${r.seconds.toFixed(3)} s)\n`,
+      );
       for (const l of r.lines.filter((x) => x.status !== 'verified')) {
-        process.stdout.write(`  line ${l.line} ${l.path}: ${l.status}${l.diffs ? ` ${l.diffs.map((d) => `${d.address} wanted ${d.wanted} got ${d.got}`).join('; ')}` : ''}\n`);
+        process.stdout.write(
+          `  line ${l.line} ${l.path}: ${l.status}${l.diffs ? ` ${l.diffs.map((d) => `${d.address} wanted ${d.wanted} got ${d.got}`).join('; ')}` : ''}\n`,
+        );
       }
       for (const s of r.skipped) process.stdout.write(`  line ${s.line}: skipped: ${s.reason}\n`);
     }
     if (r.mismatched + r.failed > 0) process.exitCode = 1;
   });
 
-  addTargetOptions(con.command('get').description('read a value (neutral path like input/3/fader, or an X32 address)').argument('<path>')).action(
-    async (path: string, o: Target) => {
-      let value: unknown;
-      if (isDirect(o)) value = await directAny(o, async (c) => c.get(path) ?? null);
-      else {
-        const client = new DaemonClient(o);
-        value = (await client.request<{ value: unknown }>('GET', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values?path=${encodeURIComponent(path)}`)).value;
-      }
-      if (o.json) printJson({ path, value });
-      else process.stdout.write(`${value === null ? '-oo' : String(value)}\n`);
-    },
-  );
+  addTargetOptions(
+    con
+      .command('get')
+      .description('read a value (neutral path like input/3/fader, or an X32 address)')
+      .argument('<path>'),
+  ).action(async (path: string, o: Target) => {
+    let value: unknown;
+    if (isDirect(o)) value = await directAny(o, async (c) => c.get(path) ?? null);
+    else {
+      const client = new DaemonClient(o);
+      value = (
+        await client.request<{ value: unknown }>(
+          'GET',
+          `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values?path=${encodeURIComponent(path)}`,
+        )
+      ).value;
+    }
+    if (o.json) printJson({ path, value });
+    else process.stdout.write(`${value === null ? '-oo' : String(value)}\n`);
+  });
 
   addTargetOptions(
     con
@@ -183,7 +250,11 @@ export function consoleCommands(program: Command): void {
     if (isDirect(o)) r = await directAny(o, (c) => c.write([{ path, value: v, raw: o.raw }], 'cli'));
     else {
       const client = new DaemonClient(o);
-      r = await client.request<WriteReport>('PUT', `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values`, { path, value: v, raw: o.raw });
+      r = await client.request<WriteReport>(
+        'PUT',
+        `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/values`,
+        { path, value: v, raw: o.raw },
+      );
     }
     printWrite(r, o.json);
     if (!r.ok) process.exitCode = 1;

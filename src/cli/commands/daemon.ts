@@ -42,7 +42,10 @@ export function daemonCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { url?: string; token?: string; config?: string; json?: boolean }) => {
       const client = new DaemonClient(o);
-      const st = await client.request<{ ready: boolean; version: string; devices: DeviceRow[] }>('GET', '/api/v1/status');
+      const st = await client.request<{ ready: boolean; version: string; devices: DeviceRow[] }>(
+        'GET',
+        '/api/v1/status',
+      );
       if (o.json) return printJson(st);
       process.stdout.write(`rad ${st.version} at ${client.base}: ${st.ready ? 'ready' : 'not ready'}\n`);
       const w = Math.max(6, ...st.devices.map((d) => d.id.length));

@@ -6,21 +6,28 @@ import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 
 type Conn = { url?: string; token?: string; config?: string; json?: boolean };
-const conn = (c: Command) => c.option('--url <url>', 'daemon URL').option('--token <token>', 'API token').option('-c, --config <file>', 'settings file to find the daemon from').option('--json', 'print JSON');
+const conn = (c: Command) =>
+  c
+    .option('--url <url>', 'daemon URL')
+    .option('--token <token>', 'API token')
+    .option('-c, --config <file>', 'settings file to find the daemon from')
+    .option('--json', 'print JSON');
 
 export function gearCommands(program: Command): void {
   const gear = program.command('gear').description('outboard gear: inventory, controls, settings per version');
-  conn(gear.command('add').argument('<file>', 'YAML or JSON: make, model, serial, patched_at, controls[]')).action(async (file: string, o: Conn) => {
-    let body: unknown;
-    try {
-      body = parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new CliError(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`, 2, 'E_FILE');
-    }
-    const u = await new DaemonClient(o).request<GearUnit>('POST', '/api/v1/gear', body);
-    if (o.json) return printJson(u);
-    process.stdout.write(`${u.id}  ${u.make} ${u.model} (${u.controls.length} controls)\n`);
-  });
+  conn(gear.command('add').argument('<file>', 'YAML or JSON: make, model, serial, patched_at, controls[]')).action(
+    async (file: string, o: Conn) => {
+      let body: unknown;
+      try {
+        body = parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new CliError(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}`, 2, 'E_FILE');
+      }
+      const u = await new DaemonClient(o).request<GearUnit>('POST', '/api/v1/gear', body);
+      if (o.json) return printJson(u);
+      process.stdout.write(`${u.id}  ${u.make} ${u.model} (${u.controls.length} controls)\n`);
+    },
+  );
   conn(
     gear
       .command('set')
@@ -41,20 +48,43 @@ export function gearCommands(program: Command): void {
     } catch {
       await client.request('POST', '/api/v1/versions', { name: o.version });
     }
-    const r = await client.request<{ settings: Record<string, unknown> }>('PUT', `/api/v1/versions/${encodeURIComponent(o.version)}/gear/${encodeURIComponent(unit)}`, { settings: values });
+    const r = await client.request<{ settings: Record<string, unknown> }>(
+      'PUT',
+      `/api/v1/versions/${encodeURIComponent(o.version)}/gear/${encodeURIComponent(unit)}`,
+      { settings: values },
+    );
     if (o.json) return printJson(r);
-    process.stdout.write(`${unit} @ ${o.version}: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    process.stdout.write(
+      `${unit} @ ${o.version}: ${Object.entries(r.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}\n`,
+    );
   });
-  conn(gear.command('show').argument('[unit]').option('--version <name>', 'show the recall sheet of a version')).action(async (unit: string | undefined, o: Conn & { version?: string }) => {
-    const client = new DaemonClient(o);
-    if (o.version) {
-      const sheet = await client.request<{ version: string; units: Array<{ unit: GearUnit; settings: Record<string, unknown> }> }>('GET', `/api/v1/versions/${encodeURIComponent(o.version)}/recall-sheet`);
-      if (o.json) return printJson(sheet);
-      for (const u of sheet.units) process.stdout.write(`${u.unit.make} ${u.unit.model} [${u.unit.patched_at}]: ${Object.entries(u.settings).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
-      return;
-    }
-    const r = unit ? [await client.request<GearUnit>('GET', `/api/v1/gear/${encodeURIComponent(unit)}`)] : (await client.request<{ units: GearUnit[] }>('GET', '/api/v1/gear')).units;
-    if (o.json) return printJson(r);
-    for (const u of r) process.stdout.write(`${u.id}  ${u.make} ${u.model}  s/n ${u.serial || '-'}  at ${u.patched_at || '-'}  controls: ${u.controls.map((c) => c.name).join(', ')}\n`);
-  });
+  conn(gear.command('show').argument('[unit]').option('--version <name>', 'show the recall sheet of a version')).action(
+    async (unit: string | undefined, o: Conn & { version?: string }) => {
+      const client = new DaemonClient(o);
+      if (o.version) {
+        const sheet = await client.request<{
+          version: string;
+          units: Array<{ unit: GearUnit; settings: Record<string, unknown> }>;
+        }>('GET', `/api/v1/versions/${encodeURIComponent(o.version)}/recall-sheet`);
+        if (o.json) return printJson(sheet);
+        for (const u of sheet.units)
+          process.stdout.write(
+            `${u.unit.make} ${u.unit.model} [${u.unit.patched_at}]: ${Object.entries(u.settings)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}\n`,
+          );
+        return;
+      }
+      const r = unit
+        ? [await client.request<GearUnit>('GET', `/api/v1/gear/${encodeURIComponent(unit)}`)]
+        : (await client.request<{ units: GearUnit[] }>('GET', '/api/v1/gear')).units;
+      if (o.json) return printJson(r);
+      for (const u of r)
+        process.stdout.write(
+          `${u.id}  ${u.make} ${u.model}  s/n ${u.serial || '-'}  at ${u.patched_at || '-'}  controls: ${u.controls.map((c) => c.name).join(', ')}\n`,
+        );
+    },
+  );
 }

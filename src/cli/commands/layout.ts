@@ -26,7 +26,11 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'E_FILE');
+    throw new CliError(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      2,
+      'E_FILE',
+    );
   }
 }
 
@@ -35,37 +39,68 @@ const isProfileFile = (p: string) => /\.ya?ml$/i.test(p);
 function printPlan(plan: LayoutPlan, diff?: LayoutDiff): void {
   for (const c of plan.channels) {
     const flag = c.role === 'unknown' ? '  ?' : c.confidence < 0.8 ? '  ~' : '';
-    process.stdout.write(`${String(c.channel).padStart(3)}  ${c.name.padEnd(12)}  ${c.source.padEnd(24)} ${c.role.padEnd(16)} ${c.phantom ? '48V' : '   '}${flag}\n`);
+    process.stdout.write(
+      `${String(c.channel).padStart(3)}  ${c.name.padEnd(12)}  ${c.source.padEnd(24)} ${c.role.padEnd(16)} ${c.phantom ? '48V' : '   '}${flag}\n`,
+    );
   }
   for (const w of plan.warnings) process.stdout.write(`warning: ${w}\n`);
   if (diff) {
     process.stdout.write(`\n${diff.changes.length} change(s) on ${diff.console} (${diff.unchanged} already right):\n`);
-    for (const ch of diff.changes) process.stdout.write(`  ${ch.path}: ${JSON.stringify(ch.from)} → ${JSON.stringify(ch.to)}\n`);
+    for (const ch of diff.changes)
+      process.stdout.write(`  ${ch.path}: ${JSON.stringify(ch.from)} → ${JSON.stringify(ch.to)}\n`);
     for (const c of diff.cannot) process.stdout.write(`  cannot: ${c}\n`);
   }
 }
 
 export function layoutCommands(program: Command): void {
-  const layout = program.command('layout').description("lay out the console to the engineer's preferences from an input list");
+  const layout = program
+    .command('layout')
+    .description("lay out the console to the engineer's preferences from an input list");
 
-  conn(layout.command('plan').description('show the plan and the diff against the live console').argument('<inputs>', 'input list (CSV or text)')).action(async (file: string, o: Conn) => {
+  conn(
+    layout
+      .command('plan')
+      .description('show the plan and the diff against the live console')
+      .argument('<inputs>', 'input list (CSV or text)'),
+  ).action(async (file: string, o: Conn) => {
     const inputs = readText(file);
     if (isProfileFile(o.profile)) {
-      const plan = planLayout(parseInputList(inputs), validateProfile(parse(readText(o.profile))), { inputs: 32, nameLength: 12 });
+      const plan = planLayout(parseInputList(inputs), validateProfile(parse(readText(o.profile))), {
+        inputs: 32,
+        nameLength: 12,
+      });
       if (o.json) return printJson({ plan });
       return printPlan(plan);
     }
-    const r = await new DaemonClient(o).request<{ plan: LayoutPlan; diff?: LayoutDiff }>('POST', '/api/v1/layout/plan', { inputs, profile: o.profile, console: o.console });
+    const r = await new DaemonClient(o).request<{ plan: LayoutPlan; diff?: LayoutDiff }>(
+      'POST',
+      '/api/v1/layout/plan',
+      { inputs, profile: o.profile, console: o.console },
+    );
     if (o.json) return printJson(r);
     printPlan(r.plan, r.diff);
   });
 
-  conn(layout.command('apply').description('apply the layout to the console (only what changes), then read back').argument('<inputs>')).action(async (file: string, o: Conn) => {
-    const r = await new DaemonClient(o).request<{ plan: LayoutPlan; report: LayoutApplyReport }>('POST', '/api/v1/layout/apply', { inputs: readText(file), profile: o.profile, console: o.console });
+  conn(
+    layout
+      .command('apply')
+      .description('apply the layout to the console (only what changes), then read back')
+      .argument('<inputs>'),
+  ).action(async (file: string, o: Conn) => {
+    const r = await new DaemonClient(o).request<{ plan: LayoutPlan; report: LayoutApplyReport }>(
+      'POST',
+      '/api/v1/layout/apply',
+      { inputs: readText(file), profile: o.profile, console: o.console },
+    );
     if (o.json) return printJson(r);
     const bad = r.report.written.filter((w) => w.verdict !== 'verified');
-    process.stdout.write(`${r.report.console}: ${r.report.written.length} value(s) written, ${r.report.written.length - bad.length} verified, ${r.report.unchanged} already right\n`);
-    for (const w of bad) process.stdout.write(`  ${w.address}: ${w.verdict} (wanted ${JSON.stringify(w.requested)}, console holds ${JSON.stringify(w.actual)})\n`);
+    process.stdout.write(
+      `${r.report.console}: ${r.report.written.length} value(s) written, ${r.report.written.length - bad.length} verified, ${r.report.unchanged} already right\n`,
+    );
+    for (const w of bad)
+      process.stdout.write(
+        `  ${w.address}: ${w.verdict} (wanted ${JSON.stringify(w.requested)}, console holds ${JSON.stringify(w.actual)})\n`,
+      );
     for (const c of r.report.cannot) process.stdout.write(`  cannot: ${c}\n`);
     if (!r.report.ok) process.exitCode = 1;
   });
@@ -88,10 +123,20 @@ export function layoutCommands(program: Command): void {
       daw = profile.daw;
     } else {
       const client = new DaemonClient(o);
-      plan = (await client.request<{ plan: LayoutPlan }>('POST', '/api/v1/layout/plan', { inputs, profile: o.profile, console: o.console })).plan;
-      daw = (await client.request<{ daw?: typeof daw }>('GET', `/api/v1/profiles/${encodeURIComponent(o.profile)}`)).daw;
+      plan = (
+        await client.request<{ plan: LayoutPlan }>('POST', '/api/v1/layout/plan', {
+          inputs,
+          profile: o.profile,
+          console: o.console,
+        })
+      ).plan;
+      daw = (await client.request<{ daw?: typeof daw }>('GET', `/api/v1/profiles/${encodeURIComponent(o.profile)}`))
+        .daw;
     }
-    writeFileAtomic(o.out, renderRpp(plan, { dividers: daw?.dividers, recordArm: daw?.record_arm, inputOffset: daw?.input_offset }));
+    writeFileAtomic(
+      o.out,
+      renderRpp(plan, { dividers: daw?.dividers, recordArm: daw?.record_arm, inputOffset: daw?.input_offset }),
+    );
     if (o.sheet) writeFileAtomic(o.sheet, o.sheet.endsWith('.html') ? trackSheetHtml(plan) : trackSheetCsv(plan));
     if (o.json) return printJson({ out: o.out, sheet: o.sheet, tracks: plan.channels.length });
     process.stdout.write(`${o.out}: ${plan.channels.length} tracks${o.sheet ? `; track sheet ${o.sheet}` : ''}\n`);

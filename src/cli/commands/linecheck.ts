@@ -12,36 +12,58 @@ export function linecheckCommands(program: Command): void {
     .option('--paths <names...>', 'only these paths (e.g. tie-07 tie-08)')
     .option('--inject', 'tie the switchers as the plan needs for the test (restored after)')
     .option('--sequential', 'one path at a time (slow; for comparison)')
-    .option('--outputs', "check the console's outputs instead: its oscillator to each bus/main/matrix wired back to the interface")
+    .option(
+      '--outputs',
+      "check the console's outputs instead: its oscillator to each bus/main/matrix wired back to the interface",
+    )
     .option('--html <file>', 'also write the report page')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')
     .option('-c, --config <file>', 'settings file to find the daemon from')
     .option('--json', 'print JSON')
-    .action(async (o: { paths?: string[]; inject?: boolean; sequential?: boolean; outputs?: boolean; html?: string; url?: string; token?: string; config?: string; json?: boolean }) => {
-      const client = new DaemonClient(o);
-      const { run } = await client.request<{ run: string }>('POST', '/api/v1/linecheck', {
-        paths: o.paths,
-        inject: o.inject,
-        mode: o.sequential ? 'sequential' : 'concurrent',
-        ...(o.outputs ? { target: 'outputs' } : {}),
-      });
-      const bar = progressBar('line check', !o.json && process.stderr.isTTY === true);
-      let rec: RunRecord;
-      for (;;) {
-        rec = await client.request<RunRecord>('GET', `/api/v1/linecheck/${run}`);
-        if (rec.state !== 'running') break;
-        bar.update(0, 1);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      bar.stop();
-      if (o.html) writeFileAtomic(o.html, await (await fetch(`${client.base}/api/v1/linecheck/${run}?format=html`)).text());
-      if (o.json) printJson(rec);
-      else {
-        for (const r of rec.results) if (r.verdict !== 'pass') process.stdout.write(`${r.path.padEnd(10)} ${r.verdict.padEnd(16)} ${r.findings.join('; ')}\n`);
-        process.stdout.write(`${rec.state}: ${Object.entries(rec.summary ?? {}).map(([k, v]) => `${v} ${k}`).join(', ')} in ${rec.seconds?.toFixed(2)} s${rec.error ? ` (${rec.error})` : ''}\n`);
-      }
-      const failed = rec.state !== 'done' || rec.results.some((r) => r.verdict !== 'pass');
-      process.exitCode = failed ? 1 : 0;
-    });
+    .action(
+      async (o: {
+        paths?: string[];
+        inject?: boolean;
+        sequential?: boolean;
+        outputs?: boolean;
+        html?: string;
+        url?: string;
+        token?: string;
+        config?: string;
+        json?: boolean;
+      }) => {
+        const client = new DaemonClient(o);
+        const { run } = await client.request<{ run: string }>('POST', '/api/v1/linecheck', {
+          paths: o.paths,
+          inject: o.inject,
+          mode: o.sequential ? 'sequential' : 'concurrent',
+          ...(o.outputs ? { target: 'outputs' } : {}),
+        });
+        const bar = progressBar('line check', !o.json && process.stderr.isTTY === true);
+        let rec: RunRecord;
+        for (;;) {
+          rec = await client.request<RunRecord>('GET', `/api/v1/linecheck/${run}`);
+          if (rec.state !== 'running') break;
+          bar.update(0, 1);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        bar.stop();
+        if (o.html)
+          writeFileAtomic(o.html, await (await fetch(`${client.base}/api/v1/linecheck/${run}?format=html`)).text());
+        if (o.json) printJson(rec);
+        else {
+          for (const r of rec.results)
+            if (r.verdict !== 'pass')
+              process.stdout.write(`${r.path.padEnd(10)} ${r.verdict.padEnd(16)} ${r.findings.join('; ')}\n`);
+          process.stdout.write(
+            `${rec.state}: ${Object.entries(rec.summary ?? {})
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')} in ${rec.seconds?.toFixed(2)} s${rec.error ? ` (${rec.error})` : ''}\n`,
+          );
+        }
+        const failed = rec.state !== 'done' || rec.results.some((r) => r.verdict !== 'pass');
+        process.exitCode = failed ? 1 : 0;
+      },
+    );
 }

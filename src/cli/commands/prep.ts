@@ -28,7 +28,13 @@ async function run(kind: PrepKind, args: PrepArgs, json?: boolean): Promise<void
     const result = await runner.start(kind, args, (f) => bar.update(Math.round(f * 100), 100)).done;
     bar.stop();
     if (json) printJson(result);
-    else for (const r of Array.isArray(result) ? result : [result]) process.stdout.write(`${Object.entries(r as Record<string, unknown>).map(([k, v]) => `${k}: ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`).join('  ')}\n`);
+    else
+      for (const r of Array.isArray(result) ? result : [result])
+        process.stdout.write(
+          `${Object.entries(r as Record<string, unknown>)
+            .map(([k, v]) => `${k}: ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`)
+            .join('  ')}\n`,
+        );
   } finally {
     bar.stop();
     await runner.stop();
@@ -36,7 +42,9 @@ async function run(kind: PrepKind, args: PrepArgs, json?: boolean): Promise<void
 }
 
 export function prepCommands(program: Command): void {
-  const prep = program.command('prep').description('session prep on WAV files: strip silence, gate bleed, declick, bounce (inputs are never modified)');
+  const prep = program
+    .command('prep')
+    .description('session prep on WAV files: strip silence, gate bleed, declick, bounce (inputs are never modified)');
 
   prep
     .command('strip-silence')
@@ -116,7 +124,14 @@ export function prepCommands(program: Command): void {
     .action((inputs: string[], o: Record<string, string | boolean | undefined>) =>
       run(
         'declick',
-        { inputs, out: o.out as string | undefined, options: { sensitivity: number(o.sensitivity as string, '--sensitivity'), max_click_ms: number(o.maxClick as string, '--max-click') } },
+        {
+          inputs,
+          out: o.out as string | undefined,
+          options: {
+            sensitivity: number(o.sensitivity as string, '--sensitivity'),
+            max_click_ms: number(o.maxClick as string, '--max-click'),
+          },
+        },
         o.json === true,
       ),
     );
@@ -130,6 +145,16 @@ export function prepCommands(program: Command): void {
     .option('--mono', 'bounce to mono')
     .option('--json', 'print JSON')
     .action((inputs: string[], o: { out: string; gain?: string[]; pan?: string[]; mono?: boolean; json?: boolean }) =>
-      run('bounce', { inputs, out: o.out, gains: pairs(o.gain, '--gain'), pans: pairs(o.pan, '--pan'), options: { channels: o.mono ? 1 : 2 } }, o.json),
+      run(
+        'bounce',
+        {
+          inputs,
+          out: o.out,
+          gains: pairs(o.gain, '--gain'),
+          pans: pairs(o.pan, '--pan'),
+          options: { channels: o.mono ? 1 : 2 },
+        },
+        o.json,
+      ),
     );
 }

@@ -6,22 +6,39 @@ import { DaemonClient } from '../client.ts';
 import { printJson } from '../output.ts';
 
 type Conn = { url?: string; token?: string; config?: string; json?: boolean };
-const conn = (c: Command) => c.option('--url <url>', 'daemon URL').option('--token <token>', 'API token').option('-c, --config <file>', 'settings file to find the daemon from').option('--json', 'print JSON');
+const conn = (c: Command) =>
+  c
+    .option('--url <url>', 'daemon URL')
+    .option('--token <token>', 'API token')
+    .option('-c, --config <file>', 'settings file to find the daemon from')
+    .option('--json', 'print JSON');
 
 function show(p: PrintRecord, json?: boolean): void {
   if (json) {
     printJson(p);
     return;
   }
-  process.stdout.write(`${p.version}: ${p.path}\n  ${p.seconds.toFixed(2)} s, ${p.integrated_lufs} LUFS integrated, ${p.true_peak_dbtp} dBTP true peak, sha256 ${p.sha256 ?? '-'}${p.error ? `\n  ${p.error}` : ''}\n`);
+  process.stdout.write(
+    `${p.version}: ${p.path}\n  ${p.seconds.toFixed(2)} s, ${p.integrated_lufs} LUFS integrated, ${p.true_peak_dbtp} dBTP true peak, sha256 ${p.sha256 ?? '-'}${p.error ? `\n  ${p.error}` : ''}\n`,
+  );
 }
 
 export function printCommands(program: Command): void {
-  const print = program.command('print').description('print a mix version to a Broadcast WAV with loudness, true peak and checksum');
-  conn(print.command('start').requiredOption('--version <name>', 'version name').option('--seconds <n>', 'stop after n seconds (else: rad print stop)')).action(async (o: Conn & { version: string; seconds?: string }) => {
+  const print = program
+    .command('print')
+    .description('print a mix version to a Broadcast WAV with loudness, true peak and checksum');
+  conn(
+    print
+      .command('start')
+      .requiredOption('--version <name>', 'version name')
+      .option('--seconds <n>', 'stop after n seconds (else: rad print stop)'),
+  ).action(async (o: Conn & { version: string; seconds?: string }) => {
     const client = new DaemonClient(o);
     const seconds = o.seconds === undefined ? undefined : Number(o.seconds);
-    const r = await client.request<{ version: string; path: string }>('POST', '/api/v1/prints', { version: o.version, ...(seconds ? { seconds } : {}) });
+    const r = await client.request<{ version: string; path: string }>('POST', '/api/v1/prints', {
+      version: o.version,
+      ...(seconds ? { seconds } : {}),
+    });
     if (!seconds) {
       if (o.json) return printJson(r);
       process.stdout.write(`printing ${r.version} to ${r.path} — stop with: rad print stop\n`);
@@ -30,7 +47,10 @@ export function printCommands(program: Command): void {
     // wait for the timed print to finish
     for (;;) {
       await new Promise((res) => setTimeout(res, 200));
-      const v = await client.request<{ print: PrintRecord | null }>('GET', `/api/v1/versions/${encodeURIComponent(r.version)}`);
+      const v = await client.request<{ print: PrintRecord | null }>(
+        'GET',
+        `/api/v1/versions/${encodeURIComponent(r.version)}`,
+      );
       if (v.print && v.print.path === r.path) {
         show(v.print, o.json);
         if (v.print.error) process.exitCode = 1;
@@ -56,15 +76,24 @@ export function mixbookCommands(program: Command): void {
       .option('--credit <line...>', 'credit lines')
       .option('--inputs <file>', 'input list, to include the track sheet (with --profile)')
       .option('--profile <name>', 'engineer profile for the track sheet'),
-  ).action(async (project: string, o: Conn & { out: string; artist?: string; credit?: string[]; inputs?: string; profile?: string }) => {
-    const r = await new DaemonClient(o).request<{ html: string; pdf?: string; pdf_skipped?: string }>('POST', '/api/v1/mixbook', {
-      project,
-      out: resolve(o.out),
-      artist: o.artist,
-      credits: o.credit,
-      ...(o.inputs && o.profile ? { inputs: readFileSync(o.inputs, 'utf8'), profile: o.profile } : {}),
-    });
-    if (o.json) return printJson(r);
-    process.stdout.write(`${r.html}\n${r.pdf ?? `(no PDF: ${r.pdf_skipped})`}\n`);
-  });
+  ).action(
+    async (
+      project: string,
+      o: Conn & { out: string; artist?: string; credit?: string[]; inputs?: string; profile?: string },
+    ) => {
+      const r = await new DaemonClient(o).request<{ html: string; pdf?: string; pdf_skipped?: string }>(
+        'POST',
+        '/api/v1/mixbook',
+        {
+          project,
+          out: resolve(o.out),
+          artist: o.artist,
+          credits: o.credit,
+          ...(o.inputs && o.profile ? { inputs: readFileSync(o.inputs, 'utf8'), profile: o.profile } : {}),
+        },
+      );
+      if (o.json) return printJson(r);
+      process.stdout.write(`${r.html}\n${r.pdf ?? `(no PDF: ${r.pdf_skipped})`}\n`);
+    },
+  );
 }

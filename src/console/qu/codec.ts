@@ -19,7 +19,17 @@ export function quCaps(model: QuModel): QuCaps {
   return { inputs: 32, fxSends: 4, groups: 4, matrices: 2 };
 }
 
-export type QuStrip = 'input' | 'stereo' | 'fxsend' | 'fxreturn' | 'dca' | 'mutegroup' | 'mix' | 'lr' | 'group' | 'matrix';
+export type QuStrip =
+  | 'input'
+  | 'stereo'
+  | 'fxsend'
+  | 'fxreturn'
+  | 'dca'
+  | 'mutegroup'
+  | 'mix'
+  | 'lr'
+  | 'group'
+  | 'matrix';
 
 /** Strip number CH (= NRPN MSB = mute note). `mix` 1..4 mono, 5..7 = 5/6, 7/8, 9/10; groups and matrices are stereo pairs. */
 export function quStrip(model: QuModel, strip: QuStrip, n = 1): number {
@@ -37,11 +47,24 @@ export function quStrip(model: QuModel, strip: QuStrip, n = 1): number {
     matrix: [0x6c, c.matrices],
   };
   const [base, count] = limit[strip];
-  if (!Number.isInteger(n) || n < 1 || n > count) throw new RangeError(`${strip} ${n} does not exist on a ${model}${count ? ` (1..${count})` : ' (none)'}`);
+  if (!Number.isInteger(n) || n < 1 || n > count)
+    throw new RangeError(`${strip} ${n} does not exist on a ${model}${count ? ` (1..${count})` : ' (none)'}`);
   return base + n - 1;
 }
 
-export const QU_ID = { fader: 0x17, pan: 0x16, sendLevel: 0x20, assign: 0x55, prePost: 0x50, lrAssign: 0x18, dcaAssign: 0x40, muteGroupAssign: 0x5c, pafl: 0x51, gain: 0x19, phantom: 0x69 } as const;
+export const QU_ID = {
+  fader: 0x17,
+  pan: 0x16,
+  sendLevel: 0x20,
+  assign: 0x55,
+  prePost: 0x50,
+  lrAssign: 0x18,
+  dcaAssign: 0x40,
+  muteGroupAssign: 0x5c,
+  pafl: 0x51,
+  gain: 0x19,
+  phantom: 0x69,
+} as const;
 
 /** DCA and mute-group assignment VA (ah-midi.md §5.2): 40 + (n−1) assigns, (n−1) removes. */
 export function quAssignVa(n: number, on: boolean): number {
@@ -54,7 +77,12 @@ export function quAssignFromVa(va: number): { n: number; on: boolean } | undefin
   return n >= 1 && n <= 4 && (va & 0x3f) === va - (on ? 0x40 : 0) ? { n, on } : undefined;
 }
 
-export type QuSink = { kind: 'mix'; n: number } | { kind: 'lr' } | { kind: 'group'; n: number } | { kind: 'matrix'; n: number } | { kind: 'fxsend'; n: number };
+export type QuSink =
+  | { kind: 'mix'; n: number }
+  | { kind: 'lr' }
+  | { kind: 'group'; n: number }
+  | { kind: 'matrix'; n: number }
+  | { kind: 'fxsend'; n: number };
 
 /** Send destination VX (§5.3). */
 export function quDest(model: QuModel, sink: QuSink): number {
@@ -140,7 +168,8 @@ export const quVaToPan = (va: number) => Math.round(((Math.min(0x4a, va) - 37) *
 
 /** Scene s (1..100): `BN 00 00 BN 20 00 CN (s−1)`. */
 export function quSceneRecall(channel: number, scene: number): Uint8Array {
-  if (!Number.isInteger(scene) || scene < 1 || scene > 100) throw new RangeError(`scene ${scene} does not exist on a Qu (1..100)`);
+  if (!Number.isInteger(scene) || scene < 1 || scene > 100)
+    throw new RangeError(`scene ${scene} does not exist on a Qu (1..100)`);
   const st = 0xb0 | channel;
   return Uint8Array.from([st, 0x00, 0x00, st, 0x20, 0x00, 0xc0 | channel, scene - 1]);
 }
@@ -162,7 +191,8 @@ export const quGetName = (channel: number, ch: number) => frame(channel, [0x01, 
 export function quCleanName(name: string): string {
   return name.replace(/[^\x20-\x7e]/g, '').slice(0, 6);
 }
-export const quSetName = (channel: number, ch: number, name: string) => frame(channel, [0x03, ch, ...Buffer.from(quCleanName(name), 'ascii')]);
+export const quSetName = (channel: number, ch: number, name: string) =>
+  frame(channel, [0x03, ch, ...Buffer.from(quCleanName(name), 'ascii')]);
 export function quNameReply(channel: number, ch: number, name: string): Uint8Array {
   const b = Buffer.alloc(7);
   b.write(quCleanName(name), 'ascii');
@@ -190,13 +220,17 @@ export function parseQuSysex(f: Uint8Array): QuSysex | undefined {
     case 0x10:
       return body.length === 1 ? { kind: 'state-request', channel, quPad: body[0] === 1 } : undefined;
     case 0x11:
-      return body.length === 3 ? { kind: 'state-reply', channel, model: QU_BOX[body[0]!], box: body[0]!, firmware: `${body[1]}.${body[2]}` } : undefined;
+      return body.length === 3
+        ? { kind: 'state-reply', channel, model: QU_BOX[body[0]!], box: body[0]!, firmware: `${body[1]}.${body[2]}` }
+        : undefined;
     case 0x02:
       return body.length >= 1 ? { kind: 'name', channel, strip: body[0]!, name: text(body.subarray(1)) } : undefined;
     case 0x01:
       return body.length === 1 ? { kind: 'get-name', channel, strip: body[0]! } : undefined;
     case 0x03:
-      return body.length >= 1 ? { kind: 'set-name', channel, strip: body[0]!, name: text(body.subarray(1)) } : undefined;
+      return body.length >= 1
+        ? { kind: 'set-name', channel, strip: body[0]!, name: text(body.subarray(1)) }
+        : undefined;
     case 0x14:
       return body.length === 0 ? { kind: 'end-sync', channel } : undefined;
     case 0x13:

@@ -4,7 +4,15 @@ import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
-import { auditedReport, type Change, type Console, type ConsoleCaps, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
+import {
+  auditedReport,
+  type Change,
+  type Console,
+  type ConsoleCaps,
+  type Value,
+  type WriteReport,
+  type WriteVerdict,
+} from '../model.ts';
 import { quCaps, type QuModel, quModelNamed } from './codec.ts';
 import { QuDriver, type QuValue } from './driver.ts';
 import { quParams } from './params.ts';
@@ -16,18 +24,27 @@ export function toQuPath(path: string): string {
   if (m) return `input/${m[1]}/send/mix/${m[2]}/${m[3]}`;
   const lr = /^main\/lr\/(fader|mute|name)$/.exec(p);
   if (lr) return `lr/${lr[1]}`;
-  if (/^(input|stereo|fxreturn|mix|group|matrix|dca)\/\d+\/(colour|icon|hpf|hpf_on|gain|source)$/.test(p) || /^(mix|group|matrix|dca)\/\d+\/(phantom|dca|mutegroups)$/.test(p) || /^(stereo|fxreturn)\/\d+\/phantom$/.test(p)) {
-    throw new RadError('E_CAPABILITY', `a Qu cannot take '${path}' through rad (not in its MIDI map or not modelled: colours, icons, preamp gain, HPF, routing; 48 V only on local inputs)`, {
-      httpStatus: 400,
-      details: { path, family: 'qu' },
-    });
+  if (
+    /^(input|stereo|fxreturn|mix|group|matrix|dca)\/\d+\/(colour|icon|hpf|hpf_on|gain|source)$/.test(p) ||
+    /^(mix|group|matrix|dca)\/\d+\/(phantom|dca|mutegroups)$/.test(p) ||
+    /^(stereo|fxreturn)\/\d+\/phantom$/.test(p)
+  ) {
+    throw new RadError(
+      'E_CAPABILITY',
+      `a Qu cannot take '${path}' through rad (not in its MIDI map or not modelled: colours, icons, preamp gain, HPF, routing; 48 V only on local inputs)`,
+      {
+        httpStatus: 400,
+        details: { path, family: 'qu' },
+      },
+    );
   }
   return p;
 }
 
 /** `input/3/dca` and `input/3/mutegroups` are bitmasks in the neutral model (bit 0 = DCA/group 1); a Qu holds one flag each. */
 const MASK_PATH = /^((?:input|stereo|fxreturn)\/\d+)\/(dca|mutegroups)$/;
-const maskParts = (base: string, kind: string) => [1, 2, 3, 4].map((n) => `${base}/${kind === 'dca' ? 'dca' : 'mutegroup'}/${n}`);
+const maskParts = (base: string, kind: string) =>
+  [1, 2, 3, 4].map((n) => `${base}/${kind === 'dca' ? 'dca' : 'mutegroup'}/${n}`);
 
 /** An A&H Qu as a console service behind the family-neutral Console interface. */
 export class QuConsole implements Console {
@@ -47,14 +64,31 @@ export class QuConsole implements Console {
 
   get caps(): ConsoleCaps {
     const c = quCaps(this.drv?.console ?? this.modelName);
-    return { inputs: c.inputs, auxes: 7, dcas: 4, muteGroups: 4, names: true, nameLength: 6, colours: false, icons: false, sceneRead: false, sceneText: false };
+    return {
+      inputs: c.inputs,
+      auxes: 7,
+      dcas: 4,
+      muteGroups: 4,
+      names: true,
+      nameLength: 6,
+      colours: false,
+      icons: false,
+      sceneRead: false,
+      sceneText: false,
+    };
   }
 
   get driver(): QuDriver {
     if (!this.drv) {
-      const d = new QuDriver({ host: this.settings.host, port: this.settings.port ?? 51325, midiPort: this.settings.midi_port, model: this.modelName });
+      const d = new QuDriver({
+        host: this.settings.host,
+        port: this.settings.port ?? 51325,
+        midiPort: this.settings.midi_port,
+        model: this.modelName,
+      });
       d.on('change', (c) => {
-        if (c.source !== 'sync') this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: 'device' });
+        if (c.source !== 'sync')
+          this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: 'device' });
       });
       d.on('offline', (why) => this.tracker.set('offline', why));
       d.on('online', () => this.tracker.set('online', d.detail));
@@ -72,7 +106,16 @@ export class QuConsole implements Console {
   }
 
   describe(): Record<string, unknown> {
-    return { family: this.family, ...(this.settings.midi_port ? { midi_port: this.settings.midi_port } : { host: this.settings.host, port: this.settings.port ?? 51325 }), model: this.drv?.console ?? this.modelName, firmware: this.drv?.firmware, midi_channel: (this.drv?.channel ?? 0) + 1, parameters: this.drv?.model.size ?? 0 };
+    return {
+      family: this.family,
+      ...(this.settings.midi_port
+        ? { midi_port: this.settings.midi_port }
+        : { host: this.settings.host, port: this.settings.port ?? 51325 }),
+      model: this.drv?.console ?? this.modelName,
+      firmware: this.drv?.firmware,
+      midi_channel: (this.drv?.channel ?? 0) + 1,
+      parameters: this.drv?.model.size ?? 0,
+    };
   }
 
   async start(): Promise<void> {
@@ -94,7 +137,9 @@ export class QuConsole implements Console {
     const m = MASK_PATH.exec(path.replace(/^\/+/, ''));
     if (m) {
       const bits = maskParts(m[1]!, m[2]!).map((p) => this.driver.get(p));
-      return bits.some((b) => b === undefined) ? undefined : bits.reduce<number>((acc, b, i) => acc | (b ? 1 << i : 0), 0);
+      return bits.some((b) => b === undefined)
+        ? undefined
+        : bits.reduce<number>((acc, b, i) => acc | (b ? 1 << i : 0), 0);
     }
     return this.driver.get(toQuPath(path));
   }
@@ -112,22 +157,47 @@ export class QuConsole implements Console {
 
   async write(changes: Change[], actor = 'api'): Promise<WriteReport> {
     // a DCA / mute-group bitmask becomes its four flags; its verdict is theirs together
-    const mapped: Array<{ path: string; value: QuValue; from: string; bit?: number; requested?: Value }> = changes.flatMap((c) => {
-      const m = MASK_PATH.exec(c.path.replace(/^\/+/, ''));
-      if (!m) return [{ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }];
-      if (!Number.isInteger(c.value) || (c.value as number) < 0 || (c.value as number) > 15) {
-        throw new RadError('E_CONSOLE_VALUE_RANGE', `${c.path}: ${JSON.stringify(c.value)} is out of range (a bitmask 0..15 of 4 ${m[2] === 'dca' ? 'DCAs' : 'mute groups'})`, { httpStatus: 400, details: { path: c.path, value: c.value, range: '0..15' } });
-      }
-      return maskParts(m[1]!, m[2]!).map((p, i) => ({ path: p, value: ((c.value as number) & (1 << i)) !== 0, from: c.path, bit: i, requested: c.value }));
-    });
-    if (this.driver.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
+    const mapped: Array<{ path: string; value: QuValue; from: string; bit?: number; requested?: Value }> =
+      changes.flatMap((c) => {
+        const m = MASK_PATH.exec(c.path.replace(/^\/+/, ''));
+        if (!m) return [{ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }];
+        if (!Number.isInteger(c.value) || (c.value as number) < 0 || (c.value as number) > 15) {
+          throw new RadError(
+            'E_CONSOLE_VALUE_RANGE',
+            `${c.path}: ${JSON.stringify(c.value)} is out of range (a bitmask 0..15 of 4 ${m[2] === 'dca' ? 'DCAs' : 'mute groups'})`,
+            { httpStatus: 400, details: { path: c.path, value: c.value, range: '0..15' } },
+          );
+        }
+        return maskParts(m[1]!, m[2]!).map((p, i) => ({
+          path: p,
+          value: ((c.value as number) & (1 << i)) !== 0,
+          from: c.path,
+          bit: i,
+          requested: c.value,
+        }));
+      });
+    if (this.driver.state === 'offline')
+      throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     let flat: WriteVerdict[];
     try {
       const r = await this.driver.write(mapped.map((m) => ({ path: m.path, value: m.value })));
-      flat = r.map((x, i) => ({ path: mapped[i]!.from, address: x.path, requested: x.requested, actual: x.actual ?? undefined, verdict: x.ok ? 'verified' : 'mismatched' }));
+      flat = r.map((x, i) => ({
+        path: mapped[i]!.from,
+        address: x.path,
+        requested: x.requested,
+        actual: x.actual ?? undefined,
+        verdict: x.ok ? 'verified' : 'mismatched',
+      }));
     } catch (e) {
       if (e instanceof RadError && e.httpStatus === 400) throw e;
-      flat = mapped.map((m) => ({ path: m.from, address: m.path, requested: m.value, actual: undefined, verdict: 'failed', error: describeError(e) }));
+      flat = mapped.map((m) => ({
+        path: m.from,
+        address: m.path,
+        requested: m.value,
+        actual: undefined,
+        verdict: 'failed',
+        error: describeError(e),
+      }));
     }
     // fold the flags of each bitmask change back into one verdict with the bitmask the console holds
     const results: WriteVerdict[] = [];
@@ -136,9 +206,22 @@ export class QuConsole implements Console {
       if (m.bit === undefined) results.push(v);
       else if (m.bit === 0) {
         const group = flat.slice(i, i + 4);
-        const verdict = group.every((g) => g.verdict === 'verified') ? 'verified' : group.some((g) => g.verdict === 'failed') ? 'failed' : 'mismatched';
-        const actual = group.every((g) => typeof g.actual === 'boolean') ? group.reduce<number>((acc, g, b) => acc | (g.actual ? 1 << b : 0), 0) : undefined;
-        results.push({ path: m.from, address: `${m.path.replace(/\/\d+$/, '')}/1..4`, requested: m.requested!, actual, verdict, ...(group.find((g) => g.error) ? { error: group.find((g) => g.error)!.error } : {}) });
+        const verdict = group.every((g) => g.verdict === 'verified')
+          ? 'verified'
+          : group.some((g) => g.verdict === 'failed')
+            ? 'failed'
+            : 'mismatched';
+        const actual = group.every((g) => typeof g.actual === 'boolean')
+          ? group.reduce<number>((acc, g, b) => acc | (g.actual ? 1 << b : 0), 0)
+          : undefined;
+        results.push({
+          path: m.from,
+          address: `${m.path.replace(/\/\d+$/, '')}/1..4`,
+          requested: m.requested!,
+          actual,
+          verdict,
+          ...(group.find((g) => g.error) ? { error: group.find((g) => g.error)!.error } : {}),
+        });
       }
     }
     return auditedReport(this.deps.store, this.id, actor, results);

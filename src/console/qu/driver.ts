@@ -22,7 +22,16 @@ import {
 } from './codec.ts';
 import { type QuParam, quAssignKey, quParams } from './params.ts';
 
-export type QuDriverOptions = { host?: string; port?: number; midiPort?: string; model?: QuModel; keepAliveMs?: number; silenceMs?: number; syncTimeoutMs?: number; reconnect?: boolean };
+export type QuDriverOptions = {
+  host?: string;
+  port?: number;
+  midiPort?: string;
+  model?: QuModel;
+  keepAliveMs?: number;
+  silenceMs?: number;
+  syncTimeoutMs?: number;
+  reconnect?: boolean;
+};
 export type QuValue = number | boolean | string | null;
 export type QuChange = { path: string; value: QuValue; source: 'console' | 'sync' };
 
@@ -51,7 +60,9 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
 
   constructor(private readonly opts: QuDriverOptions) {
     super();
-    this.transport = opts.midiPort ? { kind: 'port', name: opts.midiPort } : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
+    this.transport = opts.midiPort
+      ? { kind: 'port', name: opts.midiPort }
+      : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
     this.console = opts.model ?? 'Qu-32';
     this.conn = new MidiConnection(this.transport, {
       family: 'Qu',
@@ -109,7 +120,12 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
       const timer = setTimeout(() => {
         this.syncWait = undefined;
         this.syncing = false;
-        reject(unavailable('E_CONSOLE_NO_REPLY', `Qu did not finish its state dump in ${this.opts.syncTimeoutMs ?? 5000} ms`));
+        reject(
+          unavailable(
+            'E_CONSOLE_NO_REPLY',
+            `Qu did not finish its state dump in ${this.opts.syncTimeoutMs ?? 5000} ms`,
+          ),
+        );
       }, this.opts.syncTimeoutMs ?? 5000);
       this.syncWait = { resolve, reject, timer };
       this.syncing = true;
@@ -119,7 +135,11 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
 
   param(path: string): QuParam {
     const p = quParams(this.console).byPath.get(path);
-    if (!p) throw new RadError('E_CONSOLE_PATH', `a ${this.console} has no parameter '${path}'`, { httpStatus: 400, details: { path } });
+    if (!p)
+      throw new RadError('E_CONSOLE_PATH', `a ${this.console} has no parameter '${path}'`, {
+        httpStatus: 400,
+        details: { path },
+      });
     return p;
   }
 
@@ -130,7 +150,11 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   }
 
   encode(p: QuParam, value: QuValue): number | string {
-    const bad = (range: string) => new RadError('E_CONSOLE_VALUE_RANGE', `${p.path}: ${JSON.stringify(value)} is out of range (${range})`, { httpStatus: 400, details: { path: p.path, value, range } });
+    const bad = (range: string) =>
+      new RadError('E_CONSOLE_VALUE_RANGE', `${p.path}: ${JSON.stringify(value)} is out of range (${range})`, {
+        httpStatus: 400,
+        details: { path: p.path, value, range },
+      });
     switch (p.kind) {
       case 'mute':
       case 'assign':
@@ -155,13 +179,23 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
 
   decode(p: QuParam, raw: number | string): QuValue {
     if (p.kind === 'name') return String(raw);
-    if (p.kind === 'mute' || p.kind === 'assign' || p.kind === 'lr' || p.kind === 'phantom' || p.kind === 'dca' || p.kind === 'mgroup') return raw === 1;
+    if (
+      p.kind === 'mute' ||
+      p.kind === 'assign' ||
+      p.kind === 'lr' ||
+      p.kind === 'phantom' ||
+      p.kind === 'dca' ||
+      p.kind === 'mgroup'
+    )
+      return raw === 1;
     if (p.kind === 'pan') return quVaToPan(Number(raw));
     return quVaToLevel(Number(raw));
   }
 
   /** Writes, then one state dump; each entry verified against what the console now holds. */
-  async write(changes: Array<{ path: string; value: QuValue }>): Promise<Array<{ path: string; requested: QuValue; actual: QuValue | undefined; ok: boolean }>> {
+  async write(
+    changes: Array<{ path: string; value: QuValue }>,
+  ): Promise<Array<{ path: string; requested: QuValue; actual: QuValue | undefined; ok: boolean }>> {
     const prepared = changes.map((c) => {
       const p = this.param(c.path);
       return { c, p, raw: this.encode(p, c.value) };
@@ -170,20 +204,29 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     for (const { p, raw } of prepared) {
       if (p.kind === 'mute') link.write(Buffer.from(quMute(this.channel, p.ch, raw === 1)));
       else if (p.kind === 'name') link.write(Buffer.from(quSetName(this.channel, p.ch, String(raw))));
-      else if (p.kind === 'dca' || p.kind === 'mgroup') link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, raw === 1), p.vx!)));
+      else if (p.kind === 'dca' || p.kind === 'mgroup')
+        link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, raw === 1), p.vx!)));
       else link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, Number(raw), p.vx!)));
     }
     await this.sync();
     return prepared.map(({ c, p, raw }) => {
       const got = this.model.get(p.key);
-      return { path: c.path, requested: c.value, actual: got === undefined ? undefined : this.decode(p, got), ok: got === raw };
+      return {
+        path: c.path,
+        requested: c.value,
+        actual: got === undefined ? undefined : this.decode(p, got),
+        ok: got === raw,
+      };
     });
   }
 
   /** Recall scene n (1..100), then re-request the state: the Qu does not send what changed. */
   async recallScene(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 1 || n > 100) {
-      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on a Qu (1..100)`, { httpStatus: 400, details: { value: n, min: 1, max: 100 } });
+      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on a Qu (1..100)`, {
+        httpStatus: 400,
+        details: { value: n, min: 1, max: 100 },
+      });
     }
     this.requireLink().write(Buffer.from(quSceneRecall(this.channel, n)));
     this.emit('scene', n);
@@ -191,7 +234,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   }
 
   private requireLink(duringSync = false): ByteLink {
-    if (!this.link || (this.state === 'offline' && !duringSync)) throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.conn.where} is offline: ${this.detail}`);
+    if (!this.link || (this.state === 'offline' && !duringSync))
+      throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.conn.where} is offline: ${this.detail}`);
     return this.link;
   }
 
@@ -212,7 +256,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     }
     const prev = this.model.get(key);
     this.model.set(key, raw);
-    if (prev !== raw) this.emit('change', { path: p.path, value: this.decode(p, raw), source: this.syncing ? 'sync' : 'console' });
+    if (prev !== raw)
+      this.emit('change', { path: p.path, value: this.decode(p, raw), source: this.syncing ? 'sync' : 'console' });
   }
 
   private input(data: Buffer): void {
@@ -261,7 +306,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
         else if (m.controller === 0x26 && n.ch !== undefined && n.id !== undefined && n.va !== undefined) {
           const a = quAssignKey(n.ch, n.id, n.va);
           if (a) this.set(a.key, a.on ? 1 : 0);
-          else if (quParams(this.console).byKey.has(`${n.ch}:${n.id}:${m.value}`)) this.set(`${n.ch}:${n.id}:${m.value}`, n.va);
+          else if (quParams(this.console).byKey.has(`${n.ch}:${n.id}:${m.value}`))
+            this.set(`${n.ch}:${n.id}:${m.value}`, n.va);
           // processing IDs (EQ, gate, comp...) are part of the dump but not modelled here
           n.va = undefined;
         }
@@ -273,5 +319,4 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   private goOffline(why: string): void {
     this.conn.drop(why);
   }
-
 }

@@ -44,15 +44,53 @@ export function quParams(model: QuModel) {
       if (strip === 'input' || strip === 'stereo' || strip === 'fxreturn') {
         list.push({ key: `${ch}:${QU_ID.pan}:7`, kind: 'pan', ch, id: QU_ID.pan, vx: 7, path: `${base}/pan` });
         list.push({ key: `${ch}:${QU_ID.lrAssign}:7`, kind: 'lr', ch, id: QU_ID.lrAssign, vx: 7, path: `${base}/lr` });
-        if (strip === 'input') list.push({ key: `${ch}:${QU_ID.phantom}:7`, kind: 'phantom', ch, id: QU_ID.phantom, vx: 7, path: `${base}/phantom` });
+        if (strip === 'input')
+          list.push({
+            key: `${ch}:${QU_ID.phantom}:7`,
+            kind: 'phantom',
+            ch,
+            id: QU_ID.phantom,
+            vx: 7,
+            path: `${base}/phantom`,
+          });
         for (let g = 1; g <= 4; g++) {
-          list.push({ key: `${ch}:dca:${g}`, kind: 'dca', ch, id: QU_ID.dcaAssign, vx: 7, n: g, path: `${base}/dca/${g}` });
-          list.push({ key: `${ch}:mg:${g}`, kind: 'mgroup', ch, id: QU_ID.muteGroupAssign, vx: 7, n: g, path: `${base}/mutegroup/${g}` });
+          list.push({
+            key: `${ch}:dca:${g}`,
+            kind: 'dca',
+            ch,
+            id: QU_ID.dcaAssign,
+            vx: 7,
+            n: g,
+            path: `${base}/dca/${g}`,
+          });
+          list.push({
+            key: `${ch}:mg:${g}`,
+            kind: 'mgroup',
+            ch,
+            id: QU_ID.muteGroupAssign,
+            vx: 7,
+            n: g,
+            path: `${base}/mutegroup/${g}`,
+          });
         }
         for (const [sink, sp] of sinks) {
           const vx = quDest(model, sink);
-          list.push({ key: `${ch}:${QU_ID.sendLevel}:${vx}`, kind: 'send', ch, id: QU_ID.sendLevel, vx, path: `${base}/send/${sp}/level` });
-          list.push({ key: `${ch}:${QU_ID.assign}:${vx}`, kind: 'assign', ch, id: QU_ID.assign, vx, path: `${base}/send/${sp}/on` });
+          list.push({
+            key: `${ch}:${QU_ID.sendLevel}:${vx}`,
+            kind: 'send',
+            ch,
+            id: QU_ID.sendLevel,
+            vx,
+            path: `${base}/send/${sp}/level`,
+          });
+          list.push({
+            key: `${ch}:${QU_ID.assign}:${vx}`,
+            kind: 'assign',
+            ch,
+            id: QU_ID.assign,
+            vx,
+            path: `${base}/send/${sp}/on`,
+          });
         }
       }
     }

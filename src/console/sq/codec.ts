@@ -3,7 +3,17 @@
  * 14-bit values, level and pan laws, scene recall. Pure functions; hex in comments as the doc.
  */
 
-export const SQ_COUNTS = { inputs: 48, groups: 12, fxReturns: 8, auxes: 12, fxSends: 4, matrices: 3, dcas: 8, muteGroups: 8, scenes: 300 } as const;
+export const SQ_COUNTS = {
+  inputs: 48,
+  groups: 12,
+  fxReturns: 8,
+  auxes: 12,
+  fxSends: 4,
+  matrices: 3,
+  dcas: 8,
+  muteGroups: 8,
+  scenes: 300,
+} as const;
 
 const mbLb = (mb: number, lb: number) => mb * 128 + lb;
 export const splitParam = (p: number) => ({ mb: p >> 7, lb: p & 0x7f });
@@ -39,7 +49,8 @@ const MUTE_BASE: Record<MuteStrip, [number, number]> = {
 
 export function muteParam(strip: MuteStrip, n: number): number {
   const [base, count] = MUTE_BASE[strip];
-  if (!Number.isInteger(n) || n < 1 || n > count) throw new RangeError(`${strip} ${n} does not exist on an SQ (1..${count})`);
+  if (!Number.isInteger(n) || n < 1 || n > count)
+    throw new RangeError(`${strip} ${n} does not exist on an SQ (1..${count})`);
   return base + n - 1;
 }
 
@@ -170,7 +181,8 @@ export const valueToPan = (v: number) => Math.round((v * 200) / 16383 - 100) + 0
 
 /** Scene s (1..300): bank select + program change. */
 export function sceneRecall(channel: number, scene: number): Uint8Array {
-  if (!Number.isInteger(scene) || scene < 1 || scene > 300) throw new RangeError(`scene ${scene} does not exist (1..300)`);
+  if (!Number.isInteger(scene) || scene < 1 || scene > 300)
+    throw new RangeError(`scene ${scene} does not exist (1..300)`);
   const s = scene - 1;
   return Uint8Array.from([0xb0 | channel, 0x00, s >> 7, 0xc0 | channel, s & 0x7f]);
 }

@@ -4,11 +4,30 @@ import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
-import { auditedReport, type Change, type Console, type ConsoleCaps, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
+import {
+  auditedReport,
+  type Change,
+  type Console,
+  type ConsoleCaps,
+  type Value,
+  type WriteReport,
+  type WriteVerdict,
+} from '../model.ts';
 import { SqDriver, type SqValue } from './driver.ts';
 import { sqParams } from './params.ts';
 
-const SQ_CAPS: ConsoleCaps = { inputs: 48, auxes: 12, dcas: 8, muteGroups: 8, names: false, nameLength: 0, colours: false, icons: false, sceneRead: false, sceneText: false };
+const SQ_CAPS: ConsoleCaps = {
+  inputs: 48,
+  auxes: 12,
+  dcas: 8,
+  muteGroups: 8,
+  names: false,
+  nameLength: 0,
+  colours: false,
+  icons: false,
+  sceneRead: false,
+  sceneText: false,
+};
 
 /**
  * Neutral path → SQ family path (ah-midi.md §3). The SQ's input "fader" is its level to LR.
@@ -23,11 +42,17 @@ export function toSqPath(path: string): string {
   if (m) return `${m[1]}/${Number(m[2])}/send/lr/on`;
   m = /^(main|lr)\/(fader|mute|balance)$/.exec(p);
   if (m) return `lr/${m[2]}`;
-  if (/^(input|aux|dca|group|fxreturn)\/\d+\/(name|colour|icon|hpf|hpf_on|phantom|gain|source|dca|mutegroups)$/.test(p)) {
-    throw new RadError('E_CAPABILITY', `an SQ cannot take '${path}' over MIDI (its MIDI protocol has mutes, levels, pans, assigns and scenes only)`, {
-      httpStatus: 400,
-      details: { path, family: 'sq' },
-    });
+  if (
+    /^(input|aux|dca|group|fxreturn)\/\d+\/(name|colour|icon|hpf|hpf_on|phantom|gain|source|dca|mutegroups)$/.test(p)
+  ) {
+    throw new RadError(
+      'E_CAPABILITY',
+      `an SQ cannot take '${path}' over MIDI (its MIDI protocol has mutes, levels, pans, assigns and scenes only)`,
+      {
+        httpStatus: 400,
+        details: { path, family: 'sq' },
+      },
+    );
   }
   throw new RadError('E_CONSOLE_PATH', `an SQ has no parameter '${path}'`, { httpStatus: 400, details: { path } });
 }
@@ -50,10 +75,20 @@ export class SqConsole implements Console {
   /** The driver is made at start: the simulated studio may only then have written the real port. */
   get driver(): SqDriver {
     if (!this.drv) {
-      const d = new SqDriver({ host: this.settings.host, port: this.settings.port ?? 51325, midiPort: this.settings.midi_port, channel: (this.settings.midi_channel ?? 1) - 1 });
+      const d = new SqDriver({
+        host: this.settings.host,
+        port: this.settings.port ?? 51325,
+        midiPort: this.settings.midi_port,
+        channel: (this.settings.midi_channel ?? 1) - 1,
+      });
       d.on('change', (c) => {
         if (c.source === 'sync') return;
-        this.deps.bus.emit('console.changed', { console: this.id, path: c.path, value: c.value, source: c.source === 'console' ? 'device' : 'rad' });
+        this.deps.bus.emit('console.changed', {
+          console: this.id,
+          path: c.path,
+          value: c.value,
+          source: c.source === 'console' ? 'device' : 'rad',
+        });
       });
       d.on('offline', (why) => this.tracker.set('offline', why));
       d.on('online', () => this.tracker.set('online', d.detail));
@@ -71,7 +106,15 @@ export class SqConsole implements Console {
   }
 
   describe(): Record<string, unknown> {
-    return { family: this.family, ...(this.settings.midi_port ? { midi_port: this.settings.midi_port } : { host: this.settings.host, port: this.settings.port ?? 51325 }), midi_channel: this.settings.midi_channel ?? 1, law: this.drv?.law ?? 'linear', parameters: this.drv?.model.size ?? 0 };
+    return {
+      family: this.family,
+      ...(this.settings.midi_port
+        ? { midi_port: this.settings.midi_port }
+        : { host: this.settings.host, port: this.settings.port ?? 51325 }),
+      midi_channel: this.settings.midi_channel ?? 1,
+      law: this.drv?.law ?? 'linear',
+      parameters: this.drv?.model.size ?? 0,
+    };
   }
 
   async start(): Promise<void> {
@@ -112,7 +155,8 @@ export class SqConsole implements Console {
       this.driver.encode(prm, c.value as SqValue);
       return { change: c, path };
     });
-    if (this.driver.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
+    if (this.driver.state === 'offline')
+      throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     const results: WriteVerdict[] = await Promise.all(
       prepared.map(async ({ change, path }): Promise<WriteVerdict> => {
         const base = { path: change.path, address: path, requested: change.value };
@@ -120,7 +164,13 @@ export class SqConsole implements Console {
           const r = await this.driver.set(path, change.value as SqValue);
           return { ...base, actual: r.actual, verdict: 'verified' };
         } catch (e) {
-          if (e instanceof RadError && e.code === 'E_CONSOLE_WRITE_MISMATCH') return { ...base, actual: (e.details?.actual as Value) ?? undefined, verdict: 'mismatched', error: e.message };
+          if (e instanceof RadError && e.code === 'E_CONSOLE_WRITE_MISMATCH')
+            return {
+              ...base,
+              actual: (e.details?.actual as Value) ?? undefined,
+              verdict: 'mismatched',
+              error: e.message,
+            };
           return { ...base, actual: undefined, verdict: 'failed', error: describeError(e) };
         }
       }),

@@ -4,7 +4,16 @@ import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
 import { MidiConnection } from '../midi-connection.ts';
 import type { MidiTransport } from '../../drivers/midi/transport.ts';
-import { decodeLevel, encodeLevel, nrpnGet, nrpnWrite, panToValue, type SqLaw, sceneRecall, valueToPan } from './codec.ts';
+import {
+  decodeLevel,
+  encodeLevel,
+  nrpnGet,
+  nrpnWrite,
+  panToValue,
+  type SqLaw,
+  sceneRecall,
+  valueToPan,
+} from './codec.ts';
 import { type SqParam, sqParams } from './params.ts';
 
 export type SqDriverOptions = {
@@ -36,7 +45,13 @@ type Waiter = { resolve: (v: number) => void; reject: (e: Error) => void; timer:
  * parameter, every write is verified by a get (the SQ does not echo), and a scene change or a
  * reconnect triggers a re-sync.
  */
-export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; offline: [string]; scene: [number]; synced: [{ params: number; seconds: number }] }> {
+export class SqDriver extends EventEmitter<{
+  change: [SqChange];
+  online: [];
+  offline: [string];
+  scene: [number];
+  synced: [{ params: number; seconds: number }];
+}> {
   readonly model = new Map<number, number>();
   readonly channel: number;
   readonly law: SqLaw;
@@ -53,7 +68,9 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
 
   constructor(private readonly opts: SqDriverOptions) {
     super();
-    this.transport = opts.midiPort ? { kind: 'port', name: opts.midiPort } : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
+    this.transport = opts.midiPort
+      ? { kind: 'port', name: opts.midiPort }
+      : { kind: 'tcp', host: opts.host ?? '127.0.0.1', port: opts.port ?? 51325 };
     this.conn = new MidiConnection(this.transport, {
       family: 'SQ',
       reconnect: opts.reconnect,
@@ -133,10 +150,14 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
     const got = await this.request(prm.p);
     const actual = this.decode(prm, got);
     if (got !== raw) {
-      throw new RadError('E_CONSOLE_WRITE_MISMATCH', `SQ ${path}: wrote ${JSON.stringify(value)} (V ${raw}) but the console holds ${JSON.stringify(actual)} (V ${got})`, {
-        httpStatus: 502,
-        details: { path, requested: value, actual },
-      });
+      throw new RadError(
+        'E_CONSOLE_WRITE_MISMATCH',
+        `SQ ${path}: wrote ${JSON.stringify(value)} (V ${raw}) but the console holds ${JSON.stringify(actual)} (V ${got})`,
+        {
+          httpStatus: 502,
+          details: { path, requested: value, actual },
+        },
+      );
     }
     return { path, requested: value, actual, raw: got };
   }
@@ -144,7 +165,10 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   /** Recall scene n; the SQ sends nothing back, so the driver re-syncs everything it tracks. */
   async recallScene(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 1 || n > 300) {
-      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on an SQ (1..300)`, { httpStatus: 400, details: { value: n, min: 1, max: 300 } });
+      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on an SQ (1..300)`, {
+        httpStatus: 400,
+        details: { value: n, min: 1, max: 300 },
+      });
     }
     this.requireLink().write(Buffer.from(sceneRecall(this.channel, n)));
     this.emit('scene', n);
@@ -153,20 +177,25 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
 
   param(path: string): SqParam {
     const prm = sqParams().byPath.get(path);
-    if (!prm) throw new RadError('E_CONSOLE_PATH', `an SQ has no parameter '${path}'`, { httpStatus: 400, details: { path } });
+    if (!prm)
+      throw new RadError('E_CONSOLE_PATH', `an SQ has no parameter '${path}'`, { httpStatus: 400, details: { path } });
     return prm;
   }
 
   encode(prm: SqParam, value: SqValue): number {
     const bad = (range: string) =>
-      new RadError('E_CONSOLE_VALUE_RANGE', `${prm.path}: ${JSON.stringify(value)} is out of range (${range})`, { httpStatus: 400, details: { path: prm.path, value, range } });
+      new RadError('E_CONSOLE_VALUE_RANGE', `${prm.path}: ${JSON.stringify(value)} is out of range (${range})`, {
+        httpStatus: 400,
+        details: { path: prm.path, value, range },
+      });
     switch (prm.kind) {
       case 'mute':
       case 'assign':
         if (typeof value !== 'boolean') throw bad('true or false');
         return value ? 1 : 0;
       case 'pan':
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < -100 || value > 100) throw bad('-100..100 %');
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < -100 || value > 100)
+          throw bad('-100..100 %');
         return panToValue(value);
       case 'level':
         if (value === null) return 0;
@@ -184,7 +213,8 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   // ---- wire ----
 
   private requireLink(): ByteLink {
-    if (!this.link || this.state === 'offline') throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${this.conn.where} is offline: ${this.detail}`);
+    if (!this.link || this.state === 'offline')
+      throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${this.conn.where} is offline: ${this.detail}`);
     return this.link;
   }
 
@@ -220,7 +250,10 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
         if (bank === undefined) continue; // SQ-5 1.5.x stray byte after a scene change (§2)
         const scene = bank * 128 + m.program + 1;
         this.emit('scene', scene);
-        if (!this.syncing) this.sync().catch((e) => this.emit('offline', `re-sync after scene ${scene} failed: ${(e as Error).message}`));
+        if (!this.syncing)
+          this.sync().catch((e) =>
+            this.emit('offline', `re-sync after scene ${scene} failed: ${(e as Error).message}`),
+          );
         continue;
       }
       if (m.kind !== 'cc') continue;
@@ -272,5 +305,4 @@ export class SqDriver extends EventEmitter<{ change: [SqChange]; online: []; off
   private goOffline(why: string): void {
     this.conn.drop(why);
   }
-
 }

@@ -1,4 +1,13 @@
-import { masterParam, type Master, type MuteStrip, muteParam, SQ_COUNTS, type Sink, type Source, sendParam } from './codec.ts';
+import {
+  masterParam,
+  type Master,
+  type MuteStrip,
+  muteParam,
+  SQ_COUNTS,
+  type Sink,
+  type Source,
+  sendParam,
+} from './codec.ts';
 
 /**
  * Every SQ parameter the reference lists (ah-midi.md §3), with its kind and a family path.
@@ -42,7 +51,8 @@ export function sqParams() {
   if (cache) return cache;
   const list: SqParam[] = [];
   for (const strip of Object.keys(COUNT) as MuteStrip[]) {
-    for (let n = 1; n <= COUNT[strip]; n++) list.push({ p: muteParam(strip, n), kind: 'mute', path: strip === 'lr' ? 'lr/mute' : `${strip}/${n}/mute` });
+    for (let n = 1; n <= COUNT[strip]; n++)
+      list.push({ p: muteParam(strip, n), kind: 'mute', path: strip === 'lr' ? 'lr/mute' : `${strip}/${n}/mute` });
   }
   for (const [src, sink, kinds] of ROUTES) {
     for (let s = 1; s <= COUNT[src]; s++) {
@@ -51,16 +61,27 @@ export function sqParams() {
         const to = sink === 'lr' ? 'lr' : `${sink}/${k}`;
         for (const kind of kinds) {
           const field = kind === 'assign' ? 'on' : kind;
-          list.push({ p: sendParam(kind as 'level' | 'pan' | 'assign', src, s, sink, k), kind, path: `${from}/send/${to}/${field}` });
+          list.push({
+            p: sendParam(kind as 'level' | 'pan' | 'assign', src, s, sink, k),
+            kind,
+            path: `${from}/send/${to}/${field}`,
+          });
         }
       }
     }
   }
-  for (const [out, n] of [['lr', 1], ['aux', 12], ['fxsend', 4], ['matrix', 3], ['dca', 8]] as Array<[Master, number]>) {
+  for (const [out, n] of [
+    ['lr', 1],
+    ['aux', 12],
+    ['fxsend', 4],
+    ['matrix', 3],
+    ['dca', 8],
+  ] as Array<[Master, number]>) {
     for (let i = 1; i <= n; i++) {
       const base = out === 'lr' ? 'lr' : `${out}/${i}`;
       list.push({ p: masterParam('level', out, i), kind: 'level', path: `${base}/fader` });
-      if (out !== 'fxsend' && out !== 'dca') list.push({ p: masterParam('balance', out, i), kind: 'pan', path: `${base}/balance` });
+      if (out !== 'fxsend' && out !== 'dca')
+        list.push({ p: masterParam('balance', out, i), kind: 'pan', path: `${base}/balance` });
     }
   }
   const byP = new Map(list.map((x) => [x.p, x]));

@@ -6,7 +6,16 @@ import { StatusTracker } from '../../core/status.ts';
 import type { OscArg } from '../../drivers/osc/codec.ts';
 import type { ConsoleSettings } from '../../settings/schema.ts';
 import type { Store } from '../../store/db.ts';
-import { auditedReport, type Change, type Console, type ConsoleCaps, type OscillatorSettings, type Value, type WriteReport, type WriteVerdict } from '../model.ts';
+import {
+  auditedReport,
+  type Change,
+  type Console,
+  type ConsoleCaps,
+  type OscillatorSettings,
+  type Value,
+  type WriteReport,
+  type WriteVerdict,
+} from '../model.ts';
 import { type CaptureOptions, X32Driver, type X32Info } from './driver.ts';
 import { describeRange, type Law, oscType, quantize, type Raw, rawToUnits, stepIndex, unitsToRaw } from './laws.ts';
 import { toX32 } from './map.ts';
@@ -24,15 +33,40 @@ export type X32ConsoleOptions = {
 };
 
 export type SceneCapture = { text: string; lines: number; missing: string[]; retries: number; seconds: number };
-export type LineVerdict = { line: number; path: string; status: 'verified' | 'mismatched' | 'failed'; diffs?: Array<{ address: string; wanted: string; got: string }> };
-export type ApplyReport = { applied: number; verified: number; mismatched: number; failed: number; skipped: SceneProblem[]; lines: LineVerdict[]; seconds: number };
+export type LineVerdict = {
+  line: number;
+  path: string;
+  status: 'verified' | 'mismatched' | 'failed';
+  diffs?: Array<{ address: string; wanted: string; got: string }>;
+};
+export type ApplyReport = {
+  applied: number;
+  verified: number;
+  mismatched: number;
+  failed: number;
+  skipped: SceneProblem[];
+  lines: LineVerdict[];
+  seconds: number;
+};
 
-const X32_CAPS: ConsoleCaps = { inputs: 32, auxes: 16, dcas: 8, muteGroups: 6, names: true, nameLength: 12, colours: true, icons: true, sceneRead: true, sceneText: true };
+const X32_CAPS: ConsoleCaps = {
+  inputs: 32,
+  auxes: 16,
+  dcas: 8,
+  muteGroups: 6,
+  names: true,
+  nameLength: 12,
+  colours: true,
+  icons: true,
+  sceneRead: true,
+  sceneText: true,
+};
 
 /** True when two raw values are the same setting (floats compared on the parameter's grid). */
 export function sameRaw(law: Law, a: Raw | undefined, b: Raw | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  if (typeof a === 'number' && typeof b === 'number' && oscType(law) === 'f') return stepIndex(law, a) === stepIndex(law, b);
+  if (typeof a === 'number' && typeof b === 'number' && oscType(law) === 'f')
+    return stepIndex(law, a) === stepIndex(law, b);
   return a === b;
 }
 
@@ -119,7 +153,9 @@ export class X32Console implements Console {
   async start(): Promise<void> {
     this.stopped = false;
     this.tracker.set('starting');
-    const driver = new X32Driver(this.settings.host ?? '', this.settings.port ?? 10023, { timeoutMs: this.opts.timeoutMs });
+    const driver = new X32Driver(this.settings.host ?? '', this.settings.port ?? 10023, {
+      timeoutMs: this.opts.timeoutMs,
+    });
     driver.on('heard', () => {
       this.lastHeard = Date.now();
     });
@@ -197,10 +233,14 @@ export class X32Console implements Console {
       const r = await d.captureNodes(paths, this.opts.capture);
       if (this.stopped) return false;
       this.missingLines = r.missing;
-      if (r.missing.length > 0) this.tracker.set('degraded', `capture incomplete: ${r.missing.length} of ${paths.length} nodes missing`);
+      if (r.missing.length > 0)
+        this.tracker.set('degraded', `capture incomplete: ${r.missing.length} of ${paths.length} nodes missing`);
       else this.tracker.set('online');
       for (const b of this.opts.meterBanks) d.startMeters(b);
-      this.deps.log.info({ console: this.id, model: this.info.model, seconds: r.seconds, retries: r.retries, missing: r.missing.length }, 'console captured');
+      this.deps.log.info(
+        { console: this.id, model: this.info.model, seconds: r.seconds, retries: r.retries, missing: r.missing.length },
+        'console captured',
+      );
       return true;
     })().finally(() => {
       this.connecting = undefined;
@@ -242,7 +282,12 @@ export class X32Console implements Console {
     this.model.set(leaf.address, raw);
     if (before === undefined) return; // first capture fills the model silently
     const pending = this.pendingWrites.has(leaf.address);
-    this.deps.bus.emit('console.changed', { console: this.id, path: leaf.address, value: rawToUnits(leaf.law, raw), source: pending ? 'rad' : 'device' });
+    this.deps.bus.emit('console.changed', {
+      console: this.id,
+      path: leaf.address,
+      value: rawToUnits(leaf.law, raw),
+      source: pending ? 'rad' : 'device',
+    });
   }
 
   private onValue(address: string, args: OscArg[]): void {
@@ -272,7 +317,11 @@ export class X32Console implements Console {
   private requireLive(): X32Driver {
     const st = this.tracker.get().state;
     if (!this.driver || st === 'offline' || st === 'stopped' || st === 'starting') {
-      throw unavailable('E_CONSOLE_OFFLINE', `console ${this.id} is ${st}${this.tracker.get().detail ? ` (${this.tracker.get().detail})` : ''}`, { console: this.id });
+      throw unavailable(
+        'E_CONSOLE_OFFLINE',
+        `console ${this.id} is ${st}${this.tracker.get().detail ? ` (${this.tracker.get().detail})` : ''}`,
+        { console: this.id },
+      );
     }
     return this.driver;
   }
@@ -317,10 +366,14 @@ export class X32Console implements Console {
   private checkRaw(leaf: Leaf, v: unknown): Raw {
     const law = leaf.law;
     const bad = () =>
-      badRequest('E_VALUE_RANGE', `${leaf.address}: raw ${JSON.stringify(v)} is out of range; allowed ${oscType(law) === 'f' ? '0.0..1.0' : describeRange(law)}`, {
-        path: leaf.address,
-        value: v,
-      });
+      badRequest(
+        'E_VALUE_RANGE',
+        `${leaf.address}: raw ${JSON.stringify(v)} is out of range; allowed ${oscType(law) === 'f' ? '0.0..1.0' : describeRange(law)}`,
+        {
+          path: leaf.address,
+          value: v,
+        },
+      );
     if (oscType(law) === 'f') {
       if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw bad();
       return law.kind === 'token' ? String(v) : quantize(law, v);
@@ -338,7 +391,8 @@ export class X32Console implements Console {
       const m = toX32(c.path, this.model);
       const leaf = this.tree.leafByAddress.get(m.address)!;
       const value = m.invert && typeof c.value === 'boolean' ? !c.value : c.value;
-      if (m.invert && typeof c.value !== 'boolean' && !c.raw) throw badRequest('E_VALUE_TYPE', `${c.path}: must be true or false`, { path: c.path, value: c.value });
+      if (m.invert && typeof c.value !== 'boolean' && !c.raw)
+        throw badRequest('E_VALUE_TYPE', `${c.path}: must be true or false`, { path: c.path, value: c.value });
       const raw = c.raw ? this.checkRaw(leaf, value) : unitsToRaw(leaf.address, leaf.law, value);
       return { change: c, leaf, raw, invert: m.invert === true };
     });
@@ -401,17 +455,28 @@ export class X32Console implements Console {
    * Applies scene text: validates every line first (nothing is sent from a broken file unless
    * `partial`), writes with `/` lines, then reads every touched node back and compares.
    */
-  async applyScene(text: string, opts: { partial?: boolean; onlyChanged?: boolean; actor?: string } = {}): Promise<ApplyReport> {
+  async applyScene(
+    text: string,
+    opts: { partial?: boolean; onlyChanged?: boolean; actor?: string } = {},
+  ): Promise<ApplyReport> {
     const d = this.requireLive();
     const t0 = performance.now();
     const { scene, problems } = parseScene(this.tree, text);
     if (problems.length > 0 && !opts.partial) {
-      throw badRequest('E_SCENE_INVALID', `scene has ${problems.length} broken line(s); nothing applied (use partial to apply the good lines): ${problems.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`).join('; ')}`, {
-        problems,
-      });
+      throw badRequest(
+        'E_SCENE_INVALID',
+        `scene has ${problems.length} broken line(s); nothing applied (use partial to apply the good lines): ${problems
+          .slice(0, 5)
+          .map((p) => `line ${p.line}: ${p.reason}`)
+          .join('; ')}`,
+        {
+          problems,
+        },
+      );
     }
     const lines = (scene?.lines ?? []).filter(
-      (l) => !opts.onlyChanged || l.parsed.values.some((v) => !sameRaw(v.leaf.law, this.model.get(v.leaf.address), v.raw)),
+      (l) =>
+        !opts.onlyChanged || l.parsed.values.some((v) => !sameRaw(v.leaf.law, this.model.get(v.leaf.address), v.raw)),
     );
     const sent = await d.sendSceneLines(
       lines.map((l) => l.text.trim()),
@@ -423,8 +488,14 @@ export class X32Console implements Console {
       if (!sent.echoed[i]) return { line: l.lineNo, path: l.parsed.path, status: 'failed' };
       const diffs = l.parsed.values
         .filter((v) => !sameRaw(v.leaf.law, this.model.get(v.leaf.address), v.raw))
-        .map((v) => ({ address: v.leaf.address, wanted: String(rawToUnits(v.leaf.law, v.raw)), got: String(rawToUnits(v.leaf.law, this.model.get(v.leaf.address) ?? '')) }));
-      return diffs.length === 0 ? { line: l.lineNo, path: l.parsed.path, status: 'verified' } : { line: l.lineNo, path: l.parsed.path, status: 'mismatched', diffs };
+        .map((v) => ({
+          address: v.leaf.address,
+          wanted: String(rawToUnits(v.leaf.law, v.raw)),
+          got: String(rawToUnits(v.leaf.law, this.model.get(v.leaf.address) ?? '')),
+        }));
+      return diffs.length === 0
+        ? { line: l.lineNo, path: l.parsed.path, status: 'verified' }
+        : { line: l.lineNo, path: l.parsed.path, status: 'mismatched', diffs };
     });
     const count = (s: LineVerdict['status']) => verdicts.filter((v) => v.status === s).length;
     const report: ApplyReport = {
@@ -449,6 +520,7 @@ export class X32Console implements Console {
 }
 
 export function assertX32(c: Console): X32Console {
-  if (!(c instanceof X32Console)) throw new RadError('E_FAMILY', `console ${c.id} is ${c.family}, not x32`, { httpStatus: 400 });
+  if (!(c instanceof X32Console))
+    throw new RadError('E_FAMILY', `console ${c.id} is ${c.family}, not x32`, { httpStatus: 400 });
   return c;
 }

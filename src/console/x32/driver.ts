@@ -160,16 +160,23 @@ export class X32Driver extends EventEmitter<{
       const reply = await this.exchange(key, address, args, this.timeoutMs);
       if (reply) return reply;
     }
-    throw new RadError('E_CONSOLE_TIMEOUT', `${this.host}:${this.port} did not answer ${what} (${this.retries + 1} tries, ${this.timeoutMs} ms each)`, {
-      httpStatus: 503,
-      details: { host: this.host, port: this.port, request: what },
-    });
+    throw new RadError(
+      'E_CONSOLE_TIMEOUT',
+      `${this.host}:${this.port} did not answer ${what} (${this.retries + 1} tries, ${this.timeoutMs} ms each)`,
+      {
+        httpStatus: 503,
+        details: { host: this.host, port: this.port, request: what },
+      },
+    );
   }
 
   async xinfo(): Promise<X32Info> {
     const r = await this.request('/xinfo', '/xinfo', [], '/xinfo');
     const [ip, name, model, firmware] = r.args.map((a) => (a.type === 's' ? a.value : ''));
-    if (!model) throw new RadError('E_CONSOLE_REPLY', `${this.host}:${this.port} answered /xinfo without a model`, { httpStatus: 502 });
+    if (!model)
+      throw new RadError('E_CONSOLE_REPLY', `${this.host}:${this.port} answered /xinfo without a model`, {
+        httpStatus: 502,
+      });
     return { ip: ip ?? '', name: name ?? '', model, firmware: firmware ?? '' };
   }
 
@@ -210,15 +217,29 @@ export class X32Driver extends EventEmitter<{
    * timeout, each path retried, replies matched by path. Order of the result = order asked.
    */
   captureNodes(paths: readonly string[], opts: CaptureOptions = {}): Promise<CaptureResult> {
-    return this.pipeline(paths, (p) => {
-      const path = p.startsWith('/') ? p : `/${p}`;
-      return { key: `node ${path}`, address: '/node', args: [{ type: 's', value: path.slice(1) }] };
-    }, opts).then((r) => ({ ...r, lines: r.replies.map((m) => (m ? (m.args[0] as { value: string }).value.replace(/\n+$/, '') : undefined)) }));
+    return this.pipeline(
+      paths,
+      (p) => {
+        const path = p.startsWith('/') ? p : `/${p}`;
+        return { key: `node ${path}`, address: '/node', args: [{ type: 's', value: path.slice(1) }] };
+      },
+      opts,
+    ).then((r) => ({
+      ...r,
+      lines: r.replies.map((m) => (m ? (m.args[0] as { value: string }).value.replace(/\n+$/, '') : undefined)),
+    }));
   }
 
   /** Pipelined `/` scene-line writes, each waiting for its echo. */
-  async sendSceneLines(lines: readonly string[], opts: CaptureOptions = {}): Promise<{ echoed: boolean[]; retries: number; seconds: number }> {
-    const r = await this.pipeline(lines, (line) => ({ key: `/ ${line}`, address: '/', args: [{ type: 's', value: line }] }), opts);
+  async sendSceneLines(
+    lines: readonly string[],
+    opts: CaptureOptions = {},
+  ): Promise<{ echoed: boolean[]; retries: number; seconds: number }> {
+    const r = await this.pipeline(
+      lines,
+      (line) => ({ key: `/ ${line}`, address: '/', args: [{ type: 's', value: line }] }),
+      opts,
+    );
     return { echoed: r.replies.map((m) => m !== undefined), retries: r.retries, seconds: r.seconds };
   }
 
@@ -226,7 +247,13 @@ export class X32Driver extends EventEmitter<{
     items: readonly string[],
     build: (item: string) => { key: string; address: string; args: OscArg[] },
     opts: CaptureOptions,
-  ): Promise<{ replies: Array<OscMessage | undefined>; missing: string[]; retries: number; seconds: number; maxWindowUsed: number }> {
+  ): Promise<{
+    replies: Array<OscMessage | undefined>;
+    missing: string[];
+    retries: number;
+    seconds: number;
+    maxWindowUsed: number;
+  }> {
     const t0 = performance.now();
     const maxWindow = opts.maxWindow ?? 64;
     const timeoutMs = opts.timeoutMs ?? 250;
@@ -269,7 +296,13 @@ export class X32Driver extends EventEmitter<{
               }
             }
             if (done === items.length) {
-              resolve({ replies, missing, retries: retryCount, seconds: (performance.now() - t0) / 1000, maxWindowUsed: maxUsed });
+              resolve({
+                replies,
+                missing,
+                retries: retryCount,
+                seconds: (performance.now() - t0) / 1000,
+                maxWindowUsed: maxUsed,
+              });
             } else pump();
           });
         }
@@ -281,7 +314,11 @@ export class X32Driver extends EventEmitter<{
   /** Requests a meter bank and renews it every 9 s until stopMeters. */
   startMeters(bank: number, timeFactor = 1): void {
     this.stopMeters(bank);
-    const ask = () => this.send('/meters', [{ type: 's', value: `/meters/${bank}` }, { type: 'i', value: timeFactor }]);
+    const ask = () =>
+      this.send('/meters', [
+        { type: 's', value: `/meters/${bank}` },
+        { type: 'i', value: timeFactor },
+      ]);
     ask();
     const t = setInterval(ask, 9000);
     t.unref();
@@ -295,7 +332,17 @@ export class X32Driver extends EventEmitter<{
   }
 
   async save(index: number, name: string, note = ''): Promise<boolean> {
-    const r = await this.request('/save', '/save', [{ type: 's', value: 'scene' }, { type: 'i', value: index }, { type: 's', value: name }, { type: 's', value: note }], '/save scene');
+    const r = await this.request(
+      '/save',
+      '/save',
+      [
+        { type: 's', value: 'scene' },
+        { type: 'i', value: index },
+        { type: 's', value: name },
+        { type: 's', value: note },
+      ],
+      '/save scene',
+    );
     return r.args[1]?.type === 'i' && r.args[1].value === 1;
   }
 }

@@ -2,7 +2,20 @@ import { badRequest } from '../../core/errors.ts';
 
 /** X32 value laws (x32-osc.md §6) and the console's text forms (§4). Pure functions. */
 
-export type TextFmt = 'level' | 'sign1' | 'sign1w5' | 'fix1' | 'fix2' | 'int' | 'pan' | 'eqg' | 'freq' | 'hpf' | 'q' | 'time' | 'delay';
+export type TextFmt =
+  | 'level'
+  | 'sign1'
+  | 'sign1w5'
+  | 'fix1'
+  | 'fix2'
+  | 'int'
+  | 'pan'
+  | 'eqg'
+  | 'freq'
+  | 'hpf'
+  | 'q'
+  | 'time'
+  | 'delay';
 
 export type Law =
   | { kind: 'enum'; names: readonly string[] }
@@ -23,8 +36,20 @@ export const intLaw = (min: number, max: number): Law => ({ kind: 'int', min, ma
 export const bitmapLaw = (bits: number): Law => ({ kind: 'bitmap', bits });
 export const stringLaw = (max: number): Law => ({ kind: 'string', max });
 export const levelLaw = (steps: number): Law => ({ kind: 'level', steps });
-export const linLaw = (min: number, max: number, step: number, fmt: TextFmt): Law => ({ kind: 'lin', min, max, step, fmt });
-export const logLaw = (min: number, max: number, count: number, fmt: TextFmt): Law => ({ kind: 'log', min, max, count, fmt });
+export const linLaw = (min: number, max: number, step: number, fmt: TextFmt): Law => ({
+  kind: 'lin',
+  min,
+  max,
+  step,
+  fmt,
+});
+export const logLaw = (min: number, max: number, count: number, fmt: TextFmt): Law => ({
+  kind: 'log',
+  min,
+  max,
+  count,
+  fmt,
+});
 export const tokenLaw: Law = { kind: 'token' };
 
 export function oscType(law: Law): 'i' | 'f' | 's' {
@@ -115,7 +140,9 @@ export type Units = number | string | boolean | null;
 export function describeRange(law: Law): string {
   switch (law.kind) {
     case 'enum':
-      return law.names.length <= 24 ? `one of ${law.names.join(', ')} (or 0..${law.names.length - 1})` : `0..${law.names.length - 1}`;
+      return law.names.length <= 24
+        ? `one of ${law.names.join(', ')} (or 0..${law.names.length - 1})`
+        : `0..${law.names.length - 1}`;
     case 'int':
       return `${law.min}..${law.max}`;
     case 'bitmap':
@@ -225,10 +252,14 @@ export function formatFreq(hz: number): string {
 function formatUnits(fmt: TextFmt, x: number): string {
   switch (fmt) {
     case 'level':
-      return (x === Number.NEGATIVE_INFINITY ? '-oo' : (() => {
-        const s = formatNumber(x, 1);
-        return s === '0.0' || s.startsWith('-') ? s : `+${s}`;
-      })()).padStart(5);
+      return (
+        x === Number.NEGATIVE_INFINITY
+          ? '-oo'
+          : (() => {
+              const s = formatNumber(x, 1);
+              return s === '0.0' || s.startsWith('-') ? s : `+${s}`;
+            })()
+      ).padStart(5);
     case 'sign1':
       return signed(x, 1);
     case 'sign1w5':
@@ -285,7 +316,8 @@ export class FieldParseError extends Error {}
 function parseNumberToken(tok: string): number {
   const k = /^(-?\d+)k(\d+)$/.exec(tok);
   if (k) return Number(`${k[1]}.${k[2]}`) * 1000;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(tok)) throw new FieldParseError(`${JSON.stringify(tok)} is not a number`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(tok))
+    throw new FieldParseError(`${JSON.stringify(tok)} is not a number`);
   return Number(tok);
 }
 
@@ -298,7 +330,9 @@ export function parseField(law: Law, tok: string): Raw {
       const ci = law.names.findIndex((n) => n.toLowerCase() === tok.toLowerCase());
       if (ci >= 0) return ci;
       if (/^\d+$/.test(tok) && Number(tok) < law.names.length) return Number(tok);
-      throw new FieldParseError(`${JSON.stringify(tok)} is not one of ${law.names.slice(0, 12).join(' ')}${law.names.length > 12 ? ' …' : ''}`);
+      throw new FieldParseError(
+        `${JSON.stringify(tok)} is not one of ${law.names.slice(0, 12).join(' ')}${law.names.length > 12 ? ' …' : ''}`,
+      );
     }
     case 'int': {
       if (!/^[+-]?\d+$/.test(tok)) throw new FieldParseError(`${JSON.stringify(tok)} is not an integer`);

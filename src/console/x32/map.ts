@@ -10,7 +10,8 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 function idx(s: string | undefined, max: number, what: string, path: string): number {
   const n = Number(s);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw notFound('E_UNKNOWN_PATH', `${path}: ${what} ${s} does not exist on an X32 (1..${max})`, { path });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw notFound('E_UNKNOWN_PATH', `${path}: ${what} ${s} does not exist on an X32 (1..${max})`, { path });
   return n;
 }
 
@@ -81,12 +82,24 @@ function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
     const ch = idx(n, 32, 'input', path);
     if (leaf === 'phantom' || leaf === 'gain') {
       const ha = headampFor(state, ch);
-      if (ha === undefined) throw badRequest('E_NO_PREAMP', `${path}: input ${ch} is not fed by a preamp (check its source and /config/routing/IN)`, { path });
+      if (ha === undefined)
+        throw badRequest(
+          'E_NO_PREAMP',
+          `${path}: input ${ch} is not fed by a preamp (check its source and /config/routing/IN)`,
+          { path },
+        );
       return { address: `/headamp/${String(ha).padStart(3, '0')}/${leaf}` };
     }
     if (leaf === 'send' && rest[0] === 'aux' && rest.length === 3) {
       const bus = idx(rest[1], 16, 'aux', path);
-      const what = rest[2] === 'level' ? 'level' : rest[2] === 'on' ? 'on' : rest[2] === 'pan' && bus % 2 === 1 ? 'pan' : undefined;
+      const what =
+        rest[2] === 'level'
+          ? 'level'
+          : rest[2] === 'on'
+            ? 'on'
+            : rest[2] === 'pan' && bus % 2 === 1
+              ? 'pan'
+              : undefined;
       if (!what) throw notFound('E_UNKNOWN_PATH', `${path}: unknown send parameter ${rest[2]}`, { path });
       return { address: `/ch/${pad2(ch)}/mix/${pad2(bus)}/${what}` };
     }
@@ -100,7 +113,8 @@ function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
   }
   if (kind === 'dca') {
     const d = idx(n, 8, 'DCA', path);
-    if (leaf === 'name' || leaf === 'icon' || leaf === 'colour' || leaf === 'color') return { address: `/dca/${d}/config/${leaf === 'colour' ? 'color' : leaf}` };
+    if (leaf === 'name' || leaf === 'icon' || leaf === 'colour' || leaf === 'color')
+      return { address: `/dca/${d}/config/${leaf === 'colour' ? 'color' : leaf}` };
     if (leaf === 'fader') return { address: `/dca/${d}/fader` };
     if (leaf === 'mute') return { address: `/dca/${d}/on`, invert: true };
   }
@@ -110,5 +124,9 @@ function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
     if (leaf === 'mute') return { address: '/main/st/mix/on', invert: true };
     if (leaf === 'name') return { address: '/main/st/config/name' };
   }
-  throw notFound('E_UNKNOWN_PATH', `${path} is not a console path (e.g. input/3/fader, input/3/send/aux/2/level, dca/1/name, or an X32 address like /ch/03/mix/fader)`, { path });
+  throw notFound(
+    'E_UNKNOWN_PATH',
+    `${path} is not a console path (e.g. input/3/fader, input/3/send/aux/2/level, dca/1/name, or an X32 address like /ch/03/mix/fader)`,
+    { path },
+  );
 }

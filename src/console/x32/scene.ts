@@ -54,7 +54,8 @@ export function parseNodeLine(tree: X32Tree, line: string): ParsedLine {
   const tokens = fields.slice(1);
   const node = tree.nodeByPath.get(path);
   if (node) {
-    if (tokens.length > node.leaves.length) throw new SceneLineError(`${path} takes at most ${node.leaves.length} values, got ${tokens.length}`);
+    if (tokens.length > node.leaves.length)
+      throw new SceneLineError(`${path} takes at most ${node.leaves.length} values, got ${tokens.length}`);
     const values: LineValue[] = [];
     tokens.forEach((tok, i) => {
       const leaf = tree.leafByAddress.get(`${path}/${node.leaves[i]!.name}`)!;
@@ -108,7 +109,11 @@ export function parseScene(tree: X32Tree, text: string): { scene: SceneFile | un
   const m = HEADER_RE.exec(first);
   let header: SceneHeader | undefined;
   if (m) header = { tag: m[1]!, name: m[2]!, note: m[3]!, safes: m[4]!, raw: first };
-  else problems.push({ line: 1, reason: `not a scene header (expected '#4.0# "name" "note" %000000000 1'): ${JSON.stringify(first.slice(0, 60))}` });
+  else
+    problems.push({
+      line: 1,
+      reason: `not a scene header (expected '#4.0# "name" "note" %000000000 1'): ${JSON.stringify(first.slice(0, 60))}`,
+    });
   const lines: SceneFile['lines'] = [];
   for (let i = 1; i < rows.length; i++) {
     const text = rows[i]!;

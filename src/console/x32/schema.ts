@@ -11,7 +11,24 @@ export type Leaf = { address: string; law: Law; node: NodeSpec; field: number };
 
 // ---- enumerations ----
 export const ONOFF = enumLaw(['OFF', 'ON']);
-export const COLORS = ['OFF', 'RD', 'GN', 'YE', 'BL', 'MG', 'CY', 'WH', 'OFFi', 'RDi', 'GNi', 'YEi', 'BLi', 'MGi', 'CYi', 'WHi'] as const;
+export const COLORS = [
+  'OFF',
+  'RD',
+  'GN',
+  'YE',
+  'BL',
+  'MG',
+  'CY',
+  'WH',
+  'OFFi',
+  'RDi',
+  'GNi',
+  'YEi',
+  'BLi',
+  'MGi',
+  'CYi',
+  'WHi',
+] as const;
 const COLOR = enumLaw(COLORS);
 const ICON = intLaw(1, 74);
 const SOURCE = intLaw(0, 64);
@@ -32,16 +49,55 @@ const INSERT_SEL = enumLaw([
   ...Array.from({ length: 6 }, (_, i) => `AUX${i + 1}`),
 ]);
 const EQ_TYPE = enumLaw(['LCut', 'LShv', 'PEQ', 'VEQ', 'HShv', 'HCut']);
-const EQ_TYPE_MTX = enumLaw(['LCut', 'LShv', 'PEQ', 'VEQ', 'HShv', 'HCut', 'BU6', 'BU12', 'BS12', 'LR12', 'BU18', 'BU24', 'BS24', 'LR24']);
+const EQ_TYPE_MTX = enumLaw([
+  'LCut',
+  'LShv',
+  'PEQ',
+  'VEQ',
+  'HShv',
+  'HCut',
+  'BU6',
+  'BU12',
+  'BS12',
+  'LR12',
+  'BU18',
+  'BU24',
+  'BS24',
+  'LR24',
+]);
 const EQ_GAIN = linLaw(-15, 15, 0.25, 'eqg');
 const EQ_Q = logLaw(10, 0.3, 72, 'q');
 const SEND_TAP = enumLaw(['IN/LC', '<-EQ', 'EQ->', 'PRE', 'POST', 'GRP']);
 const SEND_TAP_BUS = enumLaw(['IN/LC', '<-EQ', 'EQ->', 'PRE', 'POST']);
 const OUT_POS = enumLaw(['IN/LC', 'IN/LC+M', '<-EQ', '<-EQ+M', 'EQ->', 'EQ->+M', 'PRE', 'PRE+M', 'POST']);
 
-const b8 = (prefix: string, from: number, count: number) => Array.from({ length: count }, (_, i) => `${prefix}${from + i * 8}-${from + i * 8 + 7}`);
-export const IN_BLOCKS = [...b8('AN', 1, 4), ...b8('A', 1, 6), ...b8('B', 1, 6), ...b8('CARD', 1, 4), ...b8('UIN', 1, 4)];
-const AUX_BLOCKS = ['AUX1-4', 'AN1-2', 'AN1-4', 'AN1-6', 'A1-2', 'A1-4', 'A1-6', 'B1-2', 'B1-4', 'B1-6', 'CARD1-2', 'CARD1-4', 'CARD1-6', 'UIN1-2', 'UIN1-4', 'UIN1-6'];
+const b8 = (prefix: string, from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix}${from + i * 8}-${from + i * 8 + 7}`);
+export const IN_BLOCKS = [
+  ...b8('AN', 1, 4),
+  ...b8('A', 1, 6),
+  ...b8('B', 1, 6),
+  ...b8('CARD', 1, 4),
+  ...b8('UIN', 1, 4),
+];
+const AUX_BLOCKS = [
+  'AUX1-4',
+  'AN1-2',
+  'AN1-4',
+  'AN1-6',
+  'A1-2',
+  'A1-4',
+  'A1-6',
+  'B1-2',
+  'B1-4',
+  'B1-6',
+  'CARD1-2',
+  'CARD1-4',
+  'CARD1-6',
+  'UIN1-2',
+  'UIN1-4',
+  'UIN1-6',
+];
 const OUT8_BLOCKS = [
   ...IN_BLOCKS.slice(0, 20),
   'OUT1-8',
@@ -55,11 +111,36 @@ const OUT8_BLOCKS = [
 ];
 const b4 = (prefix: string, firsts: number[]) => firsts.map((f) => `${prefix}${f}-${f + 3}`);
 // 4-channel output blocks (routing/OUT): slots 1-4 and 9-12 take first halves, 5-8 and 13-16 second halves
-const OUT4_A = [...b4('AN', [1, 9, 17, 25]), ...b4('A', [1, 9, 17, 25, 33, 41]), ...b4('B', [1, 9, 17, 25, 33, 41]), ...b4('CARD', [1, 9, 17, 25]), 'OUT1-4', 'OUT9-12', 'P161-4', 'P169-12', 'AUX/CR', 'AUX/TB'];
-const OUT4_B = [...b4('AN', [5, 13, 21, 29]), ...b4('A', [5, 13, 21, 29, 37, 45]), ...b4('B', [5, 13, 21, 29, 37, 45]), ...b4('CARD', [5, 13, 21, 29]), 'OUT5-8', 'OUT13-16', 'P165-8', 'P1613-16', 'AUX/CR', 'AUX/TB'];
+const OUT4_A = [
+  ...b4('AN', [1, 9, 17, 25]),
+  ...b4('A', [1, 9, 17, 25, 33, 41]),
+  ...b4('B', [1, 9, 17, 25, 33, 41]),
+  ...b4('CARD', [1, 9, 17, 25]),
+  'OUT1-4',
+  'OUT9-12',
+  'P161-4',
+  'P169-12',
+  'AUX/CR',
+  'AUX/TB',
+];
+const OUT4_B = [
+  ...b4('AN', [5, 13, 21, 29]),
+  ...b4('A', [5, 13, 21, 29, 37, 45]),
+  ...b4('B', [5, 13, 21, 29, 37, 45]),
+  ...b4('CARD', [5, 13, 21, 29]),
+  'OUT5-8',
+  'OUT13-16',
+  'P165-8',
+  'P1613-16',
+  'AUX/CR',
+  'AUX/TB',
+];
 
 // FX type names (Maillot's protocol document); slots 5–8 take the insert-only tail.
-export const FX_TYPES = 'HALL AMBI RPLT ROOM CHAM PLAT VREV VRM GATE RVRS DLY 3TAP 4TAP CRS FLNG PHAS DIMC FILT ROTA PAN SUB D/RV CR/R FL/R D/CR D/FL MODD GEQ2 GEQ TEQ2 TEQ DES2 DES P1A P1A2 PQ5 PQ5S WAVD LIM CMB CMB2 FAC FAC1M FAC2 LEC LEC2 ULC ULC2 ENH2 ENH EXC2 EXC IMG EDI SON AMP2 AMP DRV2 DRV PIT2 PIT'.split(' ');
+export const FX_TYPES =
+  'HALL AMBI RPLT ROOM CHAM PLAT VREV VRM GATE RVRS DLY 3TAP 4TAP CRS FLNG PHAS DIMC FILT ROTA PAN SUB D/RV CR/R FL/R D/CR D/FL MODD GEQ2 GEQ TEQ2 TEQ DES2 DES P1A P1A2 PQ5 PQ5S WAVD LIM CMB CMB2 FAC FAC1M FAC2 LEC LEC2 ULC ULC2 ENH2 ENH EXC2 EXC IMG EDI SON AMP2 AMP DRV2 DRV PIT2 PIT'.split(
+    ' ',
+  );
 const FX_TYPE_1_4 = enumLaw(FX_TYPES);
 const FX_TYPE_5_8 = enumLaw(FX_TYPES.slice(FX_TYPES.indexOf('GEQ2')));
 const FX_SOURCE = enumLaw(['INS', ...Array.from({ length: 16 }, (_, i) => `MIX${i + 1}`), 'M/C']);
@@ -72,7 +153,12 @@ const repeat = (s: string, n: number) => Array.from({ length: n }, () => s).join
 const pairs = (n: number) => range(1, n).map((i) => `${2 * i - 1}-${2 * i}`);
 
 // ---- strip part templates ----
-const configLeaves = (withSource: boolean) => [L('name', NAME), L('icon', ICON), L('color', COLOR), ...(withSource ? [L('source', SOURCE)] : [])];
+const configLeaves = (withSource: boolean) => [
+  L('name', NAME),
+  L('icon', ICON),
+  L('color', COLOR),
+  ...(withSource ? [L('source', SOURCE)] : []),
+];
 const delayLeaves = [L('on', ONOFF), L('time', DELAY_TIME)];
 const filterLeaves = [L('on', ONOFF), L('type', FILTER_TYPE), L('f', FREQ)];
 const gateLeaves = [
@@ -105,13 +191,34 @@ const dynLeaves = (withKey: boolean) => [
 const insertLeaves = [L('on', ONOFF), L('pos', PREPOST), L('sel', INSERT_SEL)];
 const eqBandLeaves = (typeLaw: Law) => [L('type', typeLaw), L('f', FREQ), L('g', EQ_GAIN), L('q', EQ_Q)];
 const grpLeaves = [L('dca', bitmapLaw(8)), L('mute', bitmapLaw(6))];
-const stripMixLeaves = [L('on', ONOFF), L('fader', FADER), L('st', ONOFF), L('pan', PAN), L('mono', ONOFF), L('mlevel', SEND)];
-const oddSend = (tap: Law) => [L('on', ONOFF), L('level', SEND), L('pan', PAN), L('type', tap), L('panFollow', intLaw(0, 1))];
+const stripMixLeaves = [
+  L('on', ONOFF),
+  L('fader', FADER),
+  L('st', ONOFF),
+  L('pan', PAN),
+  L('mono', ONOFF),
+  L('mlevel', SEND),
+];
+const oddSend = (tap: Law) => [
+  L('on', ONOFF),
+  L('level', SEND),
+  L('pan', PAN),
+  L('type', tap),
+  L('panFollow', intLaw(0, 1)),
+];
 const evenSend = [L('on', ONOFF), L('level', SEND)];
 
 const CH_EQ_INIT = ['PEQ 124.7 +0.00 2.0', 'PEQ 496.6 +0.00 2.0', 'PEQ 1k97 +0.00 2.0', 'HShv 10k02 +0.00 2.0'];
-const BUS_EQ_INIT = ['LShv 79.6 +0.00 2.0', 'PEQ 158.9 +0.00 2.0', 'PEQ 496.6 +0.00 2.0', 'PEQ 1k97 +0.00 2.0', 'PEQ 5k02 +0.00 2.0', 'HShv 10k02 +0.00 2.0'];
-const DYN_INIT = (det: string, withKey: boolean) => `OFF COMP ${det} LOG 0.0 3.0 1 0.00 10 10.0  151 POST${withKey ? ' 0' : ''} 100 OFF`;
+const BUS_EQ_INIT = [
+  'LShv 79.6 +0.00 2.0',
+  'PEQ 158.9 +0.00 2.0',
+  'PEQ 496.6 +0.00 2.0',
+  'PEQ 1k97 +0.00 2.0',
+  'PEQ 5k02 +0.00 2.0',
+  'HShv 10k02 +0.00 2.0',
+];
+const DYN_INIT = (det: string, withKey: boolean) =>
+  `OFF COMP ${det} LOG 0.0 3.0 1 0.00 10 10.0  151 POST${withKey ? ' 0' : ''} 100 OFF`;
 const FILTER_INIT = 'OFF 3.0 990.9';
 const GRP_INIT = '%00000000 %000000';
 
@@ -137,7 +244,13 @@ function channel(n: number): NodeSpec[] {
     { path: `${b}/delay`, leaves: delayLeaves, init: 'OFF   0.3' },
     {
       path: `${b}/preamp`,
-      leaves: [L('trim', linLaw(-18, 18, 0.25, 'sign1')), L('invert', ONOFF), L('hpon', ONOFF), L('hpslope', enumLaw(['12', '18', '24'])), L('hpf', logLaw(20, 400, 101, 'hpf'))],
+      leaves: [
+        L('trim', linLaw(-18, 18, 0.25, 'sign1')),
+        L('invert', ONOFF),
+        L('hpon', ONOFF),
+        L('hpslope', enumLaw(['12', '18', '24'])),
+        L('hpf', logLaw(20, 400, 101, 'hpf')),
+      ],
       init: '+0.0 OFF OFF 24  20',
     },
     { path: `${b}/gate`, leaves: gateLeaves, init: 'OFF GATE -80.0 60.0 1  502  983 0' },
@@ -149,7 +262,11 @@ function channel(n: number): NodeSpec[] {
     { path: `${b}/mix`, leaves: stripMixLeaves, init: 'ON   -oo ON +0 OFF   -oo' },
     ...sends(b, 16, SEND_TAP, '+0'),
     { path: `${b}/grp`, leaves: grpLeaves, init: GRP_INIT },
-    { path: `${b}/automix`, leaves: [L('group', enumLaw(['OFF', 'X', 'Y'])), L('weight', linLaw(-12, 12, 0.5, 'sign1w5'))], init: 'OFF  +0.0' },
+    {
+      path: `${b}/automix`,
+      leaves: [L('group', enumLaw(['OFF', 'X', 'Y'])), L('weight', linLaw(-12, 12, 0.5, 'sign1w5'))],
+      init: 'OFF  +0.0',
+    },
   ];
 }
 
@@ -224,13 +341,21 @@ function main(which: 'st' | 'm'): NodeSpec[] {
 }
 
 function configBlock(): NodeSpec[] {
-  const onoffList = (path: string, names: string[], init: string): NodeSpec => ({ path, leaves: names.map((n) => L(n, ONOFF)), init });
+  const onoffList = (path: string, names: string[], init: string): NodeSpec => ({
+    path,
+    leaves: names.map((n) => L(n, ONOFF)),
+    init,
+  });
   const ints = (path: string, count: number, max: number, width = 2): NodeSpec => ({
     path,
     leaves: range(1, count).map((i) => L(width === 2 ? pad2(i) : String(i), intLaw(0, max))),
     init: repeat('0', count),
   });
-  const strs = (path: string, names: string[], init: string, max = 12): NodeSpec => ({ path, leaves: names.map((n) => L(n, stringLaw(max))), init });
+  const strs = (path: string, names: string[], init: string, max = 12): NodeSpec => ({
+    path,
+    leaves: names.map((n) => L(n, stringLaw(max))),
+    init,
+  });
   const inBlocks = ['1-8', '9-16', '17-24', '25-32'].map((n) => L(n, enumLaw(IN_BLOCKS)));
   const out8 = (names: string[]) => names.map((n) => L(n, enumLaw(OUT8_BLOCKS)));
   const talkAB = [L('level', SEND), L('dim', ONOFF), L('latch', ONOFF), L('destmap', bitmapLaw(18))];
@@ -289,22 +414,55 @@ function configBlock(): NodeSpec[] {
     ints('/config/userrout/out', 48, 208),
     ints('/config/userrout/in', 32, 168),
     { path: '/config/routing', leaves: [L('routswitch', enumLaw(['REC', 'PLAY']))], init: 'REC' },
-    { path: '/config/routing/IN', leaves: [...inBlocks, L('AUX', enumLaw(AUX_BLOCKS))], init: 'AN1-8 AN9-16 AN17-24 AN25-32 AUX1-4' },
-    { path: '/config/routing/AES50A', leaves: out8(['1-8', '9-16', '17-24', '25-32', '33-40', '41-48']), init: 'OUT1-8 OUT9-16 OUT1-8 OUT9-16 P161-8 P169-16' },
-    { path: '/config/routing/AES50B', leaves: out8(['1-8', '9-16', '17-24', '25-32', '33-40', '41-48']), init: 'OUT1-8 OUT9-16 OUT1-8 OUT9-16 P161-8 P169-16' },
-    { path: '/config/routing/CARD', leaves: out8(['1-8', '9-16', '17-24', '25-32']), init: 'AN1-8 AN9-16 AN17-24 AN25-32' },
+    {
+      path: '/config/routing/IN',
+      leaves: [...inBlocks, L('AUX', enumLaw(AUX_BLOCKS))],
+      init: 'AN1-8 AN9-16 AN17-24 AN25-32 AUX1-4',
+    },
+    {
+      path: '/config/routing/AES50A',
+      leaves: out8(['1-8', '9-16', '17-24', '25-32', '33-40', '41-48']),
+      init: 'OUT1-8 OUT9-16 OUT1-8 OUT9-16 P161-8 P169-16',
+    },
+    {
+      path: '/config/routing/AES50B',
+      leaves: out8(['1-8', '9-16', '17-24', '25-32', '33-40', '41-48']),
+      init: 'OUT1-8 OUT9-16 OUT1-8 OUT9-16 P161-8 P169-16',
+    },
+    {
+      path: '/config/routing/CARD',
+      leaves: out8(['1-8', '9-16', '17-24', '25-32']),
+      init: 'AN1-8 AN9-16 AN17-24 AN25-32',
+    },
     {
       path: '/config/routing/OUT',
-      leaves: [L('1-4', enumLaw(OUT4_A)), L('5-8', enumLaw(OUT4_B)), L('9-12', enumLaw(OUT4_A)), L('13-16', enumLaw(OUT4_B))],
+      leaves: [
+        L('1-4', enumLaw(OUT4_A)),
+        L('5-8', enumLaw(OUT4_B)),
+        L('9-12', enumLaw(OUT4_A)),
+        L('13-16', enumLaw(OUT4_B)),
+      ],
       init: 'OUT1-4 OUT5-8 OUT9-12 OUT13-16',
     },
-    { path: '/config/routing/PLAY', leaves: [...inBlocks, L('AUX', enumLaw(AUX_BLOCKS))], init: 'CARD1-8 CARD9-16 CARD17-24 CARD25-32 AUX1-4' },
+    {
+      path: '/config/routing/PLAY',
+      leaves: [...inBlocks, L('AUX', enumLaw(AUX_BLOCKS))],
+      init: 'CARD1-8 CARD9-16 CARD17-24 CARD25-32 AUX1-4',
+    },
     ...userctrl('A', 'YE', '"X001" "X101" "X201" "X300"', repeat('"-"', 8)),
     ...userctrl('B', 'GN', '"DG" "DJ" "DK" "DL"', '"P0010" "P0011" "P0012" "P0013" "A0" "A1" "P0000" "P0000"'),
     ...userctrl('C', 'BL', repeat('"-"', 4), repeat('"-"', 8)),
-    { path: '/config/tape', leaves: [L('gainL', linLaw(-6, 24, 0.5, 'fix1')), L('gainR', linLaw(-6, 24, 0.5, 'fix1')), L('autoplay', ONOFF)], init: '0.0 0.0 ON' },
+    {
+      path: '/config/tape',
+      leaves: [L('gainL', linLaw(-6, 24, 0.5, 'fix1')), L('gainR', linLaw(-6, 24, 0.5, 'fix1')), L('autoplay', ONOFF)],
+      init: '0.0 0.0 ON',
+    },
     { path: '/config/amixenable', leaves: [L('X', ONOFF), L('Y', ONOFF)], init: 'OFF OFF' },
-    { path: '/config/dp48', leaves: [L('scope', bitmapLaw(4)), L('broadcast', intLaw(0, 1)), L('aesport', enumLaw(['AESA', 'AESB']))], init: '%0000 0 AESA' },
+    {
+      path: '/config/dp48',
+      leaves: [L('scope', bitmapLaw(4)), L('broadcast', intLaw(0, 1)), L('aesport', enumLaw(['AESA', 'AESB']))],
+      init: '%0000 0 AESA',
+    },
     ints('/config/dp48/assign', 48, 48),
     ints('/config/dp48/link', 24, 1),
     strs('/config/dp48/grpname', range(1, 12).map(pad2), repeat('""', 12)),
@@ -320,12 +478,20 @@ function dcas(): NodeSpec[] {
 
 function effects(): NodeSpec[] {
   const defaults = ['HALL', 'HALL', 'DLY', 'CRS', 'GEQ2', 'GEQ2', 'GEQ2', 'GEQ'];
-  const par = (n: number): NodeSpec => ({ path: `/fx/${n}/par`, leaves: range(1, 64).map((i) => L(pad2(i), tokenLaw)), init: repeat('0', 64) });
+  const par = (n: number): NodeSpec => ({
+    path: `/fx/${n}/par`,
+    leaves: range(1, 64).map((i) => L(pad2(i), tokenLaw)),
+    init: repeat('0', 64),
+  });
   return range(1, 8).flatMap((n) =>
     n <= 4
       ? [
           { path: `/fx/${n}`, leaves: [L('type', FX_TYPE_1_4)], init: defaults[n - 1]! },
-          { path: `/fx/${n}/source`, leaves: [L('l', FX_SOURCE), L('r', FX_SOURCE)], init: `MIX${12 + n} MIX${12 + n}` },
+          {
+            path: `/fx/${n}/source`,
+            leaves: [L('l', FX_SOURCE), L('r', FX_SOURCE)],
+            init: `MIX${12 + n} MIX${12 + n}`,
+          },
           par(n),
         ]
       : [{ path: `/fx/${n}`, leaves: [L('type', FX_TYPE_5_8)], init: defaults[n - 1]! }, par(n)],
@@ -354,12 +520,20 @@ function outputs(): NodeSpec[] {
       },
     ]),
     ...range(1, 2).map((n) => ({ path: `/outputs/aes/${pad2(n)}`, leaves: out, init: `${n} POST OFF` })),
-    ...range(1, 2).map((n) => ({ path: `/outputs/rec/${pad2(n)}`, leaves: [L('src', intLaw(0, 76)), L('pos', OUT_POS)], init: `${n} <-EQ` })),
+    ...range(1, 2).map((n) => ({
+      path: `/outputs/rec/${pad2(n)}`,
+      leaves: [L('src', intLaw(0, 76)), L('pos', OUT_POS)],
+      init: `${n} <-EQ`,
+    })),
   ];
 }
 
 function headamps(): NodeSpec[] {
-  return range(0, 127).map((n) => ({ path: `/headamp/${pad3(n)}`, leaves: [L('gain', linLaw(-12, 60, 0.5, 'sign1')), L('phantom', ONOFF)], init: '+0.0 OFF' }));
+  return range(0, 127).map((n) => ({
+    path: `/headamp/${pad3(n)}`,
+    leaves: [L('gain', linLaw(-12, 60, 0.5, 'sign1')), L('phantom', ONOFF)],
+    init: '+0.0 OFF',
+  }));
 }
 
 /** Leaves that exist on the console but are not part of a scene (status, prefs, actions). */

@@ -3,7 +3,14 @@ import type { EngineConfig } from '../../dsp/engine/protocol.ts';
 import { type AudioBackend, AudioUnavailableError, type BlockIo } from './backend.ts';
 
 // audify (RtAudio) is an optional native module; these are the parts of its API rad uses.
-type RtAudioDevice = { id: number; name: string; inputChannels: number; outputChannels: number; sampleRates: number[]; preferredSampleRate: number };
+type RtAudioDevice = {
+  id: number;
+  name: string;
+  inputChannels: number;
+  outputChannels: number;
+  sampleRates: number[];
+  preferredSampleRate: number;
+};
 type RtAudio = {
   getDevices(): RtAudioDevice[];
   openStream(
@@ -36,15 +43,31 @@ export function loadAudify(): Audify {
   try {
     return createRequire(import.meta.url)('audify') as Audify;
   } catch (e) {
-    throw new AudioUnavailableError(`JACK (audify) is not installed or did not build: ${(e as Error).message.split('\n')[0]}`);
+    throw new AudioUnavailableError(
+      `JACK (audify) is not installed or did not build: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
 /** JACK clients with audio ports, as RtAudio lists them (empty when no JACK server runs). */
-export function listJackDevices(): Array<{ id: number; name: string; inputs: number; outputs: number; sampleRate: number; api: string }> {
+export function listJackDevices(): Array<{
+  id: number;
+  name: string;
+  inputs: number;
+  outputs: number;
+  sampleRate: number;
+  api: string;
+}> {
   return new (loadAudify().RtAudio)(UNIX_JACK)
     .getDevices()
-    .map((d) => ({ id: d.id, name: d.name, inputs: d.inputChannels, outputs: d.outputChannels, sampleRate: d.preferredSampleRate, api: 'JACK' }));
+    .map((d) => ({
+      id: d.id,
+      name: d.name,
+      inputs: d.inputChannels,
+      outputs: d.outputChannels,
+      sampleRate: d.preferredSampleRate,
+      api: 'JACK',
+    }));
 }
 
 /**
@@ -88,17 +111,37 @@ export class JackBackend implements AudioBackend {
     // reports "closeStream(): no open stream" through the live stream's error callback
     const rt = new mod.RtAudio(UNIX_JACK);
     const devices = rt.getDevices();
-    if (devices.length === 0) throw new AudioUnavailableError('no JACK server is running (RtAudio lists no JACK clients); start jackd or PipeWire’s JACK service');
+    if (devices.length === 0)
+      throw new AudioUnavailableError(
+        'no JACK server is running (RtAudio lists no JACK clients); start jackd or PipeWire’s JACK service',
+      );
     const want = cfg.device ?? 'system';
     const dev = devices.find((d) => d.name === want);
-    if (!dev) throw new AudioUnavailableError(`no JACK client named ${JSON.stringify(want)} (have: ${devices.map((d) => d.name).join(', ')})`);
+    if (!dev)
+      throw new AudioUnavailableError(
+        `no JACK client named ${JSON.stringify(want)} (have: ${devices.map((d) => d.name).join(', ')})`,
+      );
     if (dev.inputChannels < cfg.inputs || dev.outputChannels < cfg.outputs) {
-      throw new AudioUnavailableError(`JACK client ${dev.name} has ${dev.inputChannels} capture / ${dev.outputChannels} playback ports; settings ask for ${cfg.inputs} / ${cfg.outputs}`);
+      throw new AudioUnavailableError(
+        `JACK client ${dev.name} has ${dev.inputChannels} capture / ${dev.outputChannels} playback ports; settings ask for ${cfg.inputs} / ${cfg.outputs}`,
+      );
     }
     if (dev.preferredSampleRate && dev.preferredSampleRate !== cfg.sampleRate) {
-      throw new AudioUnavailableError(`the JACK server runs at ${dev.preferredSampleRate} Hz; settings ask for ${cfg.sampleRate} Hz (audio.sample_rate must match the server)`);
+      throw new AudioUnavailableError(
+        `the JACK server runs at ${dev.preferredSampleRate} Hz; settings ask for ${cfg.sampleRate} Hz (audio.sample_rate must match the server)`,
+      );
     }
-    return new JackBackend(dev.name, rt, dev.id, cfg.inputs, cfg.outputs, cfg.sampleRate, cfg.block, cfg.jackClient ?? 'rad', cfg.jackConnect ?? true);
+    return new JackBackend(
+      dev.name,
+      rt,
+      dev.id,
+      cfg.inputs,
+      cfg.outputs,
+      cfg.sampleRate,
+      cfg.block,
+      cfg.jackClient ?? 'rad',
+      cfg.jackConnect ?? true,
+    );
   }
 
   async start(io: BlockIo, onError: (err: Error) => void): Promise<void> {
@@ -131,7 +174,10 @@ export class JackBackend implements AudioBackend {
         setImmediate(countUnderruns);
       }
       const frames = buf.length / (4 * ni);
-      const data = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, frames * ni) : new Float32Array(Uint8Array.from(buf).buffer);
+      const data =
+        buf.byteOffset % 4 === 0
+          ? new Float32Array(buf.buffer, buf.byteOffset, frames * ni)
+          : new Float32Array(Uint8Array.from(buf).buffer);
       this.inFifo.set(data, this.inFill * ni);
       this.inFill += frames;
       while (this.inFill >= block) {
@@ -141,7 +187,8 @@ export class JackBackend implements AudioBackend {
         io.capture(this.inBlocks);
         for (const o of this.outBlocks) o.fill(0);
         io.fill(this.outBlocks);
-        for (let j = 0; j < block; j++) for (let c = 0; c < no; c++) this.outFifo[(this.outFill + j) * no + c] = this.outBlocks[c]![j]!;
+        for (let j = 0; j < block; j++)
+          for (let c = 0; c < no; c++) this.outFifo[(this.outFill + j) * no + c] = this.outBlocks[c]![j]!;
         this.outFill += block;
       }
       const p = this.period;
@@ -171,7 +218,9 @@ export class JackBackend implements AudioBackend {
         },
       );
     } catch (e) {
-      throw new AudioUnavailableError(`cannot open JACK client ${this.name} at ${this.sampleRate} Hz: ${(e as Error).message}`);
+      throw new AudioUnavailableError(
+        `cannot open JACK client ${this.name} at ${this.sampleRate} Hz: ${(e as Error).message}`,
+      );
     }
     if (this.period > 8192) {
       rt.closeStream();

@@ -3,8 +3,17 @@ import type { EngineConfig } from '../../dsp/engine/protocol.ts';
 import { type AudioBackend, AudioUnavailableError, type BlockIo } from './backend.ts';
 
 type Naudiodon = {
-  getDevices(): Array<{ id: number; name: string; maxInputChannels: number; maxOutputChannels: number; defaultSampleRate: number; hostAPIName: string }>;
-  AudioIO(opts: Record<string, unknown>): NodeJS.ReadWriteStream & { start(): void; quit(cb?: () => void): void; abort(cb?: () => void): void };
+  getDevices(): Array<{
+    id: number;
+    name: string;
+    maxInputChannels: number;
+    maxOutputChannels: number;
+    defaultSampleRate: number;
+    hostAPIName: string;
+  }>;
+  AudioIO(
+    opts: Record<string, unknown>,
+  ): NodeJS.ReadWriteStream & { start(): void; quit(cb?: () => void): void; abort(cb?: () => void): void };
   SampleFormatFloat32: number;
 };
 
@@ -13,14 +22,30 @@ export function loadNaudiodon(): Naudiodon {
   try {
     return createRequire(import.meta.url)('naudiodon') as Naudiodon;
   } catch (e) {
-    throw new AudioUnavailableError(`PortAudio (naudiodon) is not installed or did not build: ${(e as Error).message.split('\n')[0]}`);
+    throw new AudioUnavailableError(
+      `PortAudio (naudiodon) is not installed or did not build: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
-export function listDevices(): Array<{ id: number; name: string; inputs: number; outputs: number; sampleRate: number; api: string }> {
+export function listDevices(): Array<{
+  id: number;
+  name: string;
+  inputs: number;
+  outputs: number;
+  sampleRate: number;
+  api: string;
+}> {
   return loadNaudiodon()
     .getDevices()
-    .map((d) => ({ id: d.id, name: d.name, inputs: d.maxInputChannels, outputs: d.maxOutputChannels, sampleRate: d.defaultSampleRate, api: d.hostAPIName }));
+    .map((d) => ({
+      id: d.id,
+      name: d.name,
+      inputs: d.maxInputChannels,
+      outputs: d.maxOutputChannels,
+      sampleRate: d.defaultSampleRate,
+      api: d.hostAPIName,
+    }));
 }
 
 /** PortAudio duplex stream (ALSA hardware, or JACK through the ALSA jack plugin). */
@@ -46,20 +71,33 @@ export class PortAudioBackend implements AudioBackend {
   static async open(cfg: EngineConfig): Promise<PortAudioBackend> {
     const mod = loadNaudiodon();
     const devices = mod.getDevices();
-    const dev = cfg.device ? devices.find((d) => d.name === cfg.device) ?? devices.find((d) => d.name.includes(cfg.device!)) : devices[0];
+    const dev = cfg.device
+      ? (devices.find((d) => d.name === cfg.device) ?? devices.find((d) => d.name.includes(cfg.device!)))
+      : devices[0];
     if (!dev) {
       throw new AudioUnavailableError(
-        cfg.device ? `no audio device named ${JSON.stringify(cfg.device)} (have: ${devices.map((d) => d.name).join(', ') || 'none'})` : 'no audio devices found',
+        cfg.device
+          ? `no audio device named ${JSON.stringify(cfg.device)} (have: ${devices.map((d) => d.name).join(', ') || 'none'})`
+          : 'no audio devices found',
       );
     }
     if (dev.maxInputChannels < cfg.inputs || dev.maxOutputChannels < cfg.outputs) {
-      throw new AudioUnavailableError(`${dev.name} has ${dev.maxInputChannels} in / ${dev.maxOutputChannels} out; settings ask for ${cfg.inputs} / ${cfg.outputs}`);
+      throw new AudioUnavailableError(
+        `${dev.name} has ${dev.maxInputChannels} in / ${dev.maxOutputChannels} out; settings ask for ${cfg.inputs} / ${cfg.outputs}`,
+      );
     }
     return new PortAudioBackend(dev.name, mod, dev.id, cfg.inputs, cfg.outputs, cfg.sampleRate, cfg.block);
   }
 
   async start(io: BlockIo, onError: (err: Error) => void): Promise<void> {
-    const opts = (channelCount: number) => ({ channelCount, sampleFormat: this.mod.SampleFormatFloat32, sampleRate: this.sampleRate, deviceId: this.deviceId, framesPerBuffer: this.block, closeOnError: false });
+    const opts = (channelCount: number) => ({
+      channelCount,
+      sampleFormat: this.mod.SampleFormatFloat32,
+      sampleRate: this.sampleRate,
+      deviceId: this.deviceId,
+      framesPerBuffer: this.block,
+      closeOnError: false,
+    });
     let stream: ReturnType<Naudiodon['AudioIO']>;
     try {
       stream = this.mod.AudioIO({ inOptions: opts(this.inputs), outOptions: opts(this.outputs) });
@@ -75,13 +113,18 @@ export class PortAudioBackend implements AudioBackend {
       this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
       while (this.pending.length >= blockBytes) {
         const view = new Float32Array(this.pending.buffer, this.pending.byteOffset, (blockBytes / 4) | 0);
-        const aligned = this.pending.byteOffset % 4 === 0 ? view : new Float32Array(Uint8Array.from(this.pending.subarray(0, blockBytes)).buffer);
-        for (let j = 0; j < this.block; j++) for (let c = 0; c < this.inputs; c++) this.inBlocks[c]![j] = aligned[j * this.inputs + c]!;
+        const aligned =
+          this.pending.byteOffset % 4 === 0
+            ? view
+            : new Float32Array(Uint8Array.from(this.pending.subarray(0, blockBytes)).buffer);
+        for (let j = 0; j < this.block; j++)
+          for (let c = 0; c < this.inputs; c++) this.inBlocks[c]![j] = aligned[j * this.inputs + c]!;
         this.pending = this.pending.subarray(blockBytes);
         io.capture(this.inBlocks);
         for (const o of this.outBlocks) o.fill(0);
         io.fill(this.outBlocks);
-        for (let j = 0; j < this.block; j++) for (let c = 0; c < this.outputs; c++) outFrame[j * this.outputs + c] = this.outBlocks[c]![j]!;
+        for (let j = 0; j < this.block; j++)
+          for (let c = 0; c < this.outputs; c++) outFrame[j * this.outputs + c] = this.outBlocks[c]![j]!;
         stream.write(Buffer.from(outFrame.buffer.slice(0)));
       }
     });
@@ -96,6 +139,7 @@ export class PortAudioBackend implements AudioBackend {
     const s = this.stream;
     this.stream = undefined;
     // abort, not quit: quit() drains the output queue and can block for ever when the device stalls
-    if (s) await Promise.race([new Promise<void>((r) => s.abort(() => r())), new Promise<void>((r) => setTimeout(r, 500))]);
+    if (s)
+      await Promise.race([new Promise<void>((r) => s.abort(() => r())), new Promise<void>((r) => setTimeout(r, 500))]);
   }
 }

@@ -47,7 +47,10 @@ export class SimAudioBackend implements AudioBackend {
   }
 
   setTopology(t: AudioTopology): void {
-    for (const inp of [...t.inputs, ...(t.taps ?? [])]) for (const s of inp.sources) if (s.delaySamples >= HISTORY - this.block) throw new RangeError(`delay ${s.delaySamples} exceeds the simulator's ${HISTORY - this.block} samples`);
+    for (const inp of [...t.inputs, ...(t.taps ?? [])])
+      for (const s of inp.sources)
+        if (s.delaySamples >= HISTORY - this.block)
+          throw new RangeError(`delay ${s.delaySamples} exceeds the simulator's ${HISTORY - this.block} samples`);
     this.topology = t;
   }
 

@@ -40,12 +40,16 @@ export type MidiPortOptions = {
 
 function loadEasymidi(seqPath: string): EasyMidi {
   if (!existsSync(seqPath)) {
-    throw new MidiUnavailableError(`no ALSA sequencer (${seqPath} is absent): load the snd-seq kernel module and add the rad user to the audio group, or use MIDI over TCP`);
+    throw new MidiUnavailableError(
+      `no ALSA sequencer (${seqPath} is absent): load the snd-seq kernel module and add the rad user to the audio group, or use MIDI over TCP`,
+    );
   }
   try {
     return createRequire(import.meta.url)('easymidi') as EasyMidi;
   } catch (e) {
-    throw new MidiUnavailableError(`easymidi (RtMidi) is not installed or did not build: ${(e as Error).message.split('\n')[0]}`);
+    throw new MidiUnavailableError(
+      `easymidi (RtMidi) is not installed or did not build: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -64,7 +68,8 @@ function pick(names: string[], want: string, dir: string): string {
   if (exact) return exact;
   const part = names.filter((n) => n.includes(want));
   if (part.length === 1) return part[0]!;
-  if (part.length > 1) throw new MidiUnavailableError(`MIDI ${dir} name ${JSON.stringify(want)} is ambiguous: ${part.join(', ')}`);
+  if (part.length > 1)
+    throw new MidiUnavailableError(`MIDI ${dir} name ${JSON.stringify(want)} is ambiguous: ${part.join(', ')}`);
   throw new MidiUnavailableError(`no MIDI ${dir} named ${JSON.stringify(want)} (have: ${names.join(', ') || 'none'})`);
 }
 

@@ -2,7 +2,9 @@ import { type ByteLink, TcpLink } from '../stream.ts';
 import { MidiPortLink } from './port.ts';
 
 /** Where a MIDI console is: MIDI over TCP (A&H port 51325) or a MIDI port (USB/ALSA). */
-export type MidiTransport = { kind: 'tcp'; host: string; port: number } | { kind: 'port'; name: string; seqPath?: string };
+export type MidiTransport =
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'port'; name: string; seqPath?: string };
 
 export function describeTransport(t: MidiTransport): string {
   return t.kind === 'tcp' ? `${t.host}:${t.port}` : `MIDI port ${JSON.stringify(t.name)}`;

@@ -1,7 +1,11 @@
 // Own OSC 1.0 codec: osc.js rejects what the X32 really sends and accepts (the `node` reply
 // address without a slash, requests without a type-tag string), and the X32 needs only i/f/s/b.
 
-export type OscArg = { type: 'i'; value: number } | { type: 'f'; value: number } | { type: 's'; value: string } | { type: 'b'; value: Buffer };
+export type OscArg =
+  | { type: 'i'; value: number }
+  | { type: 'f'; value: number }
+  | { type: 's'; value: string }
+  | { type: 'b'; value: Buffer };
 export type OscMessage = { address: string; args: OscArg[] };
 
 export class OscDecodeError extends Error {
@@ -64,7 +68,8 @@ function readString(buf: Buffer, off: number): [string, number] {
 
 /** Decodes one OSC message. A missing type-tag string means no arguments (the X32 accepts that). */
 export function decodeMessage(buf: Buffer): OscMessage {
-  if (buf.length < 4 || buf.length % 4 !== 0) throw new OscDecodeError(`packet length ${buf.length} is not a positive multiple of 4`);
+  if (buf.length < 4 || buf.length % 4 !== 0)
+    throw new OscDecodeError(`packet length ${buf.length} is not a positive multiple of 4`);
   if (buf[0] === 0x23) throw new OscDecodeError('OSC bundles are not supported');
   const [address, afterAddr] = readString(buf, 0);
   if (address.length === 0) throw new OscDecodeError('empty address');

@@ -6,7 +6,16 @@ import { badRequest, RadError, unavailable } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import { checkSignal, type SignalSpec } from '../generators.ts';
-import type { AudioTopology, EngineConfig, FromWorker, Measurement, MeasureSpec, RecordResult, RecordSpec, ToWorker } from './protocol.ts';
+import type {
+  AudioTopology,
+  EngineConfig,
+  FromWorker,
+  Measurement,
+  MeasureSpec,
+  RecordResult,
+  RecordSpec,
+  ToWorker,
+} from './protocol.ts';
 
 /** Where the worker's code is: the TypeScript source (through tsx) or the built bundle. */
 export function workerEntry(tsPath: string, bundleName: string): { url: URL; entry: string | undefined } {
@@ -28,7 +37,10 @@ export class AudioEngine implements Device {
   private readonly tracker: StatusTracker;
   private readonly backoff = new Backoff();
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (m: Measurement[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (m: Measurement[]) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
   private readonly playing = new Map<number, SignalSpec>();
   private info: EngineInfo | undefined;
   private stopped = true;
@@ -58,7 +70,13 @@ export class AudioEngine implements Device {
   }
 
   describe(): Record<string, unknown> {
-    return { backend: this.config.backend, sample_rate: this.config.sampleRate, block: this.config.block, ...(this.info ?? {}), playing: [...this.playing.keys()] };
+    return {
+      backend: this.config.backend,
+      sample_rate: this.config.sampleRate,
+      block: this.config.block,
+      ...(this.info ?? {}),
+      playing: [...this.playing.keys()],
+    };
   }
 
   get engineInfo(): EngineInfo | undefined {
@@ -69,7 +87,10 @@ export class AudioEngine implements Device {
     this.stopped = false;
     this.tracker.set('starting');
     this.spawn();
-    await Promise.race([new Promise<void>((r) => this.onlineWaiters.push(r)), new Promise((r) => setTimeout(r, 3000).unref())]);
+    await Promise.race([
+      new Promise<void>((r) => this.onlineWaiters.push(r)),
+      new Promise((r) => setTimeout(r, 3000).unref()),
+    ]);
   }
 
   private spawn(): void {
@@ -95,7 +116,17 @@ export class AudioEngine implements Device {
       w.reject(unavailable('E_AUDIO_OFFLINE', `audio engine went offline: ${detail}`));
     }
     this.waiting.clear();
-    for (const [id, done] of this.recordings) done({ id, path: '', frames: 0, seconds: 0, integrated_lufs: Number.NaN, true_peak_dbtp: Number.NaN, sample_peak_dbfs: Number.NaN, error: `E_AUDIO_OFFLINE: ${detail}` });
+    for (const [id, done] of this.recordings)
+      done({
+        id,
+        path: '',
+        frames: 0,
+        seconds: 0,
+        integrated_lufs: Number.NaN,
+        true_peak_dbtp: Number.NaN,
+        sample_peak_dbfs: Number.NaN,
+        error: `E_AUDIO_OFFLINE: ${detail}`,
+      });
     this.recordings.clear();
     const old = this.worker;
     this.worker = undefined;
@@ -116,7 +147,12 @@ export class AudioEngine implements Device {
         if (m.state === 'online') {
           this.info = m.info;
           this.backoff.reset();
-          this.tracker.set('online', m.info ? `${m.info.device}: ${m.info.inputs} in / ${m.info.outputs} out at ${m.info.sampleRate} Hz` : undefined);
+          this.tracker.set(
+            'online',
+            m.info
+              ? `${m.info.device}: ${m.info.inputs} in / ${m.info.outputs} out at ${m.info.sampleRate} Hz`
+              : undefined,
+          );
           // a restarted worker resumes what was playing
           if (this.topology) this.send({ type: 'topology', topology: this.topology });
           for (const [ch, spec] of this.playing) this.send({ type: 'play', channel: ch, spec });
@@ -129,7 +165,9 @@ export class AudioEngine implements Device {
         const peak = Array.from(m.peak, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         this.lastMeters = { rms, peak };
         if (m.taps) for (const fn of this.tapListeners) fn(m.taps.names, m.taps.peak);
-        this.deps.bus.emit('audio.meters', { channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })) });
+        this.deps.bus.emit('audio.meters', {
+          channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })),
+        });
         return;
       }
       case 'measured': {
@@ -164,12 +202,14 @@ export class AudioEngine implements Device {
 
   private requireOnline(): void {
     const st = this.tracker.get();
-    if (st.state !== 'online' || !this.worker) throw unavailable('E_AUDIO_OFFLINE', `audio engine is ${st.state}${st.detail ? ` (${st.detail})` : ''}`);
+    if (st.state !== 'online' || !this.worker)
+      throw unavailable('E_AUDIO_OFFLINE', `audio engine is ${st.state}${st.detail ? ` (${st.detail})` : ''}`);
   }
 
   private checkChannel(ch: number, kind: 'output' | 'input'): void {
     const max = kind === 'output' ? this.config.outputs : this.config.inputs;
-    if (!Number.isInteger(ch) || ch < 1 || ch > max) throw badRequest('E_AUDIO_CHANNEL', `${kind} ${ch} does not exist (1..${max})`, { [kind]: ch });
+    if (!Number.isInteger(ch) || ch < 1 || ch > max)
+      throw badRequest('E_AUDIO_CHANNEL', `${kind} ${ch} does not exist (1..${max})`, { [kind]: ch });
   }
 
   /** Starts (or with null stops, ramped) a generator on an output. */
@@ -202,11 +242,18 @@ export class AudioEngine implements Device {
     this.requireOnline();
     const id = this.nextId++;
     const windows = spec.windows ?? 1;
-    const expectMs = (spec.settleMs ?? 50) + ((windows * this.config.window + (spec.reference?.maxLagSamples ?? 0)) / this.config.sampleRate) * 1000;
+    const expectMs =
+      (spec.settleMs ?? 50) +
+      ((windows * this.config.window + (spec.reference?.maxLagSamples ?? 0)) / this.config.sampleRate) * 1000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
-        reject(unavailable('E_MEASURE_TIMEOUT', `measurement took longer than ${Math.round(expectMs + 5000)} ms (is the device running?)`));
+        reject(
+          unavailable(
+            'E_MEASURE_TIMEOUT',
+            `measurement took longer than ${Math.round(expectMs + 5000)} ms (is the device running?)`,
+          ),
+        );
       }, expectMs + 5000);
       this.waiting.set(id, { resolve, reject, timer });
       this.send({ type: 'measure', id, spec });

@@ -73,8 +73,25 @@ export type Measurement = {
   correlation?: number;
 };
 
-export type RecordSpec = { id: number; path: string; channels: number[]; seconds?: number; format: 'int24' | 'float32'; description: string; originator: string };
-export type RecordResult = { id: number; path: string; frames: number; seconds: number; integrated_lufs: number; true_peak_dbtp: number; sample_peak_dbfs: number; error?: string };
+export type RecordSpec = {
+  id: number;
+  path: string;
+  channels: number[];
+  seconds?: number;
+  format: 'int24' | 'float32';
+  description: string;
+  originator: string;
+};
+export type RecordResult = {
+  id: number;
+  path: string;
+  frames: number;
+  seconds: number;
+  integrated_lufs: number;
+  true_peak_dbtp: number;
+  sample_peak_dbfs: number;
+  error?: string;
+};
 
 export type ToWorker =
   | { type: 'record'; spec: RecordSpec }
@@ -87,7 +104,12 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'recorded'; result: RecordResult }
-  | { type: 'status'; state: 'online' | 'offline' | 'degraded'; detail?: string; info?: { device: string; inputs: number; outputs: number; sampleRate: number } }
+  | {
+      type: 'status';
+      state: 'online' | 'offline' | 'degraded';
+      detail?: string;
+      info?: { device: string; inputs: number; outputs: number; sampleRate: number };
+    }
   | { type: 'meters'; rms: Float32Array; peak: Float32Array; taps?: { names: string[]; peak: Float32Array } }
   | { type: 'measured'; id: number; result?: Measurement[]; error?: string }
   | { type: 'tuner'; channel: number; hz: number | null; note: string | null; cents: number | null }

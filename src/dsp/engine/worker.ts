@@ -33,7 +33,15 @@ const yin = new Yin(cfg.sampleRate, 2048, 30);
 const tunerBuf = new Float32Array(2048 + Math.ceil(cfg.sampleRate / 30) + 2);
 const windowBuf = new Float32Array(cfg.window);
 
-type Pending = { id: number; spec: MeasureSpec; start: number; end: number; windows: number; maxLag: number; freqs: number[] };
+type Pending = {
+  id: number;
+  spec: MeasureSpec;
+  start: number;
+  end: number;
+  windows: number;
+  maxLag: number;
+  freqs: number[];
+};
 const pending: Pending[] = [];
 const banks = new Map<string, Promise<ToneBank>>();
 
@@ -164,7 +172,10 @@ async function finishMeasure(p: Pending): Promise<void> {
         digital_silence: acc.digitalSilence,
         noise_floor_dbfs: perWin(noise),
         tones: p.freqs.map((freq, i) => ({ freq, level_dbfs: perWin(tonePow[i]!) })),
-        hum: sum50 >= sum60 ? { hz: 50, level_dbfs: roundDb(10 * Math.log10(sum50)), harmonics_dbfs: h50 } : { hz: 60, level_dbfs: roundDb(10 * Math.log10(sum60)), harmonics_dbfs: h60 },
+        hum:
+          sum50 >= sum60
+            ? { hz: 50, level_dbfs: roundDb(10 * Math.log10(sum50)), harmonics_dbfs: h50 }
+            : { hz: 60, level_dbfs: roundDb(10 * Math.log10(sum60)), harmonics_dbfs: h60 },
       };
       const refOut = p.spec.references?.[String(ch)] ?? p.spec.reference?.output;
       if (refOut !== undefined && p.maxLag > 0) {
@@ -222,7 +233,11 @@ const io = {
       } catch (e) {
         // disk full (or the disk went away): keep what was recorded as a valid file, and say so
         const err = e as NodeJS.ErrnoException;
-        finishRecording(err.code === 'ENOSPC' ? 'E_DISK_FULL: the disk is full; the print was stopped and keeps what was recorded' : `E_PRINT_WRITE: ${err.message}`);
+        finishRecording(
+          err.code === 'ENOSPC'
+            ? 'E_DISK_FULL: the disk is full; the print was stopped and keeps what was recorded'
+            : `E_PRINT_WRITE: ${err.message}`,
+        );
       }
       if (recording && r.frames >= r.limit) finishRecording();
     }
@@ -249,7 +264,13 @@ const io = {
         let level = 0;
         for (let j = 0; j < 2048; j++) level = Math.max(level, Math.abs(tunerBuf[j]!));
         const quiet = ampToDb(level) < -60;
-        post({ type: 'tuner', channel: tunerChannel, hz: p && !quiet ? Math.round(p.hz * 100) / 100 : null, note: p && !quiet ? p.note : null, cents: p && !quiet ? p.cents : null });
+        post({
+          type: 'tuner',
+          channel: tunerChannel,
+          hz: p && !quiet ? Math.round(p.hz * 100) / 100 : null,
+          note: p && !quiet ? p.note : null,
+          cents: p && !quiet ? p.cents : null,
+        });
       }
     }
     for (let k = pending.length - 1; k >= 0; k--) {
@@ -267,7 +288,12 @@ port.on('message', (msg: ToWorker) => {
     case 'play': {
       const o = msg.channel - 1;
       if (o < 0 || o >= cfg.outputs) {
-        post({ type: 'played', channel: msg.channel, ok: false, error: `output ${msg.channel} does not exist (1..${cfg.outputs})` });
+        post({
+          type: 'played',
+          channel: msg.channel,
+          ok: false,
+          error: `output ${msg.channel} does not exist (1..${cfg.outputs})`,
+        });
         return;
       }
       if (msg.spec === null) generators[o]?.stop();
@@ -286,7 +312,8 @@ port.on('message', (msg: ToWorker) => {
       const s = msg.spec;
       const windows = Math.max(1, Math.min(20, s.windows ?? 1));
       const settle = Math.round(((s.settleMs ?? 50) * cfg.sampleRate) / 1000);
-      const maxLag = s.reference || s.references ? Math.max(1, Math.min(HIST / 4, s.reference?.maxLagSamples ?? 2048)) : 0;
+      const maxLag =
+        s.reference || s.references ? Math.max(1, Math.min(HIST / 4, s.reference?.maxLagSamples ?? 2048)) : 0;
       const freqs = s.freqs ?? playingFreqs();
       const start = tIn + settle;
       pending.push({ id: msg.id, spec: s, start, end: start + windows * cfg.window + maxLag, windows, maxLag, freqs });
@@ -301,15 +328,50 @@ port.on('message', (msg: ToWorker) => {
       return;
     case 'record': {
       if (recording) {
-        post({ type: 'recorded', result: { id: msg.spec.id, path: msg.spec.path, frames: 0, seconds: 0, integrated_lufs: Number.NaN, true_peak_dbtp: Number.NaN, sample_peak_dbfs: Number.NaN, error: 'E_PRINT_BUSY: a print is already running' } });
+        post({
+          type: 'recorded',
+          result: {
+            id: msg.spec.id,
+            path: msg.spec.path,
+            frames: 0,
+            seconds: 0,
+            integrated_lufs: Number.NaN,
+            true_peak_dbtp: Number.NaN,
+            sample_peak_dbfs: Number.NaN,
+            error: 'E_PRINT_BUSY: a print is already running',
+          },
+        });
         return;
       }
       try {
         const spec = msg.spec;
-        const writer = new WavWriter(spec.path, { sampleRate: cfg.sampleRate, channels: spec.channels.length, format: spec.format, extraChunks: [{ id: 'bext', data: bext(spec.description, spec.originator) }] });
-        recording = { spec, writer, meter: new LoudnessMeter(cfg.sampleRate, spec.channels.length), frames: 0, limit: spec.seconds ? Math.round(spec.seconds * cfg.sampleRate) : Number.POSITIVE_INFINITY };
+        const writer = new WavWriter(spec.path, {
+          sampleRate: cfg.sampleRate,
+          channels: spec.channels.length,
+          format: spec.format,
+          extraChunks: [{ id: 'bext', data: bext(spec.description, spec.originator) }],
+        });
+        recording = {
+          spec,
+          writer,
+          meter: new LoudnessMeter(cfg.sampleRate, spec.channels.length),
+          frames: 0,
+          limit: spec.seconds ? Math.round(spec.seconds * cfg.sampleRate) : Number.POSITIVE_INFINITY,
+        };
       } catch (e) {
-        post({ type: 'recorded', result: { id: msg.spec.id, path: msg.spec.path, frames: 0, seconds: 0, integrated_lufs: Number.NaN, true_peak_dbtp: Number.NaN, sample_peak_dbfs: Number.NaN, error: (e as Error).message } });
+        post({
+          type: 'recorded',
+          result: {
+            id: msg.spec.id,
+            path: msg.spec.path,
+            frames: 0,
+            seconds: 0,
+            integrated_lufs: Number.NaN,
+            true_peak_dbtp: Number.NaN,
+            sample_peak_dbfs: Number.NaN,
+            error: (e as Error).message,
+          },
+        });
       }
       return;
     }
@@ -333,7 +395,11 @@ async function open(): Promise<void> {
     backend = await JackBackend.open(cfg);
   }
   await backend.start(io, (err) => post({ type: 'status', state: 'offline', detail: err.message }));
-  post({ type: 'status', state: 'online', info: { device: backend.name, inputs: backend.inputs, outputs: backend.outputs, sampleRate: backend.sampleRate } });
+  post({
+    type: 'status',
+    state: 'online',
+    info: { device: backend.name, inputs: backend.inputs, outputs: backend.outputs, sampleRate: backend.sampleRate },
+  });
 }
 
 open().catch((e: Error) => post({ type: 'status', state: 'offline', detail: e.message }));

@@ -8,19 +8,33 @@ export type BounceTrack = { path: string; gainDb?: number; pan?: number };
  * tracks, stereo tracks kept left/right. Sample rates must match (refused otherwise: resampling
  * would silently change the sound). Reports the peak and clipped samples of the result.
  */
-export function bounce(tracks: BounceTrack[], out: string, opts: { channels?: 1 | 2; format?: SampleFormat; onProgress?: (f: number) => void } = {}) {
+export function bounce(
+  tracks: BounceTrack[],
+  out: string,
+  opts: { channels?: 1 | 2; format?: SampleFormat; onProgress?: (f: number) => void } = {},
+) {
   if (tracks.length === 0) throw new RadError('E_BOUNCE_EMPTY', 'nothing to bounce', { httpStatus: 400 });
   const readers = tracks.map((t) => new WavReader(t.path));
   try {
     const rate = readers[0]!.info.sampleRate;
     const odd = readers.filter((r) => r.info.sampleRate !== rate);
     if (odd.length > 0) {
-      throw new RadError('E_BOUNCE_RATE', `sample rates differ: ${readers.map((r) => `${r.path} ${r.info.sampleRate} Hz`).join(', ')}; refused (convert first, e.g. sox in.wav -r ${rate} out.wav)`, {
-        httpStatus: 400,
-        details: { rates: readers.map((r) => ({ file: r.path, sample_rate: r.info.sampleRate })) },
-      });
+      throw new RadError(
+        'E_BOUNCE_RATE',
+        `sample rates differ: ${readers.map((r) => `${r.path} ${r.info.sampleRate} Hz`).join(', ')}; refused (convert first, e.g. sox in.wav -r ${rate} out.wav)`,
+        {
+          httpStatus: 400,
+          details: { rates: readers.map((r) => ({ file: r.path, sample_rate: r.info.sampleRate })) },
+        },
+      );
     }
-    for (const r of readers) if (r.info.channels > 2) throw new RadError('E_BOUNCE_CHANNELS', `${r.path}: ${r.info.channels} channels; bounce takes mono or stereo tracks`, { httpStatus: 400 });
+    for (const r of readers)
+      if (r.info.channels > 2)
+        throw new RadError(
+          'E_BOUNCE_CHANNELS',
+          `${r.path}: ${r.info.channels} channels; bounce takes mono or stereo tracks`,
+          { httpStatus: 400 },
+        );
     const outCh = opts.channels ?? 2;
     const frames = Math.max(...readers.map((r) => r.info.frames));
     const w = new WavWriter(out, { sampleRate: rate, channels: outCh, format: opts.format ?? 'float32' });
@@ -29,7 +43,9 @@ export function bounce(tracks: BounceTrack[], out: string, opts: { channels?: 1 
       const g = 10 ** ((t.gainDb ?? 0) / 20);
       const p = Math.max(-1, Math.min(1, t.pan ?? 0));
       const angle = ((p + 1) * Math.PI) / 4; // constant power: −3 dB each side at centre
-      return readers[i]!.info.channels === 1 ? { l: g * Math.cos(angle), r: g * Math.sin(angle), mono: g } : { l: g, r: g, mono: g * Math.SQRT1_2 };
+      return readers[i]!.info.channels === 1
+        ? { l: g * Math.cos(angle), r: g * Math.sin(angle), mono: g }
+        : { l: g, r: g, mono: g * Math.SQRT1_2 };
     });
     try {
       for (let done = 0; done < frames; done += B) {

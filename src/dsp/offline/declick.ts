@@ -179,7 +179,12 @@ function standsOut(e: Float64Array, i: number, n: number, k: number): boolean {
 }
 
 /** Declicks a file (each channel), writing the repaired copy and returning every repair made. */
-export function declickFile(input: string, output: string, o: DeclickOptions, onProgress?: (f: number) => void): { repairs: Repair[]; result: ReturnType<WavWriter['close']> } {
+export function declickFile(
+  input: string,
+  output: string,
+  o: DeclickOptions,
+  onProgress?: (f: number) => void,
+): { repairs: Repair[]; result: ReturnType<WavWriter['close']> } {
   const r = new WavReader(input);
   const { channels, frames, sampleRate } = r.info;
   // one channel at a time in float64; chunked with overlap so an hour-long file streams
@@ -221,6 +226,8 @@ export function declickFile(input: string, output: string, o: DeclickOptions, on
   }
   repairs.sort((a, b) => a.start - b.start || a.channel - b.channel);
   // a click near a chunk seam may be found twice (from both sides): keep one
-  const unique = repairs.filter((rep, i) => i === 0 || rep.channel !== repairs[i - 1]!.channel || rep.start - repairs[i - 1]!.start > rep.length);
+  const unique = repairs.filter(
+    (rep, i) => i === 0 || rep.channel !== repairs[i - 1]!.channel || rep.start - repairs[i - 1]!.start > rep.length,
+  );
   return { repairs: unique, result: w.close() };
 }

@@ -12,19 +12,36 @@ export type GateOptions = {
   hysteresisDb: number;
 };
 
-export const GATE_DEFAULTS: GateOptions = { thresholdDb: -40, rangeDb: 40, attackMs: 0.5, holdMs: 50, releaseMs: 120, lookaheadMs: 2, hysteresisDb: 4 };
+export const GATE_DEFAULTS: GateOptions = {
+  thresholdDb: -40,
+  rangeDb: 40,
+  attackMs: 0.5,
+  holdMs: 50,
+  releaseMs: 120,
+  lookaheadMs: 2,
+  hysteresisDb: 4,
+};
 
 /**
  * Downward expander / gate for bleed: the detector runs on a key track (e.g. the tom's own
  * mic, not the snare's) or on the signal itself, `lookahead` ms ahead of the audio, so the gate
  * is open before the hit arrives. Gain moves with one-pole attack/release smoothing: no clicks.
  */
-export function gateFile(input: string, output: string, o: GateOptions, keyPath?: string, onProgress?: (f: number) => void) {
+export function gateFile(
+  input: string,
+  output: string,
+  o: GateOptions,
+  keyPath?: string,
+  onProgress?: (f: number) => void,
+) {
   const r = new WavReader(input);
   const key = keyPath ? new WavReader(keyPath) : undefined;
   try {
     const fs = r.info.sampleRate;
-    if (key && key.info.sampleRate !== fs) throw Object.assign(new Error(`key ${keyPath} is ${key.info.sampleRate} Hz, the track ${fs} Hz`), { code: 'E_GATE_KEY_RATE' });
+    if (key && key.info.sampleRate !== fs)
+      throw Object.assign(new Error(`key ${keyPath} is ${key.info.sampleRate} Hz, the track ${fs} Hz`), {
+        code: 'E_GATE_KEY_RATE',
+      });
     const look = Math.round((o.lookaheadMs * fs) / 1000);
     const hold = Math.round((o.holdMs * fs) / 1000);
     const aCoef = Math.exp(-1 / Math.max(1, (o.attackMs * fs) / 1000));
@@ -34,7 +51,12 @@ export function gateFile(input: string, output: string, o: GateOptions, keyPath?
     const floor = 10 ** (-o.rangeDb / 20);
     const envRelease = Math.exp(-1 / ((0.01 * fs) | 1)); // 10 ms detector release
     const channels = r.info.channels;
-    const w = new WavWriter(output, { sampleRate: fs, channels, format: r.info.format, extraChunks: r.info.extraChunks });
+    const w = new WavWriter(output, {
+      sampleRate: fs,
+      channels,
+      format: r.info.format,
+      extraChunks: r.info.extraChunks,
+    });
     // audio is delayed by `look` samples through a ring; the detector sees the key `look` ahead
     const ring = Array.from({ length: channels }, () => new Float32Array(Math.max(1, look)));
     let rp = 0;

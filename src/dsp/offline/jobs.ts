@@ -26,7 +26,8 @@ export type PrepArgs = {
 const num = (o: Record<string, unknown> | undefined, k: string, d: number): number => {
   const v = o?.[k];
   if (v === undefined) return d;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RadError('E_PREP_OPTION', `option ${k} must be a number (got ${JSON.stringify(v)})`, { httpStatus: 400 });
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RadError('E_PREP_OPTION', `option ${k} must be a number (got ${JSON.stringify(v)})`, { httpStatus: 400 });
   return v;
 };
 
@@ -34,14 +35,17 @@ const num = (o: Record<string, unknown> | undefined, k: string, d: number): numb
 function outPath(input: string, out: string | undefined, suffix: string): string {
   const dir = out ?? dirname(input);
   const p = resolve(join(dir, `${basename(input, extname(input))}.${suffix}`));
-  if (p === resolve(input)) throw new RadError('E_OUTPUT_IS_INPUT', `refusing to write over the input ${input}`, { httpStatus: 400 });
-  if (out && (!existsSync(out) || !statSync(out).isDirectory())) throw new RadError('E_OUTPUT_DIR', `output folder ${out} does not exist`, { httpStatus: 400 });
+  if (p === resolve(input))
+    throw new RadError('E_OUTPUT_IS_INPUT', `refusing to write over the input ${input}`, { httpStatus: 400 });
+  if (out && (!existsSync(out) || !statSync(out).isDirectory()))
+    throw new RadError('E_OUTPUT_DIR', `output folder ${out} does not exist`, { httpStatus: 400 });
   return p;
 }
 
 /** Runs one prep job to completion (inside a worker). Inputs are only ever read. */
 export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) => void): unknown {
-  if (!Array.isArray(a.inputs) || a.inputs.length === 0) throw new RadError('E_PREP_INPUTS', 'no input files', { httpStatus: 400 });
+  if (!Array.isArray(a.inputs) || a.inputs.length === 0)
+    throw new RadError('E_PREP_INPUTS', 'no input files', { httpStatus: 400 });
   for (const f of a.inputs) readWavInfo(f); // every input is a readable WAV before any work starts
   const o = a.options;
   const per = (i: number) => (f: number) => progress((i + f) / a.inputs.length);
@@ -55,10 +59,14 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
         postMs: num(o, 'post_ms', SILENCE_DEFAULTS.postMs),
         fadeMs: num(o, 'fade_ms', SILENCE_DEFAULTS.fadeMs),
       };
-      const pickThr = (f: string) => a.thresholds?.[f] ?? a.thresholds?.[basename(f)] ?? a.thresholds?.[basename(f, extname(f))];
+      const pickThr = (f: string) =>
+        a.thresholds?.[f] ?? a.thresholds?.[basename(f)] ?? a.thresholds?.[basename(f, extname(f))];
       return a.inputs.map((input, i) => {
         const { peaks, hop, info } = hopPeaks(input, (f) => per(i)(a.render === false ? f : f / 2));
-        const regions = findRegions(peaks, hop, info.sampleRate, info.frames, { ...opts, thresholdDb: pickThr(input) ?? opts.thresholdDb });
+        const regions = findRegions(peaks, hop, info.sampleRate, info.frames, {
+          ...opts,
+          thresholdDb: pickThr(input) ?? opts.thresholdDb,
+        });
         const csv = outPath(input, a.out, 'regions.csv');
         writeFileAtomic(csv, regionsCsv(regions));
         const items = outPath(input, a.out, 'reaper-items.txt');
@@ -68,7 +76,15 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
           rendered = outPath(input, a.out, 'stripped.wav');
           renderRegions(input, rendered, regions, opts.fadeMs, (f) => per(i)(0.5 + f / 2));
         }
-        return { input, regions: regions.length, sound_s: regions.reduce((s, r) => s + r.end_s - r.start_s, 0), duration_s: info.frames / info.sampleRate, csv, reaper_items: items, rendered };
+        return {
+          input,
+          regions: regions.length,
+          sound_s: regions.reduce((s, r) => s + r.end_s - r.start_s, 0),
+          duration_s: info.frames / info.sampleRate,
+          csv,
+          reaper_items: items,
+          rendered,
+        };
       });
     }
     case 'gate': {
@@ -88,19 +104,28 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
       });
     }
     case 'declick': {
-      const opts = { order: num(o, 'order', DECLICK_DEFAULTS.order), sensitivity: num(o, 'sensitivity', DECLICK_DEFAULTS.sensitivity), maxClickMs: num(o, 'max_click_ms', DECLICK_DEFAULTS.maxClickMs) };
+      const opts = {
+        order: num(o, 'order', DECLICK_DEFAULTS.order),
+        sensitivity: num(o, 'sensitivity', DECLICK_DEFAULTS.sensitivity),
+        maxClickMs: num(o, 'max_click_ms', DECLICK_DEFAULTS.maxClickMs),
+      };
       return a.inputs.map((input, i) => {
         const out = outPath(input, a.out, 'declicked.wav');
         const { repairs, result } = declickFile(input, out, opts, per(i));
         const report = outPath(input, a.out, 'declick.csv');
-        writeFileAtomic(report, `channel,start_s,start_sample,length_samples\n${repairs.map((r) => `${r.channel + 1},${r.start_s.toFixed(6)},${r.start},${r.length}`).join('\n')}\n`);
+        writeFileAtomic(
+          report,
+          `channel,start_s,start_sample,length_samples\n${repairs.map((r) => `${r.channel + 1},${r.start_s.toFixed(6)},${r.start},${r.length}`).join('\n')}\n`,
+        );
         return { input, out, report, repairs: repairs.length, ...result };
       });
     }
     case 'bounce': {
       if (!a.out) throw new RadError('E_PREP_OUT', 'a bounce needs --out stem.wav', { httpStatus: 400 });
-      if (a.inputs.some((f) => resolve(f) === resolve(a.out!))) throw new RadError('E_OUTPUT_IS_INPUT', `refusing to bounce over an input (${a.out})`, { httpStatus: 400 });
-      const pick = (m: Record<string, number> | undefined, f: string) => m?.[f] ?? m?.[basename(f)] ?? m?.[basename(f, extname(f))];
+      if (a.inputs.some((f) => resolve(f) === resolve(a.out!)))
+        throw new RadError('E_OUTPUT_IS_INPUT', `refusing to bounce over an input (${a.out})`, { httpStatus: 400 });
+      const pick = (m: Record<string, number> | undefined, f: string) =>
+        m?.[f] ?? m?.[basename(f)] ?? m?.[basename(f, extname(f))];
       const channels = num(o, 'channels', 2) === 1 ? 1 : 2;
       return bounce(
         a.inputs.map((path) => ({ path, gainDb: pick(a.gains, path), pan: pick(a.pans, path) })),

@@ -12,14 +12,24 @@ export type SilenceOptions = {
   fadeMs: number;
 };
 
-export const SILENCE_DEFAULTS: SilenceOptions = { thresholdDb: -50, minRegionMs: 100, minGapMs: 250, preMs: 10, postMs: 50, fadeMs: 5 };
+export const SILENCE_DEFAULTS: SilenceOptions = {
+  thresholdDb: -50,
+  minRegionMs: 100,
+  minGapMs: 250,
+  preMs: 10,
+  postMs: 50,
+  fadeMs: 5,
+};
 
 export type Region = { start: number; end: number; start_s: number; end_s: number };
 
 const HOP_MS = 1;
 
 /** Per-hop peak (1 ms hops, max over channels), streamed from the file in blocks. */
-export function hopPeaks(path: string, onProgress?: (f: number) => void): { peaks: Float32Array; hop: number; info: WavReader['info'] } {
+export function hopPeaks(
+  path: string,
+  onProgress?: (f: number) => void,
+): { peaks: Float32Array; hop: number; info: WavReader['info'] } {
   const r = new WavReader(path);
   const hop = Math.max(1, Math.round((r.info.sampleRate * HOP_MS) / 1000));
   const peaks = new Float32Array(Math.ceil(r.info.frames / hop));
@@ -51,7 +61,13 @@ export function hopPeaks(path: string, onProgress?: (f: number) => void): { peak
 }
 
 /** Sound regions from hop peaks: threshold, bridge short gaps, drop short regions, pad. */
-export function findRegions(peaks: Float32Array, hop: number, sampleRate: number, frames: number, o: SilenceOptions): Region[] {
+export function findRegions(
+  peaks: Float32Array,
+  hop: number,
+  sampleRate: number,
+  frames: number,
+  o: SilenceOptions,
+): Region[] {
   const thr = 10 ** (o.thresholdDb / 20);
   const hopsPerMs = 1 / HOP_MS;
   const raw: Array<[number, number]> = [];
@@ -87,9 +103,20 @@ export function findRegions(peaks: Float32Array, hop: number, sampleRate: number
 }
 
 /** Renders the file with everything outside the regions replaced by digital silence (same length, faded edges). */
-export function renderRegions(input: string, output: string, regions: Region[], fadeMs: number, onProgress?: (f: number) => void): ReturnType<WavWriter['close']> {
+export function renderRegions(
+  input: string,
+  output: string,
+  regions: Region[],
+  fadeMs: number,
+  onProgress?: (f: number) => void,
+): ReturnType<WavWriter['close']> {
   const r = new WavReader(input);
-  const w = new WavWriter(output, { sampleRate: r.info.sampleRate, channels: r.info.channels, format: r.info.format, extraChunks: r.info.extraChunks });
+  const w = new WavWriter(output, {
+    sampleRate: r.info.sampleRate,
+    channels: r.info.channels,
+    format: r.info.format,
+    extraChunks: r.info.extraChunks,
+  });
   const fade = Math.max(1, Math.round((fadeMs * r.info.sampleRate) / 1000));
   let ri = 0;
   try {

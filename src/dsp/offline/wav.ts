@@ -5,9 +5,17 @@ import { basename, dirname, join } from 'node:path';
 import { RadError } from '../../core/errors.ts';
 
 export type SampleFormat = 'int16' | 'int24' | 'int32' | 'float32';
-export type WavInfo = { sampleRate: number; channels: number; format: SampleFormat; frames: number; dataOffset: number; extraChunks: Array<{ id: string; data: Buffer }> };
+export type WavInfo = {
+  sampleRate: number;
+  channels: number;
+  format: SampleFormat;
+  frames: number;
+  dataOffset: number;
+  extraChunks: Array<{ id: string; data: Buffer }>;
+};
 
-const bad = (code: string, file: string, why: string) => new RadError(code, `${file}: ${why}`, { httpStatus: 400, details: { file } });
+const bad = (code: string, file: string, why: string) =>
+  new RadError(code, `${file}: ${why}`, { httpStatus: 400, details: { file } });
 const bytesOf = (f: SampleFormat) => (f === 'int16' ? 2 : f === 'int24' ? 3 : 4);
 
 /** Reads the header: RIFF/WAVE, fmt (PCM, float, extensible), data; other chunks (bext, iXML…) kept. */
@@ -22,7 +30,8 @@ export function readWavInfo(path: string): WavInfo {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(12);
     if (size < 12 || readSync(fd, head, 0, 12, 0) < 12) throw bad('E_WAV_NOT_WAV', path, 'too short to be a WAV file');
-    if (head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 8, 12) !== 'WAVE') throw bad('E_WAV_NOT_WAV', path, 'not a RIFF/WAVE file');
+    if (head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 8, 12) !== 'WAVE')
+      throw bad('E_WAV_NOT_WAV', path, 'not a RIFF/WAVE file');
     let pos = 12;
     let fmt: { format: SampleFormat; channels: number; sampleRate: number } | undefined;
     const extra: WavInfo['extraChunks'] = [];
@@ -41,8 +50,24 @@ export function readWavInfo(path: string): WavInfo {
         const sampleRate = b.readUInt32LE(4);
         const bits = b.readUInt16LE(14);
         if (tag === 0xfffe && b.length >= 26) tag = b.readUInt16LE(24); // WAVE_FORMAT_EXTENSIBLE: the sub-format GUID starts with the tag
-        const format: SampleFormat | undefined = tag === 1 ? (bits === 16 ? 'int16' : bits === 24 ? 'int24' : bits === 32 ? 'int32' : undefined) : tag === 3 && bits === 32 ? 'float32' : undefined;
-        if (!format) throw bad('E_WAV_FORMAT', path, `unsupported sample format (tag ${tag}, ${bits} bits); 16/24/32-bit PCM or 32-bit float`);
+        const format: SampleFormat | undefined =
+          tag === 1
+            ? bits === 16
+              ? 'int16'
+              : bits === 24
+                ? 'int24'
+                : bits === 32
+                  ? 'int32'
+                  : undefined
+            : tag === 3 && bits === 32
+              ? 'float32'
+              : undefined;
+        if (!format)
+          throw bad(
+            'E_WAV_FORMAT',
+            path,
+            `unsupported sample format (tag ${tag}, ${bits} bits); 16/24/32-bit PCM or 32-bit float`,
+          );
         if (channels < 1 || channels > 256) throw bad('E_WAV_HEADER', path, `${channels} channels`);
         if (sampleRate < 1000 || sampleRate > 768000) throw bad('E_WAV_HEADER', path, `sample rate ${sampleRate}`);
         fmt = { format, channels, sampleRate };
@@ -50,7 +75,12 @@ export function readWavInfo(path: string): WavInfo {
         if (!fmt) throw bad('E_WAV_HEADER', path, 'data chunk before fmt chunk');
         const frameBytes = bytesOf(fmt.format) * fmt.channels;
         const available = size - body;
-        if (len > available) throw bad('E_WAV_TRUNCATED', path, `header promises ${len} bytes of audio, the file holds ${available} (truncated or lying header)`);
+        if (len > available)
+          throw bad(
+            'E_WAV_TRUNCATED',
+            path,
+            `header promises ${len} bytes of audio, the file holds ${available} (truncated or lying header)`,
+          );
         const frames = Math.floor(len / frameBytes);
         if (frames === 0) throw bad('E_WAV_EMPTY', path, 'no audio in the data chunk');
         return { ...fmt, frames, dataOffset: body, extraChunks: extra };
@@ -92,12 +122,20 @@ export class WavReader {
     const bytes = n * bps * channels;
     if (this.buf.length < bytes) this.buf = Buffer.alloc(bytes);
     const got = readSync(this.fd, this.buf, 0, bytes, dataOffset + this.frame * bps * channels);
-    if (got < bytes) throw bad('E_WAV_TRUNCATED', this.path, `file ended early at frame ${this.frame + Math.floor(got / (bps * channels))}`);
+    if (got < bytes)
+      throw bad(
+        'E_WAV_TRUNCATED',
+        this.path,
+        `file ended early at frame ${this.frame + Math.floor(got / (bps * channels))}`,
+      );
     const out = Array.from({ length: channels }, () => new Float32Array(n));
     const b = this.buf;
     // fast paths: typed views over the block (little-endian host, aligned copy)
     if (format === 'int16' || format === 'float32') {
-      const view = format === 'int16' ? new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes)) : new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes));
+      const view =
+        format === 'int16'
+          ? new Int16Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes))
+          : new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + bytes));
       const scale = format === 'int16' ? 1 / 32768 : 1;
       for (let c = 0; c < channels; c++) {
         const dst = out[c]!;
@@ -142,7 +180,10 @@ export class WavWriter {
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (e) {
-      throw new RadError('E_OUTPUT_UNWRITABLE', `cannot write ${path} (${(e as NodeJS.ErrnoException).code})`, { httpStatus: 400, details: { file: path } });
+      throw new RadError('E_OUTPUT_UNWRITABLE', `cannot write ${path} (${(e as NodeJS.ErrnoException).code})`, {
+        httpStatus: 400,
+        details: { file: path },
+      });
     }
     const { channels, sampleRate, format } = spec;
     const bps = bytesOf(format);
@@ -163,7 +204,11 @@ export class WavWriter {
       h.writeUInt32LE(c.data.length, 4);
       parts.push(h, c.data, ...(c.data.length & 1 ? [Buffer.alloc(1)] : []));
     }
-    const header = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE', 'latin1'), ...parts, Buffer.from('data\0\0\0\0', 'latin1')]);
+    const header = Buffer.concat([
+      Buffer.from('RIFF\0\0\0\0WAVE', 'latin1'),
+      ...parts,
+      Buffer.from('data\0\0\0\0', 'latin1'),
+    ]);
     this.dataSizePos = header.length - 4;
     writeSync(this.fd, header);
     this.riffEnd = header.length;
@@ -185,7 +230,8 @@ export class WavWriter {
         else {
           const x = Math.max(-1, Math.min(1, v));
           if (format === 'int16') out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x * 32768))), o);
-          else if (format === 'int24') out.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608))), o, 3);
+          else if (format === 'int24')
+            out.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608))), o, 3);
           else out.writeInt32LE(Math.max(-2147483648, Math.min(2147483647, Math.round(x * 2147483648))), o);
         }
         o += bps;
@@ -208,7 +254,11 @@ export class WavWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
-    return { frames: this.frames, peak_dbfs: this.peak > 0 ? Math.round(2000 * Math.log10(this.peak)) / 100 : Number.NEGATIVE_INFINITY, clipped_samples: this.clipped };
+    return {
+      frames: this.frames,
+      peak_dbfs: this.peak > 0 ? Math.round(2000 * Math.log10(this.peak)) / 100 : Number.NEGATIVE_INFINITY,
+      clipped_samples: this.clipped,
+    };
   }
 
   abort(): void {

@@ -14,5 +14,10 @@ try {
   });
   parentPort!.postMessage({ type: 'done', result });
 } catch (e) {
-  parentPort!.postMessage({ type: 'error', code: isRadError(e) ? e.code : ((e as { code?: string }).code ?? 'E_PREP_FAILED'), message: (e as Error).message, httpStatus: isRadError(e) ? e.httpStatus : 500 });
+  parentPort!.postMessage({
+    type: 'error',
+    code: isRadError(e) ? e.code : ((e as { code?: string }).code ?? 'E_PREP_FAILED'),
+    message: (e as Error).message,
+    httpStatus: isRadError(e) ? e.httpStatus : 500,
+  });
 }

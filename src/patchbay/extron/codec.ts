@@ -6,7 +6,8 @@ const LAYER_NAME: Record<string, ExtronLayer> = { All: '!', RGB: '&', Vid: '%', 
 
 export const tie = (input: number, output: number, layer: ExtronLayer = '$') => `${input}*${output}${layer}`;
 /** Quick multiple tie: every tie takes at once; the reply is `Qik`. */
-export const quickTie = (ties: Array<{ input: number; output: number }>, layer: ExtronLayer = '$') => `${ESC}+Q${ties.map((t) => tie(t.input, t.output, layer)).join('')}\r`;
+export const quickTie = (ties: Array<{ input: number; output: number }>, layer: ExtronLayer = '$') =>
+  `${ESC}+Q${ties.map((t) => tie(t.input, t.output, layer)).join('')}\r`;
 /** Read the whole map from `start` (pages of 16 outputs); layer 1 video, 2 audio. */
 export const readMap = (start: number, layer: 1 | 2 = 2) => `${ESC}0*${start}*${layer}VC\r`;
 export const readTie = (output: number, layer: ExtronLayer = '$') => `${output}${layer}`;
@@ -32,18 +33,24 @@ export type ExtronReply =
 export function parseReply(line: string): ExtronReply {
   let m: RegExpExecArray | null;
   const l = line.trim();
-  if ((m = /^Out(\d+) In(\d+) (All|RGB|Vid|Aud)$/.exec(l))) return { kind: 'tie', output: Number(m[1]), input: Number(m[2]), layer: LAYER_NAME[m[3]!]! };
-  if ((m = /^In(\d+) (All|RGB|Vid|Aud)$/.exec(l))) return { kind: 'tie-all', input: Number(m[1]), layer: LAYER_NAME[m[2]!]! };
+  if ((m = /^Out(\d+) In(\d+) (All|RGB|Vid|Aud)$/.exec(l)))
+    return { kind: 'tie', output: Number(m[1]), input: Number(m[2]), layer: LAYER_NAME[m[3]!]! };
+  if ((m = /^In(\d+) (All|RGB|Vid|Aud)$/.exec(l)))
+    return { kind: 'tie-all', input: Number(m[1]), layer: LAYER_NAME[m[2]!]! };
   if (l === 'Qik') return { kind: 'qik' };
   if ((m = /^E(\d\d)$/.exec(l))) return { kind: 'error', code: Number(m[1]) };
   if ((m = /^Vgp00\*Out(\d+) ((?:(?:\d\d|--) ?)+) ?(Vid|Aud)$/.exec(l))) {
-    const inputs = m[2]!.trim().split(/\s+/).map((t) => (t === '--' ? undefined : t === '00' ? null : Number(t)));
+    const inputs = m[2]!
+      .trim()
+      .split(/\s+/)
+      .map((t) => (t === '--' ? undefined : t === '00' ? null : Number(t)));
     return { kind: 'map', start: Number(m[1]), inputs, layer: LAYER_NAME[m[3]!]! };
   }
   if ((m = /^Vrb(\d)$/.exec(l))) return { kind: 'verbose', mode: Number(m[1]) };
   if ((m = /^Spr\s*0*(\d+)$/.exec(l))) return { kind: 'preset-saved', n: Number(m[1]) };
   if ((m = /^Rpr\s*0*(\d+)$/.exec(l))) return { kind: 'preset-recalled', n: Number(m[1]) };
-  if (/^\(c\) Copyright/.test(l) || /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d$/.test(l)) return { kind: 'banner' };
+  if (/^\(c\) Copyright/.test(l) || /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d$/.test(l))
+    return { kind: 'banner' };
   if (/Password:$/.test(l)) return { kind: 'password' };
   if ((m = /^Login (Administrator|User)$/.exec(l))) return { kind: 'login', level: m[1]! };
   if ((m = /^(\d+)$/.exec(l))) return { kind: 'bare-number', n: Number(m[1]) };

@@ -16,24 +16,54 @@ function throwIfError(device: string, line: string): void {
 export const extronProtocol: PatchProtocol = {
   name: 'extron-sis',
   prompts: ['Password:'],
-  caps: (inputs: number, outputs: number): RouterCaps => ({ inputs, outputs, atomicMultiTie: true, canReadBack: true, canDisconnect: true, pushesChanges: true, presets: true }),
+  caps: (inputs: number, outputs: number): RouterCaps => ({
+    inputs,
+    outputs,
+    atomicMultiTie: true,
+    canReadBack: true,
+    canDisconnect: true,
+    pushesChanges: true,
+    presets: true,
+  }),
 
   async attach(io, { password, timeoutMs }) {
     // the banner (if any) arrives unsolicited; a password prompt needs an answer
-    const prompt = await io.expect((l) => parseReply(l).kind === 'password', 300, 'password prompt').catch(() => undefined);
+    const prompt = await io
+      .expect((l) => parseReply(l).kind === 'password', 300, 'password prompt')
+      .catch(() => undefined);
     if (prompt !== undefined) {
-      if (!password) throw deviceError(io.link.describe, 'E_PATCH_AUTH', 'the switcher asks for a password; set patchbays[].password');
-      const r = await io.request(`${password}\r`, (l) => ['login', 'password'].includes(parseReply(l).kind), timeoutMs, 'login');
+      if (!password)
+        throw deviceError(
+          io.link.describe,
+          'E_PATCH_AUTH',
+          'the switcher asks for a password; set patchbays[].password',
+        );
+      const r = await io.request(
+        `${password}\r`,
+        (l) => ['login', 'password'].includes(parseReply(l).kind),
+        timeoutMs,
+        'login',
+      );
       if (parseReply(r).kind !== 'login') throw deviceError(io.link.describe, 'E_PATCH_AUTH', 'password refused');
     }
-    const v = await io.request(setVerbose(3), (l) => parseReply(l).kind === 'verbose' || isError(l), timeoutMs, 'verbose mode');
+    const v = await io.request(
+      setVerbose(3),
+      (l) => parseReply(l).kind === 'verbose' || isError(l),
+      timeoutMs,
+      'verbose mode',
+    );
     throwIfError(io.link.describe, v);
   },
 
   async route(io, ties, { atomic, timeoutMs }) {
     const dev = io.link.describe;
     if (atomic && ties.length > 1) {
-      const r = await io.request(quickTie(ties.map((t) => ({ input: t.input ?? 0, output: t.output }))), (l) => l === 'Qik' || isError(l), timeoutMs, 'quick multi-tie');
+      const r = await io.request(
+        quickTie(ties.map((t) => ({ input: t.input ?? 0, output: t.output }))),
+        (l) => l === 'Qik' || isError(l),
+        timeoutMs,
+        'quick multi-tie',
+      );
       throwIfError(dev, r);
       return;
     }
@@ -55,10 +85,15 @@ export const extronProtocol: PatchProtocol = {
   async readAll(io, outputs, timeoutMs) {
     const map: Array<number | null> = [];
     for (let start = 1; start <= outputs; start += 16) {
-      const line = await io.request(readMap(start, 2), (l) => {
-        const p = parseReply(l);
-        return (p.kind === 'map' && p.start === start) || p.kind === 'error';
-      }, timeoutMs, `map read from output ${start}`);
+      const line = await io.request(
+        readMap(start, 2),
+        (l) => {
+          const p = parseReply(l);
+          return (p.kind === 'map' && p.start === start) || p.kind === 'error';
+        },
+        timeoutMs,
+        `map read from output ${start}`,
+      );
       throwIfError(io.link.describe, line);
       const p = parseReply(line);
       if (p.kind !== 'map') continue;
@@ -67,21 +102,33 @@ export const extronProtocol: PatchProtocol = {
         map.push(v);
       }
     }
-    if (map.length < outputs) throw deviceError(io.link.describe, 'E_PATCH_SIZE', `the frame reports ${map.length} outputs; settings say ${outputs}`);
+    if (map.length < outputs)
+      throw deviceError(
+        io.link.describe,
+        'E_PATCH_SIZE',
+        `the frame reports ${map.length} outputs; settings say ${outputs}`,
+      );
     return map;
   },
 
   watch(io, onTies) {
     io.on('line', (line) => {
       const p = parseReply(line);
-      if (p.kind === 'tie' && (p.layer === '$' || p.layer === '!')) onTies([{ output: p.output, input: p.input === 0 ? null : p.input }]);
+      if (p.kind === 'tie' && (p.layer === '$' || p.layer === '!'))
+        onTies([{ output: p.output, input: p.input === 0 ? null : p.input }]);
     });
   },
 
   async savePreset(io, n, timeoutMs) {
-    throwIfError(io.link.describe, await io.request(savePreset(n), (l) => parseReply(l).kind === 'preset-saved' || isError(l), timeoutMs));
+    throwIfError(
+      io.link.describe,
+      await io.request(savePreset(n), (l) => parseReply(l).kind === 'preset-saved' || isError(l), timeoutMs),
+    );
   },
   async recallPreset(io, n, timeoutMs) {
-    throwIfError(io.link.describe, await io.request(recallPreset(n), (l) => parseReply(l).kind === 'preset-recalled' || isError(l), timeoutMs));
+    throwIfError(
+      io.link.describe,
+      await io.request(recallPreset(n), (l) => parseReply(l).kind === 'preset-recalled' || isError(l), timeoutMs),
+    );
   },
 };

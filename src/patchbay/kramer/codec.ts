@@ -5,7 +5,8 @@ export const handshake = () => '#\r';
 export const login = (password: string) => `#LOGIN ${password}\r`;
 export const route = (layer: number, output: number, input: number) => `#ROUTE ${layer},${output},${input}\r`;
 /** Several audio ties in one command (legacy form, widely supported on switchers). */
-export const audMulti = (ties: Array<{ input: number; output: number }>) => `#AUD ${ties.map((t) => `${t.input}>${t.output}`).join(',')}\r`;
+export const audMulti = (ties: Array<{ input: number; output: number }>) =>
+  `#AUD ${ties.map((t) => `${t.input}>${t.output}`).join(',')}\r`;
 export const routeQuery = (layer: number, output: number | '*') => `#ROUTE? ${layer},${output}\r`;
 export const presetStore = (n: number) => `#PRST-STO ${n}\r`;
 export const presetRecall = (n: number) => `#PRST-RCL ${n}\r`;
@@ -21,7 +22,15 @@ export function parseReply(line: string): KramerReply {
   let m = /^~(\d\d)@(?:([A-Z0-9?-]+) )?ERR\s*(\d{3})$/i.exec(l);
   if (m) return { kind: 'error', machine: Number(m[1]), command: (m[2] ?? '').toUpperCase(), code: Number(m[3]) };
   m = /^~(\d\d)@ROUTE (\d+),(\d+),(\d+)( OK)?$/i.exec(l);
-  if (m) return { kind: 'route', machine: Number(m[1]), layer: Number(m[2]), output: Number(m[3]), input: Number(m[4]), ok: m[5] !== undefined };
+  if (m)
+    return {
+      kind: 'route',
+      machine: Number(m[1]),
+      layer: Number(m[2]),
+      output: Number(m[3]),
+      input: Number(m[4]),
+      ok: m[5] !== undefined,
+    };
   m = /^~(\d\d)@([A-Z0-9?-]*)\s*(.*?)\s*OK$/i.exec(l);
   if (m) return { kind: 'ok', machine: Number(m[1]), command: m[2]!.toUpperCase(), params: m[3]! };
   return { kind: 'unknown', line: l };

@@ -1,7 +1,18 @@
 import { deviceError } from '../errors.ts';
 import type { RouterCaps } from '../model.ts';
 import type { PatchProtocol } from '../protocol.ts';
-import { AUDIO_LAYER, audMulti, errorCode, handshake, login, parseReply, presetRecall, presetStore, route, routeQuery } from './codec.ts';
+import {
+  AUDIO_LAYER,
+  audMulti,
+  errorCode,
+  handshake,
+  login,
+  parseReply,
+  presetRecall,
+  presetStore,
+  route,
+  routeQuery,
+} from './codec.ts';
 
 function check(device: string, line: string): void {
   const r = parseReply(line);
@@ -19,7 +30,15 @@ const okOrErr = (cmd: string) => (l: string) => {
 export const kramerProtocol: PatchProtocol = {
   name: 'kramer-p3000',
   prompts: [],
-  caps: (inputs: number, outputs: number): RouterCaps => ({ inputs, outputs, atomicMultiTie: true, canReadBack: true, canDisconnect: true, pushesChanges: true, presets: true }),
+  caps: (inputs: number, outputs: number): RouterCaps => ({
+    inputs,
+    outputs,
+    atomicMultiTie: true,
+    canReadBack: true,
+    canDisconnect: true,
+    pushesChanges: true,
+    presets: true,
+  }),
 
   async attach(io, { password, timeoutMs }) {
     check(io.link.describe, await io.request(handshake(), okOrErr(''), timeoutMs, 'handshake #'));
@@ -29,7 +48,15 @@ export const kramerProtocol: PatchProtocol = {
   async route(io, ties, { atomic, timeoutMs }) {
     const dev = io.link.describe;
     if (atomic && ties.length > 1) {
-      check(dev, await io.request(audMulti(ties.map((t) => ({ input: t.input ?? 0, output: t.output }))), okOrErr('AUD'), timeoutMs, '#AUD multi-tie'));
+      check(
+        dev,
+        await io.request(
+          audMulti(ties.map((t) => ({ input: t.input ?? 0, output: t.output }))),
+          okOrErr('AUD'),
+          timeoutMs,
+          '#AUD multi-tie',
+        ),
+      );
       return;
     }
     for (const t of ties) {
@@ -80,7 +107,8 @@ export const kramerProtocol: PatchProtocol = {
   watch(io, onTies) {
     io.on('line', (line) => {
       const r = parseReply(line);
-      if (r.kind === 'route' && !r.ok && r.layer === AUDIO_LAYER) onTies([{ output: r.output, input: r.input === 0 ? null : r.input }]);
+      if (r.kind === 'route' && !r.ok && r.layer === AUDIO_LAYER)
+        onTies([{ output: r.output, input: r.input === 0 ? null : r.input }]);
     });
   },
 

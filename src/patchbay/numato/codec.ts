@@ -22,7 +22,8 @@ export function hexDigits(relays: number): number {
   return relays <= 8 ? 2 : relays <= 16 ? 4 : 8;
 }
 
-export const writeAll = (bits: number, relays: number) => `relay writeall ${(bits >>> 0).toString(16).toUpperCase().padStart(hexDigits(relays), '0')}\r`;
+export const writeAll = (bits: number, relays: number) =>
+  `relay writeall ${(bits >>> 0).toString(16).toUpperCase().padStart(hexDigits(relays), '0')}\r`;
 
 export function parseBitmap(hex: string, relays: number): number | undefined {
   const t = hex.trim();

@@ -22,12 +22,16 @@ function command(io: LineIo, cmd: string, timeoutMs: number): Promise<string[]> 
     } finally {
       io.off('line', onLine);
     }
-    if (lines.some((l) => /invalid|error/i.test(l))) throw deviceError(io.link.describe, 'E_PATCH_COMMAND', `${echo}: ${lines.join(' ')}`);
+    if (lines.some((l) => /invalid|error/i.test(l)))
+      throw deviceError(io.link.describe, 'E_PATCH_COMMAND', `${echo}: ${lines.join(' ')}`);
     return lines;
   };
   const prev = queues.get(io) ?? Promise.resolve();
   const next = prev.then(run, run);
-  queues.set(io, next.catch(() => {}));
+  queues.set(
+    io,
+    next.catch(() => {}),
+  );
   return next;
 }
 
@@ -42,7 +46,8 @@ export function numatoProtocol(crosspoints: RelayCrosspoint[], relayCount: numbe
 
   const mapFromBits = (bits: number, outputs: number): Array<number | null> => {
     const map: Array<number | null> = new Array(outputs).fill(null);
-    for (const x of crosspoints) if (bits & (1 << x.relay)) map[x.output - 1] = map[x.output - 1] === null ? x.input : map[x.output - 1]!; // first closed relay wins
+    for (const x of crosspoints)
+      if (bits & (1 << x.relay)) map[x.output - 1] = map[x.output - 1] === null ? x.input : map[x.output - 1]!; // first closed relay wins
     return map;
   };
 
@@ -52,7 +57,12 @@ export function numatoProtocol(crosspoints: RelayCrosspoint[], relayCount: numbe
       for (const x of byOutput.get(t.output) ?? []) bits &= ~(1 << x.relay);
       if (t.input !== null) {
         const x = (byOutput.get(t.output) ?? []).find((c) => c.input === t.input);
-        if (!x) throw deviceError('relay patchbay', 'E_PATCH_NO_CROSSPOINT', `no relay joins input ${t.input} to output ${t.output}`);
+        if (!x)
+          throw deviceError(
+            'relay patchbay',
+            'E_PATCH_NO_CROSSPOINT',
+            `no relay joins input ${t.input} to output ${t.output}`,
+          );
         bits |= 1 << x.relay;
       }
     }
@@ -62,14 +72,27 @@ export function numatoProtocol(crosspoints: RelayCrosspoint[], relayCount: numbe
   return {
     name: 'numato-relay',
     prompts: ['>'],
-    caps: (inputs: number, outputs: number): RouterCaps => ({ inputs, outputs, atomicMultiTie: true, canReadBack: true, canDisconnect: true, pushesChanges: false, presets: false }),
+    caps: (inputs: number, outputs: number): RouterCaps => ({
+      inputs,
+      outputs,
+      atomicMultiTie: true,
+      canReadBack: true,
+      canDisconnect: true,
+      pushesChanges: false,
+      presets: false,
+    }),
 
     async attach(io, { timeoutMs }) {
       io.write('\r'); // flush any half-typed command; the board answers with a prompt
       await io.expect((l) => l.endsWith('>'), timeoutMs, 'prompt').catch(() => undefined);
       const lines = await command(io, readAll(), timeoutMs);
       const bits = lines.map((l) => parseBitmap(l, relayCount)).find((b) => b !== undefined);
-      if (bits === undefined) throw deviceError(io.link.describe, 'E_PATCH_GARBAGE', `relay readall answered ${JSON.stringify(lines.join(' '))}`);
+      if (bits === undefined)
+        throw deviceError(
+          io.link.describe,
+          'E_PATCH_GARBAGE',
+          `relay readall answered ${JSON.stringify(lines.join(' '))}`,
+        );
       shadow = bits;
     },
 
@@ -81,8 +104,10 @@ export function numatoProtocol(crosspoints: RelayCrosspoint[], relayCount: numbe
         if (broken !== shadow) await command(io, writeAll(broken, relayCount), timeoutMs);
         await command(io, writeAll(target, relayCount), timeoutMs);
       } else {
-        for (let r = 0; r < relayCount; r++) if (shadow & (1 << r) && !(target & (1 << r))) await command(io, relayOff(r), timeoutMs);
-        for (let r = 0; r < relayCount; r++) if (target & (1 << r) && !(shadow & (1 << r))) await command(io, relayOn(r), timeoutMs);
+        for (let r = 0; r < relayCount; r++)
+          if (shadow & (1 << r) && !(target & (1 << r))) await command(io, relayOff(r), timeoutMs);
+        for (let r = 0; r < relayCount; r++)
+          if (target & (1 << r) && !(shadow & (1 << r))) await command(io, relayOn(r), timeoutMs);
       }
       shadow = target;
     },
@@ -90,7 +115,12 @@ export function numatoProtocol(crosspoints: RelayCrosspoint[], relayCount: numbe
     async readAll(io, outputs, timeoutMs) {
       const lines = await command(io, readAll(), timeoutMs);
       const bits = lines.map((l) => parseBitmap(l, relayCount)).find((b) => b !== undefined);
-      if (bits === undefined) throw deviceError(io.link.describe, 'E_PATCH_GARBAGE', `relay readall answered ${JSON.stringify(lines.join(' '))}`);
+      if (bits === undefined)
+        throw deviceError(
+          io.link.describe,
+          'E_PATCH_GARBAGE',
+          `relay readall answered ${JSON.stringify(lines.join(' '))}`,
+        );
       shadow = bits;
       return mapFromBits(bits, outputs);
     },

@@ -31,7 +31,9 @@ export class PassiveBay {
       const bottom = `${this.id}:bottom:${p}`;
       const mode = this.mode(p);
       const closed =
-        mode === 'parallel' || (mode === 'full' && !plugged.has(top) && !plugged.has(bottom)) || (mode === 'half' && !plugged.has(bottom));
+        mode === 'parallel' ||
+        (mode === 'full' && !plugged.has(top) && !plugged.has(bottom)) ||
+        (mode === 'half' && !plugged.has(bottom));
       if (!closed) continue;
       out.push({ from: top, to: bottom, why: `${this.id} point ${p} ${mode}-normal` });
       if (mode === 'parallel') out.push({ from: bottom, to: top, why: `${this.id} point ${p} parallel` });

@@ -77,7 +77,11 @@ export abstract class LineDeviceSim extends EventEmitter<{ change: [] }> {
       return;
     }
     sock.setNoDelay(true);
-    const session: SimSession = { write: (t) => !sock.destroyed && sock.write(t), close: () => sock.destroy(), state: {} };
+    const session: SimSession = {
+      write: (t) => !sock.destroyed && sock.write(t),
+      close: () => sock.destroy(),
+      state: {},
+    };
     this.sessions.add(session);
     sock.on('data', (d) => this.receive(session, d));
     sock.on('close', () => this.sessions.delete(session));

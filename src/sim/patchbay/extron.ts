@@ -18,7 +18,9 @@ export class ExtronSim extends LineDeviceSim {
 
   protected override onConnect(s: SimSession): void {
     s.state.verbose = 0; // Telnet default: quiet
-    s.write(`(c) Copyright 2026, Extron Electronics, CrossPoint ${this.inputs}x${this.outputs}, V1.07, 60-1234-01\r\nWed, 25 Nov 2026 10:00:00\r\n`);
+    s.write(
+      `(c) Copyright 2026, Extron Electronics, CrossPoint ${this.inputs}x${this.outputs}, V1.07, 60-1234-01\r\nWed, 25 Nov 2026 10:00:00\r\n`,
+    );
     if (this.password) {
       s.state.locked = true;
       s.write('Password:');
@@ -59,18 +61,30 @@ export class ExtronSim extends LineDeviceSim {
       return this.reply(s, `Vrb${mode}\r\n`);
     }
     if ((m = /^\x1b\+Q((?:\d+\*\d+[!&%$])+)\r$/i.exec(cmd))) {
-      const ties = [...m[1]!.matchAll(/(\d+)\*(\d+)([!&%$])/g)].map((t) => ({ input: Number(t[1]), output: Number(t[2]) }));
-      const bad = ties.find((t) => t.input > this.inputs) ? 'E01' : ties.find((t) => t.output < 1 || t.output > this.outputs) ? 'E12' : undefined;
+      const ties = [...m[1]!.matchAll(/(\d+)\*(\d+)([!&%$])/g)].map((t) => ({
+        input: Number(t[1]),
+        output: Number(t[2]),
+      }));
+      const bad = ties.find((t) => t.input > this.inputs)
+        ? 'E01'
+        : ties.find((t) => t.output < 1 || t.output > this.outputs)
+          ? 'E12'
+          : undefined;
       if (bad) return this.reply(s, `${bad}\r\n`);
-      for (const t of ties) if (this.setTie(t.output, t.input === 0 ? null : t.input)) this.announce(t.output, t.input, '$', s);
+      for (const t of ties)
+        if (this.setTie(t.output, t.input === 0 ? null : t.input)) this.announce(t.output, t.input, '$', s);
       return this.reply(s, 'Qik\r\n');
     }
     if ((m = /^\x1b0\*(\d+)\*([12])VC\r$/i.exec(cmd))) {
       const start = Number(m[1]);
       if (start < 1 || start > this.outputs) return this.reply(s, 'E12\r\n');
       const vals: string[] = [];
-      for (let o = start; o < start + 16; o++) vals.push(o > this.outputs ? '--' : String(this.map[o - 1] ?? 0).padStart(2, '0'));
-      return this.reply(s, `Vgp00*Out${String(start).padStart(2, '0')} ${vals.join(' ')} ${m[2] === '1' ? 'Vid' : 'Aud'}\r\n`);
+      for (let o = start; o < start + 16; o++)
+        vals.push(o > this.outputs ? '--' : String(this.map[o - 1] ?? 0).padStart(2, '0'));
+      return this.reply(
+        s,
+        `Vgp00*Out${String(start).padStart(2, '0')} ${vals.join(' ')} ${m[2] === '1' ? 'Vid' : 'Aud'}\r\n`,
+      );
     }
     if (cmd.startsWith('\x1b')) return this.reply(s, 'E10\r\n');
     if ((m = /^(\d+)\*(\d+)([!&%$])$/.exec(cmd))) {

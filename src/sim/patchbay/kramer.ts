@@ -51,7 +51,8 @@ export class KramerSim extends LineDeviceSim {
         const target = layerMap(layer);
         const input = Number(p[3]);
         const outs = p[2] === '*' ? Array.from({ length: this.outputs }, (_, i) => i + 1) : [Number(p[2])];
-        if (!target || input > this.inputs || outs.some((o) => o < 1 || o > this.outputs)) return this.reply(s, '~01@ROUTE ERR 003\r\n');
+        if (!target || input > this.inputs || outs.some((o) => o < 1 || o > this.outputs))
+          return this.reply(s, '~01@ROUTE ERR 003\r\n');
         for (const o of outs) this.tie(target, layer, o, input === 0 ? null : input, s);
         return this.reply(s, `~01@ROUTE ${layer},${p[2]},${input} OK\r\n`);
       }
@@ -69,7 +70,8 @@ export class KramerSim extends LineDeviceSim {
         const pairs = args.split(',').map((x) => /^(\d+)>(\d+)$/.exec(x.trim()));
         if (pairs.length === 0 || pairs.some((x) => !x)) return this.reply(s, '~01@AUD ERR 001\r\n');
         const ties = pairs.map((x) => ({ input: Number(x![1]), output: Number(x![2]) }));
-        if (ties.some((t) => t.input > this.inputs || t.output < 1 || t.output > this.outputs)) return this.reply(s, '~01@AUD ERR 003\r\n');
+        if (ties.some((t) => t.input > this.inputs || t.output < 1 || t.output > this.outputs))
+          return this.reply(s, '~01@AUD ERR 003\r\n');
         for (const t of ties) this.tie(this.map, 2, t.output, t.input === 0 ? null : t.input, s);
         return this.reply(s, `~01@AUD ${args} OK\r\n`);
       }
@@ -92,7 +94,13 @@ export class KramerSim extends LineDeviceSim {
     }
   }
 
-  private tie(target: Array<number | null>, layer: number, output: number, input: number | null, from: SimSession): void {
+  private tie(
+    target: Array<number | null>,
+    layer: number,
+    output: number,
+    input: number | null,
+    from: SimSession,
+  ): void {
     if (target === this.map) {
       if (!this.setTie(output, input)) return;
     } else {

@@ -40,7 +40,8 @@ export class NumatoSim extends LineDeviceSim {
       this.setRelay(n, m[1] === 'on');
       return out('');
     }
-    if (cmd === 'relay readall') return out(this.bits.toString(16).toUpperCase().padStart(hexDigits(this.relayCount), '0'));
+    if (cmd === 'relay readall')
+      return out(this.bits.toString(16).toUpperCase().padStart(hexDigits(this.relayCount), '0'));
     if ((m = /^relay writeall ([0-9A-Fa-f]+)$/.exec(cmd))) {
       if (m[1]!.length !== hexDigits(this.relayCount)) return out('Invalid bitmap');
       const want = Number.parseInt(m[1]!, 16) >>> 0;

@@ -21,7 +21,9 @@ export class PtyPair {
 
   async open(timeoutMs = 3000): Promise<void> {
     mkdirSync(dirname(this.driverPath), { recursive: true });
-    const child = spawn('socat', [`pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.driverPath}`], { stdio: 'ignore' });
+    const child = spawn('socat', [`pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.driverPath}`], {
+      stdio: 'ignore',
+    });
     this.child = child;
     const t0 = Date.now();
     while (!(existsSync(this.devicePath) && existsSync(this.driverPath))) {

@@ -68,7 +68,11 @@ export class VideohubSim extends LineDeviceSim {
       return undefined;
     }
     if (header === 'VIDEO OUTPUT LOCKS:') {
-      if (body.length === 0) return this.reply(s, `VIDEO OUTPUT LOCKS:\n${this.locks.map((l, i) => `${i} ${l === null ? 'U' : l === s ? 'O' : 'L'}`).join('\n')}\n\n`);
+      if (body.length === 0)
+        return this.reply(
+          s,
+          `VIDEO OUTPUT LOCKS:\n${this.locks.map((l, i) => `${i} ${l === null ? 'U' : l === s ? 'O' : 'L'}`).join('\n')}\n\n`,
+        );
       for (const l of body) {
         const m = /^(\d+) ([UOLF])$/.exec(l.trim());
         if (!m || Number(m[1]) >= this.outputs) return this.reply(s, 'NAK\n\n');

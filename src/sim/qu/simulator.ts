@@ -1,11 +1,37 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { parseQuSysex, type QuModel, quEndSync, quMute, quMuteFromVelocity, quNameReply, quNrpn, quSystemStateReply, quCleanName, quAssignVa } from '../../console/qu/codec.ts';
+import {
+  parseQuSysex,
+  type QuModel,
+  quEndSync,
+  quMute,
+  quMuteFromVelocity,
+  quNameReply,
+  quNrpn,
+  quSystemStateReply,
+  quCleanName,
+  quAssignVa,
+} from '../../console/qu/codec.ts';
 import { type QuParam, quAssignKey, quParams } from '../../console/qu/params.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 
-export type QuSimOptions = { host?: string; port?: number; channel?: number; model?: QuModel; lanDelayMs?: number; keepAliveMs?: number; dropAfterMs?: number };
+export type QuSimOptions = {
+  host?: string;
+  port?: number;
+  channel?: number;
+  model?: QuModel;
+  lanDelayMs?: number;
+  keepAliveMs?: number;
+  dropAfterMs?: number;
+};
 
-type Client = { sock: Socket; parser: MidiParser; nrpn: { ch?: number; id?: number; va?: number }; bank?: number; sentFe: boolean; lastByte: number };
+type Client = {
+  sock: Socket;
+  parser: MidiParser;
+  nrpn: { ch?: number; id?: number; va?: number };
+  bank?: number;
+  sentFe: boolean;
+  lastByte: number;
+};
 
 /**
  * A strict Qu console on a real TCP socket (ah-midi.md §9): one client at a time (a second is
@@ -30,7 +56,11 @@ export class QuSimulator {
   constructor(private readonly opts: QuSimOptions = {}) {
     this.channel = opts.channel ?? 0;
     this.model = opts.model ?? 'Qu-32';
-    for (const p of quParams(this.model).list) this.state.set(p.key, p.kind === 'name' ? '' : p.kind === 'pan' ? 0x25 : p.kind === 'lr' ? 1 : p.kind === 'fader' ? 0x62 : 0);
+    for (const p of quParams(this.model).list)
+      this.state.set(
+        p.key,
+        p.kind === 'name' ? '' : p.kind === 'pan' ? 0x25 : p.kind === 'lr' ? 1 : p.kind === 'fader' ? 0x62 : 0,
+      );
   }
 
   get port(): number {
@@ -80,7 +110,11 @@ export class QuSimulator {
   surfaceScene(n: number): void {
     if (!this.scenes.has(n)) return;
     this.recall(n);
-    if (this.client) this.send(this.client, Uint8Array.from([0xb0 | this.channel, 0x00, 0x00, 0xb0 | this.channel, 0x20, 0x00, 0xc0 | this.channel, n - 1]));
+    if (this.client)
+      this.send(
+        this.client,
+        Uint8Array.from([0xb0 | this.channel, 0x00, 0x00, 0xb0 | this.channel, 0x20, 0x00, 0xc0 | this.channel, n - 1]),
+      );
   }
 
   // ---- wire ----
@@ -180,8 +214,10 @@ export class QuSimulator {
       return;
     }
     if (m.channel !== this.channel) return void this.ignored++;
-    const p = m.kind === 'get-name' || m.kind === 'set-name' ? quParams(this.model).byKey.get(`${m.strip}:name`) : undefined;
-    if (m.kind === 'get-name' && p) this.send(c, quNameReply(this.channel, m.strip, String(this.state.get(p.key) ?? '')));
+    const p =
+      m.kind === 'get-name' || m.kind === 'set-name' ? quParams(this.model).byKey.get(`${m.strip}:name`) : undefined;
+    if (m.kind === 'get-name' && p)
+      this.send(c, quNameReply(this.channel, m.strip, String(this.state.get(p.key) ?? '')));
     else if (m.kind === 'set-name' && p) this.state.set(p.key, quCleanName(m.name));
     else this.ignored++;
   }
@@ -199,7 +235,8 @@ export class QuSimulator {
     if (p.kind === 'mute') return quMute(this.channel, p.ch, v === 1);
     if (p.kind === 'name') return quNameReply(this.channel, p.ch, String(v));
     // assignments go out as the console's own dump has them: VX 00 (ah-midi.md §5.2)
-    if (p.kind === 'dca' || p.kind === 'mgroup') return quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, v === 1), 0x00);
+    if (p.kind === 'dca' || p.kind === 'mgroup')
+      return quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, v === 1), 0x00);
     return quNrpn(this.channel, p.ch, p.id!, Number(v), p.vx!);
   }
 

@@ -109,7 +109,8 @@ export class SqSimulator {
   }
 
   surfaceScene(n: number): void {
-    if (this.recall(n)) this.broadcast(Uint8Array.from([0xb0 | this.channel, 0x00, (n - 1) >> 7, 0xc0 | this.channel, (n - 1) & 0x7f]));
+    if (this.recall(n))
+      this.broadcast(Uint8Array.from([0xb0 | this.channel, 0x00, (n - 1) >> 7, 0xc0 | this.channel, (n - 1) & 0x7f]));
   }
 
   /** Value in dB of a level parameter under the current law (null = −∞). */
@@ -139,7 +140,8 @@ export class SqSimulator {
         continue;
       }
       if (m.kind === 'program') {
-        if (c.nrpn.bank === undefined) this.ignored++; // a program change without bank select (§2)
+        if (c.nrpn.bank === undefined)
+          this.ignored++; // a program change without bank select (§2)
         else this.recall(c.nrpn.bank * 128 + m.program + 1);
         c.nrpn.bank = undefined;
         continue;

@@ -6,7 +6,25 @@ import { formatLeafLine, formatNodeLine, initialState, parseNodeLine, type RawSt
 import { type Leaf, x32Tree } from '../../console/x32/schema.ts';
 
 /** Meter bank sizes (x32-osc.md §7). */
-export const METER_BANK_SIZES: Record<number, number> = { 0: 70, 1: 96, 2: 49, 3: 22, 4: 82, 5: 27, 6: 4, 7: 16, 8: 6, 9: 32, 10: 32, 11: 5, 12: 4, 13: 48, 14: 80, 15: 50, 16: 48 };
+export const METER_BANK_SIZES: Record<number, number> = {
+  0: 70,
+  1: 96,
+  2: 49,
+  3: 22,
+  4: 82,
+  5: 27,
+  6: 4,
+  7: 16,
+  8: 6,
+  9: 32,
+  10: 32,
+  11: 5,
+  12: 4,
+  13: 48,
+  14: 80,
+  15: 50,
+  16: 48,
+};
 
 export type X32SimOptions = {
   port?: number;
@@ -23,7 +41,14 @@ export type X32SimOptions = {
 };
 
 type Client = { address: string; port: number; expires: number };
-type MeterSub = { client: Client; bank: number; args: number[]; intervalMs: number; expires: number; timer: NodeJS.Timeout };
+type MeterSub = {
+  client: Client;
+  bank: number;
+  args: number[];
+  intervalMs: number;
+  expires: number;
+  timer: NodeJS.Timeout;
+};
 
 /**
  * A strict X32 simulator on a real UDP socket (x32-osc.md §9 checklist). It keeps the whole
@@ -178,7 +203,12 @@ export class X32Simulator {
         this.reply(from, '/info', [s('V2.05'), s('osc-server'), s(this.model), s(this.firmware)], msg);
         return;
       case '/xinfo':
-        this.reply(from, '/xinfo', [s(this.opts.host ?? '127.0.0.1'), s(this.prefName), s(this.model), s(this.firmware)], msg);
+        this.reply(
+          from,
+          '/xinfo',
+          [s(this.opts.host ?? '127.0.0.1'), s(this.prefName), s(this.model), s(this.firmware)],
+          msg,
+        );
         return;
       case '/status':
         this.reply(from, '/status', [s('active'), s(this.opts.host ?? '127.0.0.1'), s(this.prefName)], msg);
@@ -382,7 +412,9 @@ export class X32Simulator {
     const tf = ints[extra];
     const intervalMs = 50 * (tf !== undefined && tf >= 1 && tf <= 99 ? tf : 1);
     const client = { ...from, expires: 0 };
-    const existing = this.meters.find((x) => x.bank === bank && x.client.address === from.address && x.client.port === from.port);
+    const existing = this.meters.find(
+      (x) => x.bank === bank && x.client.address === from.address && x.client.port === from.port,
+    );
     if (existing) clearInterval(existing.timer);
     this.meters = this.meters.filter((x) => x !== existing);
     const sub: MeterSub = {

@@ -15,7 +15,10 @@ import {
   quStrip,
   quSystemStateReply,
   quVaToLevel,
-  quVaToPan, quAssignFromVa, quAssignVa } from '../../../src/console/qu/codec.js';
+  quVaToPan,
+  quAssignFromVa,
+  quAssignVa,
+} from '../../../src/console/qu/codec.js';
 import { MidiParser } from '../../../src/drivers/midi/parser.js';
 
 const hex = (a: Uint8Array) => Array.from(a, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
@@ -53,7 +56,12 @@ describe('Qu messages', () => {
   it('writes NRPN fields as four separate bytes; the real Qu-16 first state bytes decode as input 1 fader', () => {
     expect(hex(quNrpn(0, quStrip('Qu-16', 'input', 1), 0x17, 0x4d))).toBe('B0 63 20 B0 62 17 B0 06 4D B0 26 07');
     const msgs = new MidiParser().feed(Uint8Array.from([0xb0, 0x63, 0x20, 0x62, 0x17, 0x06, 0x4d, 0x26, 0x07]));
-    expect(msgs.map((m) => (m.kind === 'cc' ? [m.controller, m.value] : []))).toEqual([[0x63, 0x20], [0x62, 0x17], [0x06, 0x4d], [0x26, 0x07]]);
+    expect(msgs.map((m) => (m.kind === 'cc' ? [m.controller, m.value] : []))).toEqual([
+      [0x63, 0x20],
+      [0x62, 0x17],
+      [0x06, 0x4d],
+      [0x26, 0x07],
+    ]);
   });
 
   it('mutes by Note On 7F / 3F with a release, and reads velocities by the receive rule', () => {
@@ -75,8 +83,20 @@ describe('Qu messages', () => {
 
 describe('Qu fader/send law and pan (§5.5)', () => {
   const ROWS: Array<[number | null, number]> = [
-    [10, 0x7f], [5, 0x72], [0, 0x62], [-5, 0x4f], [-10, 0x3f], [-15, 0x36], [-20, 0x2f], [-25, 0x27],
-    [-30, 0x1f], [-35, 0x17], [-40, 0x10], [-45, 0x0c], [-50, 0x08], [null, 0x00],
+    [10, 0x7f],
+    [5, 0x72],
+    [0, 0x62],
+    [-5, 0x4f],
+    [-10, 0x3f],
+    [-15, 0x36],
+    [-20, 0x2f],
+    [-25, 0x27],
+    [-30, 0x1f],
+    [-35, 0x17],
+    [-40, 0x10],
+    [-45, 0x0c],
+    [-50, 0x08],
+    [null, 0x00],
   ];
   it('encodes and decodes every published point exactly', () => {
     for (const [db, va] of ROWS) {
@@ -121,7 +141,12 @@ describe('Qu SysEx frames (§5.7), against the real Qu-16 capture', () => {
       box: 1,
       firmware: '1.97',
     });
-    expect(parseQuSysex(quNameReply(0, 0x22, 'VIOLIN'))).toEqual({ kind: 'name', channel: 0, strip: 0x22, name: 'VIOLIN' });
+    expect(parseQuSysex(quNameReply(0, 0x22, 'VIOLIN'))).toEqual({
+      kind: 'name',
+      channel: 0,
+      strip: 0x22,
+      name: 'VIOLIN',
+    });
     expect(parseQuSysex(quNameReply(0, 0x23, ''))).toEqual({ kind: 'name', channel: 0, strip: 0x23, name: '' });
     expect(parseQuSysex(quEndSync(4))).toEqual({ kind: 'end-sync', channel: 4 });
     expect(parseQuSysex(quGetSystemState(true))).toEqual({ kind: 'state-request', channel: 0x7f, quPad: true });

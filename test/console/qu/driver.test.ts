@@ -9,7 +9,10 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function rig(sim = new QuSimulator({ port: 0, model: 'Qu-16', channel: 4 }), opts: Partial<ConstructorParameters<typeof QuDriver>[0]> = {}) {
+async function rig(
+  sim = new QuSimulator({ port: 0, model: 'Qu-16', channel: 4 }),
+  opts: Partial<ConstructorParameters<typeof QuDriver>[0]> = {},
+) {
   await sim.start();
   const drv = new QuDriver({ host: '127.0.0.1', port: sim.port, reconnect: false, ...opts });
   cleanups.push(async () => {
@@ -58,8 +61,12 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
     const { drv } = await rig();
     await drv.connect();
     await expect(drv.write([{ path: 'input/17/mute', value: true }])).rejects.toMatchObject({ code: 'E_CONSOLE_PATH' });
-    await expect(drv.write([{ path: 'input/1/name', value: 'Lead vocal' }])).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
-    await expect(drv.write([{ path: 'input/1/fader', value: 11 }])).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    await expect(drv.write([{ path: 'input/1/name', value: 'Lead vocal' }])).rejects.toMatchObject({
+      code: 'E_CONSOLE_VALUE_RANGE',
+    });
+    await expect(drv.write([{ path: 'input/1/fader', value: 11 }])).rejects.toMatchObject({
+      code: 'E_CONSOLE_VALUE_RANGE',
+    });
   });
 
   it('a surface change reaches the driver within 50 ms', async () => {
@@ -116,7 +123,9 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
     const t0 = Date.now();
     expect(await off).toMatch(/no byte from the Qu/);
     expect(Date.now() - t0).toBeLessThan(1500);
-    await expect(drv.write([{ path: 'input/1/mute', value: true }])).rejects.toMatchObject({ code: 'E_CONSOLE_OFFLINE' });
+    await expect(drv.write([{ path: 'input/1/mute', value: true }])).rejects.toMatchObject({
+      code: 'E_CONSOLE_OFFLINE',
+    });
   });
 
   it('the simulator drops a client that sent FE and then went quiet', async () => {

@@ -35,7 +35,12 @@ describe('SQ parameter numbers (ah-midi.md §3)', () => {
   });
 
   it('places pan at level MB + 10 and assign at level MB + 20 for the same LB', () => {
-    for (const [src, sink] of [['input', 'aux'], ['group', 'aux'], ['fxreturn', 'aux'], ['lr', 'matrix']] as const) {
+    for (const [src, sink] of [
+      ['input', 'aux'],
+      ['group', 'aux'],
+      ['fxreturn', 'aux'],
+      ['lr', 'matrix'],
+    ] as const) {
       const l = splitParam(sendParam('level', src, 1, sink, 2));
       const p = splitParam(sendParam('pan', src, 1, sink, 2));
       const a = splitParam(sendParam('assign', src, 1, sink, 2));
@@ -89,8 +94,19 @@ describe('SQ messages', () => {
 
 describe('SQ level and pan laws (ah-midi.md §4)', () => {
   const LINEAR: Array<[number, number]> = [
-    [-89, 4630], [-50, 9260], [-40, 10447], [-30, 11634], [-20, 12822], [-12, 13771], [-10, 14009],
-    [-5, 14602], [-1, 15077], [0, 15196], [1, 15315], [5, 15790], [10, 16383],
+    [-89, 4630],
+    [-50, 9260],
+    [-40, 10447],
+    [-30, 11634],
+    [-20, 12822],
+    [-12, 13771],
+    [-10, 14009],
+    [-5, 14602],
+    [-1, 15077],
+    [0, 15196],
+    [1, 15315],
+    [5, 15790],
+    [10, 16383],
   ];
   it('encodes the linear table within ±1 and decodes within 0.1 dB', () => {
     for (const [db, v] of LINEAR) {
@@ -105,9 +121,19 @@ describe('SQ level and pan laws (ah-midi.md §4)', () => {
 
   it('encodes the audio taper table exactly at its rows and on its 255-step grid between', () => {
     const AUDIO: Array<[number, number]> = [
-      [-89, 0x01 * 128 + 0x40], [-50, 0x08 * 128], [-40, 0x0f * 128 + 0x40], [-30, 0x1f * 128],
-      [-20, 0x2e * 128 + 0x40], [-12, 0x3b * 128], [-10, 0x3e * 128], [-5, 0x4e * 128 + 0x40],
-      [-1, 0x5e * 128], [0, 0x62 * 128], [1, 0x65 * 128 + 0x40], [5, 0x73 * 128 + 0x40], [10, 0x7f * 128 + 0x40],
+      [-89, 0x01 * 128 + 0x40],
+      [-50, 0x08 * 128],
+      [-40, 0x0f * 128 + 0x40],
+      [-30, 0x1f * 128],
+      [-20, 0x2e * 128 + 0x40],
+      [-12, 0x3b * 128],
+      [-10, 0x3e * 128],
+      [-5, 0x4e * 128 + 0x40],
+      [-1, 0x5e * 128],
+      [0, 0x62 * 128],
+      [1, 0x65 * 128 + 0x40],
+      [5, 0x73 * 128 + 0x40],
+      [10, 0x7f * 128 + 0x40],
     ];
     for (const [db, v] of AUDIO) {
       expect(levelToAudio(db), `${db} dB`).toBe(v);
@@ -120,8 +146,14 @@ describe('SQ level and pan laws (ah-midi.md §4)', () => {
 
   it('pan rows within 1 of the table, centre 8191', () => {
     const PAN: Array<[number, number]> = [
-      [-100, 0], [-50, 0x1f * 128 + 0x7f], [-10, 0x39 * 128 + 0x4b], [0, 8191], [20, 0x4c * 128 + 0x65],
-      [50, 0x5f * 128 + 0x7f], [90, 0x79 * 128 + 0x4b], [100, 16383],
+      [-100, 0],
+      [-50, 0x1f * 128 + 0x7f],
+      [-10, 0x39 * 128 + 0x4b],
+      [0, 8191],
+      [20, 0x4c * 128 + 0x65],
+      [50, 0x5f * 128 + 0x7f],
+      [90, 0x79 * 128 + 0x4b],
+      [100, 16383],
     ];
     for (const [p, v] of PAN) {
       expect(Math.abs(panToValue(p) - v), `pan ${p}`).toBeLessThanOrEqual(1);

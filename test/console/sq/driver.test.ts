@@ -72,8 +72,13 @@ describe('SQ driver against the strict SQ simulator over TCP', () => {
     await drv.connect();
     const writes = sim.writes;
     await expect(drv.set('input/49/mute', true)).rejects.toMatchObject({ code: 'E_CONSOLE_PATH' });
-    await expect(drv.set('input/1/mute', 1 as unknown as boolean)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
-    await expect(drv.set('input/1/send/lr/level', 12)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE', details: { value: 12 } });
+    await expect(drv.set('input/1/mute', 1 as unknown as boolean)).rejects.toMatchObject({
+      code: 'E_CONSOLE_VALUE_RANGE',
+    });
+    await expect(drv.set('input/1/send/lr/level', 12)).rejects.toMatchObject({
+      code: 'E_CONSOLE_VALUE_RANGE',
+      details: { value: 12 },
+    });
     await expect(drv.set('input/1/send/lr/pan', 101)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
     await expect(drv.recallScene(301)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
     expect(sim.writes).toBe(writes);
@@ -98,9 +103,20 @@ describe('SQ driver against the strict SQ simulator over TCP', () => {
     const m3 = muteParam('input', 3);
     await rawSend(sim.port, [
       ...nrpnWrite(1, m3, 1), // channel 2: foreign
-      0xb0, 0x63, 0x00, 0xb0, 0x62, 0x02, 0xb0, 0x26, 0x01, // no data MSB: incomplete
+      0xb0,
+      0x63,
+      0x00,
+      0xb0,
+      0x62,
+      0x02,
+      0xb0,
+      0x26,
+      0x01, // no data MSB: incomplete
       ...nrpnWrite(0, m3, 2), // a mute takes only 00 00 / 00 01
-      0x12, 0x34, 0xf7, 0x55, // stray bytes
+      0x12,
+      0x34,
+      0xf7,
+      0x55, // stray bytes
       ...nrpnWrite(0, 0x7f * 128 + 0x7f, 5), // an unknown parameter
     ]);
     expect(sim.state.get(m3)).toBe(0);

@@ -8,15 +8,29 @@ import { X32Simulator } from '../../../src/sim/x32/simulator.ts';
 import { Store } from '../../../src/store/db.ts';
 import { waitFor } from '../../helpers.ts';
 
-type Rig = { sim: X32Simulator; con: X32Console; bus: Bus; store: Store; events: Array<BusEvents['console.changed']>; statuses: string[] };
+type Rig = {
+  sim: X32Simulator;
+  con: X32Console;
+  bus: Bus;
+  store: Store;
+  events: Array<BusEvents['console.changed']>;
+  statuses: string[];
+};
 const rigs: Rig[] = [];
 
-async function rig(simOpts: ConstructorParameters<typeof X32Simulator>[0] = {}, conOpts: X32ConsoleOptions = {}): Promise<Rig> {
+async function rig(
+  simOpts: ConstructorParameters<typeof X32Simulator>[0] = {},
+  conOpts: X32ConsoleOptions = {},
+): Promise<Rig> {
   const sim = new X32Simulator({ port: 0, ...simOpts });
   await sim.start();
   const bus = new Bus();
   const store = Store.inMemory();
-  const con = new X32Console({ id: 'desk', family: 'x32', host: '127.0.0.1', port: sim.port }, { bus, store, log: silentLogger() }, { meterBanks: [], ...conOpts });
+  const con = new X32Console(
+    { id: 'desk', family: 'x32', host: '127.0.0.1', port: sim.port },
+    { bus, store, log: silentLogger() },
+    { meterBanks: [], ...conOpts },
+  );
   const events: Rig['events'] = [];
   const statuses: string[] = [];
   bus.on('console.changed', {}, (e) => events.push(e));
@@ -83,10 +97,18 @@ describe('X32 console service against the simulator (real UDP)', () => {
   it('refuses unknown paths and out-of-range values with codes, sending nothing', async () => {
     const { sim, con } = await rig();
     const before = sim.stats.received;
-    await expect(con.write([{ path: 'input/40/fader', value: 0 }])).rejects.toMatchObject({ code: 'E_UNKNOWN_PATH', httpStatus: 404 });
-    await expect(con.write([{ path: 'input/1/fader', value: 12 }])).rejects.toMatchObject({ code: 'E_VALUE_RANGE', httpStatus: 400 });
+    await expect(con.write([{ path: 'input/40/fader', value: 0 }])).rejects.toMatchObject({
+      code: 'E_UNKNOWN_PATH',
+      httpStatus: 404,
+    });
+    await expect(con.write([{ path: 'input/1/fader', value: 12 }])).rejects.toMatchObject({
+      code: 'E_VALUE_RANGE',
+      httpStatus: 400,
+    });
     await expect(con.write([{ path: '/ch/01/mix/nope', value: 1 }])).rejects.toMatchObject({ code: 'E_UNKNOWN_PATH' });
-    await expect(con.write([{ path: 'input/1/name', value: 'thirteen char' }])).rejects.toMatchObject({ code: 'E_VALUE_RANGE' });
+    await expect(con.write([{ path: 'input/1/name', value: 'thirteen char' }])).rejects.toMatchObject({
+      code: 'E_VALUE_RANGE',
+    });
     expect(sim.stats.received - before).toBeLessThanOrEqual(1); // at most a liveness ping
   });
 
@@ -162,7 +184,7 @@ describe('X32 console service against the simulator (real UDP)', () => {
     expect(sim.state.get('/config/osc/f1')).toBeCloseTo(68 / 120, 9);
     expect(sim.state.get('/config/osc/type')).toBe(0);
     expect(sim.state.get('/config/osc/dest')).toBe(18);
-    expect(sim.state.get('/config/osc/level')).toBe(Math.round((-18 + 50) / 80 * 160) / 160);
+    expect(sim.state.get('/config/osc/level')).toBe(Math.round(((-18 + 50) / 80) * 160) / 160);
     await con.oscillator(null);
     expect(sim.state.get('/-stat/osc/on')).toBe(0);
   });
@@ -170,7 +192,9 @@ describe('X32 console service against the simulator (real UDP)', () => {
   it('meters arrive decoded on the bus', async () => {
     const { sim, bus } = await rig({}, { meterBanks: [1] });
     sim.setMeterLevels(1, new Float32Array([0.125]));
-    const m = await new Promise<BusEvents['console.meters']>((resolve) => bus.on('console.meters', {}, (e) => resolve(e)));
+    const m = await new Promise<BusEvents['console.meters']>((resolve) =>
+      bus.on('console.meters', {}, (e) => resolve(e)),
+    );
     expect(m.bank).toBe(1);
     expect(m.values).toHaveLength(96);
     expect(m.values[0]).toBe(0.125);
@@ -179,7 +203,8 @@ describe('X32 console service against the simulator (real UDP)', () => {
   it('node lines read from the model parse back to the simulator state', async () => {
     const { sim, con } = await rig();
     for (const n of con.nodes('ch/01')) {
-      for (const v of parseNodeLine(con.tree, n.text).values) expect(v.raw, v.leaf.address).toEqual(sim.state.get(v.leaf.address));
+      for (const v of parseNodeLine(con.tree, n.text).values)
+        expect(v.raw, v.leaf.address).toEqual(sim.state.get(v.leaf.address));
     }
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { dbToLevel, formatField, levelLaw, levelToDb, linLaw, logLaw, parseField, quantize, splitFields, unitsToRaw } from '../../../src/console/x32/laws.ts';
+import {
+  dbToLevel,
+  formatField,
+  levelLaw,
+  levelToDb,
+  linLaw,
+  logLaw,
+  parseField,
+  quantize,
+  splitFields,
+  unitsToRaw,
+} from '../../../src/console/x32/laws.ts';
 
 const FADER = levelLaw(1024);
 const SEND = levelLaw(161);
@@ -85,7 +96,15 @@ describe('linear and log laws', () => {
 describe('field splitting', () => {
   it('splits on spaces outside quotes', () => {
     expect(splitFields('/ch/01/config "Kick In" 1 RD 1')).toEqual(['/ch/01/config', '"Kick In"', '1', 'RD', '1']);
-    expect(splitFields('/ch/01/mix ON  -3.5 ON +0 OFF   -oo')).toEqual(['/ch/01/mix', 'ON', '-3.5', 'ON', '+0', 'OFF', '-oo']);
+    expect(splitFields('/ch/01/mix ON  -3.5 ON +0 OFF   -oo')).toEqual([
+      '/ch/01/mix',
+      'ON',
+      '-3.5',
+      'ON',
+      '+0',
+      'OFF',
+      '-oo',
+    ]);
     expect(() => splitFields('/ch/01/config "Kick')).toThrow(/unterminated/);
   });
 });

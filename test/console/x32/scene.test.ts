@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatNodeLine, formatScene, initialState, parseNodeLine, parseScene } from '../../../src/console/x32/scene.ts';
+import {
+  formatNodeLine,
+  formatScene,
+  initialState,
+  parseNodeLine,
+  parseScene,
+} from '../../../src/console/x32/scene.ts';
 import { SCENE_NODES, x32Tree } from '../../../src/console/x32/schema.ts';
 
 // a copy of shared/reference/x32-scene-nodes.txt (the expanded L4b node list)
@@ -24,7 +30,9 @@ describe('X32 node tree', () => {
     expect(line('/ch/01/mix')).toBe('/ch/01/mix ON   -oo ON +0 OFF   -oo');
     expect(line('/ch/01/mix/01')).toBe('/ch/01/mix/01 ON   -oo +0 POST 0');
     expect(line('/auxin/07/config')).toBe('/auxin/07/config "USB L" 60 YE 39');
-    expect(line('/config/solo')).toBe('/config/solo   0.0 LRAFL 0.0 PFL PFL PFL OFF OFF OFF -20 OFF OFF OFF   0.3 OFF OFF OFF');
+    expect(line('/config/solo')).toBe(
+      '/config/solo   0.0 LRAFL 0.0 PFL PFL PFL OFF OFF OFF -20 OFF OFF OFF   0.3 OFF OFF OFF',
+    );
     expect(line('/config/osc')).toBe('/config/osc -40.0 100.2 1k00 F1 PINK 0');
     expect(line('/bus/01/eq/1')).toBe('/bus/01/eq/1 LShv 79.6 +0.00 2.0');
     expect(line('/outputs/main/15')).toBe('/outputs/main/15 1 POST OFF');

@@ -43,15 +43,21 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
     url = await readyUrl(daemon, 20000);
     // wire every playback port of the daemon back to its capture ports
     const pid = daemon.child.pid;
-    const ports = await waitFor(() => {
-      const all = jack('jack_lsp').split('\n');
-      const outs = all.filter((p) => new RegExp(`\\.P\\.${pid}\\.\\d+:out_`).test(p));
-      const ins = all.filter((p) => new RegExp(`\\.C\\.${pid}\\.\\d+:in_`).test(p));
-      return outs.length === 2 && ins.length === 2 ? { outs, ins } : undefined;
-    }, 10000, 100).catch((e) => {
-      throw new Error(`the daemon's JACK ports did not appear: ${(e as Error).message}\n${jack('jack_lsp')}\n${daemon.stderr().slice(-1500)}`);
+    const ports = await waitFor(
+      () => {
+        const all = jack('jack_lsp').split('\n');
+        const outs = all.filter((p) => new RegExp(`\\.P\\.${pid}\\.\\d+:out_`).test(p));
+        const ins = all.filter((p) => new RegExp(`\\.C\\.${pid}\\.\\d+:in_`).test(p));
+        return outs.length === 2 && ins.length === 2 ? { outs, ins } : undefined;
+      },
+      10000,
+      100,
+    ).catch((e) => {
+      throw new Error(
+        `the daemon's JACK ports did not appear: ${(e as Error).message}\n${jack('jack_lsp')}\n${daemon.stderr().slice(-1500)}`,
+      );
     });
-    for (let i = 0; i < ports.outs.length; i++) jack("jack_connect", [ports.outs[i]!, ports.ins[i]!]);
+    for (let i = 0; i < ports.outs.length; i++) jack('jack_connect', [ports.outs[i]!, ports.ins[i]!]);
   }, 60000);
 
   afterAll(async () => {
@@ -60,7 +66,11 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
   });
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${url}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const j = (await r.json()) as T;
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(j)}`);
     return j;
@@ -74,25 +84,37 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
 
   it('a 1 kHz tone at -18 dBFS comes back at -18 dBFS', async () => {
     await api('PUT', '/api/v1/audio/outputs/1', { signal: { kind: 'sine', freq: 1000, level_dbfs: -18 } });
-    const r = await api<{ measurements: Array<{ tones: Array<{ level_dbfs: number }>; clipped_samples: number }> }>('POST', '/api/v1/audio/measure', { channels: [1], freqs: [1000], settleMs: 300, windows: 2 });
+    const r = await api<{ measurements: Array<{ tones: Array<{ level_dbfs: number }>; clipped_samples: number }> }>(
+      'POST',
+      '/api/v1/audio/measure',
+      { channels: [1], freqs: [1000], settleMs: 300, windows: 2 },
+    );
     expect(Math.abs(r.measurements[0]!.tones[0]!.level_dbfs - -18)).toBeLessThan(0.1);
     expect(r.measurements[0]!.clipped_samples).toBe(0);
   });
 
   it('latency is found by cross-correlation, in phase, and stays the same', async () => {
     await api('PUT', '/api/v1/audio/outputs/2', { signal: { kind: 'white', level_dbfs: -20, seed: 3 } });
-    const r = await api<{ measurements: Array<{ latency_samples: number; polarity: number; correlation: number }> }>('POST', '/api/v1/audio/measure', {
-      channels: [2],
-      settleMs: 300,
-      reference: { output: 2, maxLagSamples: 20000 },
-    });
+    const r = await api<{ measurements: Array<{ latency_samples: number; polarity: number; correlation: number }> }>(
+      'POST',
+      '/api/v1/audio/measure',
+      {
+        channels: [2],
+        settleMs: 300,
+        reference: { output: 2, maxLagSamples: 20000 },
+      },
+    );
     const m = r.measurements[0]!;
     expect(m.correlation).toBeGreaterThan(0.9);
     expect(m.polarity).toBe(1);
     expect(m.latency_samples).toBeGreaterThan(0);
     const again: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const x = await api<{ measurements: Array<{ latency_samples: number }> }>('POST', '/api/v1/audio/measure', { channels: [2], settleMs: 300, reference: { output: 2, maxLagSamples: 20000 } });
+      const x = await api<{ measurements: Array<{ latency_samples: number }> }>('POST', '/api/v1/audio/measure', {
+        channels: [2],
+        settleMs: 300,
+        reference: { output: 2, maxLagSamples: 20000 },
+      });
       again.push(x.measurements[0]!.latency_samples);
     }
     // a stable loop: the same latency every time (5792 samples here: naudiodon's queues + the primed 32 KiB)
@@ -105,7 +127,11 @@ describe('JACK backend (audify) on the dummy driver', () => {
   let url: string;
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const r = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${url}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: r.status, body: (await r.json()) as T };
   };
   const ok = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -117,7 +143,9 @@ describe('JACK backend (audify) on the dummy driver', () => {
   /** Waits for rad's JACK ports and wires outport N → inport N (the patch a loopback cable makes). */
   const wireLoopback = async () => {
     await waitFor(() => jackd.ports().filter((p) => p.startsWith(`${client}:`)).length === 4, 10000, 50).catch((e) => {
-      throw new Error(`rad's JACK ports did not appear: ${(e as Error).message}\n${jackd.ports().join('\n')}\n${daemon.stderr().slice(-1500)}`);
+      throw new Error(
+        `rad's JACK ports did not appear: ${(e as Error).message}\n${jackd.ports().join('\n')}\n${daemon.stderr().slice(-1500)}`,
+      );
     });
     for (const n of [0, 1]) jackd.tool('jack_connect', [`${client}:outport ${n}`, `${client}:inport ${n}`]);
   };
@@ -127,7 +155,16 @@ describe('JACK backend (audify) on the dummy driver', () => {
     const cfg = writeConfig(dir, {
       api: { port: 0 },
       data_dir: join(dir, 'data'),
-      audio: { backend: 'jack', device: 'system', jack_client: client, jack_connect: false, sample_rate: 48000, block: 480, inputs: 2, outputs: 2 },
+      audio: {
+        backend: 'jack',
+        device: 'system',
+        jack_client: client,
+        jack_connect: false,
+        sample_rate: 48000,
+        block: 480,
+        inputs: 2,
+        outputs: 2,
+      },
     });
     daemon = runRad(['start', '--config', cfg], { JACK_DEFAULT_SERVER: jackd.server, RAD_DEV: '0' });
     url = await readyUrl(daemon, 20000);
@@ -140,7 +177,10 @@ describe('JACK backend (audify) on the dummy driver', () => {
   });
 
   it('lists JACK clients and is online on the system client', async () => {
-    const devs = await ok<{ backend: string; devices: Array<{ name: string; inputs: number; outputs: number }> }>('GET', '/api/v1/audio/devices');
+    const devs = await ok<{ backend: string; devices: Array<{ name: string; inputs: number; outputs: number }> }>(
+      'GET',
+      '/api/v1/audio/devices',
+    );
     expect(devs.backend).toBe('jack');
     expect(devs.devices.find((d) => d.name === 'system')).toMatchObject({ inputs: 2, outputs: 2 });
     const st = await ok<{ state: string; device: string; sampleRate: number }>('GET', '/api/v1/audio');
@@ -150,7 +190,14 @@ describe('JACK backend (audify) on the dummy driver', () => {
 
   it('a 1 kHz tone at -18 dBFS comes back at -18 dBFS on the wired input only', async () => {
     await ok('PUT', '/api/v1/audio/outputs/1', { signal: { kind: 'sine', freq: 1000, level_dbfs: -18 } });
-    const r = await ok<{ measurements: Array<{ channel: number; rms_dbfs: number; tones: Array<{ level_dbfs: number }>; clipped_samples: number }> }>('POST', '/api/v1/audio/measure', {
+    const r = await ok<{
+      measurements: Array<{
+        channel: number;
+        rms_dbfs: number;
+        tones: Array<{ level_dbfs: number }>;
+        clipped_samples: number;
+      }>;
+    }>('POST', '/api/v1/audio/measure', {
       channels: [1, 2],
       freqs: [1000],
       settleMs: 300,
@@ -166,11 +213,15 @@ describe('JACK backend (audify) on the dummy driver', () => {
   it('latency is a whole, stable number of samples and the loop is in phase', async () => {
     await ok('PUT', '/api/v1/audio/outputs/2', { signal: { kind: 'white', level_dbfs: -20, seed: 3 } });
     const measure = () =>
-      ok<{ measurements: Array<{ latency_samples: number; polarity: number; correlation: number }> }>('POST', '/api/v1/audio/measure', {
-        channels: [2],
-        settleMs: 300,
-        reference: { output: 2, maxLagSamples: 8000 },
-      });
+      ok<{ measurements: Array<{ latency_samples: number; polarity: number; correlation: number }> }>(
+        'POST',
+        '/api/v1/audio/measure',
+        {
+          channels: [2],
+          settleMs: 300,
+          reference: { output: 2, maxLagSamples: 8000 },
+        },
+      );
     const runs = [];
     for (let i = 0; i < 5; i++) runs.push((await measure()).measurements[0]!);
     const a = runs[0]!;
@@ -184,17 +235,42 @@ describe('JACK backend (audify) on the dummy driver', () => {
 
   it('an unknown JACK client, too many channels or a rate the server does not run are refused with the reason', async () => {
     process.env.JACK_DEFAULT_SERVER = jackd.server;
-    const cfg = { backend: 'jack' as const, device: 'system', sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 20 };
-    await expect(JackBackend.open({ ...cfg, device: 'nosuch' })).rejects.toThrow(/no JACK client named "nosuch" \(have: .*system/);
-    await expect(JackBackend.open({ ...cfg, inputs: 8 })).rejects.toThrow(/JACK client system has 2 capture \/ 2 playback ports; settings ask for 8 \/ 2/);
-    await expect(JackBackend.open({ ...cfg, sampleRate: 44100 })).rejects.toThrow(/the JACK server runs at 48000 Hz; settings ask for 44100 Hz/);
+    const cfg = {
+      backend: 'jack' as const,
+      device: 'system',
+      sampleRate: 48000,
+      block: 480,
+      window: 4800,
+      inputs: 2,
+      outputs: 2,
+      meterHz: 20,
+    };
+    await expect(JackBackend.open({ ...cfg, device: 'nosuch' })).rejects.toThrow(
+      /no JACK client named "nosuch" \(have: .*system/,
+    );
+    await expect(JackBackend.open({ ...cfg, inputs: 8 })).rejects.toThrow(
+      /JACK client system has 2 capture \/ 2 playback ports; settings ask for 8 \/ 2/,
+    );
+    await expect(JackBackend.open({ ...cfg, sampleRate: 44100 })).rejects.toThrow(
+      /the JACK server runs at 48000 Hz; settings ask for 44100 Hz/,
+    );
     await expect(JackBackend.open({ ...cfg, device: 'nosuch' })).rejects.toMatchObject({ code: 'E_AUDIO_UNAVAILABLE' });
   });
 
   it('with jack_connect (the default) its ports are wired to the device: system capture → inports, outports → system playback', async () => {
     process.env.JACK_DEFAULT_SERVER = jackd.server;
     const name = `${client}c`;
-    const b = await JackBackend.open({ backend: 'jack', device: 'system', jackClient: name, sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 20 });
+    const b = await JackBackend.open({
+      backend: 'jack',
+      device: 'system',
+      jackClient: name,
+      sampleRate: 48000,
+      block: 480,
+      window: 4800,
+      inputs: 2,
+      outputs: 2,
+      meterHz: 20,
+    });
     let blocks = 0;
     await b.start({ fill: () => {}, capture: () => void blocks++ }, (e) => {
       throw e;
@@ -221,7 +297,11 @@ describe('JACK backend (audify) on the dummy driver', () => {
     await jackd.start();
     await waitFor(async () => (await ok<{ state: string }>('GET', '/api/v1/audio')).state === 'online', 20000, 200);
     await wireLoopback();
-    const r = await ok<{ measurements: Array<{ tones: Array<{ level_dbfs: number }> }> }>('POST', '/api/v1/audio/measure', { channels: [1], freqs: [1000], settleMs: 300, windows: 2 });
+    const r = await ok<{ measurements: Array<{ tones: Array<{ level_dbfs: number }> }> }>(
+      'POST',
+      '/api/v1/audio/measure',
+      { channels: [1], freqs: [1000], settleMs: 300, windows: 2 },
+    );
     expect(Math.abs(r.measurements[0]!.tones[0]!.level_dbfs - -18)).toBeLessThan(0.05);
     expect(daemon.child.exitCode).toBeNull();
   }, 60000);

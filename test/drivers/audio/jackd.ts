@@ -30,20 +30,28 @@ export class Jackd {
     // but only before our first start: on a restart, clients of the old server (the daemon) still
     // have the registry mapped, and a new registry file would hide the new server from them.
     if (!this.started && spawnSync('pgrep', ['-x', 'jackd']).status !== 0) {
-      for (const f of readdirSync('/dev/shm')) if (f.startsWith('jack')) rmSync(join('/dev/shm', f), { recursive: true, force: true });
+      for (const f of readdirSync('/dev/shm'))
+        if (f.startsWith('jack')) rmSync(join('/dev/shm', f), { recursive: true, force: true });
     }
     this.started = true;
-    const p = spawn('jackd', ['--no-realtime', '-n', this.server, '-d', 'dummy', '-r', '48000', '-p', '256'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('jackd', ['--no-realtime', '-n', this.server, '-d', 'dummy', '-r', '48000', '-p', '256'], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.proc = p;
     p.stdout!.on('data', (d) => (this.log += d));
     p.stderr!.on('data', (d) => (this.log += d));
-    await waitFor(() => {
-      try {
-        return this.ports().includes('system:playback_1');
-      } catch {
-        return false;
-      }
-    }, 10000, 100).catch((e) => {
+    await waitFor(
+      () => {
+        try {
+          return this.ports().includes('system:playback_1');
+        } catch {
+          return false;
+        }
+      },
+      10000,
+      100,
+    ).catch((e) => {
       throw new Error(`jackd did not come up: ${(e as Error).message}\n${this.log.slice(-800)}`);
     });
   }

@@ -27,16 +27,39 @@ describe('OSC codec (x32-osc.md §1 worked bytes)', () => {
   });
 
   it('round-trips ints, strings and blobs; the meters request bytes match the doc', () => {
-    const req = encodeMessage('/meters', [{ type: 's', value: '/meters/6' }, { type: 'i', value: 16 }]);
+    const req = encodeMessage('/meters', [
+      { type: 's', value: '/meters/6' },
+      { type: 'i', value: 16 },
+    ]);
     expect(hex(req)).toBe('2f6d6574657273002c7369002f6d65746572732f3600000000000010');
     const blob = Buffer.from([1, 2, 3, 4, 5]);
-    const m = decodeMessage(encodeMessage('/x', [{ type: 'i', value: -7 }, { type: 's', value: 'héllo' }, { type: 'b', value: blob }]));
-    expect(m.args).toEqual([{ type: 'i', value: -7 }, { type: 's', value: 'héllo' }, { type: 'b', value: blob }]);
+    const m = decodeMessage(
+      encodeMessage('/x', [
+        { type: 'i', value: -7 },
+        { type: 's', value: 'héllo' },
+        { type: 'b', value: blob },
+      ]),
+    );
+    expect(m.args).toEqual([
+      { type: 'i', value: -7 },
+      { type: 's', value: 'héllo' },
+      { type: 'b', value: blob },
+    ]);
   });
 
   it('rejects malformed packets with a coded error', () => {
-    for (const bad of ['2f6162', '2f616263', '2f61620078797a00', '2f610000' + '2c690000', '2f610000' + '2c730000' + '41424344', '2f610000' + '2c710000', '2362756e646c6500']) {
-      expect(() => decodeMessage(Buffer.from(bad, 'hex')), bad).toThrow(expect.objectContaining({ code: 'E_OSC_MALFORMED' }));
+    for (const bad of [
+      '2f6162',
+      '2f616263',
+      '2f61620078797a00',
+      '2f610000' + '2c690000',
+      '2f610000' + '2c730000' + '41424344',
+      '2f610000' + '2c710000',
+      '2362756e646c6500',
+    ]) {
+      expect(() => decodeMessage(Buffer.from(bad, 'hex')), bad).toThrow(
+        expect.objectContaining({ code: 'E_OSC_MALFORMED' }),
+      );
     }
   });
 });
