@@ -3,8 +3,6 @@
 // path at a time, same run. The simulated audio loop runs at real-device pace.
 import { App } from '../src/app.ts';
 import { silentLogger } from '../src/core/logger.ts';
-import { FEATURES } from '../src/features.ts';
-import type { LinecheckFeature } from '../src/linecheck/feature.ts';
 import { loadSettings } from '../src/settings/load.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +13,9 @@ settings.data_dir = mkdtempSync(join(tmpdir(), 'rad-bench-lc-'));
 settings.api.port = 0;
 for (const c of settings.consoles) c.port = 0;
 for (const p of settings.patchbays) if (p.tcp) p.tcp.port = 0;
-const app = await App.build(settings, { log: silentLogger() }, FEATURES);
+const app = await App.build(settings, { log: silentLogger() });
 await app.start();
-const lc = app.feature<LinecheckFeature>('linecheck')!.linecheck;
+const lc = app.services.linecheck;
 const concurrent = await lc.start({}).done;
 const sequential = await lc.start({ mode: 'sequential' }).done;
 await app.stop();

@@ -16,7 +16,7 @@ const settings = validateSettings({
   patchbays: [{ id: 'sw', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: sim.port }, inputs: N, outputs: N }],
 }).patchbays[0]!;
 const store = Store.inMemory();
-const svc = new PatchbayService(settings, { bus: new Bus(), store, log: silentLogger() });
+const svc = new PatchbayService(settings, { bus: new Bus(), presets: store.presets, log: silentLogger() });
 await svc.start();
 
 const mapA = Array.from({ length: N }, (_, o) => ({ output: o + 1, input: ((o * 7) % N) + 1 }));

@@ -5,9 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../src/app.ts';
 import { silentLogger } from '../src/core/logger.ts';
-import { FEATURES } from '../src/features.ts';
-import type { ConsolesFeature } from '../src/console/feature.ts';
-import type { RecallFeature } from '../src/recall/feature.ts';
 import { validateSettings } from '../src/settings/load.ts';
 
 const lan = Number(process.env.LAN_DELAY_MS ?? 1);
@@ -18,10 +15,10 @@ const settings = validateSettings({
   patchbays: [{ id: 'sw', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 0 }, inputs: 32, outputs: 32 }],
   sim: { enabled: true, lan_delay_ms: lan },
 });
-const app = await App.build(settings, { log: silentLogger() }, FEATURES);
+const app = await App.build(settings, { log: silentLogger() });
 await app.start();
-const snaps = app.feature<RecallFeature>('recall')!.snapshots;
-const con = app.feature<ConsolesFeature>('consoles')!.console('x32');
+const snaps = app.services.snapshots;
+const con = app.services.consoles.get('x32');
 let t = performance.now();
 const snap = await snaps.take('bench');
 const takeS = (performance.now() - t) / 1000;

@@ -11,15 +11,15 @@ const sim = new X32Simulator({ port: 0, lanDelayMs });
 await sim.start();
 const store = Store.inMemory();
 const con = new X32Console(
-  { id: 'bench', family: 'x32', host: '127.0.0.1', port: sim.port },
-  { bus: new Bus(), store, log: silentLogger() },
+  { id: 'bench', host: '127.0.0.1', port: sim.port },
+  { bus: new Bus(), log: silentLogger() },
   { meterBanks: [] },
 );
 await con.start();
 
 const reference = sim.nodeLines();
-const pipe = await con.captureScene({ window: 16, maxWindow: 64, timeoutMs: 250 });
-const seq = await con.captureScene({ window: 1, maxWindow: 1, timeoutMs: 250 });
+const pipe = await con.capture({ window: 16, maxWindow: 64, timeoutMs: 250 });
+const seq = await con.capture({ window: 1, maxWindow: 1, timeoutMs: 250 });
 const check = (text: string) => {
   const lines = text.split('\n').slice(1, -1);
   return lines.length === reference.length && lines.every((l, i) => l === reference[i]);

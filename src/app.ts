@@ -1,11 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApiContext, Device } from './api/context.ts';
-import { buildApi, type RouteModule } from './api/server.ts';
+import { buildApi } from './api/server.ts';
+import type { ApiServices } from './api/services.ts';
+import { Consoles, createConsole } from './console/factory.ts';
+import type { Console, ConsoleConfig } from './console/model.ts';
 import { Bus } from './core/bus.ts';
+import type { Device } from './core/device.ts';
 import { describeError, RadError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
-import type { DeviceStatus } from './core/status.ts';
-import type { Settings } from './settings/schema.ts';
+import { AudioEngine } from './dsp/engine/engine.ts';
+import { PrepRunner } from './dsp/offline/runner.ts';
+import { ProfileStore } from './layout/profiles.ts';
+import { LayoutService } from './layout/service.ts';
+import { LineCheckService } from './linecheck/service.ts';
+import { CordBook } from './patchbay/cords.ts';
+import { PassiveBay } from './patchbay/passive/bay.ts';
+import { PatchbayService } from './patchbay/service.ts';
+import { expandWiring, PathTracer } from './patchbay/trace.ts';
+import { GearService } from './recall/gear.ts';
+import { PrintService } from './recall/prints.ts';
+import { SnapshotService } from './recall/snapshots.ts';
+import type { PatchbaySettings, Settings } from './settings/schema.ts';
+import { loopTopology } from './sim/audio.ts';
+import { SimulatedStudio } from './sim/studio.ts';
 import { Store } from './store/db.ts';
 import { VERSION } from './version.ts';
 
@@ -17,84 +33,229 @@ export type AppOptions = {
   extraDevices?: Device[];
 };
 
-/** A part of the daemon built from settings: devices it adds and routes it serves. */
-export interface Feature {
-  readonly name: string;
-  devices(): Device[];
-  routes?: RouteModule;
-  /** Runs before any device starts (the simulated studio binds its ports here). */
-  beforeStart?(): Promise<void>;
-  afterStop?(): Promise<void>;
-}
-
-export type FeatureFactory = (app: App) => Feature | Promise<Feature>;
+/** Every service of the daemon, built once by buildApp and handed to the API and to tests. */
+export type Services = {
+  bus: Bus;
+  store: Store;
+  studio: SimulatedStudio | undefined;
+  consoles: Consoles;
+  patchbays: Map<string, PatchbayService>;
+  cords: CordBook;
+  tracer: PathTracer;
+  engine: AudioEngine | undefined;
+  layout: LayoutService;
+  prep: PrepRunner;
+  linecheck: LineCheckService;
+  snapshots: SnapshotService;
+  gear: GearService;
+  prints: PrintService;
+};
 
 /**
- * Composition root: builds every part from settings, starts devices in order and stops them in
- * reverse. Nothing here does I/O until start().
+ * THE composition root: builds every service from settings with typed constructor arguments, in
+ * one readable function, and owns the start and stop order. Only main.ts and tests import it.
+ * Nothing here does device I/O until start().
  */
-export class App implements ApiContext {
-  readonly bus: Bus;
-  readonly store: Store;
-  readonly version = VERSION;
+export class App {
   readonly startedAt = new Date();
-  private readonly features: Feature[] = [];
-  private readonly extra: Device[];
+  readonly version = VERSION;
   private ready = false;
   private started: Device[] = [];
-  api: FastifyInstance | undefined;
 
-  constructor(
+  private constructor(
     readonly settings: Settings,
-    private readonly opts: AppOptions,
-  ) {
-    this.bus = new Bus((err, topic) => opts.log.error({ err: describeError(err), topic }, 'bus listener failed'));
-    this.store = new Store(settings.data_dir);
-    this.extra = opts.extraDevices ?? [];
-  }
+    readonly services: Services,
+    readonly api: FastifyInstance,
+    private readonly log: Logger,
+    /** Option objects the devices were built with: the root fills in where simulators listen. */
+    private readonly endpoints: { consoles: ConsoleConfig[]; patchbays: PatchbaySettings[] },
+    private readonly extra: Device[],
+  ) {}
 
-  get log(): Logger {
-    return this.opts.log;
-  }
+  static async build(settings: Settings, opts: AppOptions): Promise<App> {
+    const log = opts.log;
+    const bus = new Bus((err, topic) => log.error({ err: describeError(err), topic }, 'bus listener failed'));
+    const store = new Store(settings.data_dir);
+    // the audit log is written from the bus: every device write goes out as device.write
+    bus.on('device.write', store, (e) => store.audit.add(e));
 
-  static async build(settings: Settings, opts: AppOptions, factories: FeatureFactory[]): Promise<App> {
-    const app = new App(settings, opts);
-    for (const f of factories) app.features.push(await f(app));
-    app.api = await buildApi(
-      app,
-      app.features.flatMap((f) => (f.routes ? [f.routes] : [])),
+    const studio = settings.sim.enabled ? new SimulatedStudio(settings, { bus, log }) : undefined;
+
+    // devices get option objects (copies): the simulated studio's ports are filled in at start
+    const consoleConfigs: ConsoleConfig[] = settings.consoles.map((c) => ({ ...c }));
+    const consoles = new Consoles(consoleConfigs.map((c) => createConsole(c, { bus, log })));
+    const patchbayConfigs: PatchbaySettings[] = settings.patchbays.map((p) => ({
+      ...p,
+      ...(p.tcp ? { tcp: { ...p.tcp } } : {}),
+    }));
+    const patchbays = new Map(
+      patchbayConfigs.map((p) => [p.id, new PatchbayService(p, { bus, presets: store.presets, log })]),
+    );
+    const cords = new CordBook(settings.cords, store.kv);
+    const tracer = new PathTracer({
+      wiring: expandWiring(settings.wiring),
+      bays: settings.bays.map((b) => new PassiveBay(b)),
+      matrices: [...patchbays.values()],
+      cords: () => cords.all(),
+    });
+
+    const a = settings.audio;
+    const engine = a
+      ? new AudioEngine(
+          'audio',
+          {
+            backend: a.backend,
+            sampleRate: a.sample_rate,
+            block: a.block,
+            window: a.window,
+            inputs: a.inputs,
+            outputs: a.outputs,
+            device: a.device,
+            jackClient: a.jack_client,
+            jackConnect: a.jack_connect,
+            meterHz: 20,
+          },
+          { bus, log },
+        )
+      : undefined;
+
+    const firstConsole = (): Console | undefined => consoles.first();
+    const layout = new LayoutService(new ProfileStore(store.profiles, log), {
+      consoles,
+      log,
+      profilesDir: settings.profiles_dir,
+    });
+    const prep = new PrepRunner(bus);
+    const linecheck = new LineCheckService(settings, {
+      bus,
+      runs: store.runs,
+      log,
+      engine: () => engine,
+      console: firstConsole,
+      patchbays: () => patchbays,
+    });
+    const snapshots = new SnapshotService({
+      snapshots: store.snapshots,
+      bus,
+      console: firstConsole,
+      patchbays: () => patchbays,
+    });
+    const gear = new GearService({ gear: store.gear, versions: store.versions, bus });
+    const prints = new PrintService({
+      bus,
+      engine: () => engine,
+      gear,
+      snapshots,
+      dataDir: settings.data_dir,
+      inputs: a?.print_inputs ?? [1, 2],
+    });
+
+    const services: Services = {
+      bus,
+      store,
+      studio,
+      consoles,
+      patchbays,
+      cords,
+      tracer,
+      engine,
+      layout,
+      prep,
+      linecheck,
+      snapshots,
+      gear,
+      prints,
+    };
+    const extra = opts.extraDevices ?? [];
+    let app: App | undefined;
+    const api: ApiServices = {
+      daemon: {
+        version: VERSION,
+        startedAt: new Date(),
+        isReady: () => app?.isReady() ?? false,
+        devices: () => app?.devices() ?? [],
+      },
+      bus,
+      auth: { token: settings.api.token, bind: settings.api.bind },
+      audit: store.audit,
+      consoles,
+      patchbays: {
+        list: () => [...patchbays.values()],
+        get: (id) => {
+          const p = patchbays.get(id);
+          if (!p)
+            throw new RadError(
+              'E_UNKNOWN_PATCHBAY',
+              `no patchbay ${JSON.stringify(id)} (known: ${[...patchbays.keys()].join(', ') || 'none'})`,
+              { details: { patchbay: id } },
+            );
+          return p;
+        },
+        tracer,
+        cords,
+      },
+      audio: { engine, backend: a?.backend, alignmentDbfs: a?.alignment_dbfs },
+      linecheck,
+      layout,
+      recall: {
+        snapshots,
+        gear,
+        prints,
+        dataDir: settings.data_dir,
+        backupDb: (file) => store.backupTo(file),
+      },
+      prep,
+    };
+    app = new App(
+      settings,
+      services,
+      await buildApi(api, log),
+      log,
+      { consoles: consoleConfigs, patchbays: patchbayConfigs },
+      extra,
     );
     return app;
-  }
-
-  feature<T extends Feature>(name: string): T | undefined {
-    return this.features.find((f) => f.name === name) as T | undefined;
   }
 
   isReady(): boolean {
     return this.ready;
   }
 
+  /** Every device in start order: simulators, consoles, patchbays, the audio engine, extras. */
   devices(): Device[] {
-    return [...this.features.flatMap((f) => f.devices()), ...this.extra];
+    const s = this.services;
+    return [
+      ...(s.studio?.devices ?? []),
+      ...s.consoles.list(),
+      ...s.patchbays.values(),
+      ...(s.engine ? [s.engine] : []),
+      ...this.extra,
+    ];
   }
 
-  deviceStatus(id: string): DeviceStatus | undefined {
-    return this.devices()
-      .find((d) => d.id === id)
-      ?.status();
-  }
-
-  /** Starts features, devices, then the API. A device that cannot be reached is a status, not a failure. */
+  /** The simulated studio first (its ports go to the devices), then devices, profiles, the API. */
   async start(): Promise<void> {
-    for (const f of this.features) await f.beforeStart?.();
+    const s = this.services;
+    if (s.studio) {
+      const bound = await s.studio.start();
+      for (const c of this.endpoints.consoles) Object.assign(c, bound.consoles.get(c.id) ?? {});
+      for (const p of this.endpoints.patchbays) {
+        const at = bound.patchbays.get(p.id);
+        if (at && p.tcp) p.tcp.port = at.port;
+      }
+      this.wireSimulatedAudio(s.studio);
+    } else if (s.engine && this.settings.audio?.backend === 'sim') {
+      const a = this.settings.audio;
+      s.engine.setTopology(loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples));
+    }
+    s.layout.loadProfiles();
     for (const d of this.devices()) {
       await d.start();
       this.started.push(d);
     }
     const { bind, port } = this.settings.api;
     try {
-      await this.api!.listen({ host: bind, port });
+      await this.api.listen({ host: bind, port });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === 'EADDRINUSE')
@@ -110,24 +271,47 @@ export class App implements ApiContext {
     this.ready = true;
   }
 
+  /** The simulated loop follows the simulated plant; the X32 simulators' meters follow its taps. */
+  private wireSimulatedAudio(studio: SimulatedStudio): void {
+    const engine = this.services.engine;
+    if (!engine || this.settings.audio?.backend !== 'sim') return;
+    engine.setTopology(studio.audioTopology());
+    // a re-tie on a simulated switcher changes what reaches each input
+    studio.on('topology', (t) => engine.setTopology(t));
+    // the simulated console's input meters follow the simulated audio at its own inputs
+    engine.onTaps((names, peak) => {
+      const banks = new Map<string, Float32Array>();
+      names.forEach((name, t) => {
+        const m = /^(.+):in:(\d+)$/.exec(name);
+        const k = m ? Number(m[2]) : 0;
+        if (!m || k < 1 || k > 32 || !studio.x32.has(m[1]!)) return;
+        let b = banks.get(m[1]!);
+        if (!b) banks.set(m[1]!, (b = new Float32Array(96)));
+        b[k - 1] = Number.isFinite(peak[t]!) ? 10 ** (peak[t]! / 20) : 0;
+      });
+      for (const [id, b] of banks) studio.x32.get(id)?.setMeterLevels(1, b);
+    });
+  }
+
   /** The bound API address (port 0 in settings picks a free one). */
   apiUrl(): string {
-    const addr = this.api?.server.address();
+    const addr = this.api.server.address();
     if (!addr || typeof addr === 'string') throw new RadError('E_API_NOT_LISTENING', 'the API is not listening');
     const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return `http://${host}:${addr.port}`;
   }
 
   /**
-   * Stops in reverse order. Each step gets what is left of the budget; a device that hangs is
-   * abandoned with a warning so shutdown always ends in time.
+   * Stops in order: the API (no new work), then jobs (a line check puts ties, oscillator and
+   * monitor mutes back while the devices are still up; a print is finished), then devices in
+   * reverse, then the simulated studio and the store. Each step gets what is left of the budget;
+   * one that hangs is abandoned with a warning so shutdown always ends in time.
    */
   async stop(budgetMs = 4000): Promise<void> {
     const deadline = Date.now() + budgetMs;
     this.ready = false;
-    const within = async (what: string, p: Promise<unknown>) => {
-      // one hung device may not eat the whole budget of the others
-      const left = Math.max(50, Math.min(STEP_LIMIT_MS, deadline - Date.now()));
+    const within = async (what: string, p: Promise<unknown>, limit = STEP_LIMIT_MS) => {
+      const left = Math.max(50, Math.min(limit, deadline - Date.now()));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((r) => {
         timer = setTimeout(() => r('timeout'), left);
@@ -141,10 +325,18 @@ export class App implements ApiContext {
         clearTimeout(timer);
       }
     };
-    if (this.api) await within('api', this.api.close());
+    const s = this.services;
+    await within('api', this.api.close());
+    // jobs before devices: their clean-up needs the devices
+    await within('line check', s.linecheck.stop(), 2500);
+    await within('print', s.prints.shutdown());
+    await within('prep jobs', s.prep.stop());
     for (const d of [...this.started].reverse()) await within(`device ${d.id}`, d.stop());
     this.started = [];
-    for (const f of [...this.features].reverse()) if (f.afterStop) await within(`feature ${f.name}`, f.afterStop());
-    this.store.close();
+    if (s.studio) {
+      s.bus.removeOwner(s.studio);
+      await within('simulated studio', s.studio.stop());
+    }
+    s.store.close();
   }
 }

@@ -1,9 +1,8 @@
-import type { Device } from './api/context.ts';
+import type { Device } from './core/device.ts';
 import { App } from './app.ts';
 import { describeError, isRadError } from './core/errors.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { SdNotify } from './core/sdnotify.ts';
-import { FEATURES } from './features.ts';
 import { DEFAULT_CONFIG_PATH, loadSettings, SettingsError } from './settings/load.ts';
 
 export const EXIT_OK = 0;
@@ -39,7 +38,7 @@ export async function runDaemon(
   const notify = new SdNotify();
   let app: App;
   try {
-    app = await App.build(settings, { log, extraDevices: opts.extraDevices }, FEATURES);
+    app = await App.build(settings, { log, extraDevices: opts.extraDevices });
   } catch (e) {
     process.stderr.write(`rad: ${describeError(e)}\n`);
     return isRadError(e) && e.code === 'E_DATA_DIR' ? EXIT_USAGE : EXIT_FAILURE;

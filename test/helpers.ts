@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { App } from '../src/app.ts';
 import { silentLogger } from '../src/core/logger.ts';
-import { FEATURES } from '../src/features.ts';
 import { validateSettings } from '../src/settings/load.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -43,7 +42,7 @@ export async function startSimApp(extra: Record<string, unknown> = {}): Promise<
     sim: { enabled: true },
     ...extra,
   });
-  const app = await App.build(settings, { log: silentLogger() }, FEATURES);
+  const app = await App.build(settings, { log: silentLogger() });
   await app.start();
   return app;
 }

@@ -1,5 +1,19 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isRadError } from '../core/errors.ts';
+import { type ErrorKind, isRadError } from '../core/errors.ts';
+
+/** The API's one mapping from error kinds (core) to HTTP statuses. */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  internal: 500,
+  device: 502,
+  unavailable: 503,
+  timeout: 504,
+};
 
 type Validation = NonNullable<FastifyError['validation']>;
 
@@ -64,9 +78,10 @@ function validationMessage(ctx: string | undefined, v: Validation, root: unknown
 /** Every error leaves the API as `{ error, message }` with a 4xx for the caller's mistakes. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   if (isRadError(err)) {
-    if (err.httpStatus >= 500) req.log.warn({ err: err.toString() }, 'device or server fault');
+    const status = STATUS_OF_KIND[err.kind];
+    if (status >= 500) req.log.warn({ err: err.toString() }, 'device or server fault');
     void reply
-      .status(err.httpStatus)
+      .status(status)
       .send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     return;
   }

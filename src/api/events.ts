@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { type Bus, parseTopicFilter, type Topic } from '../core/bus.ts';
-import { badRequest } from '../core/errors.ts';
+import { fail } from '../core/errors.ts';
 
 const METER_TOPICS = new Set<Topic>(['console.meters', 'audio.meters', 'audio.tuner']);
 const METER_MIN_INTERVAL_MS = 50; // <= 20 Hz per client and source
@@ -21,7 +21,7 @@ export function registerEvents(app: FastifyInstance, bus: Bus): void {
       const q = req.query as { topics?: string };
       const parsed = parseTopicFilter(q.topics);
       if (!(parsed instanceof Set))
-        throw badRequest('E_UNKNOWN_TOPIC', `unknown topic ${JSON.stringify(parsed.unknown)}`, {
+        throw fail('E_UNKNOWN_TOPIC', `unknown topic ${JSON.stringify(parsed.unknown)}`, {
           topic: parsed.unknown,
         });
     },

@@ -1,22 +1,28 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
+import type { Logger } from '../core/logger.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { authHook } from './auth.ts';
-import type { ApiContext } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { registerEvents } from './events.ts';
+import { audioRoutes } from './routes/audio.ts';
+import { consoleRoutes } from './routes/consoles.ts';
+import { layoutRoutes } from './routes/layout.ts';
+import { linecheckRoutes } from './routes/linecheck.ts';
+import { patchbayRoutes } from './routes/patchbays.ts';
+import { prepRoutes } from './routes/prep.ts';
+import { recallRoutes } from './routes/recall.ts';
 import { systemRoutes } from './routes/system.ts';
+import type { ApiServices } from './services.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => void;
-
 /** Builds the fastify app; listening is the caller's business so tests can use inject(). */
-export async function buildApi(ctx: ApiContext, modules: RouteModule[] = []): Promise<FastifyInstance> {
+export async function buildApi(services: ApiServices, log: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     // request lines stay out of the daemon log; warnings and errors still go in
-    loggerInstance: ctx.log.child({ part: 'api' }, { level: 'warn' }) as unknown as FastifyBaseLogger,
+    loggerInstance: log.child({ part: 'api' }, { level: 'warn' }) as unknown as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
@@ -28,7 +34,7 @@ export async function buildApi(ctx: ApiContext, modules: RouteModule[] = []): Pr
     openapi: {
       info: {
         title: 'Recording Assistant (rad) API',
-        version: ctx.version,
+        version: services.daemon.version,
         description: 'Console bridge, patchbays, line check, layout and recall.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -40,10 +46,20 @@ export async function buildApi(ctx: ApiContext, modules: RouteModule[] = []): Pr
   app.addHook('onRoute', (route) => {
     if (route.url === '/api/v1/events' && route.schema) route.schema.hide = false;
   });
-  app.addHook('onRequest', authHook(ctx.settings.api.token, ctx.settings.api.bind));
+  app.addHook('onRequest', authHook(services.auth.token, services.auth.bind));
 
-  systemRoutes(app, ctx);
-  registerEvents(app, ctx.bus);
-  for (const m of modules) m(app, ctx);
+  registerEvents(app, services.bus);
+  // one plugin per area, each given the service interfaces it calls
+  for (const plugin of [
+    systemRoutes,
+    consoleRoutes,
+    patchbayRoutes,
+    audioRoutes,
+    linecheckRoutes,
+    layoutRoutes,
+    recallRoutes,
+    prepRoutes,
+  ])
+    await app.register(plugin, { services });
   return app;
 }

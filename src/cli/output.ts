@@ -21,6 +21,7 @@ export function reportError(e: unknown): number {
     return e.exitCode;
   }
   process.stderr.write(`rad: ${describeError(e)}\n`);
-  if (isRadError(e) && e.httpStatus >= 400 && e.httpStatus < 500) return 2;
+  if (isRadError(e) && ['invalid', 'not_found', 'conflict', 'too_large', 'forbidden', 'unauthorized'].includes(e.kind))
+    return 2;
   return 1;
 }

@@ -1,5 +1,5 @@
 import { Backoff } from '../core/backoff.ts';
-import { unavailable } from '../core/errors.ts';
+import { fail } from '../core/errors.ts';
 import type { ByteLink } from '../drivers/stream.ts';
 import { describeTransport, type MidiTransport, openMidiLink } from '../drivers/midi/transport.ts';
 
@@ -47,7 +47,7 @@ export class MidiConnection {
       link = await openMidiLink(this.transport);
     } catch (e) {
       this.drop((e as Error).message);
-      throw unavailable(
+      throw fail(
         'E_CONSOLE_OFFLINE',
         `${this.hooks.family} at ${this.where} is not reachable: ${(e as Error).message}`,
       );

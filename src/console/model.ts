@@ -1,5 +1,5 @@
-import type { Device } from '../api/context.ts';
-import type { Store } from '../store/db.ts';
+import type { Device } from '../core/device.ts';
+import type { Bus } from '../core/bus.ts';
 
 /**
  * The family-neutral console model. Services (layout, recall, line check) speak neutral paths in
@@ -9,17 +9,45 @@ import type { Store } from '../store/db.ts';
 export type NeutralPath = string;
 export type Value = number | string | boolean | null;
 
+export type ConsoleFamily = 'x32' | 'sq' | 'qu';
+
+/** Where and how to reach one console: the root builds it from settings (consoles[]). */
+export type ConsoleConfig = {
+  id: string;
+  family: ConsoleFamily;
+  host?: string;
+  port?: number;
+  midi_port?: string;
+  midi_channel?: number;
+  model?: string;
+};
+
+/**
+ * What a console is and what its wire can carry. Services ask these flags before they act
+ * (Home Assistant's supported_features), never the console's class.
+ */
 export type ConsoleCaps = {
   inputs: number;
   auxes: number;
   dcas: number;
   muteGroups: number;
+  /** Strip names can be written, up to nameLength characters. */
   names: boolean;
   nameLength: number;
   colours: boolean;
   icons: boolean;
+  /** Preamp gain, 48 V and HPF per input (X32); 48 V only (Qu). */
+  preamps: boolean;
+  /** The whole state can be read back (scene text or a synced model). */
   sceneRead: boolean;
+  /** The state is scene text (X32 .scn); otherwise a key/value model (JSON). */
   sceneText: boolean;
+  /** The console's test oscillator can be driven (and sent to one output). */
+  oscillator: boolean;
+  /** The console streams input meters. */
+  inputMeters: boolean;
+  /** `raw: true` writes the wire value (X32: OSC float/int/string; SQ/Qu: the NRPN data value). */
+  raw: boolean;
 };
 
 export type Change = { path: string; value: Value; raw?: boolean };
@@ -35,30 +63,75 @@ export type WriteReport = { console: string; results: WriteVerdict[]; ok: boolea
 
 export type OscillatorSettings = { level_db: number; freq_hz: number; type: 'sine' | 'pink' | 'white'; dest: number };
 
+/** A console's whole state, as its family writes it (X32 scene text; SQ/Qu JSON model). */
+export type ConsoleState = {
+  family: ConsoleFamily;
+  console: string;
+  text: string;
+  lines: number;
+  missing: string[];
+  retries: number;
+  seconds: number;
+};
+
+export type LineVerdict = {
+  line: number;
+  path: string;
+  status: 'verified' | 'mismatched' | 'failed';
+  diffs?: Array<{ address: string; wanted: string; got: string }>;
+};
+
+/** What a restore (or a scene apply) did, the same shape on every family. */
+export type RestoreReport = {
+  applied: number;
+  verified: number;
+  mismatched: number;
+  failed: number;
+  /** Lines or rows of the file that were not valid (applied only with `partial`). */
+  skipped: Array<{ line: number; reason: string }>;
+  /** One verdict per line (X32) or value (SQ/Qu) written. */
+  lines: LineVerdict[];
+  /** What the console did not take, worded. */
+  not_taken: string[];
+  seconds: number;
+};
+
+export type RestoreOptions = { partial?: boolean; onlyChanged?: boolean; actor?: string };
+
 export interface Console extends Device {
-  readonly family: 'x32' | 'sq' | 'qu';
+  readonly family: ConsoleFamily;
   readonly caps: ConsoleCaps;
   get(path: NeutralPath): Value | undefined;
   write(changes: Change[], actor?: string): Promise<WriteReport>;
   /** Lines (or key/value rows) of the live model under a prefix. */
   nodes(prefix: string): Array<{ path: string; text?: string; value?: Value }>;
-  /** Input-channel meters (linear peak, index 0 = input 1) and when they arrived; absent where the protocol sends none (SQ/Qu MIDI). */
-  inputMeters?(): { at: number; levels: Float32Array } | undefined;
-  /** The console's test oscillator to a destination, or off; absent where the protocol cannot drive it. */
-  oscillator?(cfg: OscillatorSettings | null, actor?: string): Promise<WriteReport>;
+  /** The whole state read from the console now. */
+  capture(opts?: {
+    name?: string;
+    note?: string;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<ConsoleState>;
+  /** The live model as the family's state text, with no I/O (for diffs against "live"). */
+  state(): string;
+  /** Writes a state (the family's text) and reads every touched value back. */
+  restore(text: string, opts?: RestoreOptions): Promise<RestoreReport>;
+  /** Input-channel meters (linear peak, index 0 = input 1); undefined until some arrived or when caps.inputMeters is false. */
+  inputMeters(): { at: number; levels: Float32Array } | undefined;
+  /** The test oscillator to a destination, or off. Throws E_CAPABILITY when caps.oscillator is false. */
+  oscillator(cfg: OscillatorSettings | null, actor?: string): Promise<WriteReport>;
   /** Oscillator destination that feeds exactly this output point (`bus:3`, `main:L`, `mtx:1`), if any. */
-  oscillatorDest?(point: string): number | undefined;
+  oscillatorDest(point: string): number | undefined;
 }
 
-/** Every console write lands in the audit log the same way, then becomes the route's report. */
+/** Every console write goes out as `device.write` (the audit log), then becomes the route's report. */
 export function auditedReport(
-  store: Pick<Store, 'audit'>,
+  bus: Pick<Bus, 'emit'>,
   consoleId: string,
   actor: string,
   results: WriteVerdict[],
 ): WriteReport {
   for (const r of results) {
-    store.audit({
+    bus.emit('device.write', {
       actor,
       device: consoleId,
       action: 'set',

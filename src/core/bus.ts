@@ -2,7 +2,26 @@ import type { DeviceState } from './status.ts';
 
 /** Every bus topic and its payload. WebSocket `?topics=` filters use these names. */
 export interface BusEvents {
-  'device.status': { device: string; kind: string; state: DeviceState; since: string; detail?: string };
+  'device.status': {
+    device: string;
+    kind: string;
+    state: DeviceState;
+    since: string;
+    detail?: string;
+    alerts?: string[];
+  };
+  /** Every write to a device, as the audit log stores it (the store subscribes to this). */
+  'device.write': {
+    actor: string;
+    device: string;
+    action: string;
+    target?: string;
+    value?: unknown;
+    result: 'ok' | 'error' | 'mismatch' | 'partial';
+    detail?: string;
+  };
+  /** Something a person must hear about: monitors left muted, a tie not restored, a restore that failed. */
+  'device.alert': { device: string; kind: string; message: string; at: string };
   'console.changed': { console: string; path: string; value: unknown; source: 'device' | 'rad' };
   'console.meters': { console: string; bank: number; values: number[] };
   'patchbay.changed': { patchbay: string; output: number; input: number | null; layer?: string };
@@ -18,6 +37,8 @@ export interface BusEvents {
 export type Topic = keyof BusEvents;
 export const TOPICS: readonly Topic[] = [
   'device.status',
+  'device.write',
+  'device.alert',
   'console.changed',
   'console.meters',
   'patchbay.changed',
@@ -60,7 +81,7 @@ export class Bus {
     set.add(listener as AnyListener);
   }
 
-  /** Listen to every topic (the WebSocket stream and the store's audit use this). */
+  /** Listen to every topic (the WebSocket stream uses this). */
   onAny(owner: object, listener: (payload: unknown, topic: Topic) => void): void {
     let set = this.wildcard.get(owner);
     if (!set) {

@@ -1,7 +1,8 @@
 import type { Bus } from './bus.ts';
 
 export type DeviceState = 'starting' | 'online' | 'degraded' | 'offline' | 'stopped';
-export type DeviceStatus = { state: DeviceState; since: string; detail?: string };
+/** `alerts`: what a person must hear about (a restore that failed), kept until the device is restarted. */
+export type DeviceStatus = { state: DeviceState; since: string; detail?: string; alerts?: string[] };
 
 export interface Service {
   readonly id: string;
@@ -14,16 +15,28 @@ export interface Service {
 export class StatusTracker {
   private current: DeviceStatus;
 
+  private readonly alerts: string[] = [];
+
   constructor(
     private readonly bus: Bus,
     readonly device: string,
     readonly kind: string,
   ) {
     this.current = { state: 'stopped', since: new Date().toISOString() };
+    // an alert about this device (raised by any service) shows on its status until it restarts
+    bus.on('device.alert', this, (a) => {
+      if (a.device !== this.device) return;
+      this.alerts.push(`${a.kind}: ${a.message}`);
+      this.announce();
+    });
   }
 
   get(): DeviceStatus {
-    return this.current;
+    return this.alerts.length > 0 ? { ...this.current, alerts: [...this.alerts] } : this.current;
+  }
+
+  private announce(): void {
+    this.bus.emit('device.status', { device: this.device, kind: this.kind, ...this.get() });
   }
 
   set(state: DeviceState, detail?: string): void {
@@ -32,6 +45,7 @@ export class StatusTracker {
       detail === undefined
         ? { state, since: new Date().toISOString() }
         : { state, since: new Date().toISOString(), detail };
-    this.bus.emit('device.status', { device: this.device, kind: this.kind, ...this.current });
+    if (state === 'starting') this.alerts.length = 0;
+    this.announce();
   }
 }

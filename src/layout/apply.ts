@@ -78,13 +78,11 @@ export async function applyLayout(plan: LayoutPlan, con: Console, actor = 'layou
       if (!wasMuted) written.push(...(await con.write([{ path: mutePath, value: false }], actor)).results);
     }
   } catch (e) {
+    // the cause's code is kept (an offline console stays E_CONSOLE_OFFLINE), with what was written
     throw new RadError(
-      'E_LAYOUT_APPLY',
+      e instanceof RadError ? e.code : 'E_LAYOUT_APPLY',
       `layout stopped after ${written.length} written value(s): ${describeError(e)}`,
-      {
-        httpStatus: e instanceof RadError ? e.httpStatus : 500,
-        details: { written },
-      },
+      { details: { written } },
     );
   }
   return { ...diff, written, ok: written.every((w) => w.verdict === 'verified') };

@@ -1,4 +1,4 @@
-import { badRequest } from '../core/errors.ts';
+import { fail } from '../core/errors.ts';
 
 /** One line of the band's input list. */
 export type InputRow = {
@@ -52,7 +52,7 @@ export function parseInputList(text: string): InputRow[] {
   const nonEmpty = lines
     .map((l, i) => ({ l, n: i + 1 }))
     .filter((x) => x.l.trim() !== '' && !x.l.trim().startsWith('#'));
-  if (nonEmpty.length === 0) throw badRequest('E_INPUT_LIST_EMPTY', 'the input list has no sources');
+  if (nonEmpty.length === 0) throw fail('E_INPUT_LIST_EMPTY', 'the input list has no sources');
   const first = nonEmpty[0]!.l;
   const sep = first.includes('\t') ? '\t' : first.split(';').length > first.split(',').length ? ';' : ',';
   const headerCells = splitCsvLine(first, sep);
@@ -65,7 +65,7 @@ export function parseInputList(text: string): InputRow[] {
   const seen = new Map<number, number>();
   if (col.source === undefined) {
     if (headerCells.length > 1 && col.channel !== undefined)
-      throw badRequest(
+      throw fail(
         'E_INPUT_LIST_HEADER',
         `line ${nonEmpty[0]!.n}: no source/instrument column in ${JSON.stringify(first)}`,
       );
@@ -85,16 +85,16 @@ export function parseInputList(text: string): InputRow[] {
     try {
       cells = splitCsvLine(l, sep);
     } catch (e) {
-      throw badRequest('E_INPUT_LIST_CSV', `line ${n}: ${(e as Error).message}`, { line: n });
+      throw fail('E_INPUT_LIST_CSV', `line ${n}: ${(e as Error).message}`, { line: n });
     }
     const get = (k: keyof typeof HEADERS) => (col[k] === undefined ? undefined : cells[col[k]!]?.trim() || undefined);
     const source = get('source');
-    if (!source) throw badRequest('E_INPUT_LIST_CSV', `line ${n}: no source name`, { line: n });
+    if (!source) throw fail('E_INPUT_LIST_CSV', `line ${n}: no source name`, { line: n });
     const chText = get('channel');
     let channel: number | undefined;
     if (chText !== undefined) {
       if (!/^\d{1,3}$/.test(chText))
-        throw badRequest('E_INPUT_LIST_CSV', `line ${n}: channel ${JSON.stringify(chText)} is not a number`, {
+        throw fail('E_INPUT_LIST_CSV', `line ${n}: channel ${JSON.stringify(chText)} is not a number`, {
           line: n,
         });
       channel = Number(chText);
@@ -109,23 +109,22 @@ export function parseInputList(text: string): InputRow[] {
     check(row, seen);
     rows.push(row);
   }
-  if (rows.length === 0) throw badRequest('E_INPUT_LIST_EMPTY', 'the input list has a header but no sources');
+  if (rows.length === 0) throw fail('E_INPUT_LIST_EMPTY', 'the input list has a header but no sources');
   return rows;
 }
 
 function check(row: InputRow, seen: Map<number, number>): void {
   if (row.channel === undefined) return;
   if (row.channel < 1)
-    throw badRequest('E_INPUT_LIST_CSV', `line ${row.line}: channel ${row.channel} must be 1 or more`, {
+    throw fail('E_INPUT_LIST_CSV', `line ${row.line}: channel ${row.channel} must be 1 or more`, {
       line: row.line,
     });
   const prev = seen.get(row.channel);
   if (prev !== undefined)
-    throw badRequest(
-      'E_INPUT_LIST_DUPLICATE',
-      `line ${row.line}: channel ${row.channel} already used on line ${prev}`,
-      { line: row.line, channel: row.channel },
-    );
+    throw fail('E_INPUT_LIST_DUPLICATE', `line ${row.line}: channel ${row.channel} already used on line ${prev}`, {
+      line: row.line,
+      channel: row.channel,
+    });
   seen.set(row.channel, row.line);
 }
 

@@ -1,4 +1,4 @@
-import { badRequest, RadError } from '../core/errors.ts';
+import { fail, RadError } from '../core/errors.ts';
 import type { ConsoleCaps } from '../console/model.ts';
 import { type Classification, classify } from './classifier.ts';
 import { type DeviceKind, deviceKind, type InputRow } from './inputlist.ts';
@@ -111,7 +111,7 @@ export function planLayout(
     next = ch + 1;
   }
   if (overflow.length > 0) {
-    throw badRequest(
+    throw fail(
       'E_LAYOUT_OVERFLOW',
       `${rows.length} sources do not fit the console's ${caps.inputs} inputs; left over: ${overflow.join(', ')}`,
       { overflow },
@@ -138,7 +138,6 @@ export function planLayout(
             'E_LAYOUT_PHANTOM',
             `channel ${channel} (${row.source}): the profile puts phantom on a ${device === 'ribbon' ? 'passive ribbon' : 'passive DI'}; refused (line ${row.line})`,
             {
-              httpStatus: 400,
               details: { channel, source: row.source, device },
             },
           );
@@ -157,7 +156,11 @@ export function planLayout(
         ...(c.index !== undefined ? { index: c.index } : {}),
         confidence: c.confidence,
         reason: c.reason,
-        name: fitName(styleName(base, profile.name_style), caps.nameLength),
+        // a console that takes no names over its wire (nameLength 0) leaves the name whole for the DAW and sheet
+        name:
+          caps.nameLength > 0
+            ? fitName(styleName(base, profile.name_style), caps.nameLength)
+            : styleName(base, profile.name_style),
         colour: look.colour ?? 'WH',
         icon: look.icon ?? 1,
         hpf: look.hpf === undefined ? null : look.hpf,

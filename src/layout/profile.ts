@@ -1,6 +1,6 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { badRequest } from '../core/errors.ts';
+import { fail } from '../core/errors.ts';
 import { pointerToPath } from '../settings/load.ts';
 import { ROLES } from './roles.ts';
 
@@ -80,6 +80,6 @@ export function validateProfile(raw: unknown): Profile {
     .slice(0, 20)
     .map((e) => `${pointerToPath(e.path)}: ${e.message}`);
   if (errors.length > 0)
-    throw badRequest('E_PROFILE_INVALID', `profile is invalid: ${errors.join('; ')}`, { problems: errors });
+    throw fail('E_PROFILE_INVALID', `profile is invalid: ${errors.join('; ')}`, { problems: errors });
   return raw as Profile;
 }

@@ -1,15 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { conflict, describeError, notFound } from '../core/errors.ts';
+import { fail, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Store } from '../store/db.ts';
+import type { ProfileRepo } from '../store/repos.ts';
 import { type Profile, validateProfile } from './profile.ts';
 
 /** Engineer profiles: YAML files seed the store; REST edits are kept (origin 'api'). */
 export class ProfileStore {
   constructor(
-    private readonly store: Store,
+    private readonly repo: ProfileRepo,
     private readonly log: Logger,
   ) {}
 
@@ -26,9 +26,7 @@ export class ProfileStore {
     for (const f of files.sort()) {
       try {
         const p = validateProfile(parse(readFileSync(join(dir, f), 'utf8')));
-        const existing = this.store.db.prepare('SELECT origin FROM profiles WHERE name = ?').get(p.name) as
-          | { origin: string }
-          | undefined;
+        const existing = { origin: this.repo.origin(p.name) };
         if (existing?.origin === 'api') continue; // an edit made over REST wins over the shipped file
         this.put(p, 'file');
         loaded.push(p.name);
@@ -41,14 +39,7 @@ export class ProfileStore {
   }
 
   list(): Array<{ name: string; description?: string; origin: string; updated_at: string }> {
-    return (
-      this.store.db.prepare('SELECT name, body, origin, updated_at FROM profiles ORDER BY name').all() as Array<{
-        name: string;
-        body: string;
-        origin: string;
-        updated_at: string;
-      }>
-    ).map((r) => ({
+    return this.repo.list().map((r) => ({
       name: r.name,
       description: (JSON.parse(r.body) as Profile).description,
       origin: r.origin,
@@ -57,11 +48,9 @@ export class ProfileStore {
   }
 
   get(name: string): Profile {
-    const row = this.store.db.prepare('SELECT body FROM profiles WHERE name = ?').get(name) as
-      | { body: string }
-      | undefined;
-    if (!row)
-      throw notFound(
+    const body = this.repo.body(name);
+    if (body === undefined)
+      throw fail(
         'E_UNKNOWN_PROFILE',
         `no profile ${JSON.stringify(name)} (known: ${
           this.list()
@@ -70,26 +59,19 @@ export class ProfileStore {
         })`,
         { profile: name },
       );
-    return JSON.parse(row.body) as Profile;
+    return JSON.parse(body) as Profile;
   }
 
   put(raw: unknown, origin: 'file' | 'api' = 'api', name?: string): Profile {
     const p = validateProfile(raw);
     if (name !== undefined && p.name !== name)
-      throw conflict(
-        'E_PROFILE_NAME',
-        `the body names profile ${JSON.stringify(p.name)}, the URL ${JSON.stringify(name)}`,
-      );
-    this.store.db
-      .prepare(
-        'INSERT INTO profiles (name, body, origin, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body, origin = excluded.origin, updated_at = excluded.updated_at',
-      )
-      .run(p.name, JSON.stringify(p), origin, new Date().toISOString());
+      throw fail('E_PROFILE_NAME', `the body names profile ${JSON.stringify(p.name)}, the URL ${JSON.stringify(name)}`);
+    this.repo.put(p.name, JSON.stringify(p), origin);
     return p;
   }
 
   delete(name: string): void {
-    const r = this.store.db.prepare('DELETE FROM profiles WHERE name = ?').run(name);
-    if (r.changes === 0) throw notFound('E_UNKNOWN_PROFILE', `no profile ${JSON.stringify(name)}`, { profile: name });
+    if (!this.repo.delete(name))
+      throw fail('E_UNKNOWN_PROFILE', `no profile ${JSON.stringify(name)}`, { profile: name });
   }
 }

@@ -1,4 +1,4 @@
-import { badRequest } from '../core/errors.ts';
+import { fail } from '../core/errors.ts';
 import type { Settings } from '../settings/schema.ts';
 import { consoleOutputPoint, expandWiring, pathName } from '../settings/wiring.ts';
 
@@ -63,7 +63,7 @@ export function resolvePaths(settings: Settings, only?: string[]): CheckPath[] {
   const known = new Set(paths.map((p) => p.name));
   const unknown = only.filter((n) => !known.has(n));
   if (unknown.length > 0)
-    throw badRequest(
+    throw fail(
       'E_LINECHECK_PATH',
       `unknown path(s): ${unknown.join(', ')} (paths are named like ${paths[0]?.name ?? 'tie-01'})`,
       { unknown },
@@ -88,7 +88,7 @@ export function resolveOutputs(settings: Settings, only?: string[]): CheckPath[]
   const known = new Set(paths.map((p) => p.name));
   const unknown = only.filter((n) => !known.has(n));
   if (unknown.length > 0)
-    throw badRequest(
+    throw fail(
       'E_LINECHECK_PATH',
       `unknown output(s): ${unknown.join(', ')} (outputs are named like ${paths[0]?.name ?? 'x32-main-bus-01'})`,
       { unknown },

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../core/bus.ts';
-import { badRequest, conflict, describeError, RadError, unavailable } from '../core/errors.ts';
+import { fail, describeError, RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Console } from '../console/model.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { Measurement } from '../dsp/engine/protocol.ts';
 import { planTones } from '../dsp/plan.ts';
 import { PassiveBay } from '../patchbay/passive/bay.ts';
-import type { PatchbayService } from '../patchbay/service.ts';
+import type { Matrix } from '../patchbay/model.ts';
 import { requiredTies } from '../patchbay/trace.ts';
 import type { Settings } from '../settings/schema.ts';
 import { consoleOutputPoint, expandWiring } from '../settings/wiring.ts';
-import type { Store } from '../store/db.ts';
+import type { RunRepo } from '../store/repos.ts';
 import {
   diagnose,
   diagnoseMeters,
@@ -39,6 +39,8 @@ export type RunRecord = {
   summary?: Record<string, number>;
   seconds?: number;
   error?: string;
+  /** Restores that failed at the end (ties, oscillator, monitor mutes): also raised as device alerts. */
+  restore_failed?: string[];
 };
 
 const SETTLE_MS = 60;
@@ -51,18 +53,18 @@ const METER_SETTLE_MS = 250;
  * monitors restored afterwards, also on cancel or failure.
  */
 export class LineCheckService {
-  private running: { id: string; cancel: boolean } | undefined;
+  private running: { id: string; cancel: boolean; done?: Promise<RunRecord> } | undefined;
   private readonly runs = new Map<string, RunRecord>();
 
   constructor(
     private readonly settings: Settings,
     private readonly deps: {
       bus: Bus;
-      store: Store;
+      runs: RunRepo;
       log: Logger;
       engine: () => AudioEngine | undefined;
       console: () => Console | undefined;
-      patchbays: () => Map<string, PatchbayService>;
+      patchbays: () => ReadonlyMap<string, Matrix>;
     },
   ) {}
 
@@ -77,7 +79,7 @@ export class LineCheckService {
       const point = consoleOutputPoint(p.source)!;
       if (!con || con.id !== point.console)
         return { ...p, untestable: `${point.console} is not the console this line check drives` };
-      if (!con.oscillator || !con.oscillatorDest)
+      if (!con.caps.oscillator)
         return { ...p, untestable: `an ${con.family.toUpperCase()} has no oscillator control over its protocol` };
       const dest = con.oscillatorDest(point.point);
       return dest === undefined
@@ -88,32 +90,40 @@ export class LineCheckService {
 
   get(id: string): RunRecord | undefined {
     if (this.runs.has(id)) return this.runs.get(id);
-    const row = this.deps.store.db.prepare('SELECT * FROM linecheck_runs WHERE id = ?').get(id) as
-      | Record<string, string>
-      | undefined;
+    const row = this.deps.runs.get(id);
     if (!row) return undefined;
-    const results = (
-      this.deps.store.db.prepare('SELECT detail FROM linecheck_results WHERE run = ? ORDER BY path').all(id) as Array<{
-        detail: string;
-      }>
-    ).map((r) => JSON.parse(r.detail) as PathResult);
     return {
       id,
       state: row.state as RunRecord['state'],
-      started_at: row.started_at!,
-      finished_at: row.finished_at ?? undefined,
-      options: JSON.parse(row.options!),
-      results,
-      summary: row.summary ? JSON.parse(row.summary) : undefined,
+      started_at: row.started_at,
+      finished_at: row.finished_at,
+      options: row.options as RunOptions,
+      results: row.results as PathResult[],
+      summary: row.summary,
     };
+  }
+
+  /** Runs of this and earlier days, newest first (summaries only). */
+  history(
+    limit = 50,
+  ): Array<{ id: string; state: string; started_at: string; finished_at?: string; summary?: Record<string, number> }> {
+    return this.deps.runs.list(limit);
+  }
+
+  /** For shutdown: cancel the running check and wait until it has put ties, oscillator and monitors back. */
+  async stop(): Promise<void> {
+    const r = this.running;
+    if (!r) return;
+    r.cancel = true;
+    await r.done?.catch(() => undefined);
   }
 
   /** Tone-out for the engineer: the stereo ident (or a 1 kHz line-up tone) on one path; null stops it. */
   ident(pathNameToSend: string, on = true): { path: string; output: number } {
     const p = this.paths([pathNameToSend])[0]!;
-    if (p.inject === undefined) throw unavailable('E_LINECHECK_UNTESTABLE', `${p.name}: ${p.untestable}`);
+    if (p.inject === undefined) throw fail('E_LINECHECK_UNTESTABLE', `${p.name}: ${p.untestable}`);
     const engine = this.deps.engine();
-    if (!engine) throw unavailable('E_NO_AUDIO', 'no audio interface configured');
+    if (!engine) throw fail('E_NO_AUDIO', 'no audio interface configured');
     engine.play(
       p.inject,
       on ? { kind: 'ident', pattern: 'ebu', leg: 'left', level_dbfs: this.settings.audio!.alignment_dbfs } : null,
@@ -130,18 +140,18 @@ export class LineCheckService {
   /** Starts a run; resolves with its id at once, the record fills as it goes. */
   start(opts: RunOptions = {}): { id: string; done: Promise<RunRecord> } {
     if (this.running)
-      throw conflict('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, {
+      throw fail('E_LINECHECK_RUNNING', `a line check is already running (${this.running.id})`, {
         running: this.running.id,
       });
     const engine = this.deps.engine();
     if (engine?.status().state !== 'online')
-      throw unavailable(
+      throw fail(
         'E_AUDIO_OFFLINE',
         `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`,
       );
     const paths = opts.target === 'outputs' ? this.outputPaths(opts.paths) : this.paths(opts.paths);
     if (paths.length === 0)
-      throw badRequest(
+      throw fail(
         'E_LINECHECK_EMPTY',
         opts.target === 'outputs'
           ? 'no console output is wired to an interface input (wiring: x32-main:bus:N → iface:in:K)'
@@ -151,13 +161,12 @@ export class LineCheckService {
     const rec: RunRecord = { id, state: 'running', started_at: new Date().toISOString(), options: opts, results: [] };
     this.runs.set(id, rec);
     this.running = { id, cancel: false };
-    this.deps.store.db
-      .prepare('INSERT INTO linecheck_runs (id, started_at, state, options) VALUES (?, ?, ?, ?)')
-      .run(id, rec.started_at, 'running', JSON.stringify(opts));
+    this.deps.runs.begin(id, rec.started_at, opts);
     const done = this.execute(rec, paths, engine).finally(() => {
       this.running = undefined;
     });
-    done.catch(() => {});
+    this.running.done = done;
+    done.catch((e) => this.deps.log.error({ run: id, err: describeError(e) }, 'line check failed outside its run'));
     return { id, done };
   }
 
@@ -171,7 +180,7 @@ export class LineCheckService {
     const alignment = a.alignment_dbfs;
     const con = this.deps.console();
     const restoreMutes: Array<{ path: string; value: boolean }> = [];
-    const restoreTies: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }> = [];
+    const restoreTies: Array<{ pb: Matrix; ties: Array<{ output: number; input: number | null }> }> = [];
     const stuck = new Map<string, string>();
     const untestable = new Map<string, string>();
     let testable = paths.filter((p) => !p.untestable);
@@ -238,17 +247,44 @@ export class LineCheckService {
       try {
         engine.stopAll();
       } catch {}
-      for (const r of restoreTies) await r.pb.route(r.ties, 'linecheck', { atomic: true }).catch(() => {});
-      if (con?.oscillator && rec.options.target === 'outputs') await con.oscillator(null, 'linecheck').catch(() => {});
-      if (con && restoreMutes.length > 0)
+      // what the check changed goes back; a restore that fails is an alert the engineer hears about
+      for (const r of restoreTies)
+        await r.pb
+          .route(r.ties, 'linecheck', { atomic: true })
+          .catch((e) =>
+            this.restoreFailed(
+              rec,
+              r.pb.id,
+              `ties not restored after line check: ${r.ties.map((t) => `${t.output}←${t.input ?? '-'}`).join(' ')} (${describeError(e)})`,
+            ),
+          );
+      if (con?.caps.oscillator && rec.options.target === 'outputs')
+        await con
+          .oscillator(null, 'linecheck')
+          .catch((e) => this.restoreFailed(rec, con.id, `oscillator left on after line check (${describeError(e)})`));
+      if (con && restoreMutes.length > 0) {
+        const paths = restoreMutes.map((m) => m.path).join(', ');
         await con
           .write(
             restoreMutes.map((m) => ({ path: m.path, value: m.value })),
             'linecheck',
           )
-          .catch(() => {});
+          .then((rep) => {
+            if (!rep.ok) this.restoreFailed(rec, con.id, `monitors left muted after line check: ${paths}`);
+          })
+          .catch((e) =>
+            this.restoreFailed(rec, con.id, `monitors left muted after line check: ${paths} (${describeError(e)})`),
+          );
+      }
     }
     return this.finish(rec, t0);
+  }
+
+  /** Logged, on the device's status, and on the bus: never swallowed. */
+  private restoreFailed(rec: RunRecord, device: string, message: string): void {
+    this.deps.log.error({ run: rec.id, device }, message);
+    rec.restore_failed = [...(rec.restore_failed ?? []), `${device}: ${message}`];
+    this.deps.bus.emit('device.alert', { device, kind: 'restore-failed', message, at: new Date().toISOString() });
   }
 
   private finish(rec: RunRecord, t0: number): RunRecord {
@@ -256,17 +292,13 @@ export class LineCheckService {
     rec.seconds = (performance.now() - t0) / 1000;
     rec.summary = {};
     for (const r of rec.results) rec.summary[r.verdict] = (rec.summary[r.verdict] ?? 0) + 1;
-    const db = this.deps.store.db;
-    db.transaction(() => {
-      db.prepare('UPDATE linecheck_runs SET state = ?, finished_at = ?, summary = ? WHERE id = ?').run(
-        rec.state,
-        rec.finished_at,
-        JSON.stringify(rec.summary),
-        rec.id,
-      );
-      const ins = db.prepare('INSERT INTO linecheck_results (run, path, verdict, detail) VALUES (?, ?, ?, ?)');
-      for (const r of rec.results) ins.run(rec.id, r.path, r.verdict, JSON.stringify(r));
-    })();
+    this.deps.runs.finish(
+      rec.id,
+      rec.state,
+      rec.finished_at,
+      rec.summary,
+      rec.results.map((r) => ({ path: r.path, verdict: r.verdict, detail: r })),
+    );
     for (const r of rec.results)
       this.deps.bus.emit('linecheck.result', {
         run: rec.id,
@@ -289,7 +321,7 @@ export class LineCheckService {
     alignment: number,
   ): Promise<Map<string, Float32Array>> {
     const runs = new Map<string, Float32Array>();
-    const read = con?.inputMeters?.bind(con);
+    const read = con?.caps.inputMeters ? con.inputMeters.bind(con) : undefined;
     for (const p of paths) {
       const why = !con
         ? 'no console configured'
@@ -348,7 +380,7 @@ export class LineCheckService {
       this.checkCancel(rec);
       // 2 kHz sits exactly on the oscillator's log grid (20·1000^(80/120)) and on a 10 Hz analysis
       // bin; the grid's "1 kHz" is 1002.4 Hz, whose leakage would read as hum
-      const osc = await con!.oscillator!(
+      const osc = await con!.oscillator(
         { level_db: alignment, freq_hz: 2000, type: 'sine', dest: p.dest! },
         'linecheck',
       );
@@ -375,7 +407,7 @@ export class LineCheckService {
   private async inject(
     paths: CheckPath[],
     stuck: Map<string, string>,
-    restore: Array<{ pb: PatchbayService; ties: Array<{ output: number; input: number | null }> }>,
+    restore: Array<{ pb: Matrix; ties: Array<{ output: number; input: number | null }> }>,
     untestable: Map<string, string>,
   ): Promise<void> {
     const ties = requiredTies(

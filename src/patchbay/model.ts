@@ -1,4 +1,4 @@
-import type { Device } from '../api/context.ts';
+import type { Device } from '../core/device.ts';
 
 export type Tie = { input: number | null; output: number };
 
@@ -18,7 +18,7 @@ export interface Matrix extends Device {
   readonly inputs: number;
   readonly outputs: number;
   readonly caps: RouterCaps;
-  route(ties: Tie[], actor?: string): Promise<RouteReport>;
+  route(ties: Tie[], actor?: string, opts?: { atomic?: boolean }): Promise<RouteReport>;
   read(): Promise<Array<number | null>>;
   /** The model: what the device last reported (index 0 = output 1). */
   map(): Array<number | null>;

@@ -1,12 +1,12 @@
 import type { Bus } from '../core/bus.ts';
-import { Backoff } from '../core/backoff.ts';
-import { badRequest, describeError, notFound, RadError, unavailable } from '../core/errors.ts';
+import { fail, describeError, RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StatusTracker } from '../core/status.ts';
+import { ConnectionSupervisor } from '../core/supervisor.ts';
 import { LineIo } from '../drivers/lines.ts';
 import { type ByteLink, SerialLink, TcpLink } from '../drivers/stream.ts';
 import type { PatchbaySettings } from '../settings/schema.ts';
-import type { Store } from '../store/db.ts';
+import type { PresetRepo } from '../store/repos.ts';
 import { extronProtocol } from './extron/protocol.ts';
 import { kramerProtocol } from './kramer/protocol.ts';
 import type { Matrix, RouteReport, RouterCaps, Tie } from './model.ts';
@@ -43,23 +43,37 @@ export class PatchbayService implements Matrix {
   readonly caps: RouterCaps;
   private readonly protocol: PatchProtocol;
   private readonly tracker: StatusTracker;
-  private readonly backoff = new Backoff();
+  private readonly supervisor: ConnectionSupervisor;
   private link: ByteLink | undefined;
   private io: LineIo | undefined;
   private current: Array<number | null | undefined>;
-  private stopped = true;
-  private retryTimer: NodeJS.Timeout | undefined;
   private busy: Promise<unknown> = Promise.resolve();
-  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     readonly settings: PatchbaySettings,
-    private readonly deps: { bus: Bus; store: Store; log: Logger },
+    private readonly deps: { bus: Bus; presets: PresetRepo; log: Logger },
   ) {
     this.protocol = protocolFor(settings);
     this.caps = this.protocol.caps(settings.inputs, settings.outputs);
     this.tracker = new StatusTracker(deps.bus, settings.id, 'patchbay');
     this.current = new Array(settings.outputs).fill(undefined);
+    this.supervisor = new ConnectionSupervisor(
+      {
+        connect: () => this.connect(),
+        disconnect: () => this.dropLink(),
+        // a cheap periodic read keeps Telnet sessions alive and finds a dead link that never said
+        // so (a serial write to a vanished port never calls back; an unplugged pty may not hang up)
+        keepAlive: async () => {
+          try {
+            await this.read();
+          } catch (e) {
+            this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'heartbeat failed; dropping the link');
+            throw new Error(`no answer to the heartbeat (${describeError(e)})`);
+          }
+        },
+      },
+      { report: (state, detail) => this.tracker.set(state, detail), keepAliveMs: settings.heartbeat_ms },
+    );
   }
 
   get id(): string {
@@ -100,21 +114,12 @@ export class PatchbayService implements Matrix {
     return this.current.every((v) => v !== undefined);
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    this.tracker.set('starting');
-    await Promise.race([this.connect(), new Promise((r) => setTimeout(r, 2000).unref())]);
+  start(): Promise<void> {
+    return this.supervisor.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    clearInterval(this.heartbeat);
-    const l = this.link;
-    this.link = undefined;
-    this.io = undefined;
-    await l?.close();
-    this.tracker.set('stopped');
+  stop(): Promise<void> {
+    return this.supervisor.stop();
   }
 
   private async openLink(): Promise<ByteLink> {
@@ -123,28 +128,22 @@ export class PatchbayService implements Matrix {
     return SerialLink.open(s.serial!.path, s.serial!.baud ?? DEFAULT_BAUD[s.protocol]);
   }
 
-  private async connect(): Promise<boolean> {
-    if (this.stopped) return false;
-    let link: ByteLink;
-    try {
-      link = await this.openLink();
-    } catch (e) {
-      this.offline(describeError(e));
-      return false;
-    }
-    if (this.stopped) {
-      await link.close();
-      return false;
-    }
+  private async dropLink(): Promise<void> {
+    const l = this.link;
+    this.link = undefined;
+    this.io = undefined;
+    this.current.fill(undefined); // unknown until re-read
+    await l?.close();
+  }
+
+  /** Open, handshake (log in), read the whole map; the supervisor retries a failure with backoff. */
+  private async connect(): Promise<{ detail: string }> {
+    const link = await this.openLink();
     const io = new LineIo(link, this.protocol.prompts);
     this.link = link;
     this.io = io;
     link.on('close', (reason) => {
-      if (this.link !== link) return;
-      this.link = undefined;
-      this.io = undefined;
-      this.current.fill(undefined); // unknown until re-read
-      this.offline(reason);
+      if (this.link === link) this.supervisor.lost(reason);
     });
     io.on('garbage', (g) =>
       this.deps.log.warn({ patchbay: this.id, sample: g }, 'garbage from device (no line end); discarded'),
@@ -155,52 +154,11 @@ export class PatchbayService implements Matrix {
       this.protocol.watch?.(io, (ties) => this.applyReported(ties));
       const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
       this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
-      this.backoff.reset();
-      this.tracker.set('online', link.describe);
-      this.startHeartbeat(link);
-      return true;
+      return { detail: link.describe };
     } catch (e) {
       this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'patchbay handshake failed');
-      this.link = undefined;
-      this.io = undefined;
-      await link.close();
-      this.offline(describeError(e));
-      return false;
+      throw e;
     }
-  }
-
-  /**
-   * A cheap periodic read keeps Telnet sessions alive and finds a dead link that never said so
-   * (a serial write to a vanished port never calls back; an unplugged pty may not hang up).
-   */
-  private startHeartbeat(link: ByteLink): void {
-    clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(() => {
-      if (this.link !== link || this.stopped) return;
-      void this.read().catch(async (e) => {
-        if (this.link !== link) return;
-        this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'heartbeat failed; dropping the link');
-        this.link = undefined;
-        this.io = undefined;
-        this.current.fill(undefined);
-        await link.close();
-        this.offline(`no answer to the heartbeat (${describeError(e)})`);
-      });
-    }, this.settings.heartbeat_ms);
-    this.heartbeat.unref();
-  }
-
-  private offline(detail: string): void {
-    clearInterval(this.heartbeat);
-    if (this.stopped) return;
-    this.tracker.set('offline', detail);
-    if (this.retryTimer) return;
-    const delay = this.backoff.next();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.connect();
-    }, delay);
-    this.retryTimer.unref();
   }
 
   /** The device said so: update the model and announce changes. */
@@ -217,37 +175,32 @@ export class PatchbayService implements Matrix {
   private requireOnline(): LineIo {
     const st = this.tracker.get();
     if (!this.io || st.state === 'offline' || st.state === 'stopped')
-      throw unavailable(
-        'E_PATCHBAY_OFFLINE',
-        `patchbay ${this.id} is ${st.state}${st.detail ? ` (${st.detail})` : ''}`,
-        { patchbay: this.id },
-      );
+      throw fail('E_PATCHBAY_OFFLINE', `patchbay ${this.id} is ${st.state}${st.detail ? ` (${st.detail})` : ''}`, {
+        patchbay: this.id,
+      });
     return this.io;
   }
 
   validate(ties: Tie[]): void {
-    if (ties.length === 0) throw badRequest('E_PATCH_EMPTY', 'no ties given');
+    if (ties.length === 0) throw fail('E_PATCH_EMPTY', 'no ties given');
     const seen = new Set<number>();
     for (const t of ties) {
       if (!Number.isInteger(t.output) || t.output < 1 || t.output > this.outputs)
-        throw badRequest(
-          'E_PATCH_OUTPUT_RANGE',
-          `output ${t.output} does not exist on '${this.id}' (1..${this.outputs})`,
-          { patchbay: this.id, output: t.output },
-        );
+        throw fail('E_PATCH_OUTPUT_RANGE', `output ${t.output} does not exist on '${this.id}' (1..${this.outputs})`, {
+          patchbay: this.id,
+          output: t.output,
+        });
       if (t.input !== null && (!Number.isInteger(t.input) || t.input < 1 || t.input > this.inputs))
-        throw badRequest('E_PATCH_INPUT_RANGE', `input ${t.input} does not exist on '${this.id}' (1..${this.inputs})`, {
+        throw fail('E_PATCH_INPUT_RANGE', `input ${t.input} does not exist on '${this.id}' (1..${this.inputs})`, {
           patchbay: this.id,
           input: t.input,
         });
       if (t.input === null && !this.caps.canDisconnect)
-        throw badRequest(
-          'E_PATCH_NO_DISCONNECT',
-          `'${this.id}' cannot disconnect an output (route it to an idle input)`,
-          { patchbay: this.id },
-        );
+        throw fail('E_PATCH_NO_DISCONNECT', `'${this.id}' cannot disconnect an output (route it to an idle input)`, {
+          patchbay: this.id,
+        });
       if (seen.has(t.output))
-        throw badRequest('E_PATCH_DUPLICATE_OUTPUT', `output ${t.output} appears twice`, { output: t.output });
+        throw fail('E_PATCH_DUPLICATE_OUTPUT', `output ${t.output} appears twice`, { output: t.output });
       seen.add(t.output);
     }
   }
@@ -273,7 +226,7 @@ export class PatchbayService implements Matrix {
         const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
         this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       } catch (e) {
-        this.deps.store.audit({
+        this.deps.bus.emit('device.write', {
           actor,
           device: this.id,
           action: 'route',
@@ -281,15 +234,13 @@ export class PatchbayService implements Matrix {
           result: 'error',
           detail: describeError(e),
         });
-        throw e instanceof RadError
-          ? e
-          : new RadError('E_PATCH_IO', `${this.id}: ${describeError(e)}`, { httpStatus: 503 });
+        throw e instanceof RadError ? e : new RadError('E_PATCH_IO', `${this.id}: ${describeError(e)}`);
       }
       const failed = ties
         .filter((t) => (this.current[t.output - 1] ?? null) !== t.input)
         .map((t) => ({ output: t.output, wanted: t.input, got: this.current[t.output - 1] ?? null }));
       const report: RouteReport = { patchbay: this.id, ties, verified: failed.length === 0, failed };
-      this.deps.store.audit({
+      this.deps.bus.emit('device.write', {
         actor,
         device: this.id,
         action: 'route',
@@ -301,7 +252,7 @@ export class PatchbayService implements Matrix {
         throw new RadError(
           'E_PATCH_TIE_NOT_TAKEN',
           `${this.id}: ${failed.map((f) => `output ${f.output} is on ${f.got === null ? 'nothing' : `input ${f.got}`} (wanted ${f.wanted === null ? 'disconnected' : `input ${f.wanted}`})`).join('; ')}`,
-          { httpStatus: 502, details: report as unknown as Record<string, unknown> },
+          { details: report as unknown as Record<string, unknown> },
         );
       }
       return report;
@@ -321,35 +272,24 @@ export class PatchbayService implements Matrix {
 
   savePreset(name: string): { name: string; ties: Tie[] } {
     if (!this.known())
-      throw unavailable(
-        'E_PATCH_MAP_UNKNOWN',
-        `${this.id}: the map is not known yet (device ${this.tracker.get().state})`,
-      );
+      throw fail('E_PATCH_MAP_UNKNOWN', `${this.id}: the map is not known yet (device ${this.tracker.get().state})`);
     const ties = this.map().map((input, i) => ({ output: i + 1, input }));
-    this.deps.store.db
-      .prepare(
-        'INSERT INTO patch_presets (patchbay, name, ties, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(patchbay, name) DO UPDATE SET ties = excluded.ties, created_at = excluded.created_at',
-      )
-      .run(this.id, name, JSON.stringify(ties), new Date().toISOString());
+    this.deps.presets.save(this.id, name, ties);
     return { name, ties };
   }
 
   presets(): Array<{ name: string; created_at: string }> {
-    return this.deps.store.db
-      .prepare('SELECT name, created_at FROM patch_presets WHERE patchbay = ? ORDER BY name')
-      .all(this.id) as Array<{ name: string; created_at: string }>;
+    return this.deps.presets.list(this.id);
   }
 
   async recallPreset(name: string, actor = 'api'): Promise<RouteReport> {
-    const row = this.deps.store.db
-      .prepare('SELECT ties FROM patch_presets WHERE patchbay = ? AND name = ?')
-      .get(this.id, name) as { ties: string } | undefined;
-    if (!row)
-      throw notFound('E_PATCH_PRESET', `${this.id} has no preset ${JSON.stringify(name)}`, {
+    const saved = this.deps.presets.ties<Tie[]>(this.id, name);
+    if (!saved)
+      throw fail('E_PATCH_PRESET', `${this.id} has no preset ${JSON.stringify(name)}`, {
         patchbay: this.id,
         preset: name,
       });
-    const ties = (JSON.parse(row.ties) as Tie[]).filter((t) => this.caps.canDisconnect || t.input !== null);
+    const ties = saved.filter((t) => this.caps.canDisconnect || t.input !== null);
     return this.route(ties, actor, { atomic: true });
   }
 }

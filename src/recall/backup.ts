@@ -14,9 +14,9 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import Database from 'better-sqlite3';
 import { writeFileAtomic } from '../core/atomic.ts';
-import { badRequest, RadError } from '../core/errors.ts';
+import { copyDatabaseFile } from '../store/db.ts';
+import { fail, RadError } from '../core/errors.ts';
 
 export type ManifestEntry = { path: string; size: number; mtime_ms: number; sha256: string };
 export type Manifest = { format: 'rad-backup-1'; created_at: string; files: ManifestEntry[] };
@@ -72,8 +72,7 @@ function readManifest(target: string): Manifest | undefined {
   const p = join(target, MANIFEST);
   if (!existsSync(p)) return undefined;
   const m = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
-  if (m.format !== 'rad-backup-1')
-    throw new RadError('E_BACKUP_FORMAT', `${p}: not a rad backup manifest`, { httpStatus: 400 });
+  if (m.format !== 'rad-backup-1') throw new RadError('E_BACKUP_FORMAT', `${p}: not a rad backup manifest`);
   return m;
 }
 
@@ -82,12 +81,16 @@ function readManifest(target: string): Manifest | undefined {
  * the daemon runs), every other file (prints, exports) copied only when it changed since the
  * last backup to the same target; a SHA-256 manifest written last, atomically.
  */
-export async function backup(dataDir: string, target: string, db?: Database.Database): Promise<BackupReport> {
+export async function backup(
+  dataDir: string,
+  target: string,
+  copyDb: (file: string) => Promise<void> = (file) => copyDatabaseFile(dataDir, file),
+): Promise<BackupReport> {
   const t0 = performance.now();
   try {
     mkdirSync(target, { recursive: true });
   } catch (e) {
-    throw badRequest('E_BACKUP_TARGET', `cannot create ${target} (${(e as NodeJS.ErrnoException).code})`, { target });
+    throw fail('E_BACKUP_TARGET', `cannot create ${target} (${(e as NodeJS.ErrnoException).code})`, { target });
   }
   const previous = new Map((readManifest(target)?.files ?? []).map((f) => [f.path, f]));
   writeFileAtomic(join(target, IN_PROGRESS), new Date().toISOString());
@@ -96,12 +99,9 @@ export async function backup(dataDir: string, target: string, db?: Database.Data
   let skipped = 0;
   let bytes = 0;
   // the database: an online backup into a temp file, renamed when complete
-  const source =
-    db ?? (existsSync(join(dataDir, DB)) ? new Database(join(dataDir, DB), { readonly: true }) : undefined);
-  if (source) {
+  if (existsSync(join(dataDir, DB))) {
     const tmp = join(target, `${DB}.rad-tmp`);
-    await source.backup(tmp);
-    if (!db) source.close();
+    await copyDb(tmp);
     const fd = openSync(tmp, 'r+');
     fsyncSync(fd);
     closeSync(fd);
@@ -160,7 +160,7 @@ export function verifyBackup(target: string): {
         files: 0,
         bad: [{ path: '(backup)', problem: 'interrupted before its first manifest: run the backup again' }],
       };
-    throw badRequest('E_BACKUP_MISSING', `${target} has no ${MANIFEST}: not a rad backup`, { target });
+    throw fail('E_BACKUP_MISSING', `${target} has no ${MANIFEST}: not a rad backup`, { target });
   }
   const bad: Array<{ path: string; problem: string }> = [];
   if (existsSync(join(target, IN_PROGRESS)))
@@ -176,7 +176,7 @@ export function verifyBackup(target: string): {
 /** Brings a verified backup back into an empty (or new) data directory. */
 export function restoreBackup(target: string, dataDir: string): { files: number } {
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
-    throw badRequest('E_RESTORE_NOT_EMPTY', `${dataDir} is not empty; restore only into an empty data directory`, {
+    throw fail('E_RESTORE_NOT_EMPTY', `${dataDir} is not empty; restore only into an empty data directory`, {
       data_dir: dataDir,
     });
   const v = verifyBackup(target);
@@ -184,7 +184,7 @@ export function restoreBackup(target: string, dataDir: string): { files: number 
     throw new RadError(
       'E_BACKUP_CORRUPT',
       `backup ${target} does not verify: ${v.bad.map((b) => `${b.path} (${b.problem})`).join(', ')}`,
-      { httpStatus: 400, details: { bad: v.bad } },
+      { details: { bad: v.bad } },
     );
   const m = readManifest(target)!;
   mkdirSync(dataDir, { recursive: true });

@@ -2,9 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.ts';
-import { initialState } from '../console/x32/scene.ts';
-import { x32Tree } from '../console/x32/schema.ts';
-import { diffModels, diffStates, modelDefault, parseModelFile, sceneState } from './diff.ts';
+import { stateFormat } from '../console/factory.ts';
 import type { GearService } from './gear.ts';
 import type { PrintRecord } from './prints.ts';
 import type { SnapshotService } from './snapshots.ts';
@@ -22,7 +20,6 @@ export type MixBookInfo = { project: string; artist?: string; credits?: string[]
  */
 export function renderMixBook(info: MixBookInfo, deps: { gear: GearService; snapshots: SnapshotService }): string {
   const versions = deps.gear.versions().map((v) => deps.gear.version(v.id));
-  const init = initialState(x32Tree());
   const rows = versions
     .map((v) => {
       const p = v.print as PrintRecord | null;
@@ -35,13 +32,7 @@ export function renderMixBook(info: MixBookInfo, deps: { gear: GearService; snap
       let patchSection = '';
       if (v.snapshot) {
         const snap = deps.snapshots.get(v.snapshot);
-        let strips: ReturnType<typeof diffStates>;
-        if (snap.family === 'x32') strips = diffStates(init, sceneState(snap.scene));
-        else {
-          // SQ/Qu: no initial scene over MIDI; a reset desk has faders and sends down, nothing muted or assigned, pans centred
-          const values = parseModelFile(snap.scene).values;
-          strips = diffModels(Object.fromEntries(Object.keys(values).map((k) => [k, modelDefault(k)])), values);
-        }
+        const strips = stateFormat(snap.family).fromInitial(snap.scene);
         consoleSection = strips.length
           ? `<ul>${strips.map((s) => `<li>${esc(s.text)}</li>`).join('')}</ul>`
           : '<p>Console at its initial settings.</p>';

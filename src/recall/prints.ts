@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bus } from '../core/bus.ts';
-import { conflict, describeError, notFound, unavailable } from '../core/errors.ts';
+import { fail, describeError } from '../core/errors.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { RecordResult } from '../dsp/engine/protocol.ts';
-import type { Store } from '../store/db.ts';
 import { sha256File } from './backup.ts';
 import type { GearService } from './gear.ts';
 import type { SnapshotService } from './snapshots.ts';
@@ -21,7 +20,6 @@ export class PrintService {
 
   constructor(
     private readonly deps: {
-      store: Store;
       bus: Bus;
       engine: () => AudioEngine | undefined;
       gear: GearService;
@@ -36,15 +34,12 @@ export class PrintService {
     opts: { seconds?: number; inputs?: number[]; format?: 'int24' | 'float32' } = {},
   ): Promise<{ version: string; recording: number; path: string; done: Promise<PrintRecord> }> {
     if (this.current)
-      throw conflict('E_PRINT_BUSY', `a print of ${this.current.version} is running`, {
+      throw fail('E_PRINT_BUSY', `a print of ${this.current.version} is running`, {
         version: this.current.version,
       });
     const engine = this.deps.engine();
     if (!engine || engine.status().state !== 'online')
-      throw unavailable(
-        'E_AUDIO_OFFLINE',
-        `cannot print: the audio engine is ${engine?.status().state ?? 'not configured'}`,
-      );
+      throw fail('E_AUDIO_OFFLINE', `cannot print: the audio engine is ${engine?.status().state ?? 'not configured'}`);
     let v: { id: string; name: string };
     try {
       v = this.deps.gear.version(version);
@@ -74,10 +69,7 @@ export class PrintService {
     const done = rec.done.then((r): PrintRecord => {
       const out: PrintRecord = { ...r, version: v.name, started_at: started, ...(snapshot ? { snapshot } : {}) };
       if (r.frames > 0) out.sha256 = sha256File(r.path);
-      this.deps.store.db
-        .prepare('UPDATE versions SET print = ?, snapshot = COALESCE(?, snapshot) WHERE id = ?')
-        .run(JSON.stringify(out), snapshot ?? null, v.id);
-      this.deps.bus.emit('recall.changed', { kind: 'print', id: v.id });
+      this.deps.gear.recordPrint(v.id, out, snapshot);
       this.current = undefined;
       return out;
     });
@@ -85,9 +77,14 @@ export class PrintService {
     return { version: v.name, recording: rec.id, path, done };
   }
 
+  /** At shutdown: a running print is stopped and finished (its file and record are kept). */
+  async shutdown(): Promise<void> {
+    if (this.current) await this.stop();
+  }
+
   stop(): Promise<PrintRecord> {
     const c = this.current;
-    if (!c) throw notFound('E_NO_PRINT', 'no print is running');
+    if (!c) throw fail('E_NO_PRINT', 'no print is running');
     this.deps.engine()?.stopRecord(c.id);
     return c.done;
   }

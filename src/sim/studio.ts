@@ -1,4 +1,4 @@
-import type { Device } from '../api/context.ts';
+import type { Device } from '../core/device.ts';
 import type { Bus } from '../core/bus.ts';
 import { RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -45,9 +45,16 @@ class SimulatorDevice implements Device {
   }
 }
 
+/** Where each simulator listens, for the root to hand to the devices (the settings stay as read). */
+export type SimEndpoints = {
+  consoles: Map<string, { host: string; port: number }>;
+  patchbays: Map<string, { host: string; port: number }>;
+};
+
 /**
  * The simulated studio: every device the settings point at on loopback gets a protocol-faithful
- * simulator. Port 0 picks a free port and writes it back into the settings before drivers start.
+ * simulator. Port 0 picks a free port; start() hands the bound ports back to the root, which
+ * gives them to the devices. The settings are never edited.
  */
 export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }> {
   readonly x32 = new Map<string, X32Simulator>();
@@ -64,7 +71,9 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     super();
   }
 
-  async start(): Promise<void> {
+  private readonly bound: SimEndpoints = { consoles: new Map(), patchbays: new Map() };
+
+  async start(): Promise<SimEndpoints> {
     const faults = this.settings.sim.faults;
     for (const c of this.settings.consoles) {
       if (c.host === undefined || !isLoopback(c.host)) continue; // MIDI-port consoles are real hardware
@@ -97,8 +106,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
         );
       }
       sim.silent = faults.some((f) => f.device === c.id && f.kind === 'silent');
-      c.port = sim.port;
-      c.host = '127.0.0.1';
+      this.bound.consoles.set(c.id, { host: '127.0.0.1', port: sim.port as number });
       if (sim instanceof X32Simulator) this.x32.set(c.id, sim);
       else if (sim instanceof SqSimulator) this.sq.set(c.id, sim);
       else this.qu.set(c.id, sim);
@@ -122,7 +130,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
             `cannot start the ${p.protocol} simulator for ${p.id} on tcp 127.0.0.1:${p.tcp.port}: ${err.code ?? err.message}`,
           );
         }
-        p.tcp.port = sim.port;
+        this.bound.patchbays.set(p.id, { host: '127.0.0.1', port: sim.port });
         this.devices.push(
           new SimulatorDevice(`sim-${p.id}`, `${p.protocol} simulator on tcp 127.0.0.1:${sim.port}`, this.deps.bus),
         );
@@ -165,6 +173,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
       sim.onChange((address) => {
         if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.topologyChanged();
       });
+    return this.bound;
   }
 
   async stop(): Promise<void> {
@@ -229,7 +238,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
           id: p.id,
           protocol: p.protocol,
           transport: p.tcp ? 'tcp' : 'serial',
-          port: p.tcp ? p.tcp.port : p.serial!.path,
+          port: p.tcp ? (this.bound.patchbays.get(p.id)?.port ?? p.tcp.port) : p.serial!.path,
         })),
     ];
   }

@@ -3,24 +3,50 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { RadError } from '../core/errors.ts';
 import { MIGRATIONS } from './migrations.ts';
+import {
+  type AuditRepo,
+  auditRepo,
+  type GearRepo,
+  gearRepo,
+  type KvRepo,
+  kvRepo,
+  type PresetRepo,
+  type ProfileRepo,
+  presetRepo,
+  profileRepo,
+  type RunRepo,
+  runRepo,
+  type SnapshotRepo,
+  snapshotRepo,
+  type VersionRepo,
+  versionRepo,
+} from './repos.ts';
+
+export type { AuditEntry, AuditRow } from './repos.ts';
 
 export type Db = Database.Database;
 
-export type AuditEntry = {
-  actor: string;
-  device: string;
-  action: string;
-  target?: string;
-  value?: unknown;
-  result: 'ok' | 'error' | 'mismatch' | 'partial';
-  detail?: string;
-};
-
-export type AuditRow = AuditEntry & { id: number; at: string };
+/** An online copy of the database in `dataDir` into `file`, for a backup made with no daemon running. */
+export async function copyDatabaseFile(dataDir: string, file: string, name = 'rad.sqlite'): Promise<void> {
+  const source = new Database(join(dataDir, name), { readonly: true });
+  try {
+    await source.backup(file);
+  } finally {
+    source.close();
+  }
+}
 
 /** The daemon's SQLite store: WAL, foreign keys, numbered migrations. */
 export class Store {
   readonly db: Db;
+  readonly audit: AuditRepo;
+  readonly kv: KvRepo;
+  readonly presets: PresetRepo;
+  readonly runs: RunRepo;
+  readonly snapshots: SnapshotRepo;
+  readonly gear: GearRepo;
+  readonly versions: VersionRepo;
+  readonly profiles: ProfileRepo;
 
   constructor(
     readonly dataDir: string,
@@ -45,6 +71,14 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.audit = auditRepo(this.db);
+    this.kv = kvRepo(this.db);
+    this.presets = presetRepo(this.db);
+    this.runs = runRepo(this.db);
+    this.snapshots = snapshotRepo(this.db);
+    this.gear = gearRepo(this.db);
+    this.versions = versionRepo(this.db);
+    this.profiles = profileRepo(this.db);
   }
 
   static inMemory(): Store {
@@ -73,41 +107,9 @@ export class Store {
     }
   }
 
-  audit(e: AuditEntry): void {
-    this.db
-      .prepare(
-        'INSERT INTO audit (at, actor, device, action, target, value, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        new Date().toISOString(),
-        e.actor,
-        e.device,
-        e.action,
-        e.target ?? null,
-        e.value === undefined ? null : JSON.stringify(e.value),
-        e.result,
-        e.detail ?? null,
-      );
-  }
-
-  auditLog(opts: { device?: string; limit?: number } = {}): AuditRow[] {
-    const limit = Math.min(Math.max(opts.limit ?? 100, 1), 10000);
-    const rows = (
-      opts.device
-        ? this.db.prepare('SELECT * FROM audit WHERE device = ? ORDER BY id DESC LIMIT ?').all(opts.device, limit)
-        : this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
-    ) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: r.id as number,
-      at: r.at as string,
-      actor: r.actor as string,
-      device: r.device as string,
-      action: r.action as string,
-      target: (r.target as string | null) ?? undefined,
-      value: r.value === null ? undefined : JSON.parse(r.value as string),
-      result: r.result as AuditEntry['result'],
-      detail: (r.detail as string | null) ?? undefined,
-    }));
+  /** An online copy of the whole database (SQLite's backup API) into `file`. */
+  async backupTo(file: string): Promise<void> {
+    await this.db.backup(file);
   }
 
   close(): void {

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp, waitFor } from '../helpers.ts';
 
 describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.qu.get('qu-mon')!;
+  const sim = () => app.services.studio!.qu.get('qu-mon')!;
   beforeAll(async () => {
     app = await startSimApp({
       consoles: [{ id: 'qu-mon', family: 'qu', host: '127.0.0.1', port: 0, model: 'Qu-24', midi_channel: 2 }],
@@ -57,7 +56,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
       payload: { path: 'input/1/name', value: 'Lead Vocal' },
     });
     expect(long.statusCode).toBe(400);
-    expect(long.json()).toMatchObject({ error: 'E_CONSOLE_VALUE_RANGE', details: { value: 'Lead Vocal' } });
+    expect(long.json()).toMatchObject({ error: 'E_VALUE_RANGE', details: { value: 'Lead Vocal' } });
     expect(
       (
         await app.api!.inject({
@@ -66,7 +65,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
           payload: { path: 'input/25/mute', value: true },
         })
       ).json().error,
-    ).toBe('E_CONSOLE_PATH');
+    ).toBe('E_UNKNOWN_PATH');
     expect(
       (
         await app.api!.inject({
@@ -83,7 +82,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
     });
     expect(mask.statusCode).toBe(400);
     expect(mask.json()).toMatchObject({
-      error: 'E_CONSOLE_VALUE_RANGE',
+      error: 'E_VALUE_RANGE',
       message: expect.stringContaining('a bitmask 0..15 of 4 DCAs'),
     });
   });
@@ -109,9 +108,9 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
   it('surface changes reach the bus', async () => {
     const seen: Array<{ path: string; value: unknown }> = [];
     const owner = {};
-    app.bus.on('console.changed', owner, (e) => seen.push(e));
+    app.services.bus.on('console.changed', owner, (e) => seen.push(e));
     sim().surface('lr/mute', true);
     await waitFor(() => seen.some((e) => e.path === 'lr/mute'), 1000);
-    app.bus.removeOwner(owner);
+    app.services.bus.removeOwner(owner);
   });
 });

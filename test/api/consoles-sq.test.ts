@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { muteParam, sendParam } from '../../src/console/sq/codec.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp, waitFor } from '../helpers.ts';
 
 describe('console REST routes on a simulated Allen & Heath SQ', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.sq.get('sq-foh')!;
+  const sim = () => app.services.studio!.sq.get('sq-foh')!;
   beforeAll(async () => {
     app = await startSimApp({
       consoles: [{ id: 'sq-foh', family: 'sq', host: '127.0.0.1', port: 0, midi_channel: 3 }],
@@ -20,7 +19,7 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
       id: 'sq-foh',
       family: 'sq',
       state: 'online',
-      caps: { inputs: 48, names: false, sceneRead: false },
+      caps: { inputs: 48, names: false, sceneRead: true, sceneText: false, oscillator: false, raw: true },
       info: { midi_channel: 3, parameters: 4241 },
     });
   });
@@ -79,14 +78,14 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
       },
     });
     expect(range.statusCode).toBe(400);
-    expect(range.json()).toMatchObject({ error: 'E_CONSOLE_VALUE_RANGE', details: { value: 40 } });
+    expect(range.json()).toMatchObject({ error: 'E_VALUE_RANGE', details: { value: 40 } });
     const unknown = await app.api!.inject({
       method: 'PUT',
       url: '/api/v1/consoles/sq-foh/values',
       payload: { path: 'input/49/mute', value: true },
     });
-    expect(unknown.statusCode).toBe(400);
-    expect(unknown.json().error).toBe('E_CONSOLE_PATH');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toBe('E_UNKNOWN_PATH');
     expect(sim().writes).toBe(before);
     expect(sim().state.get(muteParam('input', 1))).toBe(0);
   });
@@ -94,10 +93,10 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
   it('a change on the surface reaches the bus as console.changed from the device', async () => {
     const seen: Array<{ path: string; value: unknown; source: string }> = [];
     const owner = {};
-    app.bus.on('console.changed', owner, (e) => seen.push(e));
+    app.services.bus.on('console.changed', owner, (e) => seen.push(e));
     sim().surface(muteParam('aux', 4), 1);
     await waitFor(() => seen.some((e) => e.path === 'aux/4/mute'), 1000);
-    app.bus.removeOwner(owner);
+    app.services.bus.removeOwner(owner);
     expect(seen.find((e) => e.path === 'aux/4/mute')).toMatchObject({ value: true, source: 'device' });
   });
 });

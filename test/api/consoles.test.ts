@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp, waitFor } from '../helpers.ts';
 
 describe('console REST routes on the simulated studio', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.x32.get('x32-main')!;
+  const sim = () => app.services.studio!.x32.get('x32-main')!;
   beforeAll(async () => {
     app = await startSimApp();
   });
@@ -99,7 +98,7 @@ describe('console REST routes on the simulated studio', () => {
 
   it('reports a console that stops answering as 503 on writes, never a crash', async () => {
     sim().silent = true;
-    const con = app.feature<import('../../src/console/feature.ts').ConsolesFeature>('consoles')!.console('x32-main');
+    const con = app.services.consoles.get('x32-main');
     try {
       const r = await app.api!.inject({
         method: 'PUT',

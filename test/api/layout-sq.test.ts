@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { quLevelToVa } from '../../src/console/qu/codec.ts';
 import { sendParam } from '../../src/console/sq/codec.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 const ROCK_CSV = readFileSync(new URL('../../examples/input-list-rock.csv', import.meta.url), 'utf8');
@@ -11,7 +10,7 @@ const PROFILES = new URL('../../config/profiles', import.meta.url).pathname;
 
 describe('layout apply on an Allen & Heath SQ (simulated, MIDI over TCP)', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.sq.get('sq-main')!;
+  const sim = () => app.services.studio!.sq.get('sq-main')!;
   beforeAll(async () => {
     app = await startSimApp({
       profiles_dir: PROFILES,
@@ -57,7 +56,7 @@ describe('layout apply on an Allen & Heath SQ (simulated, MIDI over TCP)', () =>
 
 describe('layout apply on an Allen & Heath Qu-32 (simulated, MIDI over TCP)', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.qu.get('qu-main')!;
+  const sim = () => app.services.studio!.qu.get('qu-main')!;
   beforeAll(async () => {
     app = await startSimApp({
       profiles_dir: PROFILES,

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { headampFor } from '../../src/console/x32/map.ts';
 import { parseRpp } from '../../src/session/rpp.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 const ROCK_CSV = readFileSync(new URL('../../examples/input-list-rock.csv', import.meta.url), 'utf8');
@@ -11,7 +10,7 @@ const PROFILES = new URL('../../config/profiles', import.meta.url).pathname;
 
 describe('layout over REST against the X32 simulator', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.x32.get('x32-main')!;
+  const sim = () => app.services.studio!.x32.get('x32-main')!;
   beforeAll(async () => {
     app = await startSimApp({ profiles_dir: PROFILES });
   });
@@ -53,7 +52,7 @@ describe('layout over REST against the X32 simulator', () => {
   );
 
   it('phantom is switched with the channel muted, and the mute restored', async () => {
-    const audit = app.store.auditLog({ device: 'x32-main', limit: 10000 }).reverse();
+    const audit = app.services.store.audit.list({ device: 'x32-main', limit: 10000 }).reverse();
     const idx = audit.findIndex((a) => /headamp\/\d+\/phantom/.test(a.target ?? ''));
     expect(idx).toBeGreaterThan(0);
     expect(audit[idx - 1]!.target).toMatch(/\/ch\/\d\d\/mix\/on/);

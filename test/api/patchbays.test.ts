@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 describe('patchbay REST routes on the simulated studio', () => {
   let app: App;
-  const sim = (id: string) => app.feature<SimFeature>('sim')!.studio!.patchbays.get(id)!;
+  const sim = (id: string) => app.services.studio!.patchbays.get(id)!;
   beforeAll(async () => {
     app = await startSimApp({
       patchbays: [

@@ -23,7 +23,7 @@ describe('prep jobs over REST', () => {
 
   it('runs a strip-silence job in a worker, with progress and a done event', async () => {
     const done: Array<BusEvents['job.done']> = [];
-    app.bus.on('job.done', {}, (e) => done.push(e));
+    app.services.bus.on('job.done', {}, (e) => done.push(e));
     const r = await app.api!.inject({
       method: 'POST',
       url: '/api/v1/prep/jobs',

@@ -2,18 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { App } from '../../src/app.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import { FEATURES } from '../../src/features.ts';
 import { validateSettings } from '../../src/settings/load.ts';
 import { tempDir } from '../helpers.ts';
 
 const TOKEN = 'test-token-123456';
 
 async function build(extra: Record<string, unknown> = {}): Promise<App> {
-  const app = await App.build(
-    validateSettings({ api: { port: 0 }, data_dir: tempDir(), ...extra }),
-    { log: silentLogger() },
-    FEATURES,
-  );
+  const app = await App.build(validateSettings({ api: { port: 0 }, data_dir: tempDir(), ...extra }), {
+    log: silentLogger(),
+  });
   await app.start();
   return app;
 }
@@ -174,8 +171,13 @@ describe('WebSocket events (real socket)', () => {
         const m = JSON.parse(String(d));
         got.push(m);
         if (m.topic === 'hello') {
-          app.bus.emit('device.status', { device: 'd', kind: 'console', state: 'online', since: '' });
-          app.bus.emit('console.changed', { console: 'c', path: '/ch/01/mix/fader', value: -3, source: 'device' });
+          app.services.bus.emit('device.status', { device: 'd', kind: 'console', state: 'online', since: '' });
+          app.services.bus.emit('console.changed', {
+            console: 'c',
+            path: '/ch/01/mix/fader',
+            value: -3,
+            source: 'device',
+          });
         }
         if (m.topic === 'console.changed') resolve();
       });
@@ -195,7 +197,7 @@ describe('WebSocket events (real socket)', () => {
         if (m.topic === 'hello') {
           const t0 = Date.now();
           const iv = setInterval(() => {
-            app.bus.emit('console.meters', { console: 'c', bank: 1, values: [0] });
+            app.services.bus.emit('console.meters', { console: 'c', bank: 1, values: [0] });
             if (Date.now() - t0 > 500) {
               clearInterval(iv);
               setTimeout(resolve, 50);

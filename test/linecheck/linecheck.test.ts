@@ -1,10 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { mulberry32 } from '../../src/core/random.ts';
-import type { AudioFeature } from '../../src/dsp/feature.ts';
-import type { LinecheckFeature } from '../../src/linecheck/feature.ts';
 import type { RunRecord } from '../../src/linecheck/service.ts';
-import type { PatchbaysFeature } from '../../src/patchbay/feature.ts';
 import { startSimApp, waitFor } from '../helpers.ts';
 
 /** The 64-path plant of config/studio.yaml, with a free port for everything. */
@@ -38,7 +35,7 @@ afterAll(async () => {
 async function check(faults: unknown[], opts: Record<string, unknown> = {}): Promise<{ app: App; run: RunRecord }> {
   const app = await startSimApp(plant(faults));
   apps.push(app);
-  const lc = app.feature<LinecheckFeature>('linecheck')!.linecheck;
+  const lc = app.services.linecheck;
   const run = await lc.start(opts).done;
   return { app, run };
 }
@@ -79,11 +76,13 @@ describe('line check on the simulated 64-path plant', () => {
     expect(byPath['tie-10']!.latency_samples).toBe(120);
     expect(byPath['tie-01']).toMatchObject({ verdict: 'pass', latency_samples: 24, polarity: 1 });
     // tones off afterwards, monitors restored, run stored
-    expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toEqual([]);
-    expect(app.store.db.prepare('SELECT count(*) AS n FROM linecheck_results WHERE run = ?').get(run.id)).toEqual({
+    expect(app.services.engine!.playingNow()).toEqual([]);
+    expect(
+      app.services.store.db.prepare('SELECT count(*) AS n FROM linecheck_results WHERE run = ?').get(run.id),
+    ).toEqual({
       n: 64,
     });
-    const mutes = app.store.auditLog({ device: 'x32-main' }).filter((a) => a.target === '/main/st/mix/on');
+    const mutes = app.services.store.audit.list({ device: 'x32-main' }).filter((a) => a.target === '/main/st/mix/on');
     expect(mutes.map((m) => m.value)).toEqual([false, true]); // newest first: muted, then restored
   });
 
@@ -130,13 +129,13 @@ describe('line check on the simulated 64-path plant', () => {
     });
     expect(verdicts(run)).toEqual({ 'tie-37': 'stuck-crosspoint' });
     expect(run.results.find((r) => r.path === 'tie-37')!.findings[0]).toContain('sw-b output 5');
-    expect(app.feature<PatchbaysFeature>('patchbays')!.patchbay('sw-b').map()[3]).toBe(4); // output 4 (tie-36) was right and stays
+    expect(app.services.patchbays.get('sw-b')!.map()[3]).toBe(4); // output 4 (tie-36) was right and stays
   });
 
   it('refuses unknown paths and a second run (409 with the running id); cancel keeps partial results and turns tones off', async () => {
     const app = await startSimApp(plant([]));
     apps.push(app);
-    const lc = app.feature<LinecheckFeature>('linecheck')!.linecheck;
+    const lc = app.services.linecheck;
     const bad = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { paths: ['tie-99'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBe('E_LINECHECK_PATH');
@@ -153,17 +152,15 @@ describe('line check on the simulated 64-path plant', () => {
       return r && r.state !== 'running' ? r : undefined;
     }, 10000);
     expect(rec.state).toBe('cancelled');
-    expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toEqual([]);
+    expect(app.services.engine!.playingNow()).toEqual([]);
     const html = await app.api!.inject({ method: 'GET', url: `/api/v1/linecheck/${id}?format=html` });
     expect(html.body).toContain('<h1>Line check</h1>');
     // ident on request: on the path's injection output, then off
     const ident = await app.api!.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12' } });
     expect(ident.json()).toEqual({ path: 'tie-12', output: 12 });
-    expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toMatchObject([
-      { output: 12, spec: { kind: 'ident' } },
-    ]);
+    expect(app.services.engine!.playingNow()).toMatchObject([{ output: 12, spec: { kind: 'ident' } }]);
     await app.api!.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12', on: false } });
-    expect(app.feature<AudioFeature>('audio')!.engine!.playingNow()).toEqual([]);
+    expect(app.services.engine!.playingNow()).toEqual([]);
   });
 });
 
@@ -171,15 +168,15 @@ describe('simulated console meters follow the simulated audio', () => {
   it('a tone on tie 3 shows on the X32 input-3 meter (bank 1)', async () => {
     const app = await startSimApp(plant([]));
     apps.push(app);
-    const engine = app.feature<AudioFeature>('audio')!.engine!;
+    const engine = app.services.engine!;
     engine.play(3, { kind: 'sine', freq: 1000, level_dbfs: -18 });
     const seen = await waitFor(
       () =>
         new Promise<number[] | undefined>((resolve) => {
           const owner = {};
-          app.bus.on('console.meters', owner, (m) => {
+          app.services.bus.on('console.meters', owner, (m) => {
             if (m.bank !== 1) return;
-            app.bus.removeOwner(owner);
+            app.services.bus.removeOwner(owner);
             resolve(m.values[2]! > 0.1 ? m.values : undefined);
           });
         }),

@@ -3,7 +3,6 @@
 // console's own inputs (computed sample by sample from what the interface played).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { LinecheckFeature } from '../../src/linecheck/feature.ts';
 import { lineCheckHtml } from '../../src/linecheck/report.ts';
 import type { RunRecord } from '../../src/linecheck/service.ts';
 import { startSimApp } from '../helpers.ts';
@@ -31,7 +30,7 @@ afterAll(async () => {
 async function run(faults: unknown[], extra: Record<string, unknown> = {}): Promise<RunRecord> {
   const app = await startSimApp(studio(faults, extra));
   apps.push(app);
-  return app.feature<LinecheckFeature>('linecheck')!.linecheck.start({}).done;
+  return app.services.linecheck.start({}).done;
 }
 
 describe('line check, meters-only fallback', () => {
@@ -87,7 +86,7 @@ describe('line check, meters-only fallback', () => {
       sim: { enabled: true, faults: [] },
     });
     apps.push(app);
-    const rec = await app.feature<LinecheckFeature>('linecheck')!.linecheck.start({}).done;
+    const rec = await app.services.linecheck.start({}).done;
     expect(rec.results.map((r) => [r.path, r.verdict])).toEqual([
       ['tie-01', 'pass'],
       ['tie-02', 'untestable'],
@@ -96,7 +95,7 @@ describe('line check, meters-only fallback', () => {
       /sq-foh:in:2 does not come back to an interface input and an SQ sends no input meters over its protocol/,
     );
     // nor can rad drive an SQ's oscillator: its outputs are untestable in the console-oscillator mode
-    const out = await app.feature<LinecheckFeature>('linecheck')!.linecheck.start({ target: 'outputs' }).done;
+    const out = await app.services.linecheck.start({ target: 'outputs' }).done;
     expect(out.results.map((r) => [r.path, r.verdict, r.reason])).toEqual([
       ['sq-foh-bus-01', 'untestable', 'an SQ has no oscillator control over its protocol'],
     ]);

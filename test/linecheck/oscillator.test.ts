@@ -3,11 +3,8 @@
 // the line check names dead, swapped, low and leaking outputs and switches the oscillator off.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { ConsolesFeature } from '../../src/console/feature.ts';
 import type { X32Console } from '../../src/console/x32/console.ts';
-import type { LinecheckFeature } from '../../src/linecheck/feature.ts';
 import type { RunRecord } from '../../src/linecheck/service.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 function studio(faults: unknown[]) {
@@ -34,7 +31,7 @@ afterAll(async () => {
 async function run(faults: unknown[], paths?: string[]): Promise<{ app: App; rec: RunRecord }> {
   const app = await startSimApp(studio(faults));
   apps.push(app);
-  const lc = app.feature<LinecheckFeature>('linecheck')!.linecheck;
+  const lc = app.services.linecheck;
   const rec = await lc.start({ target: 'outputs', paths }).done;
   return { app, rec };
 }
@@ -59,7 +56,7 @@ describe('line check, console-oscillator mode (X32 simulator)', () => {
       expect(r.verdict, `${r.path}: ${r.findings.join('; ')}`).toBe('pass');
       expect(Math.abs(r.level_dbfs! - -18)).toBeLessThan(0.2);
     }
-    const x32 = app.feature<SimFeature>('sim')!.studio!.x32.get('x32-main')!;
+    const x32 = app.services.studio!.x32.get('x32-main')!;
     expect(x32.oscillator().on).toBe(false);
     expect(x32.state.get('/main/st/mix/on')).toBe(1); // main LR un-muted again
   });
@@ -111,11 +108,11 @@ describe('line check, console-oscillator mode (X32 simulator)', () => {
       error: 'E_LINECHECK_PATH',
       message: expect.stringContaining('x32-main-bus-99'),
     });
-    const x32 = app.feature<SimFeature>('sim')!.studio!.x32.get('x32-main')!;
+    const x32 = app.services.studio!.x32.get('x32-main')!;
     x32.silent = true;
-    const con = app.feature<ConsolesFeature>('consoles')!.console('x32-main') as X32Console;
+    const con = app.services.consoles.get('x32-main') as X32Console;
     await import('../helpers.ts').then(({ waitFor }) => waitFor(() => con.status().state === 'offline', 8000, 50));
-    const lc = app.feature<LinecheckFeature>('linecheck')!.linecheck;
+    const lc = app.services.linecheck;
     const off = await lc.start({ target: 'outputs', paths: ['x32-main-bus-01'] }).done;
     expect(off.results[0]).toMatchObject({
       verdict: 'untestable',

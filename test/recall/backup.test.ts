@@ -9,17 +9,17 @@ describe('backups', () => {
   it('backs up the live database and files, verifies, is incremental, and restores into an empty dir', async () => {
     const data = tempDir();
     const store = new Store(data);
-    store.audit({ actor: 't', device: 'x32', action: 'set', result: 'ok' });
+    store.audit.add({ actor: 't', device: 'x32', action: 'set', result: 'ok' });
     mkdirSync(join(data, 'prints'));
     writeFileSync(join(data, 'prints', 'v1.wav'), Buffer.alloc(100000, 7));
     writeFileSync(join(data, 'prints', 'v2.wav'), Buffer.alloc(50000, 9));
     const target = join(tempDir(), 'bk');
-    const first = await backup(data, target, store.db);
+    const first = await backup(data, target, (file) => store.backupTo(file));
     expect(first).toMatchObject({ files: 3, copied: 3, skipped: 0 });
     expect(verifyBackup(target)).toEqual({ ok: true, files: 3, bad: [] });
     // incremental: only what changed is copied again (the database always is)
     writeFileSync(join(data, 'prints', 'v3.wav'), Buffer.alloc(1000, 1));
-    const second = await backup(data, target, store.db);
+    const second = await backup(data, target, (file) => store.backupTo(file));
     expect(second).toMatchObject({ files: 4, copied: 2, skipped: 2 });
     store.close();
     // restore: refused into a non-empty dir, fine into an empty one
@@ -27,7 +27,7 @@ describe('backups', () => {
     const fresh = join(tempDir(), 'restored');
     expect(restoreBackup(target, fresh)).toEqual({ files: 4 });
     const back = new Store(fresh);
-    expect(back.auditLog()).toHaveLength(1);
+    expect(back.audit.list()).toHaveLength(1);
     back.close();
     expect(readFileSync(join(fresh, 'prints', 'v2.wav')).equals(Buffer.alloc(50000, 9))).toBe(true);
   });

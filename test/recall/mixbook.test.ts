@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { RecallFeature } from '../../src/recall/feature.ts';
 import { startSimApp, tempDir } from '../helpers.ts';
 
 describe('mix book', () => {
@@ -14,14 +13,11 @@ describe('mix book', () => {
   afterAll(async () => app.stop());
 
   it('writes HTML with every version and its recall page, and a PDF rendered by headless Chromium', async () => {
-    const rec = app.feature<RecallFeature>('recall')!;
-    await app
-      .feature<import('../../src/console/feature.ts').ConsolesFeature>('consoles')!
-      .console('x32-main')
-      .write([
-        { path: 'input/1/name', value: 'Kick In' },
-        { path: 'input/1/fader', value: -6 },
-      ]);
+    const rec = app.services;
+    await app.services.consoles.get('x32-main').write([
+      { path: 'input/1/name', value: 'Kick In' },
+      { path: 'input/1/fader', value: -6 },
+    ]);
     const snap = await rec.snapshots.take('final mix');
     rec.gear.createVersion('Song A final', snap.id, 'approved by the artist');
     const unit = rec.gear.add({

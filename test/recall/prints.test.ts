@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { AudioFeature } from '../../src/dsp/feature.ts';
 import { LoudnessMeter } from '../../src/dsp/loudness.ts';
 import { readWavInfo } from '../../src/dsp/offline/wav.ts';
 import { sha256File } from '../../src/recall/backup.ts';
-import type { RecallFeature } from '../../src/recall/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 const FS = 48000;
@@ -50,7 +48,7 @@ describe('printing a version on the simulated studio', () => {
   afterAll(async () => app.stop());
 
   it('records the mix-bus inputs to a BWF, with loudness, true peak, checksum and a snapshot', async () => {
-    const engine = app.feature<AudioFeature>('audio')!.engine!;
+    const engine = app.services.engine!;
     engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -23 });
     engine.play(2, { kind: 'sine', freq: 1000, level_dbfs: -23 });
     const r = await app.api!.inject({
@@ -60,7 +58,7 @@ describe('printing a version on the simulated studio', () => {
     });
     expect(r.statusCode).toBe(202);
     const { path } = r.json();
-    const rec = app.feature<RecallFeature>('recall')!;
+    const rec = app.services;
     const v = await (async () => {
       for (let i = 0; i < 100; i++) {
         const x = rec.gear.version('Song A v1');
@@ -117,9 +115,9 @@ describe('disk full while printing', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', prints]); // a 1 MB disk for the prints (CI runs as root)
     const app = await startSimApp({ data_dir: data, audio: { backend: 'sim', inputs: 2, outputs: 2 } });
     try {
-      const engine = app.feature<AudioFeature>('audio')!.engine!;
+      const engine = app.services.engine!;
       engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -20 });
-      const rec = app.feature<RecallFeature>('recall')!;
+      const rec = app.services;
       const started = await rec.prints.start('too long', { seconds: 20 });
       const result = await started.done;
       expect(result.error).toMatch(/^E_DISK_FULL/);

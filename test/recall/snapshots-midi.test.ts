@@ -3,17 +3,14 @@
 // read-back; the simulators are asked what they hold afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { ConsolesFeature } from '../../src/console/feature.ts';
 import { muteParam, sendParam } from '../../src/console/sq/codec.ts';
-import type { RecallFeature } from '../../src/recall/feature.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp, waitFor } from '../helpers.ts';
 
 describe('recall snapshots on a simulated SQ', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.sq.get('sq-foh')!;
-  const snaps = () => app.feature<RecallFeature>('recall')!.snapshots;
-  const con = () => app.feature<ConsolesFeature>('consoles')!.console('sq-foh');
+  const sim = () => app.services.studio!.sq.get('sq-foh')!;
+  const snaps = () => app.services.snapshots;
+  const con = () => app.services.consoles.get('sq-foh');
   beforeAll(async () => {
     app = await startSimApp({ consoles: [{ id: 'sq-foh', family: 'sq', host: '127.0.0.1', port: 0 }] });
   });
@@ -47,7 +44,7 @@ describe('recall snapshots on a simulated SQ', () => {
 
   it('exports the model as JSON and imports it back; refuses broken files and other families', async () => {
     const a = snaps().list()[0]!;
-    const text = snaps().exportScene(a.id);
+    const text = snaps().exportScene(a.id).text;
     expect(JSON.parse(text)).toMatchObject({
       family: 'sq',
       values: { 'input/3/send/aux/2/level': expect.closeTo(-6, 1) },
@@ -77,7 +74,7 @@ describe('recall snapshots on a simulated SQ', () => {
     expect(restore.json()).toMatchObject({ error: 'E_SNAPSHOT_FAMILY' });
     expect(sim().writes).toBe(before);
     const diff = await app.api!.inject({ method: 'GET', url: `/api/v1/snapshots/diff?a=${qu.id}&b=live` });
-    expect(diff.statusCode).toBe(400);
+    expect(diff.statusCode).toBe(409);
     expect(diff.json().error).toBe('E_SNAPSHOT_FAMILY');
   });
 
@@ -94,9 +91,9 @@ describe('recall snapshots on a simulated SQ', () => {
 
 describe('recall snapshots on a simulated Qu-16', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!.qu.get('qu-mon')!;
-  const snaps = () => app.feature<RecallFeature>('recall')!.snapshots;
-  const con = () => app.feature<ConsolesFeature>('consoles')!.console('qu-mon');
+  const sim = () => app.services.studio!.qu.get('qu-mon')!;
+  const snaps = () => app.services.snapshots;
+  const con = () => app.services.consoles.get('qu-mon');
   beforeAll(async () => {
     app = await startSimApp({ consoles: [{ id: 'qu-mon', family: 'qu', host: '127.0.0.1', port: 0, model: 'Qu-16' }] });
   });

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import type { ConsolesFeature } from '../../src/console/feature.ts';
-import type { PatchbaysFeature } from '../../src/patchbay/feature.ts';
-import type { RecallFeature } from '../../src/recall/feature.ts';
-import type { SimFeature } from '../../src/sim/feature.ts';
 import { startSimApp } from '../helpers.ts';
 
 describe('recall snapshots on the simulated studio', () => {
   let app: App;
-  const sim = () => app.feature<SimFeature>('sim')!.studio!;
-  const snaps = () => app.feature<RecallFeature>('recall')!.snapshots;
-  const con = () => app.feature<ConsolesFeature>('consoles')!.console('x32-main');
+  const sim = () => app.services.studio!;
+  const snaps = () => app.services.snapshots;
+  const con = () => app.services.consoles.get('x32-main');
   beforeAll(async () => {
     app = await startSimApp({
       patchbays: [{ id: 'sw-a', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 0 }, inputs: 8, outputs: 8 }],
@@ -24,10 +20,7 @@ describe('recall snapshots on the simulated studio', () => {
       { path: 'input/3/fader', value: -5 },
       { path: '/ch/03/eq/2/g', value: 2 },
     ]);
-    await app
-      .feature<PatchbaysFeature>('patchbays')!
-      .patchbay('sw-a')
-      .route([{ output: 2, input: 5 }]);
+    await app.services.patchbays.get('sw-a')!.route([{ output: 2, input: 5 }]);
     const a = await snaps().take('verse mix');
     expect(a).toMatchObject({ lines: 2117, missing: [], patchbays: ['sw-a'] });
     // the session moves on
@@ -36,10 +29,7 @@ describe('recall snapshots on the simulated studio', () => {
       { path: '/ch/03/eq/2/g', value: 3 },
       { path: 'input/7/mute', value: true },
     ]);
-    await app
-      .feature<PatchbaysFeature>('patchbays')!
-      .patchbay('sw-a')
-      .route([{ output: 2, input: 6 }]);
+    await app.services.patchbays.get('sw-a')!.route([{ output: 2, input: 6 }]);
     const d = snaps().diff(a.id, 'live');
     expect(d.strips.map((s) => s.text)).toEqual([
       'Ch 03 Snare Top: EQ 2 gain +2.0 dB → +3.0 dB; fader -5.0 dB → -3.5 dB',
@@ -58,17 +48,17 @@ describe('recall snapshots on the simulated studio', () => {
 
   it('exports the snapshot as a .scn byte for byte, and imports it back as an equal snapshot', async () => {
     const a = snaps().list()[0]!;
-    const text = snaps().exportScene(a.id);
+    const text = snaps().exportScene(a.id).text;
     expect(text.split('\n')[0]).toHaveLength(127);
     const b = snaps().importScene(text, 'imported copy');
-    expect(snaps().exportScene(b.id)).toBe(text);
+    expect(snaps().exportScene(b.id).text).toBe(text);
     expect(snaps().diff(a.id, b.id).strips).toEqual([]);
   });
 
   it('refuses a corrupt .scn naming the line, and an unknown snapshot with 404', async () => {
     const text = snaps()
       .exportScene(snaps().list()[0]!.id)
-      .replace(/^\/ch\/05\/mix .*$/m, '/ch/05/mix ON LOUD');
+      .text.replace(/^\/ch\/05\/mix .*$/m, '/ch/05/mix ON LOUD');
     const r = await app.api!.inject({ method: 'POST', url: '/api/v1/scenes/import', payload: { text, label: 'bad' } });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ error: 'E_SCENE_INVALID' });

@@ -13,10 +13,10 @@ describe('store', () => {
     expect(s.schemaVersion).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    s.audit({ actor: 'test', device: 'x32', action: 'set', target: '/ch/01/mix/fader', value: -3, result: 'ok' });
+    s.audit.add({ actor: 'test', device: 'x32', action: 'set', target: '/ch/01/mix/fader', value: -3, result: 'ok' });
     s.close();
     const again = new Store(dir);
-    expect(again.auditLog()).toMatchObject([
+    expect(again.audit.list()).toMatchObject([
       { actor: 'test', device: 'x32', target: '/ch/01/mix/fader', value: -3, result: 'ok' },
     ]);
     again.close();
@@ -31,7 +31,7 @@ describe('store', () => {
     db.close();
     const s = new Store(dir);
     expect(s.schemaVersion).toBe(MIGRATIONS.length);
-    expect(s.auditLog()).toHaveLength(1);
+    expect(s.audit.list()).toHaveLength(1);
     expect(s.db.prepare("SELECT name FROM sqlite_master WHERE name = 'kv'").get()).toBeTruthy();
     s.close();
   });

@@ -1,13 +1,13 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { Value } from '@sinclair/typebox/value';
-import { badRequest, RadError, unavailable } from '../../core/errors.ts';
-import type { AudioFeature } from '../../dsp/feature.ts';
+import { fail } from '../../core/errors.ts';
 import type { SignalSpec } from '../../dsp/generators.ts';
 import type { MeasureSpec } from '../../dsp/engine/protocol.ts';
 import { listJackDevices } from '../../drivers/audio/jack.ts';
 import { listDevices } from '../../drivers/audio/portaudio.ts';
-import type { Settings } from '../../settings/schema.ts';
+import { Open, replies } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
 const Level = T.Number({ minimum: -120, maximum: 0, description: 'AES17 dBFS (a full-scale sine is 0 dBFS)' });
 const Freq = T.Number({ exclusiveMinimum: 0, maximum: 48000 });
@@ -63,7 +63,7 @@ export function parseSignal(raw: unknown): SignalSpec {
     return k.const === kind || k.anyOf?.some((x) => x.const === kind);
   });
   if (!branch)
-    throw badRequest(
+    throw fail(
       'E_SIGNAL',
       `signal.kind must be one of sine, multitone, white, pink, sweep, ident (got ${JSON.stringify(kind)})`,
       { kind },
@@ -71,32 +71,42 @@ export function parseSignal(raw: unknown): SignalSpec {
   const first = Value.Errors(branch, raw).First();
   if (first) {
     const where = first.path.replace(/\//g, '.').replace(/^\./, '');
-    throw badRequest(
-      'E_SIGNAL',
-      `signal${where ? `.${where}` : ''}: ${first.message} (got ${JSON.stringify(first.value)})`,
-      { path: where },
-    );
+    throw fail('E_SIGNAL', `signal${where ? `.${where}` : ''}: ${first.message} (got ${JSON.stringify(first.value)})`, {
+      path: where,
+    });
   }
   return raw as SignalSpec;
 }
 
-export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Settings): void {
+const Playing = T.Object({ output: T.Integer(), playing: T.Unknown() });
+
+export const audioRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const audio = services.audio;
   const engine = () => {
-    if (!f.engine) throw unavailable('E_NO_AUDIO', 'no audio interface configured (settings: audio)');
-    return f.engine;
+    if (!audio.engine) throw fail('E_NO_AUDIO', 'no audio interface configured (settings: audio)');
+    return audio.engine;
   };
 
-  app.get('/api/v1/audio', { schema: { summary: 'Audio engine status, channels and what is playing' } }, async () => {
-    const e = engine();
-    return {
-      ...e.status(),
-      ...e.describe(),
-      inputs: e.config.inputs,
-      outputs: e.config.outputs,
-      alignment_dbfs: settings.audio?.alignment_dbfs,
-      playing: e.playingNow(),
-    };
-  });
+  app.get(
+    '/api/v1/audio',
+    {
+      schema: {
+        summary: 'Audio engine status, channels and what is playing',
+        response: replies(Open({ state: T.String(), inputs: T.Integer(), outputs: T.Integer() })),
+      },
+    },
+    async () => {
+      const e = engine();
+      return {
+        ...e.status(),
+        ...e.describe(),
+        inputs: e.config.inputs,
+        outputs: e.config.outputs,
+        alignment_dbfs: audio.alignmentDbfs,
+        playing: e.playingNow(),
+      };
+    },
+  );
 
   app.get(
     '/api/v1/audio/devices',
@@ -104,14 +114,15 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
       schema: {
         summary:
           'Audio devices the configured backend can open: PortAudio devices, or JACK clients with audio ports (503 with the reason when the backend is unavailable)',
+        response: replies(T.Object({ backend: T.String(), devices: T.Array(Open({ name: T.String() })) })),
       },
     },
     async () => {
       try {
-        if (settings.audio?.backend === 'jack') return { backend: 'jack', devices: listJackDevices() };
+        if (audio.backend === 'jack') return { backend: 'jack', devices: listJackDevices() };
         return { backend: 'portaudio', devices: listDevices() };
       } catch (e) {
-        throw new RadError('E_AUDIO_UNAVAILABLE', (e as Error).message, { httpStatus: 503 });
+        throw fail('E_AUDIO_UNAVAILABLE', (e as Error).message);
       }
     },
   );
@@ -132,11 +143,12 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
           },
           { additionalProperties: false },
         ),
+        response: replies(Playing),
       },
     },
     async (req) => {
-      const { output } = req.params as { output: number };
-      const signal = parseSignal((req.body as { signal: unknown }).signal);
+      const { output } = req.params;
+      const signal = parseSignal(req.body.signal);
       engine().play(output, signal);
       return { output, playing: signal };
     },
@@ -144,18 +156,28 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
 
   app.delete(
     '/api/v1/audio/outputs/:output',
-    { schema: { summary: 'Stop the signal on an output (short ramp, no click)', params: Output } },
+    {
+      schema: {
+        summary: 'Stop the signal on an output (short ramp, no click)',
+        params: Output,
+        response: replies(Playing),
+      },
+    },
     async (req) => {
-      const { output } = req.params as { output: number };
+      const { output } = req.params;
       engine().play(output, null);
       return { output, playing: null };
     },
   );
 
-  app.delete('/api/v1/audio/outputs', { schema: { summary: 'Stop every output' } }, async () => {
-    engine().stopAll();
-    return { playing: [] };
-  });
+  app.delete(
+    '/api/v1/audio/outputs',
+    { schema: { summary: 'Stop every output', response: replies(T.Object({ playing: T.Array(T.Unknown()) })) } },
+    async () => {
+      engine().stopAll();
+      return { playing: [] };
+    },
+  );
 
   app.post(
     '/api/v1/audio/measure',
@@ -181,6 +203,7 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
           },
           { additionalProperties: false },
         ),
+        response: replies(T.Object({ measurements: T.Array(Open({ channel: T.Integer() })) })),
       },
     },
     async (req) => ({ measurements: await engine().measure(req.body as MeasureSpec) }),
@@ -188,7 +211,12 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
 
   app.get(
     '/api/v1/audio/meters',
-    { schema: { summary: 'Latest input meters (AES17 RMS and sample peak, dBFS)' } },
+    {
+      schema: {
+        summary: 'Latest input meters (AES17 RMS and sample peak, dBFS)',
+        response: replies(T.Object({ meters: T.Unknown() })),
+      },
+    },
     async () => ({ meters: engine().lastMeters ?? null }),
   );
 
@@ -198,12 +226,13 @@ export function audioRoutes(app: FastifyInstance, f: AudioFeature, settings: Set
       schema: {
         summary: 'Tune from an input (readings on WS topic audio.tuner); null switches the tuner off',
         body: T.Object({ input: T.Union([T.Integer({ minimum: 1 }), T.Null()]) }, { additionalProperties: false }),
+        response: replies(T.Object({ input: T.Union([T.Integer(), T.Null()]) })),
       },
     },
     async (req) => {
-      const { input } = req.body as { input: number | null };
+      const { input } = req.body;
       engine().tuner(input);
       return { input };
     },
   );
-}
+};

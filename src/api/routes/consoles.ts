@@ -1,61 +1,107 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { ConsolesFeature } from '../../console/feature.ts';
-import { assertX32 } from '../../console/x32/console.ts';
+import type { Change } from '../../console/model.ts';
 import { RadError } from '../../core/errors.ts';
 import { listMidiPorts } from '../../drivers/midi/port.ts';
+import { Id, Open, replies } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
-const Id = T.Object({ id: T.String({ minLength: 1 }) });
 // no type union here: with ajv's type coercion a union would turn null into 0 (0 dB!) or false into null
 const Value = T.Unknown({ description: 'number (dB, Hz…), string, boolean, or null for -oo' });
-const Change = T.Object(
+const ChangeSchema = T.Object(
   { path: T.String({ minLength: 1, maxLength: 200 }), value: Value, raw: T.Optional(T.Boolean()) },
   { additionalProperties: false },
 );
-const ErrorBody = T.Object({ error: T.String(), message: T.String() }, { additionalProperties: true });
+const Verdict = Open({
+  path: T.String(),
+  address: T.String(),
+  requested: T.Optional(T.Unknown()),
+  actual: T.Optional(T.Unknown()),
+  verdict: T.Union([T.Literal('verified'), T.Literal('mismatched'), T.Literal('failed')]),
+  error: T.Optional(T.String()),
+});
+export const WriteReportSchema = Open({ console: T.String(), results: T.Array(Verdict), ok: T.Boolean() });
+const Caps = Open({ inputs: T.Integer(), nameLength: T.Integer(), sceneText: T.Boolean(), oscillator: T.Boolean() });
+const ConsoleView = Open({
+  id: T.String(),
+  family: T.String(),
+  caps: Caps,
+  state: T.String(),
+  since: T.String(),
+  detail: T.Optional(T.String()),
+  info: T.Optional(Open({})),
+});
+export const RestoreReportSchema = Open({
+  applied: T.Integer(),
+  verified: T.Integer(),
+  mismatched: T.Integer(),
+  failed: T.Integer(),
+  skipped: T.Array(Open({ line: T.Integer(), reason: T.String() })),
+  lines: T.Array(Open({ line: T.Integer(), path: T.String(), status: T.String() })),
+  not_taken: T.Array(T.String()),
+  seconds: T.Number(),
+});
 
-export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
+/** Consoles of every family, through the neutral Console interface; capability flags decide what each can do. */
+export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const { consoles } = services;
+
   app.get(
     '/api/v1/midi/ports',
     {
       schema: {
         summary: 'USB/ALSA MIDI ports (503 E_MIDI_UNAVAILABLE with the reason when there is no ALSA sequencer)',
+        response: replies(T.Object({ inputs: T.Array(T.String()), outputs: T.Array(T.String()) })),
       },
     },
     async () => {
       try {
         return listMidiPorts();
       } catch (e) {
-        throw new RadError('E_MIDI_UNAVAILABLE', (e as Error).message, { httpStatus: 503 });
+        throw new RadError('E_MIDI_UNAVAILABLE', (e as Error).message);
       }
     },
   );
 
-  app.get('/api/v1/consoles', { schema: { summary: 'Consoles with their status' } }, async () => ({
-    consoles: [...f.consoles.values()].map((c) => ({
-      id: c.id,
-      family: c.family,
-      caps: c.caps,
-      ...c.status(),
-      ...(c.describe ? { info: c.describe() } : {}),
-    })),
-  }));
+  app.get(
+    '/api/v1/consoles',
+    {
+      schema: {
+        summary: 'Consoles with their status and capabilities',
+        response: replies(T.Object({ consoles: T.Array(ConsoleView) })),
+      },
+    },
+    async () => ({
+      consoles: consoles.list().map((c) => ({
+        id: c.id,
+        family: c.family,
+        caps: c.caps,
+        ...c.status(),
+        ...(c.describe ? { info: c.describe() } : {}),
+      })),
+    }),
+  );
 
   app.get(
     '/api/v1/consoles/:id/nodes',
     {
       schema: {
-        summary: "Read a subtree of the console's live model (X32: node lines in human units)",
+        summary: "Read a subtree of the console's live model (X32: node lines in human units; SQ/Qu: path/value rows)",
         params: Id,
         querystring: T.Object({ prefix: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false }),
-        response: { 404: ErrorBody },
+        response: replies(
+          T.Object({
+            console: T.String(),
+            prefix: T.String(),
+            nodes: T.Array(Open({ path: T.String(), text: T.Optional(T.String()), value: T.Optional(T.Unknown()) })),
+          }),
+        ),
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const { prefix = '' } = req.query as { prefix?: string };
-      const c = f.console(id);
-      return { console: id, prefix, nodes: c.nodes(prefix) };
+      const { id } = req.params;
+      const prefix = req.query.prefix ?? '';
+      return { console: id, prefix, nodes: consoles.get(id).nodes(prefix) };
     },
   );
 
@@ -63,15 +109,16 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     '/api/v1/consoles/:id/values',
     {
       schema: {
-        summary: 'Read one value (neutral path like input/3/fader, or an X32 address) from the live model',
+        summary: 'Read one value (neutral path like input/3/fader, or a family address) from the live model',
         params: Id,
         querystring: T.Object({ path: T.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: replies(T.Object({ console: T.String(), path: T.String(), value: T.Unknown() })),
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const { path } = req.query as { path: string };
-      return { console: id, path, value: f.console(id).get(path) ?? null };
+      const { id } = req.params;
+      const { path } = req.query;
+      return { console: id, path, value: consoles.get(id).get(path) ?? null };
     },
   );
 
@@ -79,23 +126,23 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     '/api/v1/consoles/:id/values',
     {
       schema: {
-        summary: 'Set values in engineering units (or raw with raw=true); each is read back and verified',
+        summary:
+          'Set values in engineering units (or the wire value with raw=true, on every family); each is read back and verified',
         params: Id,
         body: T.Union([
-          Change,
-          T.Object({ changes: T.Array(Change, { minItems: 1, maxItems: 5000 }) }, { additionalProperties: false }),
+          ChangeSchema,
+          T.Object(
+            { changes: T.Array(ChangeSchema, { minItems: 1, maxItems: 5000 }) },
+            { additionalProperties: false },
+          ),
         ]),
+        response: replies(WriteReportSchema),
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const body = req.body as { changes?: Array<{ path: string; value: unknown; raw?: boolean }> } & {
-        path?: string;
-        value?: unknown;
-        raw?: boolean;
-      };
-      const changes = body.changes ?? [{ path: body.path!, value: body.value, raw: body.raw }];
-      return f.console(id).write(changes as never, 'api');
+      const body = req.body;
+      const changes = ('changes' in body ? body.changes : [body]) as Change[];
+      return consoles.get(req.params.id).write(changes, 'api');
     },
   );
 
@@ -103,7 +150,8 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     '/api/v1/consoles/:id/capture',
     {
       schema: {
-        summary: 'Capture the full state as scene text (pipelined /node reads)',
+        summary:
+          "Capture the console's whole state now: X32 scene text (pipelined /node reads), SQ/Qu the synced model as JSON",
         params: Id,
         body: T.Optional(
           T.Object(
@@ -111,13 +159,20 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
             { additionalProperties: false },
           ),
         ),
+        response: replies(
+          Open({
+            family: T.String(),
+            console: T.String(),
+            text: T.String(),
+            lines: T.Integer(),
+            missing: T.Array(T.String()),
+            retries: T.Integer(),
+            seconds: T.Number(),
+          }),
+        ),
       },
     },
-    async (req) => {
-      const { id } = req.params as { id: string };
-      const body = (req.body ?? {}) as { name?: string; note?: string };
-      return assertX32(f.console(id)).captureScene(body);
-    },
+    async (req) => consoles.get(req.params.id).capture(req.body ?? {}),
   );
 
   app.post(
@@ -125,30 +180,27 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
     {
       schema: {
         summary:
-          'Apply scene text; every touched node is read back. A file with broken lines applies nothing unless partial=true',
+          "Apply a state in the console's format (X32 scene text; SQ/Qu model JSON); every touched value is read back. A file with broken lines applies nothing unless partial=true",
         params: Id,
         body: T.Object(
           { text: T.String({ minLength: 1 }), partial: T.Optional(T.Boolean()), only_changed: T.Optional(T.Boolean()) },
           { additionalProperties: false },
         ),
+        response: replies(RestoreReportSchema),
       },
     },
-    async (req) => {
-      const { id } = req.params as { id: string };
-      const body = req.body as { text: string; partial?: boolean; only_changed?: boolean };
-      return assertX32(f.console(id)).applyScene(body.text, {
-        partial: body.partial,
-        onlyChanged: body.only_changed,
-        actor: 'api',
-      });
-    },
+    async (req) =>
+      consoles
+        .get(req.params.id)
+        .restore(req.body.text, { partial: req.body.partial, onlyChanged: req.body.only_changed, actor: 'api' }),
   );
 
   app.put(
     '/api/v1/consoles/:id/oscillator',
     {
       schema: {
-        summary: "Switch the console's test oscillator on (with level, frequency, type, destination) or off",
+        summary:
+          "Switch the console's test oscillator on (with level, frequency, type, destination) or off; 400 E_CAPABILITY where the protocol has none",
         params: Id,
         body: T.Union([
           T.Object(
@@ -163,21 +215,14 @@ export function consoleRoutes(app: FastifyInstance, f: ConsolesFeature): void {
           ),
           T.Object({ on: T.Literal(false) }, { additionalProperties: false }),
         ]),
+        response: replies(WriteReportSchema),
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const b = req.body as {
-        on: boolean;
-        level_db: number;
-        freq_hz: number;
-        type: 'sine' | 'pink' | 'white';
-        dest: number;
-      };
-      return assertX32(f.console(id)).oscillator(
-        b.on ? { level_db: b.level_db, freq_hz: b.freq_hz, type: b.type, dest: b.dest } : null,
-        'api',
-      );
+      const b = req.body;
+      return consoles
+        .get(req.params.id)
+        .oscillator(b.on ? { level_db: b.level_db, freq_hz: b.freq_hz, type: b.type, dest: b.dest } : null, 'api');
     },
   );
-}
+};

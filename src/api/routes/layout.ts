@@ -1,10 +1,9 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { LayoutService } from '../../layout/feature.ts';
-import { parseInputList } from '../../layout/inputlist.ts';
-import { planLayout } from '../../layout/plan.ts';
 import { renderRpp } from '../../session/rpp.ts';
 import { trackSheetCsv, trackSheetHtml } from '../../session/tracksheet.ts';
+import { Open, replies, Text } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
 const Body = T.Object(
   {
@@ -14,19 +13,45 @@ const Body = T.Object(
       description: 'the input list: CSV with a header, or one source per line',
     }),
     profile: T.String({ minLength: 1 }),
-    console: T.Optional(T.String({ minLength: 1 })),
+    console: T.Optional(
+      T.String({ minLength: 1, description: 'console id (default: the first); the plan uses its capabilities' }),
+    ),
   },
   { additionalProperties: false },
 );
+const Plan = Open({
+  channels: T.Array(Open({ channel: T.Integer(), name: T.String(), role: T.String() })),
+  warnings: T.Array(T.String()),
+});
+const Profile = Open({ name: T.String() });
 
-export function layoutRoutes(app: FastifyInstance, layout: LayoutService): void {
-  app.get('/api/v1/profiles', { schema: { summary: 'Engineer profiles' } }, async () => ({
-    profiles: layout.profiles.list(),
-  }));
+export const layoutRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const layout = services.layout;
+  app.get(
+    '/api/v1/profiles',
+    {
+      schema: {
+        summary: 'Engineer profiles',
+        response: replies(
+          T.Object({
+            profiles: T.Array(
+              Open({
+                name: T.String(),
+                origin: T.String(),
+                updated_at: T.String(),
+                description: T.Optional(T.String()),
+              }),
+            ),
+          }),
+        ),
+      },
+    },
+    async () => ({ profiles: layout.profiles.list() }),
+  );
   app.get(
     '/api/v1/profiles/:name',
-    { schema: { summary: 'One profile', params: T.Object({ name: T.String() }) } },
-    async (req) => layout.profiles.get((req.params as { name: string }).name),
+    { schema: { summary: 'One profile', params: T.Object({ name: T.String() }), response: replies(Profile) } },
+    async (req) => layout.profiles.get(req.params.name),
   );
   app.put(
     '/api/v1/profiles/:name',
@@ -35,26 +60,37 @@ export function layoutRoutes(app: FastifyInstance, layout: LayoutService): void 
         summary: 'Create or replace a profile (validated; path: message on every problem)',
         params: T.Object({ name: T.String() }),
         body: T.Object({}, { additionalProperties: true }),
+        response: replies(Profile),
       },
     },
-    async (req) => layout.profiles.put(req.body, 'api', (req.params as { name: string }).name),
+    async (req) => layout.profiles.put(req.body, 'api', req.params.name),
   );
   app.delete(
     '/api/v1/profiles/:name',
-    { schema: { summary: 'Delete a profile', params: T.Object({ name: T.String() }) } },
+    {
+      schema: {
+        summary: 'Delete a profile',
+        params: T.Object({ name: T.String() }),
+        response: replies(T.Object({ deleted: T.String() })),
+      },
+    },
     async (req) => {
-      layout.profiles.delete((req.params as { name: string }).name);
-      return { deleted: (req.params as { name: string }).name };
+      layout.profiles.delete(req.params.name);
+      return { deleted: req.params.name };
     },
   );
 
   app.post(
     '/api/v1/layout/plan',
-    { schema: { summary: 'Input list + profile → layout plan, and the diff against the live console', body: Body } },
-    async (req) => {
-      const b = req.body as { inputs: string; profile: string; console?: string };
-      return layout.plan(b.inputs, b.profile, b.console);
+    {
+      schema: {
+        summary:
+          "Input list + profile → layout plan for the console's capabilities, and the diff against the live console",
+        body: Body,
+        response: replies(Open({ plan: Plan, diff: T.Optional(Open({ console: T.String() })) })),
+      },
     },
+    async (req) => layout.plan(req.body.inputs, req.body.profile, req.body.console),
   );
 
   app.post(
@@ -63,33 +99,33 @@ export function layoutRoutes(app: FastifyInstance, layout: LayoutService): void 
       schema: {
         summary: 'Apply a layout: write only what changes, read everything back, report every line written',
         body: Body,
+        response: replies(Open({ plan: Plan, report: Open({ console: T.String(), ok: T.Boolean() }) })),
       },
     },
-    async (req) => {
-      const b = req.body as { inputs: string; profile: string; console?: string };
-      return layout.apply(b.inputs, b.profile, b.console);
-    },
+    async (req) => layout.apply(req.body.inputs, req.body.profile, req.body.console),
   );
 
   app.post(
     '/api/v1/session/template',
     {
       schema: {
-        summary: 'DAW session template from the layout: REAPER .RPP, or the track sheet as CSV or HTML',
+        summary:
+          "DAW session template from the layout, planned for the console's capabilities: REAPER .RPP, or the track sheet as CSV or HTML",
         body: T.Object(
           {
-            inputs: T.String({ minLength: 1 }),
+            inputs: T.String({ minLength: 1, maxLength: 512 * 1024 }),
             profile: T.String({ minLength: 1 }),
+            console: T.Optional(T.String({ minLength: 1 })),
             format: T.Optional(T.Union([T.Literal('rpp'), T.Literal('csv'), T.Literal('html')])),
           },
           { additionalProperties: false },
         ),
+        response: replies(Text),
       },
     },
     async (req, reply) => {
-      const b = req.body as { inputs: string; profile: string; format?: 'rpp' | 'csv' | 'html' };
-      const profile = layout.profiles.get(b.profile);
-      const plan = planLayout(parseInputList(b.inputs), profile, { inputs: 32, nameLength: 12 });
+      const b = req.body;
+      const { plan, profile } = layout.template(b.inputs, b.profile, b.console);
       const fmt = b.format ?? 'rpp';
       const text =
         fmt === 'rpp'
@@ -105,4 +141,4 @@ export function layoutRoutes(app: FastifyInstance, layout: LayoutService): void 
       return text;
     },
   );
-}
+};

@@ -1,19 +1,52 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../core/errors.ts';
+import { fail } from '../../core/errors.ts';
 import { lineCheckHtml } from '../../linecheck/report.ts';
-import type { LineCheckService, RunOptions } from '../../linecheck/service.ts';
+import { Open, replies } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
-export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): void {
+const PathSchema = Open({ name: T.String(), source: T.String(), input: T.String() });
+const RunSchema = Open({
+  id: T.String(),
+  state: T.String(),
+  started_at: T.String(),
+  finished_at: T.Optional(T.String()),
+  options: Open({}),
+  results: T.Array(Open({ path: T.String(), verdict: T.String() })),
+  summary: T.Optional(T.Record(T.String(), T.Number())),
+  restore_failed: T.Optional(T.Array(T.String())),
+});
+
+export const linecheckRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const lc = services.linecheck;
+
   app.get(
     '/api/v1/linecheck/paths',
     {
       schema: {
         summary:
           'The paths of the patch plan, with their injection and measurement points, and the console outputs the oscillator mode checks',
+        response: replies(T.Object({ paths: T.Array(PathSchema), outputs: T.Array(PathSchema) })),
       },
     },
     async () => ({ paths: lc.paths(), outputs: lc.outputPaths() }),
+  );
+
+  app.get(
+    '/api/v1/linecheck',
+    {
+      schema: {
+        summary: 'Line-check runs, newest first (summaries)',
+        querystring: T.Object(
+          { limit: T.Optional(T.Integer({ minimum: 1, maximum: 1000 })) },
+          { additionalProperties: false },
+        ),
+        response: replies(
+          T.Object({ runs: T.Array(Open({ id: T.String(), state: T.String(), started_at: T.String() })) }),
+        ),
+      },
+    },
+    async (req) => ({ runs: lc.history(req.query.limit) }),
   );
 
   app.post(
@@ -38,10 +71,11 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
             { additionalProperties: false },
           ),
         ),
+        response: replies(T.Object({ run: T.String() }), 202),
       },
     },
     async (req, reply) => {
-      const { id } = lc.start((req.body ?? {}) as RunOptions);
+      const { id } = lc.start(req.body ?? {});
       void reply.status(202);
       return { run: id };
     },
@@ -56,12 +90,10 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
           { path: T.String({ minLength: 1 }), on: T.Optional(T.Boolean()) },
           { additionalProperties: false },
         ),
+        response: replies(T.Object({ path: T.String(), output: T.Integer() })),
       },
     },
-    async (req) => {
-      const b = req.body as { path: string; on?: boolean };
-      return lc.ident(b.path, b.on ?? true);
-    },
+    async (req) => lc.ident(req.body.path, req.body.on ?? true),
   );
 
   app.get(
@@ -70,13 +102,17 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
       schema: {
         summary: 'A run with every result (format=html for the report page)',
         params: T.Object({ id: T.String() }),
-        querystring: T.Object({ format: T.Optional(T.Union([T.Literal('json'), T.Literal('html')])) }),
+        querystring: T.Object(
+          { format: T.Optional(T.Union([T.Literal('json'), T.Literal('html')])) },
+          { additionalProperties: false },
+        ),
+        response: replies(T.Union([RunSchema, T.String({ description: 'the HTML report' })])),
       },
     },
     async (req, reply) => {
-      const run = lc.get((req.params as { id: string }).id);
-      if (!run) throw notFound('E_UNKNOWN_RUN', `no line-check run ${(req.params as { id: string }).id}`);
-      if ((req.query as { format?: string }).format === 'html') {
+      const run = lc.get(req.params.id);
+      if (!run) throw fail('E_UNKNOWN_RUN', `no line-check run ${req.params.id}`, { run: req.params.id });
+      if (req.query.format === 'html') {
         void reply.type('text/html');
         return lineCheckHtml(run);
       }
@@ -88,14 +124,15 @@ export function linecheckRoutes(app: FastifyInstance, lc: LineCheckService): voi
     '/api/v1/linecheck/:id',
     {
       schema: {
-        summary: 'Cancel a running check (tones off, partial results kept)',
+        summary: 'Cancel a running check (tones off, ties and monitors restored, partial results kept)',
         params: T.Object({ id: T.String() }),
+        response: replies(T.Object({ cancelling: T.String() })),
       },
     },
     async (req) => {
-      const id = (req.params as { id: string }).id;
-      if (!lc.cancel(id)) throw notFound('E_NOT_RUNNING', `run ${id} is not running`);
+      const id = req.params.id;
+      if (!lc.cancel(id)) throw fail('E_NOT_RUNNING', `run ${id} is not running`, { run: id });
       return { cancelling: id };
     },
   );
-}
+};

@@ -1,10 +1,13 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../core/errors.ts';
-import type { PrepArgs, PrepKind } from '../../dsp/offline/jobs.ts';
-import type { PrepRunner } from '../../dsp/offline/runner.ts';
+import { fail } from '../../core/errors.ts';
+import { Open, replies } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
-export function prepRoutes(app: FastifyInstance, runner: PrepRunner): void {
+const Job = Open({ id: T.String(), kind: T.String(), state: T.String(), fraction: T.Number() });
+
+export const prepRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const runner = services.prep;
   app.post(
     '/api/v1/prep/jobs',
     {
@@ -25,29 +28,36 @@ export function prepRoutes(app: FastifyInstance, runner: PrepRunner): void {
           },
           { additionalProperties: false },
         ),
+        response: replies(T.Object({ job: T.String(), kind: T.String() }), 202),
       },
     },
     async (req, reply) => {
-      const b = req.body as PrepArgs & { kind: PrepKind };
-      const { kind, ...args } = b;
+      const { kind, ...args } = req.body;
       const { id } = runner.start(kind, args);
       void reply.status(202);
       return { job: id, kind };
     },
   );
 
-  app.get('/api/v1/prep/jobs', { schema: { summary: 'Prep jobs of this run of the daemon' } }, async () => ({
-    jobs: [...runner.jobs.values()],
-  }));
+  app.get(
+    '/api/v1/prep/jobs',
+    { schema: { summary: 'Prep jobs of this run of the daemon', response: replies(T.Object({ jobs: T.Array(Job) })) } },
+    async () => ({ jobs: [...runner.jobs.values()] }),
+  );
 
   app.get(
     '/api/v1/prep/jobs/:id',
-    { schema: { summary: 'One job: state, progress, result or error', params: T.Object({ id: T.String() }) } },
+    {
+      schema: {
+        summary: 'One job: state, progress, result or error',
+        params: T.Object({ id: T.String() }),
+        response: replies(Job),
+      },
+    },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const job = runner.get(id);
-      if (!job) throw notFound('E_UNKNOWN_JOB', `no job ${id}`, { job: id });
+      const job = runner.get(req.params.id);
+      if (!job) throw fail('E_UNKNOWN_JOB', `no job ${req.params.id}`, { job: req.params.id });
       return job;
     },
   );
-}
+};

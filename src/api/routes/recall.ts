@@ -1,27 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
 import { backup, verifyBackup } from '../../recall/backup.ts';
-import { GearUnitBody, type GearService } from '../../recall/gear.ts';
+import { GearUnitBody } from '../../recall/gear.ts';
 import { renderMixBook, writeMixBook } from '../../recall/mixbook.ts';
-import type { PrintService } from '../../recall/prints.ts';
-import type { SnapshotService } from '../../recall/snapshots.ts';
-import type { Store } from '../../store/db.ts';
+import { trackSheetTable } from '../../session/tracksheet.ts';
+import { Open, replies, Text } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
 const Ref = T.Object({ id: T.String({ minLength: 1 }) });
 
-export function recallRoutes(
-  app: FastifyInstance,
-  s: SnapshotService,
-  store: Store,
-  gear: GearService,
-  prints: PrintService,
-  trackSheet?: (inputs: string, profile: string) => string,
-): void {
+const Snap = Open({ id: T.String(), label: T.String(), family: T.String(), created_at: T.String() });
+const Version = Open({ id: T.String(), name: T.String() });
+const Unit = Open({ id: T.String(), make: T.String(), model: T.String() });
+const Sheet = Open({ version: T.String(), units: T.Array(Open({})) });
+const Backup = Open({}, 'files copied, skipped, bytes, manifest');
+
+export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const { snapshots: s, gear, prints, dataDir, backupDb } = services.recall;
+  const trackSheet = (inputs: string, profile: string) =>
+    trackSheetTable(services.layout.template(inputs, profile).plan);
   app.post(
     '/api/v1/snapshots',
     {
       schema: {
         summary: "Take a snapshot: the console's full state and every patchbay's map",
+        response: replies(Snap),
         body: T.Object(
           { label: T.String({ minLength: 1, maxLength: 100 }), note: T.Optional(T.String({ maxLength: 1000 })) },
           { additionalProperties: false },
@@ -29,18 +32,30 @@ export function recallRoutes(
       },
     },
     async (req) => {
-      const b = req.body as { label: string; note?: string };
+      const b = req.body;
       return s.take(b.label, b.note);
     },
   );
-  app.get('/api/v1/snapshots', { schema: { summary: 'Snapshots, newest first' } }, async () => ({
-    snapshots: s.list(),
-  }));
+  app.get(
+    '/api/v1/snapshots',
+    { schema: { summary: 'Snapshots, newest first', response: replies(T.Object({ snapshots: T.Array(Snap) })) } },
+    async () => ({
+      snapshots: s.list(),
+    }),
+  );
   app.get(
     '/api/v1/snapshots/diff',
     {
       schema: {
         summary: "Differences by strip, in the studio's words; b=live compares with the console now",
+        response: replies(
+          Open({
+            a: T.String(),
+            b: T.String(),
+            strips: T.Array(Open({ strip: T.String(), text: T.String() })),
+            patchbays: T.Array(Open({})),
+          }),
+        ),
         querystring: T.Object(
           { a: T.String({ minLength: 1 }), b: T.String({ minLength: 1 }) },
           { additionalProperties: false },
@@ -48,12 +63,14 @@ export function recallRoutes(
       },
     },
     async (req) => {
-      const q = req.query as { a: string; b: string };
+      const q = req.query;
       return s.diff(q.a, q.b);
     },
   );
-  app.get('/api/v1/snapshots/:id', { schema: { summary: 'One snapshot (id or label)', params: Ref } }, async (req) =>
-    s.get((req.params as { id: string }).id),
+  app.get(
+    '/api/v1/snapshots/:id',
+    { schema: { summary: 'One snapshot (id or label)', params: Ref, response: replies(Snap) } },
+    async (req) => s.get(req.params.id),
   );
   app.post(
     '/api/v1/snapshots/:id/restore',
@@ -61,9 +78,17 @@ export function recallRoutes(
       schema: {
         summary: 'Restore: write only what differs, read back, report what the devices did not take',
         params: Ref,
+        response: replies(
+          Open({
+            snapshot: T.String(),
+            console: Open({ not_taken: T.Array(T.String()) }),
+            patchbays: T.Array(Open({ id: T.String(), verified: T.Boolean() })),
+            seconds: T.Number(),
+          }),
+        ),
       },
     },
-    async (req) => s.restore((req.params as { id: string }).id),
+    async (req) => s.restore(req.params.id),
   );
   app.get(
     '/api/v1/snapshots/:id/scene',
@@ -71,12 +96,13 @@ export function recallRoutes(
       schema: {
         summary: 'Export the console part: an X32 scene file (.scn, text/plain) or an SQ/Qu model (JSON)',
         params: Ref,
+        response: replies(Text),
       },
     },
     async (req, reply) => {
-      const id = (req.params as { id: string }).id;
-      void reply.type(s.get(id).family === 'x32' ? 'text/plain' : 'application/json');
-      return s.exportScene(id);
+      const file = s.exportScene(req.params.id);
+      void reply.type(file.mime);
+      return file.text;
     },
   );
   app.post(
@@ -88,10 +114,11 @@ export function recallRoutes(
           { text: T.String({ minLength: 1 }), label: T.String({ minLength: 1, maxLength: 100 }) },
           { additionalProperties: false },
         ),
+        response: replies(Snap),
       },
     },
     async (req) => {
-      const b = req.body as { text: string; label: string };
+      const b = req.body;
       return s.importScene(b.text, b.label);
     },
   );
@@ -103,14 +130,21 @@ export function recallRoutes(
       schema: {
         summary: 'Back up all data to a folder on this machine (database online, incremental files, SHA-256 manifest)',
         body: Target,
+        response: replies(Backup),
       },
     },
-    async (req) => backup(store.dataDir, (req.body as { target: string }).target, store.db),
+    async (req) => backup(dataDir, req.body.target, backupDb),
   );
   app.post(
     '/api/v1/backup/verify',
-    { schema: { summary: 'Re-hash a backup; names every file that does not match', body: Target } },
-    async (req) => verifyBackup((req.body as { target: string }).target),
+    {
+      schema: {
+        summary: 'Re-hash a backup; names every file that does not match',
+        body: Target,
+        response: replies(Open({ ok: T.Boolean() })),
+      },
+    },
+    async (req) => verifyBackup(req.body.target),
   );
 
   app.post(
@@ -119,13 +153,20 @@ export function recallRoutes(
       schema: {
         summary: 'Add an outboard unit with its controls described once (knobs with ranges, switches with positions)',
         body: GearUnitBody,
+        response: replies(Unit),
       },
     },
     async (req) => gear.add(req.body),
   );
-  app.get('/api/v1/gear', { schema: { summary: 'The gear inventory' } }, async () => ({ units: gear.list() }));
-  app.get('/api/v1/gear/:id', { schema: { summary: 'One unit (id or "Make Model")', params: Ref } }, async (req) =>
-    gear.get((req.params as { id: string }).id),
+  app.get(
+    '/api/v1/gear',
+    { schema: { summary: 'The gear inventory', response: replies(T.Object({ units: T.Array(Unit) })) } },
+    async () => ({ units: gear.list() }),
+  );
+  app.get(
+    '/api/v1/gear/:id',
+    { schema: { summary: 'One unit (id or "Make Model")', params: Ref, response: replies(Unit) } },
+    async (req) => gear.get(req.params.id),
   );
   app.post(
     '/api/v1/versions',
@@ -140,16 +181,23 @@ export function recallRoutes(
           },
           { additionalProperties: false },
         ),
+        response: replies(Version),
       },
     },
     async (req) => {
-      const b = req.body as { name: string; snapshot?: string; notes?: string };
+      const b = req.body;
       return gear.createVersion(b.name, b.snapshot ? s.get(b.snapshot).id : undefined, b.notes);
     },
   );
-  app.get('/api/v1/versions', { schema: { summary: 'Versions' } }, async () => ({ versions: gear.versions() }));
-  app.get('/api/v1/versions/:id', { schema: { summary: 'One version', params: Ref } }, async (req) =>
-    gear.version((req.params as { id: string }).id),
+  app.get(
+    '/api/v1/versions',
+    { schema: { summary: 'Versions', response: replies(T.Object({ versions: T.Array(Version) })) } },
+    async () => ({ versions: gear.versions() }),
+  );
+  app.get(
+    '/api/v1/versions/:id',
+    { schema: { summary: 'One version', params: Ref, response: replies(Version) } },
+    async (req) => gear.version(req.params.id),
   );
   app.put(
     '/api/v1/versions/:id/gear/:unit',
@@ -164,18 +212,21 @@ export function recallRoutes(
           },
           { additionalProperties: false },
         ),
+        response: replies(T.Object({ settings: T.Record(T.String(), T.Union([T.Number(), T.String()])) })),
       },
     },
     async (req) => {
-      const p = req.params as { id: string; unit: string };
-      const b = req.body as { settings: Record<string, number | string>; photo?: string };
+      const p = req.params;
+      const b = req.body;
       return { settings: gear.setSettings(p.id, p.unit, b.settings, b.photo) };
     },
   );
   app.get(
     '/api/v1/versions/:id/recall-sheet',
-    { schema: { summary: 'Every unit in use for a version, with every setting', params: Ref } },
-    async (req) => gear.recallSheet((req.params as { id: string }).id),
+    {
+      schema: { summary: 'Every unit in use for a version, with every setting', params: Ref, response: replies(Sheet) },
+    },
+    async (req) => gear.recallSheet(req.params.id),
   );
 
   app.post(
@@ -193,10 +244,11 @@ export function recallRoutes(
           },
           { additionalProperties: false },
         ),
+        response: replies(T.Object({ version: T.String(), recording: T.Integer(), path: T.String() }), 202),
       },
     },
     async (req, reply) => {
-      const b = req.body as { version: string; seconds?: number; inputs?: number[]; format?: 'int24' | 'float32' };
+      const b = req.body;
       const r = await prints.start(b.version, b);
       void reply.status(202);
       return { version: r.version, recording: r.recording, path: r.path };
@@ -204,7 +256,12 @@ export function recallRoutes(
   );
   app.post(
     '/api/v1/prints/stop',
-    { schema: { summary: 'Stop the running print; answers with its loudness, true peak and checksum' } },
+    {
+      schema: {
+        summary: 'Stop the running print; answers with its loudness, true peak and checksum',
+        response: replies(Open({ version: T.String() })),
+      },
+    },
     async () => prints.stop(),
   );
 
@@ -225,18 +282,12 @@ export function recallRoutes(
           },
           { additionalProperties: false },
         ),
+        response: replies(Open({ html: T.String(), pdf: T.Optional(T.String()), pdf_skipped: T.Optional(T.String()) })),
       },
     },
     async (req) => {
-      const b = req.body as {
-        project: string;
-        out: string;
-        artist?: string;
-        credits?: string[];
-        inputs?: string;
-        profile?: string;
-      };
-      const sheet = b.inputs && b.profile && trackSheet ? trackSheet(b.inputs, b.profile) : undefined;
+      const b = req.body;
+      const sheet = b.inputs && b.profile ? trackSheet(b.inputs, b.profile) : undefined;
       return writeMixBook(
         renderMixBook(
           { project: b.project, artist: b.artist, credits: b.credits, trackSheetHtml: sheet },
@@ -246,4 +297,4 @@ export function recallRoutes(
       );
     },
   );
-}
+};

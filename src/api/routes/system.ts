@@ -1,30 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { ApiContext } from '../context.ts';
+import { Open, replies } from '../schemas.ts';
+import type { ApiServices } from '../services.ts';
 
 const DeviceStatusSchema = T.Object({
   id: T.String(),
   kind: T.String(),
-  state: T.Union(['starting', 'online', 'degraded', 'offline', 'stopped'].map((s) => T.Literal(s))),
+  state: T.Union([
+    T.Literal('starting'),
+    T.Literal('online'),
+    T.Literal('degraded'),
+    T.Literal('offline'),
+    T.Literal('stopped'),
+  ]),
   since: T.String(),
   detail: T.Optional(T.String()),
+  alerts: T.Optional(T.Array(T.String())),
   info: T.Optional(T.Record(T.String(), T.Unknown())),
 });
 
-export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export const systemRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  const { daemon, audit } = services;
   app.get(
     '/api/v1/health',
     {
       schema: {
         summary: 'Liveness: the daemon answers',
-        response: { 200: T.Object({ ok: T.Boolean(), ready: T.Boolean(), version: T.String(), uptime_s: T.Number() }) },
+        response: replies(T.Object({ ok: T.Boolean(), ready: T.Boolean(), version: T.String(), uptime_s: T.Number() })),
       },
     },
     async () => ({
       ok: true,
-      ready: ctx.isReady(),
-      version: ctx.version,
-      uptime_s: (Date.now() - ctx.startedAt.getTime()) / 1000,
+      ready: daemon.isReady(),
+      version: daemon.version,
+      uptime_s: (Date.now() - daemon.startedAt.getTime()) / 1000,
     }),
   );
 
@@ -32,24 +41,27 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
     '/api/v1/status',
     {
       schema: {
-        summary: "Every device's status",
-        response: {
-          200: T.Object({
+        summary: "Every device's status, with alerts a person must hear about",
+        response: replies(
+          T.Object({
             ready: T.Boolean(),
             version: T.String(),
             started_at: T.String(),
             devices: T.Array(DeviceStatusSchema),
           }),
-        },
+        ),
       },
     },
     async () => ({
-      ready: ctx.isReady(),
-      version: ctx.version,
-      started_at: ctx.startedAt.toISOString(),
-      devices: ctx
-        .devices()
-        .map((d) => ({ id: d.id, kind: d.kind, ...d.status(), ...(d.describe ? { info: d.describe() } : {}) })),
+      ready: daemon.isReady(),
+      version: daemon.version,
+      started_at: daemon.startedAt.toISOString(),
+      devices: daemon.devices().map((d) => ({
+        id: d.id,
+        kind: d.kind,
+        ...d.status(),
+        ...(d.describe ? { info: d.describe() } : {}),
+      })),
     }),
   );
 
@@ -65,11 +77,22 @@ export function systemRoutes(app: FastifyInstance, ctx: ApiContext): void {
           },
           { additionalProperties: false },
         ),
+        response: replies(
+          T.Object({
+            entries: T.Array(
+              Open({
+                id: T.Integer(),
+                at: T.String(),
+                actor: T.String(),
+                device: T.String(),
+                action: T.String(),
+                result: T.String(),
+              }),
+            ),
+          }),
+        ),
       },
     },
-    async (req) => {
-      const q = req.query as { device?: string; limit?: number };
-      return { entries: ctx.store.auditLog(q) };
-    },
+    async (req) => ({ entries: audit.list(req.query) }),
   );
-}
+};

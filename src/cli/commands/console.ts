@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import { Bus } from '../../core/bus.ts';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import { silentLogger } from '../../core/logger.ts';
-import type { Console, WriteReport } from '../../console/model.ts';
-import { SqConsole } from '../../console/sq/console.ts';
-import { QuConsole } from '../../console/qu/console.ts';
-import { type ApplyReport, type SceneCapture, X32Console } from '../../console/x32/console.ts';
-import { Store } from '../../store/db.ts';
+import { createConsole, defaultPort } from '../../console/factory.ts';
+import type { Console, ConsoleState, RestoreReport, WriteReport } from '../../console/model.ts';
 import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
@@ -32,7 +29,7 @@ async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<
   const family = o.family ?? 'x32';
   if (family !== 'x32' && family !== 'sq' && family !== 'qu')
     throw new CliError(`family ${family} is not supported (x32, sq, qu)`, 2, 'E_FAMILY');
-  const port = o.port === undefined ? (family === 'x32' ? 10023 : 51325) : Number(o.port);
+  const port = o.port === undefined ? defaultPort(family) : Number(o.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new CliError(`--port ${o.port} is not a port (1..65535)`, 2, 'E_USAGE');
   if (o.midiPort !== undefined && family === 'x32')
@@ -43,14 +40,12 @@ async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<
     );
   const where = o.midiPort !== undefined ? { midi_port: o.midiPort } : { host: o.host!, port };
   const id = o.midiPort ?? o.host!;
-  const store = Store.inMemory();
-  const deps = { bus: new Bus(), store, log: silentLogger() };
-  const c: Console =
-    family === 'sq'
-      ? new SqConsole({ id, family: 'sq', ...where }, deps)
-      : family === 'qu'
-        ? new QuConsole({ id, family: 'qu', ...where }, deps)
-        : new X32Console({ id, family: 'x32', host: o.host!, port }, deps, { meterBanks: [] });
+  // the same console service the daemon runs, from the same factory
+  const c: Console = createConsole(
+    { id, family, ...where },
+    { bus: new Bus(), log: silentLogger() },
+    { x32: { meterBanks: [] } },
+  );
   await c.start();
   try {
     const st = c.status();
@@ -63,16 +58,7 @@ async function directAny<T>(o: Target, fn: (c: Console) => Promise<T>): Promise<
     return await fn(c);
   } finally {
     await c.stop();
-    store.close();
   }
-}
-
-async function direct<T>(o: Target, fn: (c: X32Console) => Promise<T>): Promise<T> {
-  return directAny(o, (c) => {
-    if (!(c instanceof X32Console))
-      throw new CliError(`this command needs an X32 (scene text); ${c.family} consoles have none`, 2, 'E_FAMILY');
-    return fn(c);
-  });
 }
 
 async function firstConsole(client: DaemonClient, id?: string): Promise<string> {
@@ -120,30 +106,15 @@ export function consoleCommands(program: Command): void {
   addTargetOptions(
     con
       .command('capture')
-      .description('capture the full console state as scene text')
+      .description('capture the full console state (X32: scene text; SQ/Qu: the synced model as JSON)')
       .option('-o, --out <file>', 'write the scene file here'),
   ).action(async (o: Target & { out?: string }) => {
     const bar = progressBar('capture', !o.json && process.stderr.isTTY === true);
-    let r: SceneCapture;
-    if (isDirect(o) && (o.family ?? 'x32') !== 'x32') {
-      // SQ/Qu have no scene text: the synced model is the capture, as JSON
-      const t0 = performance.now();
-      const values = await directAny(o, async (c) =>
-        Object.fromEntries(c.nodes('').map((n) => [n.path, n.value ?? null])),
-      );
-      bar.stop();
-      const text = `${JSON.stringify({ family: o.family, host: o.host ?? o.midiPort, captured_at: new Date().toISOString(), values }, null, 1)}\n`;
-      if (o.out) writeFileAtomic(o.out, text);
-      if (o.json || !o.out) process.stdout.write(text);
-      process.stderr.write(
-        `${Object.keys(values).length} parameters in ${((performance.now() - t0) / 1000).toFixed(3)} s\n`,
-      );
-      return;
-    }
-    if (isDirect(o)) r = await direct(o, (c) => c.captureScene({ onProgress: (d, t) => bar.update(d, t) }));
+    let r: ConsoleState;
+    if (isDirect(o)) r = await directAny(o, (c) => c.capture({ onProgress: (d, t) => bar.update(d, t) }));
     else {
       const client = new DaemonClient(o);
-      r = await client.request<SceneCapture>(
+      r = await client.request<ConsoleState>(
         'POST',
         `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/capture`,
         {},
@@ -171,7 +142,7 @@ export function consoleCommands(program: Command): void {
   addTargetOptions(
     con
       .command('apply')
-      .description('apply a scene file, then read every line back (applied / verified / mismatched)')
+      .description('apply a state file (X32 .scn; SQ/Qu model JSON), then read every value back')
       .argument('<file>', '.scn file')
       .option('--partial', 'apply the valid lines of a file that has broken ones')
       .option('--only-changed', 'send only lines that differ from the console'),
@@ -186,12 +157,12 @@ export function consoleCommands(program: Command): void {
         'E_FILE',
       );
     }
-    let r: ApplyReport;
+    let r: RestoreReport;
     if (isDirect(o))
-      r = await direct(o, (c) => c.applyScene(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
+      r = await directAny(o, (c) => c.restore(text, { partial: o.partial, onlyChanged: o.onlyChanged, actor: 'cli' }));
     else {
       const client = new DaemonClient(o);
-      r = await client.request<ApplyReport>(
+      r = await client.request<RestoreReport>(
         'POST',
         `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/apply`,
         {

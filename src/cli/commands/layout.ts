@@ -6,17 +6,31 @@ import { parseInputList } from '../../layout/inputlist.ts';
 import type { LayoutApplyReport, LayoutDiff } from '../../layout/apply.ts';
 import { type LayoutPlan, planLayout } from '../../layout/plan.ts';
 import { validateProfile } from '../../layout/profile.ts';
+import { capsFor } from '../../console/factory.ts';
+import type { ConsoleCaps } from '../../console/model.ts';
+import { loadSettings } from '../../settings/load.ts';
 import { renderRpp } from '../../session/rpp.ts';
 import { trackSheetCsv, trackSheetHtml } from '../../session/tracksheet.ts';
 import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 
-type Conn = { url?: string; token?: string; config?: string; json?: boolean; profile: string; console?: string };
+type Conn = {
+  url?: string;
+  token?: string;
+  config?: string;
+  json?: boolean;
+  profile: string;
+  console?: string;
+  family?: string;
+  model?: string;
+};
 
 const conn = (c: Command) =>
   c
     .requiredOption('--profile <name>', 'engineer profile (a name known to the daemon, or a .yaml file)')
     .option('--console <id>', 'console id (default: the first)')
+    .option('--family <family>', 'with a profile file: plan for this console family (x32 | sq | qu)')
+    .option('--model <model>', 'with a profile file: the console model (Qu-16, Qu-24, Qu-32, …)')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')
     .option('-c, --config <file>', 'settings file to find the daemon from')
@@ -35,6 +49,23 @@ function readText(file: string): string {
 }
 
 const isProfileFile = (p: string) => /\.ya?ml$/i.test(p);
+
+/**
+ * What a plan made without the daemon is for: --family/--model, else the first console of the
+ * settings file given with --config, else an X32.
+ */
+function localCaps(o: Conn): ConsoleCaps {
+  if (o.family !== undefined) {
+    if (o.family !== 'x32' && o.family !== 'sq' && o.family !== 'qu')
+      throw new CliError(`--family ${o.family} is not a console family (x32, sq, qu)`, 2, 'E_USAGE');
+    return capsFor(o.family, o.model);
+  }
+  if (o.config) {
+    const c = loadSettings(o.config).consoles[0];
+    if (c) return capsFor(c.family, c.model);
+  }
+  return capsFor('x32');
+}
 
 function printPlan(plan: LayoutPlan, diff?: LayoutDiff): void {
   for (const c of plan.channels) {
@@ -65,10 +96,7 @@ export function layoutCommands(program: Command): void {
   ).action(async (file: string, o: Conn) => {
     const inputs = readText(file);
     if (isProfileFile(o.profile)) {
-      const plan = planLayout(parseInputList(inputs), validateProfile(parse(readText(o.profile))), {
-        inputs: 32,
-        nameLength: 12,
-      });
+      const plan = planLayout(parseInputList(inputs), validateProfile(parse(readText(o.profile))), localCaps(o));
       if (o.json) return printJson({ plan });
       return printPlan(plan);
     }
@@ -119,7 +147,7 @@ export function layoutCommands(program: Command): void {
     let daw: { dividers?: boolean; record_arm?: boolean; input_offset?: number } | undefined;
     if (isProfileFile(o.profile)) {
       const profile = validateProfile(parse(readText(o.profile)));
-      plan = planLayout(parseInputList(inputs), profile, { inputs: 32, nameLength: 12 });
+      plan = planLayout(parseInputList(inputs), profile, localCaps(o));
       daw = profile.daw;
     } else {
       const client = new DaemonClient(o);

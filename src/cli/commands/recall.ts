@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import type { RestoreReport, SnapshotSummary } from '../../recall/snapshots.ts';
-import type { StripDiff } from '../../recall/diff.ts';
+import type { StripDiff } from '../../console/state.ts';
 import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 

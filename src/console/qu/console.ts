@@ -1,18 +1,23 @@
 import type { Bus } from '../../core/bus.ts';
-import { describeError, RadError, unavailable } from '../../core/errors.ts';
+import { describeError, RadError, fail } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
-import type { ConsoleSettings } from '../../settings/schema.ts';
-import type { Store } from '../../store/db.ts';
+import type { ConsoleConfig } from '../model.ts';
 import {
   auditedReport,
   type Change,
   type Console,
   type ConsoleCaps,
+  type ConsoleState,
+  type OscillatorSettings,
+  type RestoreOptions,
+  type RestoreReport,
   type Value,
   type WriteReport,
   type WriteVerdict,
 } from '../model.ts';
+import { captureModel, rawData, liveValues, noOscillator, restoreModel } from '../model-console.ts';
+import { modelText } from '../model-state.ts';
 import { quCaps, type QuModel, quModelNamed } from './codec.ts';
 import { QuDriver, type QuValue } from './driver.ts';
 import { quParams } from './params.ts';
@@ -33,7 +38,6 @@ export function toQuPath(path: string): string {
       'E_CAPABILITY',
       `a Qu cannot take '${path}' through rad (not in its MIDI map or not modelled: colours, icons, preamp gain, HPF, routing; 48 V only on local inputs)`,
       {
-        httpStatus: 400,
         details: { path, family: 'qu' },
       },
     );
@@ -46,6 +50,27 @@ const MASK_PATH = /^((?:input|stereo|fxreturn)\/\d+)\/(dca|mutegroups)$/;
 const maskParts = (base: string, kind: string) =>
   [1, 2, 3, 4].map((n) => `${base}/${kind === 'dca' ? 'dca' : 'mutegroup'}/${n}`);
 
+/** What a Qu of this model carries over MIDI (6-character names, 4 DCAs, 48 V on local inputs). */
+export function quConsoleCaps(model: QuModel): ConsoleCaps {
+  const c = quCaps(model);
+  return {
+    inputs: c.inputs,
+    auxes: 7,
+    dcas: 4,
+    muteGroups: 4,
+    names: true,
+    nameLength: 6,
+    colours: false,
+    icons: false,
+    preamps: true,
+    sceneRead: true,
+    sceneText: false,
+    oscillator: false,
+    inputMeters: false,
+    raw: true,
+  };
+}
+
 /** An A&H Qu as a console service behind the family-neutral Console interface. */
 export class QuConsole implements Console {
   readonly family = 'qu' as const;
@@ -55,27 +80,15 @@ export class QuConsole implements Console {
   private readonly modelName: QuModel;
 
   constructor(
-    readonly settings: ConsoleSettings,
-    private readonly deps: { bus: Bus; store: Store; log: Logger },
+    readonly settings: ConsoleConfig,
+    private readonly deps: { bus: Bus; log: Logger },
   ) {
     this.tracker = new StatusTracker(deps.bus, settings.id, 'console');
     this.modelName = quModelNamed(settings.model);
   }
 
   get caps(): ConsoleCaps {
-    const c = quCaps(this.drv?.console ?? this.modelName);
-    return {
-      inputs: c.inputs,
-      auxes: 7,
-      dcas: 4,
-      muteGroups: 4,
-      names: true,
-      nameLength: 6,
-      colours: false,
-      icons: false,
-      sceneRead: false,
-      sceneText: false,
-    };
+    return quConsoleCaps(this.drv?.console ?? this.modelName);
   }
 
   get driver(): QuDriver {
@@ -160,12 +173,19 @@ export class QuConsole implements Console {
     const mapped: Array<{ path: string; value: QuValue; from: string; bit?: number; requested?: Value }> =
       changes.flatMap((c) => {
         const m = MASK_PATH.exec(c.path.replace(/^\/+/, ''));
+        if (!m && c.raw) {
+          // raw: the NRPN data value (0..127; a name is its text), taken through the parameter's law
+          const path = toQuPath(c.path);
+          const prm = this.driver.param(path);
+          const raw = typeof c.value === 'string' ? c.value : rawData(c.path, c.value, 127);
+          return [{ path, value: this.driver.decode(prm, raw), from: c.path, requested: c.value }];
+        }
         if (!m) return [{ path: toQuPath(c.path), value: c.value as QuValue, from: c.path }];
         if (!Number.isInteger(c.value) || (c.value as number) < 0 || (c.value as number) > 15) {
           throw new RadError(
-            'E_CONSOLE_VALUE_RANGE',
+            'E_VALUE_RANGE',
             `${c.path}: ${JSON.stringify(c.value)} is out of range (a bitmask 0..15 of 4 ${m[2] === 'dca' ? 'DCAs' : 'mute groups'})`,
-            { httpStatus: 400, details: { path: c.path, value: c.value, range: '0..15' } },
+            { details: { path: c.path, value: c.value, range: '0..15' } },
           );
         }
         return maskParts(m[1]!, m[2]!).map((p, i) => ({
@@ -177,19 +197,20 @@ export class QuConsole implements Console {
         }));
       });
     if (this.driver.state === 'offline')
-      throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
+      throw fail('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     let flat: WriteVerdict[];
     try {
       const r = await this.driver.write(mapped.map((m) => ({ path: m.path, value: m.value })));
       flat = r.map((x, i) => ({
         path: mapped[i]!.from,
         address: x.path,
-        requested: x.requested,
+        requested:
+          mapped[i]!.bit === undefined && mapped[i]!.requested !== undefined ? mapped[i]!.requested! : x.requested,
         actual: x.actual ?? undefined,
         verdict: x.ok ? 'verified' : 'mismatched',
       }));
     } catch (e) {
-      if (e instanceof RadError && e.httpStatus === 400) throw e;
+      if (e instanceof RadError && (e.kind === 'invalid' || e.kind === 'not_found')) throw e; // the caller's mistake, nothing was sent
       flat = mapped.map((m) => ({
         path: m.from,
         address: m.path,
@@ -224,6 +245,38 @@ export class QuConsole implements Console {
         });
       }
     }
-    return auditedReport(this.deps.store, this.id, actor, results);
+    return auditedReport(this.deps.bus, this.id, actor, results);
+  }
+
+  private captureInfo(): Record<string, unknown> {
+    return {
+      model: this.drv?.console ?? this.modelName,
+      ...(this.drv?.firmware ? { firmware: this.drv.firmware } : {}),
+      midi_channel: (this.drv?.channel ?? 0) + 1,
+    };
+  }
+
+  async capture(): Promise<ConsoleState> {
+    return captureModel(this, this.captureInfo());
+  }
+
+  state(): string {
+    return modelText(this.family, this.id, liveValues(this), this.captureInfo());
+  }
+
+  restore(text: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
+    return restoreModel(this, text, opts);
+  }
+
+  inputMeters(): undefined {
+    return undefined;
+  }
+
+  oscillator(_cfg: OscillatorSettings | null, _actor?: string): Promise<WriteReport> {
+    return Promise.reject(noOscillator(this));
+  }
+
+  oscillatorDest(_point: string): undefined {
+    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RadError, unavailable } from '../../core/errors.ts';
+import { RadError, fail } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
 import { MidiConnection } from '../midi-connection.ts';
@@ -86,7 +86,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
         this.detail = why;
         if (this.syncWait) {
           clearTimeout(this.syncWait.timer);
-          this.syncWait.reject(unavailable('E_CONSOLE_OFFLINE', `Qu connection lost: ${why}`));
+          this.syncWait.reject(fail('E_CONSOLE_OFFLINE', `Qu connection lost: ${why}`));
           this.syncWait = undefined;
           this.syncing = false;
         }
@@ -120,12 +120,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
       const timer = setTimeout(() => {
         this.syncWait = undefined;
         this.syncing = false;
-        reject(
-          unavailable(
-            'E_CONSOLE_NO_REPLY',
-            `Qu did not finish its state dump in ${this.opts.syncTimeoutMs ?? 5000} ms`,
-          ),
-        );
+        reject(fail('E_CONSOLE_NO_REPLY', `Qu did not finish its state dump in ${this.opts.syncTimeoutMs ?? 5000} ms`));
       }, this.opts.syncTimeoutMs ?? 5000);
       this.syncWait = { resolve, reject, timer };
       this.syncing = true;
@@ -136,8 +131,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   param(path: string): QuParam {
     const p = quParams(this.console).byPath.get(path);
     if (!p)
-      throw new RadError('E_CONSOLE_PATH', `a ${this.console} has no parameter '${path}'`, {
-        httpStatus: 400,
+      throw new RadError('E_UNKNOWN_PATH', `a ${this.console} has no parameter '${path}'`, {
         details: { path },
       });
     return p;
@@ -151,8 +145,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
 
   encode(p: QuParam, value: QuValue): number | string {
     const bad = (range: string) =>
-      new RadError('E_CONSOLE_VALUE_RANGE', `${p.path}: ${JSON.stringify(value)} is out of range (${range})`, {
-        httpStatus: 400,
+      new RadError('E_VALUE_RANGE', `${p.path}: ${JSON.stringify(value)} is out of range (${range})`, {
         details: { path: p.path, value, range },
       });
     switch (p.kind) {
@@ -223,8 +216,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
   /** Recall scene n (1..100), then re-request the state: the Qu does not send what changed. */
   async recallScene(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 1 || n > 100) {
-      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on a Qu (1..100)`, {
-        httpStatus: 400,
+      throw new RadError('E_VALUE_RANGE', `scene ${n} does not exist on a Qu (1..100)`, {
         details: { value: n, min: 1, max: 100 },
       });
     }
@@ -235,7 +227,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
 
   private requireLink(duringSync = false): ByteLink {
     if (!this.link || (this.state === 'offline' && !duringSync))
-      throw unavailable('E_CONSOLE_OFFLINE', `Qu at ${this.conn.where} is offline: ${this.detail}`);
+      throw fail('E_CONSOLE_OFFLINE', `Qu at ${this.conn.where} is offline: ${this.detail}`);
     return this.link;
   }
 

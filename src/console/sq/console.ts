@@ -1,22 +1,27 @@
 import type { Bus } from '../../core/bus.ts';
-import { describeError, RadError, unavailable } from '../../core/errors.ts';
+import { describeError, RadError, fail } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
-import type { ConsoleSettings } from '../../settings/schema.ts';
-import type { Store } from '../../store/db.ts';
+import type { ConsoleConfig } from '../model.ts';
 import {
   auditedReport,
   type Change,
   type Console,
   type ConsoleCaps,
+  type ConsoleState,
+  type OscillatorSettings,
+  type RestoreOptions,
+  type RestoreReport,
   type Value,
   type WriteReport,
   type WriteVerdict,
 } from '../model.ts';
+import { captureModel, rawData, liveValues, noOscillator, restoreModel } from '../model-console.ts';
+import { modelText } from '../model-state.ts';
 import { SqDriver, type SqValue } from './driver.ts';
 import { sqParams } from './params.ts';
 
-const SQ_CAPS: ConsoleCaps = {
+export const SQ_CAPS: ConsoleCaps = {
   inputs: 48,
   auxes: 12,
   dcas: 8,
@@ -25,8 +30,12 @@ const SQ_CAPS: ConsoleCaps = {
   nameLength: 0,
   colours: false,
   icons: false,
-  sceneRead: false,
+  preamps: false,
+  sceneRead: true,
   sceneText: false,
+  oscillator: false,
+  inputMeters: false,
+  raw: true,
 };
 
 /**
@@ -49,12 +58,11 @@ export function toSqPath(path: string): string {
       'E_CAPABILITY',
       `an SQ cannot take '${path}' over MIDI (its MIDI protocol has mutes, levels, pans, assigns and scenes only)`,
       {
-        httpStatus: 400,
         details: { path, family: 'sq' },
       },
     );
   }
-  throw new RadError('E_CONSOLE_PATH', `an SQ has no parameter '${path}'`, { httpStatus: 400, details: { path } });
+  throw new RadError('E_UNKNOWN_PATH', `an SQ has no parameter '${path}'`, { details: { path } });
 }
 
 /** An A&H SQ as a console service: the SQ driver behind the family-neutral Console interface. */
@@ -66,8 +74,8 @@ export class SqConsole implements Console {
   private readonly tracker: StatusTracker;
 
   constructor(
-    readonly settings: ConsoleSettings,
-    private readonly deps: { bus: Bus; store: Store; log: Logger },
+    readonly settings: ConsoleConfig,
+    private readonly deps: { bus: Bus; log: Logger },
   ) {
     this.tracker = new StatusTracker(deps.bus, settings.id, 'console');
   }
@@ -152,14 +160,18 @@ export class SqConsole implements Console {
     const prepared = changes.map((c) => {
       const path = toSqPath(c.path);
       const prm = this.driver.param(path);
-      this.driver.encode(prm, c.value as SqValue);
-      return { change: c, path };
+      // raw: the NRPN data value (0..16383), taken through the parameter's law like a unit value
+      const value = c.raw
+        ? this.driver.decode(prm, rawData(c.path, c.value, prm.kind === 'mute' || prm.kind === 'assign' ? 1 : 16383))
+        : c.value;
+      this.driver.encode(prm, value as SqValue);
+      return { change: { ...c, value: value as Value, requested: c.value }, path };
     });
     if (this.driver.state === 'offline')
-      throw unavailable('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
+      throw fail('E_CONSOLE_OFFLINE', `${this.id} is offline: ${this.driver.detail}`);
     const results: WriteVerdict[] = await Promise.all(
       prepared.map(async ({ change, path }): Promise<WriteVerdict> => {
-        const base = { path: change.path, address: path, requested: change.value };
+        const base = { path: change.path, address: path, requested: change.requested };
         try {
           const r = await this.driver.set(path, change.value as SqValue);
           return { ...base, actual: r.actual, verdict: 'verified' };
@@ -175,6 +187,34 @@ export class SqConsole implements Console {
         }
       }),
     );
-    return auditedReport(this.deps.store, this.id, actor, results);
+    return auditedReport(this.deps.bus, this.id, actor, results);
+  }
+
+  private captureInfo(): Record<string, unknown> {
+    return { midi_channel: this.settings.midi_channel ?? 1 };
+  }
+
+  async capture(): Promise<ConsoleState> {
+    return captureModel(this, this.captureInfo());
+  }
+
+  state(): string {
+    return modelText(this.family, this.id, liveValues(this), this.captureInfo());
+  }
+
+  restore(text: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
+    return restoreModel(this, text, opts);
+  }
+
+  inputMeters(): undefined {
+    return undefined;
+  }
+
+  oscillator(_cfg: OscillatorSettings | null, _actor?: string): Promise<WriteReport> {
+    return Promise.reject(noOscillator(this));
+  }
+
+  oscillatorDest(_point: string): undefined {
+    return undefined;
   }
 }

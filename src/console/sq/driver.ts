@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RadError, unavailable } from '../../core/errors.ts';
+import { RadError, fail } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
 import { MidiConnection } from '../midi-connection.ts';
@@ -154,7 +154,6 @@ export class SqDriver extends EventEmitter<{
         'E_CONSOLE_WRITE_MISMATCH',
         `SQ ${path}: wrote ${JSON.stringify(value)} (V ${raw}) but the console holds ${JSON.stringify(actual)} (V ${got})`,
         {
-          httpStatus: 502,
           details: { path, requested: value, actual },
         },
       );
@@ -165,8 +164,7 @@ export class SqDriver extends EventEmitter<{
   /** Recall scene n; the SQ sends nothing back, so the driver re-syncs everything it tracks. */
   async recallScene(n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 1 || n > 300) {
-      throw new RadError('E_CONSOLE_VALUE_RANGE', `scene ${n} does not exist on an SQ (1..300)`, {
-        httpStatus: 400,
+      throw new RadError('E_VALUE_RANGE', `scene ${n} does not exist on an SQ (1..300)`, {
         details: { value: n, min: 1, max: 300 },
       });
     }
@@ -177,15 +175,13 @@ export class SqDriver extends EventEmitter<{
 
   param(path: string): SqParam {
     const prm = sqParams().byPath.get(path);
-    if (!prm)
-      throw new RadError('E_CONSOLE_PATH', `an SQ has no parameter '${path}'`, { httpStatus: 400, details: { path } });
+    if (!prm) throw new RadError('E_UNKNOWN_PATH', `an SQ has no parameter '${path}'`, { details: { path } });
     return prm;
   }
 
   encode(prm: SqParam, value: SqValue): number {
     const bad = (range: string) =>
-      new RadError('E_CONSOLE_VALUE_RANGE', `${prm.path}: ${JSON.stringify(value)} is out of range (${range})`, {
-        httpStatus: 400,
+      new RadError('E_VALUE_RANGE', `${prm.path}: ${JSON.stringify(value)} is out of range (${range})`, {
         details: { path: prm.path, value, range },
       });
     switch (prm.kind) {
@@ -214,7 +210,7 @@ export class SqDriver extends EventEmitter<{
 
   private requireLink(): ByteLink {
     if (!this.link || this.state === 'offline')
-      throw unavailable('E_CONSOLE_OFFLINE', `SQ at ${this.conn.where} is offline: ${this.detail}`);
+      throw fail('E_CONSOLE_OFFLINE', `SQ at ${this.conn.where} is offline: ${this.detail}`);
     return this.link;
   }
 
@@ -227,7 +223,7 @@ export class SqDriver extends EventEmitter<{
         if (i >= 0) list.splice(i, 1);
         const prm = sqParams().byP.get(p);
         const why = `SQ did not answer a get of ${prm?.path ?? p} in ${this.opts.replyTimeoutMs ?? 2000} ms`;
-        reject(unavailable('E_CONSOLE_NO_REPLY', why, { path: prm?.path }));
+        reject(fail('E_CONSOLE_NO_REPLY', why, { path: prm?.path }));
         // the SQ has no keep-alive (ah-midi.md §1): an unanswered get is how a hung console shows
         if (this.link === link) this.goOffline(why);
       }, this.opts.replyTimeoutMs ?? 2000);
@@ -296,7 +292,7 @@ export class SqDriver extends EventEmitter<{
     for (const [, list] of this.waiters) {
       for (const w of list) {
         clearTimeout(w.timer);
-        w.reject(unavailable('E_CONSOLE_OFFLINE', `SQ connection lost: ${why}`));
+        w.reject(fail('E_CONSOLE_OFFLINE', `SQ connection lost: ${why}`));
       }
     }
     this.waiters.clear();

@@ -1,27 +1,34 @@
 import type { Bus } from '../../core/bus.ts';
-import { Backoff } from '../../core/backoff.ts';
-import { badRequest, describeError, RadError, unavailable } from '../../core/errors.ts';
+import { describeError, fail } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
+import { ConnectionSupervisor } from '../../core/supervisor.ts';
 import type { OscArg } from '../../drivers/osc/codec.ts';
-import type { ConsoleSettings } from '../../settings/schema.ts';
-import type { Store } from '../../store/db.ts';
 import {
   auditedReport,
   type Change,
   type Console,
   type ConsoleCaps,
+  type ConsoleState,
   type OscillatorSettings,
+  type RestoreOptions,
+  type RestoreReport,
   type Value,
   type WriteReport,
   type WriteVerdict,
 } from '../model.ts';
 import { type CaptureOptions, X32Driver, type X32Info } from './driver.ts';
-import { describeRange, type Law, oscType, quantize, type Raw, rawToUnits, stepIndex, unitsToRaw } from './laws.ts';
+import { describeRange, oscType, quantize, type Raw, rawToUnits, unitsToRaw } from './laws.ts';
 import { toX32 } from './map.ts';
 import { oscDestFor } from './oscdest.ts';
-import { formatHeader, formatNodeLine, parseNodeLine, parseScene, type RawState, type SceneProblem } from './scene.ts';
+import { applyScene, captureScene, modelScene, type SceneContext, sameRaw } from './scenes.ts';
+import { formatNodeLine, parseNodeLine, type RawState } from './scene.ts';
 import { type Leaf, x32Tree } from './schema.ts';
+
+export { sameRaw } from './scenes.ts';
+
+/** Where and how to reach one X32 (the root builds it from settings; no Settings type here). */
+export type X32ConsoleConfig = { id: string; host?: string; port?: number };
 
 export type X32ConsoleOptions = {
   timeoutMs?: number;
@@ -32,24 +39,7 @@ export type X32ConsoleOptions = {
   meterBanks?: number[];
 };
 
-export type SceneCapture = { text: string; lines: number; missing: string[]; retries: number; seconds: number };
-export type LineVerdict = {
-  line: number;
-  path: string;
-  status: 'verified' | 'mismatched' | 'failed';
-  diffs?: Array<{ address: string; wanted: string; got: string }>;
-};
-export type ApplyReport = {
-  applied: number;
-  verified: number;
-  mismatched: number;
-  failed: number;
-  skipped: SceneProblem[];
-  lines: LineVerdict[];
-  seconds: number;
-};
-
-const X32_CAPS: ConsoleCaps = {
+export const X32_CAPS: ConsoleCaps = {
   inputs: 32,
   auxes: 16,
   dcas: 8,
@@ -58,21 +48,18 @@ const X32_CAPS: ConsoleCaps = {
   nameLength: 12,
   colours: true,
   icons: true,
+  preamps: true,
   sceneRead: true,
   sceneText: true,
+  oscillator: true,
+  inputMeters: true,
+  raw: true,
 };
-
-/** True when two raw values are the same setting (floats compared on the parameter's grid). */
-export function sameRaw(law: Law, a: Raw | undefined, b: Raw | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (typeof a === 'number' && typeof b === 'number' && oscType(law) === 'f')
-    return stepIndex(law, a) === stepIndex(law, b);
-  return a === b;
-}
 
 /**
  * An X32/M32 as a service: a live model of the whole node tree, filled by a pipelined capture at
- * connect, kept current by `/xremote` pushes and by read-back after every write.
+ * connect, kept current by `/xremote` pushes and by read-back after every write. The connection
+ * lifecycle is the shared supervisor's; scene capture and apply live in scenes.ts.
  */
 export class X32Console implements Console {
   /** The latest meter blob per bank (linear levels) and when it arrived. */
@@ -99,21 +86,17 @@ export class X32Console implements Console {
   readonly model: RawState = new Map();
   private driver: X32Driver | undefined;
   private readonly tracker: StatusTracker;
-  private readonly backoff = new Backoff();
+  private readonly link: ConnectionSupervisor;
   private info: X32Info | undefined;
   private lastHeard = 0;
   private lastXremote = 0;
-  private tickTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private connecting: Promise<boolean> | undefined;
   private readonly pendingWrites = new Map<string, number>();
   private missingLines: string[] = [];
-  private stopped = true;
   private readonly opts: Required<Omit<X32ConsoleOptions, 'capture'>> & { capture: CaptureOptions };
 
   constructor(
-    readonly settings: ConsoleSettings,
-    private readonly deps: { bus: Bus; store: Store; log: Logger },
+    readonly settings: X32ConsoleConfig,
+    private readonly deps: { bus: Bus; log: Logger },
     opts: X32ConsoleOptions = {},
   ) {
     this.tracker = new StatusTracker(deps.bus, settings.id, 'console');
@@ -125,6 +108,16 @@ export class X32Console implements Console {
       capture: opts.capture ?? {},
       meterBanks: opts.meterBanks ?? [1, 2],
     };
+    this.link = new ConnectionSupervisor(
+      {
+        connect: () => this.connect(),
+        disconnect: () => {
+          for (const b of this.opts.meterBanks) this.driver?.stopMeters(b);
+        },
+        keepAlive: () => this.keepAlive(),
+      },
+      { report: (state, detail) => this.tracker.set(state, detail), keepAliveMs: Math.min(this.opts.pingMs, 1000) },
+    );
   }
 
   get id(): string {
@@ -132,7 +125,7 @@ export class X32Console implements Console {
   }
 
   get wire(): X32Driver {
-    if (!this.driver) throw unavailable('E_CONSOLE_OFFLINE', `console ${this.id} is not started`);
+    if (!this.driver) throw fail('E_CONSOLE_OFFLINE', `console ${this.id} is not started`);
     return this.driver;
   }
 
@@ -151,8 +144,6 @@ export class X32Console implements Console {
   }
 
   async start(): Promise<void> {
-    this.stopped = false;
-    this.tracker.set('starting');
     const driver = new X32Driver(this.settings.host ?? '', this.settings.port ?? 10023, {
       timeoutMs: this.opts.timeoutMs,
     });
@@ -167,104 +158,65 @@ export class X32Console implements Console {
     });
     driver.on('error', (err) => {
       this.deps.log.warn({ console: this.id, err: err.message }, 'console socket error');
-      if (this.tracker.get().state !== 'offline') this.goOffline(`socket error: ${err.message}`);
+      if (this.link.online) this.link.lost(`socket error: ${err.message}`);
     });
     this.driver = driver;
     try {
       await driver.open();
     } catch (e) {
-      this.goOffline(`cannot open UDP socket: ${describeError(e)}`);
+      this.tracker.set('offline', `cannot open UDP socket: ${describeError(e)}`);
       return;
     }
-    this.tickTimer = setInterval(() => this.tick(), Math.min(this.opts.pingMs, 1000));
-    this.tickTimer.unref();
-    // give the first connection a moment so a healthy studio reports online at READY
-    await Promise.race([this.connect(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await this.link.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.tickTimer);
-    clearTimeout(this.reconnectTimer);
     const d = this.driver;
+    await this.link.stop();
     this.driver = undefined;
     if (d) {
       d.send('/unsubscribe');
       await d.close();
     }
-    this.tracker.set('stopped');
-  }
-
-  private goOffline(detail: string): void {
-    if (this.stopped) return;
-    this.tracker.set('offline', detail);
-    for (const b of this.opts.meterBanks) this.driver?.stopMeters(b);
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer) return;
-    const delay = this.backoff.next();
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect().then((ok) => {
-        if (!ok) this.scheduleReconnect();
-      });
-    }, delay);
-    this.reconnectTimer.unref();
   }
 
   /** One connection attempt: identify, subscribe, capture everything. */
-  private connect(): Promise<boolean> {
-    this.connecting ??= (async () => {
-      const d = this.driver;
-      if (!d) return false;
-      try {
-        this.info = await d.xinfo();
-      } catch (e) {
-        this.goOffline(`no reply from ${this.settings.host}:${this.settings.port ?? 10023} (${describeError(e)})`);
-        return false;
-      }
-      this.backoff.reset();
-      this.tracker.set('degraded', 'capturing console state');
-      d.xremote();
-      this.lastXremote = Date.now();
-      const paths = this.tree.nodes.map((n) => n.path);
-      const r = await d.captureNodes(paths, this.opts.capture);
-      if (this.stopped) return false;
-      this.missingLines = r.missing;
-      if (r.missing.length > 0)
-        this.tracker.set('degraded', `capture incomplete: ${r.missing.length} of ${paths.length} nodes missing`);
-      else this.tracker.set('online');
-      for (const b of this.opts.meterBanks) d.startMeters(b);
-      this.deps.log.info(
-        { console: this.id, model: this.info.model, seconds: r.seconds, retries: r.retries, missing: r.missing.length },
-        'console captured',
-      );
-      return true;
-    })().finally(() => {
-      this.connecting = undefined;
-    });
-    return this.connecting;
+  private async connect(): Promise<{ state: 'online' | 'degraded'; detail?: string }> {
+    const d = this.wire;
+    try {
+      this.info = await d.xinfo();
+    } catch (e) {
+      throw new Error(`no reply from ${this.settings.host}:${this.settings.port ?? 10023} (${describeError(e)})`);
+    }
+    this.lastHeard = Date.now();
+    this.tracker.set('degraded', 'capturing console state');
+    d.xremote();
+    this.lastXremote = Date.now();
+    const paths = this.tree.nodes.map((n) => n.path);
+    const r = await d.captureNodes(paths, this.opts.capture);
+    this.missingLines = r.missing;
+    for (const b of this.opts.meterBanks) d.startMeters(b);
+    this.deps.log.info(
+      { console: this.id, model: this.info.model, seconds: r.seconds, retries: r.retries, missing: r.missing.length },
+      'console captured',
+    );
+    return r.missing.length > 0
+      ? { state: 'degraded', detail: `capture incomplete: ${r.missing.length} of ${paths.length} nodes missing` }
+      : { state: 'online' };
   }
 
-  private tick(): void {
-    const d = this.driver;
-    if (!d || this.stopped || this.connecting) return;
-    const state = this.tracker.get().state;
-    if (state !== 'online' && state !== 'degraded') return;
+  /** Every second while live: silence means offline; ping, renew /xremote, re-ask missing nodes. */
+  private async keepAlive(): Promise<void> {
+    const d = this.wire;
     const now = Date.now();
     const silentFor = now - this.lastHeard;
-    if (silentFor > this.opts.offlineAfterMs) {
-      this.goOffline(`no reply for ${Math.round(silentFor / 100) / 10} s`);
-      return;
-    }
+    if (silentFor > this.opts.offlineAfterMs) throw new Error(`no reply for ${Math.round(silentFor / 100) / 10} s`);
     if (silentFor >= this.opts.pingMs) void d.ping(this.opts.pingMs);
     if (now - this.lastXremote >= this.opts.xremoteMs) {
       d.xremote();
       this.lastXremote = now;
     }
-    if (this.missingLines.length > 0 && state === 'degraded') {
+    if (this.missingLines.length > 0 && this.tracker.get().state === 'degraded') {
       const retry = this.missingLines;
       this.missingLines = [];
       void d.captureNodes(retry, this.opts.capture).then((r) => {
@@ -317,7 +269,7 @@ export class X32Console implements Console {
   private requireLive(): X32Driver {
     const st = this.tracker.get().state;
     if (!this.driver || st === 'offline' || st === 'stopped' || st === 'starting') {
-      throw unavailable(
+      throw fail(
         'E_CONSOLE_OFFLINE',
         `console ${this.id} is ${st}${this.tracker.get().detail ? ` (${this.tracker.get().detail})` : ''}`,
         { console: this.id },
@@ -366,7 +318,7 @@ export class X32Console implements Console {
   private checkRaw(leaf: Leaf, v: unknown): Raw {
     const law = leaf.law;
     const bad = () =>
-      badRequest(
+      fail(
         'E_VALUE_RANGE',
         `${leaf.address}: raw ${JSON.stringify(v)} is out of range; allowed ${oscType(law) === 'f' ? '0.0..1.0' : describeRange(law)}`,
         {
@@ -392,7 +344,7 @@ export class X32Console implements Console {
       const leaf = this.tree.leafByAddress.get(m.address)!;
       const value = m.invert && typeof c.value === 'boolean' ? !c.value : c.value;
       if (m.invert && typeof c.value !== 'boolean' && !c.raw)
-        throw badRequest('E_VALUE_TYPE', `${c.path}: must be true or false`, { path: c.path, value: c.value });
+        throw fail('E_VALUE_TYPE', `${c.path}: must be true or false`, { path: c.path, value: c.value });
       const raw = c.raw ? this.checkRaw(leaf, value) : unitsToRaw(leaf.address, leaf.law, value);
       return { change: c, leaf, raw, invert: m.invert === true };
     });
@@ -420,7 +372,7 @@ export class X32Console implements Console {
         }
       }),
     );
-    return auditedReport(this.deps.store, this.id, actor, results);
+    return auditedReport(this.deps.bus, this.id, actor, results);
   }
 
   async oscillator(cfg: OscillatorSettings | null, actor = 'api'): Promise<WriteReport> {
@@ -440,87 +392,29 @@ export class X32Console implements Console {
     return { console: this.id, results: [...settings.results, ...on.results], ok: on.ok };
   }
 
-  // ---- scenes ----
+  // ---- state: scenes ----
 
-  async captureScene(opts: CaptureOptions & { name?: string; note?: string } = {}): Promise<SceneCapture> {
-    const d = this.requireLive();
-    const paths = this.tree.nodes.filter((n) => this.tree.isSceneNode(n.path)).map((n) => n.path);
-    const r = await d.captureNodes(paths, { ...this.opts.capture, ...opts });
-    const lines = r.lines.filter((l): l is string => l !== undefined);
-    const text = `${[formatHeader(opts.name ?? this.info?.name ?? this.id, opts.note ?? ''), ...lines].join('\n')}\n`;
-    return { text, lines: lines.length, missing: r.missing, retries: r.retries, seconds: r.seconds };
-  }
-
-  /**
-   * Applies scene text: validates every line first (nothing is sent from a broken file unless
-   * `partial`), writes with `/` lines, then reads every touched node back and compares.
-   */
-  async applyScene(
-    text: string,
-    opts: { partial?: boolean; onlyChanged?: boolean; actor?: string } = {},
-  ): Promise<ApplyReport> {
-    const d = this.requireLive();
-    const t0 = performance.now();
-    const { scene, problems } = parseScene(this.tree, text);
-    if (problems.length > 0 && !opts.partial) {
-      throw badRequest(
-        'E_SCENE_INVALID',
-        `scene has ${problems.length} broken line(s); nothing applied (use partial to apply the good lines): ${problems
-          .slice(0, 5)
-          .map((p) => `line ${p.line}: ${p.reason}`)
-          .join('; ')}`,
-        {
-          problems,
-        },
-      );
-    }
-    const lines = (scene?.lines ?? []).filter(
-      (l) =>
-        !opts.onlyChanged || l.parsed.values.some((v) => !sameRaw(v.leaf.law, this.model.get(v.leaf.address), v.raw)),
-    );
-    const sent = await d.sendSceneLines(
-      lines.map((l) => l.text.trim()),
-      this.opts.capture,
-    );
-    const touched = [...new Set(lines.map((l) => l.parsed.node?.path ?? l.parsed.values[0]!.leaf.node.path))];
-    await d.captureNodes(touched, this.opts.capture); // replies update the model through onNodeLine
-    const verdicts: LineVerdict[] = lines.map((l, i) => {
-      if (!sent.echoed[i]) return { line: l.lineNo, path: l.parsed.path, status: 'failed' };
-      const diffs = l.parsed.values
-        .filter((v) => !sameRaw(v.leaf.law, this.model.get(v.leaf.address), v.raw))
-        .map((v) => ({
-          address: v.leaf.address,
-          wanted: String(rawToUnits(v.leaf.law, v.raw)),
-          got: String(rawToUnits(v.leaf.law, this.model.get(v.leaf.address) ?? '')),
-        }));
-      return diffs.length === 0
-        ? { line: l.lineNo, path: l.parsed.path, status: 'verified' }
-        : { line: l.lineNo, path: l.parsed.path, status: 'mismatched', diffs };
-    });
-    const count = (s: LineVerdict['status']) => verdicts.filter((v) => v.status === s).length;
-    const report: ApplyReport = {
-      applied: sent.echoed.filter(Boolean).length,
-      verified: count('verified'),
-      mismatched: count('mismatched'),
-      failed: count('failed'),
-      skipped: problems,
-      lines: verdicts,
-      seconds: (performance.now() - t0) / 1000,
+  private sceneContext(): SceneContext {
+    return {
+      id: this.id,
+      driver: this.requireLive(),
+      tree: this.tree,
+      model: this.model,
+      bus: this.deps.bus,
+      capture: this.opts.capture,
+      name: this.info?.name ?? this.id,
     };
-    this.deps.store.audit({
-      actor: opts.actor ?? 'api',
-      device: this.id,
-      action: 'apply-scene',
-      value: { lines: lines.length },
-      result: report.failed + report.mismatched === 0 && problems.length === 0 ? 'ok' : 'partial',
-      detail: `applied ${report.applied}, verified ${report.verified}, mismatched ${report.mismatched}, failed ${report.failed}, skipped ${problems.length}`,
-    });
-    return report;
   }
-}
 
-export function assertX32(c: Console): X32Console {
-  if (!(c instanceof X32Console))
-    throw new RadError('E_FAMILY', `console ${c.id} is ${c.family}, not x32`, { httpStatus: 400 });
-  return c;
+  capture(opts: CaptureOptions & { name?: string; note?: string } = {}): Promise<ConsoleState> {
+    return captureScene(this.sceneContext(), opts);
+  }
+
+  state(): string {
+    return modelScene(this.tree, this.model, this.info?.name ?? this.id);
+  }
+
+  restore(text: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
+    return applyScene(this.sceneContext(), text, opts);
+  }
 }

@@ -164,7 +164,6 @@ export class X32Driver extends EventEmitter<{
       'E_CONSOLE_TIMEOUT',
       `${this.host}:${this.port} did not answer ${what} (${this.retries + 1} tries, ${this.timeoutMs} ms each)`,
       {
-        httpStatus: 503,
         details: { host: this.host, port: this.port, request: what },
       },
     );
@@ -173,10 +172,7 @@ export class X32Driver extends EventEmitter<{
   async xinfo(): Promise<X32Info> {
     const r = await this.request('/xinfo', '/xinfo', [], '/xinfo');
     const [ip, name, model, firmware] = r.args.map((a) => (a.type === 's' ? a.value : ''));
-    if (!model)
-      throw new RadError('E_CONSOLE_REPLY', `${this.host}:${this.port} answered /xinfo without a model`, {
-        httpStatus: 502,
-      });
+    if (!model) throw new RadError('E_CONSOLE_REPLY', `${this.host}:${this.port} answered /xinfo without a model`, {});
     return { ip: ip ?? '', name: name ?? '', model, firmware: firmware ?? '' };
   }
 
@@ -188,7 +184,7 @@ export class X32Driver extends EventEmitter<{
   async get(address: string): Promise<OscArg> {
     const r = await this.request(`get ${address}`, address, [], address);
     const v = r.args[0];
-    if (!v) throw new RadError('E_CONSOLE_REPLY', `${address}: reply carried no value`, { httpStatus: 502 });
+    if (!v) throw new RadError('E_CONSOLE_REPLY', `${address}: reply carried no value`);
     return v;
   }
 

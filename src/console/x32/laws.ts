@@ -1,4 +1,4 @@
-import { badRequest } from '../../core/errors.ts';
+import { fail } from '../../core/errors.ts';
 
 /** X32 value laws (x32-osc.md §6) and the console's text forms (§4). Pure functions. */
 
@@ -180,7 +180,7 @@ export function rawToUnits(law: Law, raw: Raw): Units {
 }
 
 const rangeError = (address: string, law: Law, value: unknown) =>
-  badRequest('E_VALUE_RANGE', `${address}: ${JSON.stringify(value)} is out of range; allowed ${describeRange(law)}`, {
+  fail('E_VALUE_RANGE', `${address}: ${JSON.stringify(value)} is out of range; allowed ${describeRange(law)}`, {
     path: address,
     value,
     allowed: describeRange(law),

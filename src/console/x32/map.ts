@@ -1,4 +1,4 @@
-import { badRequest, notFound } from '../../core/errors.ts';
+import { fail } from '../../core/errors.ts';
 import type { Raw } from './laws.ts';
 import { IN_BLOCKS, x32Tree } from './schema.ts';
 
@@ -11,7 +11,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 function idx(s: string | undefined, max: number, what: string, path: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1 || n > max)
-    throw notFound('E_UNKNOWN_PATH', `${path}: ${what} ${s} does not exist on an X32 (1..${max})`, { path });
+    throw fail('E_UNKNOWN_PATH', `${path}: ${what} ${s} does not exist on an X32 (1..${max})`, { path });
   return n;
 }
 
@@ -62,7 +62,7 @@ export function headampFor(state: ReadonlyMap<string, Raw>, input: number): numb
 export function toX32(path: string, state: ReadonlyMap<string, Raw>): Mapped {
   const tree = x32Tree();
   if (path.startsWith('/')) {
-    if (!tree.leafByAddress.has(path)) throw notFound('E_UNKNOWN_PATH', `${path} is not an X32 parameter`, { path });
+    if (!tree.leafByAddress.has(path)) throw fail('E_UNKNOWN_PATH', `${path} is not an X32 parameter`, { path });
     return { address: path };
   }
   try {
@@ -83,7 +83,7 @@ function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
     if (leaf === 'phantom' || leaf === 'gain') {
       const ha = headampFor(state, ch);
       if (ha === undefined)
-        throw badRequest(
+        throw fail(
           'E_NO_PREAMP',
           `${path}: input ${ch} is not fed by a preamp (check its source and /config/routing/IN)`,
           { path },
@@ -100,7 +100,7 @@ function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
             : rest[2] === 'pan' && bus % 2 === 1
               ? 'pan'
               : undefined;
-      if (!what) throw notFound('E_UNKNOWN_PATH', `${path}: unknown send parameter ${rest[2]}`, { path });
+      if (!what) throw fail('E_UNKNOWN_PATH', `${path}: unknown send parameter ${rest[2]}`, { path });
       return { address: `/ch/${pad2(ch)}/mix/${pad2(bus)}/${what}` };
     }
     const m = leaf === undefined || rest.length > 0 ? undefined : INPUT_LEAVES[leaf];
@@ -124,7 +124,7 @@ function toNeutral(path: string, state: ReadonlyMap<string, Raw>): Mapped {
     if (leaf === 'mute') return { address: '/main/st/mix/on', invert: true };
     if (leaf === 'name') return { address: '/main/st/config/name' };
   }
-  throw notFound(
+  throw fail(
     'E_UNKNOWN_PATH',
     `${path} is not a console path (e.g. input/3/fader, input/3/send/aux/2/level, dca/1/name, or an X32 address like /ch/03/mix/fader)`,
     { path },

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { EngineConfig } from '../../dsp/engine/protocol.ts';
+import type { EngineConfig } from './topology.ts';
 import { type AudioBackend, AudioUnavailableError, type BlockIo } from './backend.ts';
 
 // audify (RtAudio) is an optional native module; these are the parts of its API rad uses.
@@ -58,16 +58,14 @@ export function listJackDevices(): Array<{
   sampleRate: number;
   api: string;
 }> {
-  return new (loadAudify().RtAudio)(UNIX_JACK)
-    .getDevices()
-    .map((d) => ({
-      id: d.id,
-      name: d.name,
-      inputs: d.inputChannels,
-      outputs: d.outputChannels,
-      sampleRate: d.preferredSampleRate,
-      api: 'JACK',
-    }));
+  return new (loadAudify().RtAudio)(UNIX_JACK).getDevices().map((d) => ({
+    id: d.id,
+    name: d.name,
+    inputs: d.inputChannels,
+    outputs: d.outputChannels,
+    sampleRate: d.preferredSampleRate,
+    api: 'JACK',
+  }));
 }
 
 /**

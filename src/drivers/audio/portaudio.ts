@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { EngineConfig } from '../../dsp/engine/protocol.ts';
+import type { EngineConfig } from './topology.ts';
 import { type AudioBackend, AudioUnavailableError, type BlockIo } from './backend.ts';
 
 type Naudiodon = {

@@ -1,5 +1,5 @@
 import { mulberry32 } from '../../core/random.ts';
-import type { AudioTopology, TopologyInput } from '../../dsp/engine/protocol.ts';
+import type { AudioTopology, TopologyInput } from './topology.ts';
 import type { AudioBackend, BlockIo } from './backend.ts';
 
 const HISTORY = 1 << 16; // played samples kept per output (1.36 s at 48 kHz): the longest simulated delay

@@ -15,8 +15,8 @@ export type MidiMessage =
   | { kind: 'realtime'; byte: number }
   | { kind: 'system'; status: number; data: number[] };
 
-const DATA_LEN: Record<number, number> = { 0x80: 2, 0x90: 2, 0xa0: 2, 0xb0: 2, 0xc0: 1, 0xd0: 1, 0xe0: 2 };
-const SYSTEM_LEN: Record<number, number> = { 0xf1: 1, 0xf2: 2, 0xf3: 1, 0xf6: 0 };
+const DATA_LEN: Record<number, number> = { 128: 2, 144: 2, 160: 2, 176: 2, 192: 1, 208: 1, 224: 2 };
+const SYSTEM_LEN: Record<number, number> = { 241: 1, 242: 2, 243: 1, 246: 0 };
 const MAX_SYSEX = 64 * 1024;
 
 export class MidiParser {

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { Device } from '../../api/context.ts';
+import type { Device } from '../../core/device.ts';
 import type { Bus } from '../../core/bus.ts';
 import { Backoff } from '../../core/backoff.ts';
-import { badRequest, RadError, unavailable } from '../../core/errors.ts';
+import { fail, RadError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
 import { checkSignal, type SignalSpec } from '../generators.ts';
@@ -113,7 +113,7 @@ export class AudioEngine implements Device {
     this.tracker.set('offline', detail);
     for (const [, w] of this.waiting) {
       clearTimeout(w.timer);
-      w.reject(unavailable('E_AUDIO_OFFLINE', `audio engine went offline: ${detail}`));
+      w.reject(fail('E_AUDIO_OFFLINE', `audio engine went offline: ${detail}`));
     }
     this.waiting.clear();
     for (const [id, done] of this.recordings)
@@ -175,7 +175,7 @@ export class AudioEngine implements Device {
         if (!w) return;
         this.waiting.delete(m.id);
         clearTimeout(w.timer);
-        if (m.error) w.reject(new RadError('E_MEASURE', m.error, { httpStatus: 500 }));
+        if (m.error) w.reject(new RadError('E_MEASURE', m.error));
         else w.resolve(m.result!);
         return;
       }
@@ -203,13 +203,13 @@ export class AudioEngine implements Device {
   private requireOnline(): void {
     const st = this.tracker.get();
     if (st.state !== 'online' || !this.worker)
-      throw unavailable('E_AUDIO_OFFLINE', `audio engine is ${st.state}${st.detail ? ` (${st.detail})` : ''}`);
+      throw fail('E_AUDIO_OFFLINE', `audio engine is ${st.state}${st.detail ? ` (${st.detail})` : ''}`);
   }
 
   private checkChannel(ch: number, kind: 'output' | 'input'): void {
     const max = kind === 'output' ? this.config.outputs : this.config.inputs;
     if (!Number.isInteger(ch) || ch < 1 || ch > max)
-      throw badRequest('E_AUDIO_CHANNEL', `${kind} ${ch} does not exist (1..${max})`, { [kind]: ch });
+      throw fail('E_AUDIO_CHANNEL', `${kind} ${ch} does not exist (1..${max})`, { [kind]: ch });
   }
 
   /** Starts (or with null stops, ramped) a generator on an output. */
@@ -217,7 +217,7 @@ export class AudioEngine implements Device {
     this.checkChannel(channel, 'output');
     if (spec) {
       const why = checkSignal(spec, this.config.sampleRate);
-      if (why) throw badRequest('E_SIGNAL', why, { output: channel });
+      if (why) throw fail('E_SIGNAL', why, { output: channel });
       this.playing.set(channel, spec);
     } else this.playing.delete(channel);
     this.requireOnline();
@@ -249,7 +249,7 @@ export class AudioEngine implements Device {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
         reject(
-          unavailable(
+          fail(
             'E_MEASURE_TIMEOUT',
             `measurement took longer than ${Math.round(expectMs + 5000)} ms (is the device running?)`,
           ),
@@ -297,7 +297,7 @@ export class AudioEngine implements Device {
     }
     for (const [, x] of this.waiting) {
       clearTimeout(x.timer);
-      x.reject(unavailable('E_AUDIO_STOPPED', 'audio engine stopped'));
+      x.reject(fail('E_AUDIO_STOPPED', 'audio engine stopped'));
     }
     this.waiting.clear();
     this.tracker.set('stopped');

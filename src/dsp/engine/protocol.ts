@@ -2,46 +2,8 @@ import type { SignalSpec } from '../generators.ts';
 
 /** Messages between the main thread (AudioEngine) and the DSP worker. Samples never cross. */
 
-export type BackendKind = 'sim' | 'portaudio' | 'jack';
-
-export type EngineConfig = {
-  backend: BackendKind;
-  sampleRate: number;
-  block: number;
-  /** Analysis window (samples) for tone identification: 10 Hz bins at 48 kHz with 4800. */
-  window: number;
-  inputs: number;
-  outputs: number;
-  device?: string;
-  /** JACK backend: the client name of rad's ports, and whether to wire them to the device's ports. */
-  jackClient?: string;
-  jackConnect?: boolean;
-  /** Meter updates per second posted to the main thread. */
-  meterHz: number;
-};
-
-/** How each simulated interface input is made from what was played (sample by sample). */
-/** What one simulated point hears, made sample by sample from what the outputs played. */
-export type TopologyInput = {
-  sources: Array<{ output: number; gainDb: number; delaySamples: number; polarity: 1 | -1 }>;
-  noiseDbfs?: number;
-  humDbfs?: number;
-  humHz?: 50 | 60;
-  clipDbfs?: number;
-  /** Signals made upstream of the interface (a console's test oscillator on a bus wired here). */
-  generators?: Array<{ kind: 'sine' | 'white'; freq?: number; levelDbfs: number; path?: string }>;
-};
-
-/** How each simulated interface input is made from what was played (sample by sample). */
-export type AudioTopology = {
-  inputs: TopologyInput[];
-  /**
-   * Points inside the plant that no interface input hears (console inputs without a direct out
-   * back to the interface): computed the same way, reported only as peak levels, so a simulated
-   * console's meters show what really arrives there.
-   */
-  taps?: Array<TopologyInput & { name: string }>;
-};
+export type { AudioTopology, BackendKind, EngineConfig, TopologyInput } from '../../drivers/audio/topology.ts';
+import type { AudioTopology, EngineConfig } from '../../drivers/audio/topology.ts';
 
 export type MeasureSpec = {
   /** Interface inputs to measure (1-based). */

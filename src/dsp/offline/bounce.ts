@@ -13,7 +13,7 @@ export function bounce(
   out: string,
   opts: { channels?: 1 | 2; format?: SampleFormat; onProgress?: (f: number) => void } = {},
 ) {
-  if (tracks.length === 0) throw new RadError('E_BOUNCE_EMPTY', 'nothing to bounce', { httpStatus: 400 });
+  if (tracks.length === 0) throw new RadError('E_BOUNCE_EMPTY', 'nothing to bounce');
   const readers = tracks.map((t) => new WavReader(t.path));
   try {
     const rate = readers[0]!.info.sampleRate;
@@ -23,7 +23,6 @@ export function bounce(
         'E_BOUNCE_RATE',
         `sample rates differ: ${readers.map((r) => `${r.path} ${r.info.sampleRate} Hz`).join(', ')}; refused (convert first, e.g. sox in.wav -r ${rate} out.wav)`,
         {
-          httpStatus: 400,
           details: { rates: readers.map((r) => ({ file: r.path, sample_rate: r.info.sampleRate })) },
         },
       );
@@ -33,7 +32,6 @@ export function bounce(
         throw new RadError(
           'E_BOUNCE_CHANNELS',
           `${r.path}: ${r.info.channels} channels; bounce takes mono or stereo tracks`,
-          { httpStatus: 400 },
         );
     const outCh = opts.channels ?? 2;
     const frames = Math.max(...readers.map((r) => r.info.frames));

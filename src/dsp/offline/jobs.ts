@@ -27,7 +27,7 @@ const num = (o: Record<string, unknown> | undefined, k: string, d: number): numb
   const v = o?.[k];
   if (v === undefined) return d;
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new RadError('E_PREP_OPTION', `option ${k} must be a number (got ${JSON.stringify(v)})`, { httpStatus: 400 });
+    throw new RadError('E_PREP_OPTION', `option ${k} must be a number (got ${JSON.stringify(v)})`);
   return v;
 };
 
@@ -35,17 +35,15 @@ const num = (o: Record<string, unknown> | undefined, k: string, d: number): numb
 function outPath(input: string, out: string | undefined, suffix: string): string {
   const dir = out ?? dirname(input);
   const p = resolve(join(dir, `${basename(input, extname(input))}.${suffix}`));
-  if (p === resolve(input))
-    throw new RadError('E_OUTPUT_IS_INPUT', `refusing to write over the input ${input}`, { httpStatus: 400 });
+  if (p === resolve(input)) throw new RadError('E_OUTPUT_IS_INPUT', `refusing to write over the input ${input}`);
   if (out && (!existsSync(out) || !statSync(out).isDirectory()))
-    throw new RadError('E_OUTPUT_DIR', `output folder ${out} does not exist`, { httpStatus: 400 });
+    throw new RadError('E_OUTPUT_DIR', `output folder ${out} does not exist`);
   return p;
 }
 
 /** Runs one prep job to completion (inside a worker). Inputs are only ever read. */
 export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) => void): unknown {
-  if (!Array.isArray(a.inputs) || a.inputs.length === 0)
-    throw new RadError('E_PREP_INPUTS', 'no input files', { httpStatus: 400 });
+  if (!Array.isArray(a.inputs) || a.inputs.length === 0) throw new RadError('E_PREP_INPUTS', 'no input files');
   for (const f of a.inputs) readWavInfo(f); // every input is a readable WAV before any work starts
   const o = a.options;
   const per = (i: number) => (f: number) => progress((i + f) / a.inputs.length);
@@ -121,9 +119,9 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
       });
     }
     case 'bounce': {
-      if (!a.out) throw new RadError('E_PREP_OUT', 'a bounce needs --out stem.wav', { httpStatus: 400 });
+      if (!a.out) throw new RadError('E_PREP_OUT', 'a bounce needs --out stem.wav');
       if (a.inputs.some((f) => resolve(f) === resolve(a.out!)))
-        throw new RadError('E_OUTPUT_IS_INPUT', `refusing to bounce over an input (${a.out})`, { httpStatus: 400 });
+        throw new RadError('E_OUTPUT_IS_INPUT', `refusing to bounce over an input (${a.out})`);
       const pick = (m: Record<string, number> | undefined, f: string) =>
         m?.[f] ?? m?.[basename(f)] ?? m?.[basename(f, extname(f))];
       const channels = num(o, 'channels', 2) === 1 ? 1 : 2;

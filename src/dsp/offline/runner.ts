@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Bus } from '../../core/bus.ts';
-import { RadError } from '../../core/errors.ts';
+import { RadError, revive } from '../../core/errors.ts';
 import { workerEntry } from '../engine/engine.ts';
 import type { PrepArgs, PrepKind } from './jobs.ts';
 
@@ -51,7 +51,7 @@ export class PrepRunner {
           } else if (m.type === 'error') {
             Object.assign(job, { state: 'failed', error: { code: m.code!, message: m.message! } });
             this.bus?.emit('job.done', { job: id, kind, ok: false, error: `${m.code}: ${m.message}` });
-            reject(new RadError(m.code!, m.message!, { httpStatus: m.httpStatus ?? 500 }));
+            reject(revive(m.code, m.message!, 'E_PREP_FAILED'));
           }
         },
       );

@@ -2,7 +2,7 @@
 // multitrack must stream in blocks (and we need BWF chunks copied through untouched).
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { RadError } from '../../core/errors.ts';
+import { type ErrorCode, RadError } from '../../core/errors.ts';
 
 export type SampleFormat = 'int16' | 'int24' | 'int32' | 'float32';
 export type WavInfo = {
@@ -14,8 +14,8 @@ export type WavInfo = {
   extraChunks: Array<{ id: string; data: Buffer }>;
 };
 
-const bad = (code: string, file: string, why: string) =>
-  new RadError(code, `${file}: ${why}`, { httpStatus: 400, details: { file } });
+const bad = (code: ErrorCode, file: string, why: string) =>
+  new RadError(code, `${file}: ${why}`, { details: { file } });
 const bytesOf = (f: SampleFormat) => (f === 'int16' ? 2 : f === 'int24' ? 3 : 4);
 
 /** Reads the header: RIFF/WAVE, fmt (PCM, float, extensible), data; other chunks (bext, iXML…) kept. */
@@ -181,7 +181,6 @@ export class WavWriter {
       this.fd = openSync(this.tmp, 'w');
     } catch (e) {
       throw new RadError('E_OUTPUT_UNWRITABLE', `cannot write ${path} (${(e as NodeJS.ErrnoException).code})`, {
-        httpStatus: 400,
         details: { file: path },
       });
     }

@@ -18,6 +18,5 @@ try {
     type: 'error',
     code: isRadError(e) ? e.code : ((e as { code?: string }).code ?? 'E_PREP_FAILED'),
     message: (e as Error).message,
-    httpStatus: isRadError(e) ? e.httpStatus : 500,
   });
 }

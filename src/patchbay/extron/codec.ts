@@ -1,4 +1,5 @@
 /** Extron SIS (patchbay-protocols.md §1): pure encoders and reply parsers. Audio layer = `$`. */
+import type { ErrorCode } from '../../core/errors.ts';
 
 export const ESC = '\x1b';
 export type ExtronLayer = '!' | '&' | '%' | '$';
@@ -58,7 +59,7 @@ export function parseReply(line: string): ExtronReply {
 }
 
 /** Extron error numbers -> our codes (E17 timeout and E22 busy are retryable). */
-export function errorCode(code: number): { code: string; text: string; retryable: boolean } {
+export function errorCode(code: number): { code: ErrorCode; text: string; retryable: boolean } {
   switch (code) {
     case 1:
       return { code: 'E_PATCH_INPUT_RANGE', text: 'E01 invalid input number', retryable: false };

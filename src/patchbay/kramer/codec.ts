@@ -1,4 +1,5 @@
 /** Kramer Protocol 3000 (patchbay-protocols.md §2): `#CMD params\r` → `~NN@CMD params OK\r\n`. Audio layer = 2. */
+import type { ErrorCode } from '../../core/errors.ts';
 
 export const AUDIO_LAYER = 2;
 export const handshake = () => '#\r';
@@ -36,7 +37,7 @@ export function parseReply(line: string): KramerReply {
   return { kind: 'unknown', line: l };
 }
 
-export function errorCode(code: number): { code: string; text: string; retryable: boolean } {
+export function errorCode(code: number): { code: ErrorCode; text: string; retryable: boolean } {
   switch (code) {
     case 1:
       return { code: 'E_PATCH_COMMAND', text: 'ERR 001 syntax error', retryable: false };

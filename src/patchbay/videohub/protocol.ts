@@ -1,5 +1,5 @@
 import type { LineIo } from '../../drivers/lines.ts';
-import { badRequest } from '../../core/errors.ts';
+import { fail } from '../../core/errors.ts';
 import { deviceError } from '../errors.ts';
 import type { RouterCaps } from '../model.ts';
 import type { PatchProtocol } from '../protocol.ts';
@@ -81,7 +81,7 @@ export const videohubProtocol: PatchProtocol = {
 
   async route(io, ties, { timeoutMs }) {
     if (ties.some((t) => t.input === null))
-      throw badRequest(
+      throw fail(
         'E_PATCH_NO_DISCONNECT',
         `${io.link.describe}: a Videohub cannot disconnect an output; route it to an idle input instead`,
       );

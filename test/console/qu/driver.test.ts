@@ -60,12 +60,12 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
   it('refuses what a Qu-16 does not have and bad values, sending nothing', async () => {
     const { drv } = await rig();
     await drv.connect();
-    await expect(drv.write([{ path: 'input/17/mute', value: true }])).rejects.toMatchObject({ code: 'E_CONSOLE_PATH' });
+    await expect(drv.write([{ path: 'input/17/mute', value: true }])).rejects.toMatchObject({ code: 'E_UNKNOWN_PATH' });
     await expect(drv.write([{ path: 'input/1/name', value: 'Lead vocal' }])).rejects.toMatchObject({
-      code: 'E_CONSOLE_VALUE_RANGE',
+      code: 'E_VALUE_RANGE',
     });
     await expect(drv.write([{ path: 'input/1/fader', value: 11 }])).rejects.toMatchObject({
-      code: 'E_CONSOLE_VALUE_RANGE',
+      code: 'E_VALUE_RANGE',
     });
   });
 
@@ -153,7 +153,7 @@ describe('Qu scenes', () => {
     await drv.recallScene(3);
     expect(sim.lastScene).toBe(3);
     expect(drv.get('input/1/name')).toBe('Kick');
-    await expect(drv.recallScene(101)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    await expect(drv.recallScene(101)).rejects.toMatchObject({ code: 'E_VALUE_RANGE' });
     const scene = new Promise<number>((r) => drv.once('scene', r));
     sim.surfaceScene(4);
     expect(await scene).toBe(4);

@@ -71,16 +71,16 @@ describe('SQ driver against the strict SQ simulator over TCP', () => {
     const { sim, drv } = await rig();
     await drv.connect();
     const writes = sim.writes;
-    await expect(drv.set('input/49/mute', true)).rejects.toMatchObject({ code: 'E_CONSOLE_PATH' });
+    await expect(drv.set('input/49/mute', true)).rejects.toMatchObject({ code: 'E_UNKNOWN_PATH' });
     await expect(drv.set('input/1/mute', 1 as unknown as boolean)).rejects.toMatchObject({
-      code: 'E_CONSOLE_VALUE_RANGE',
+      code: 'E_VALUE_RANGE',
     });
     await expect(drv.set('input/1/send/lr/level', 12)).rejects.toMatchObject({
-      code: 'E_CONSOLE_VALUE_RANGE',
+      code: 'E_VALUE_RANGE',
       details: { value: 12 },
     });
-    await expect(drv.set('input/1/send/lr/pan', 101)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
-    await expect(drv.recallScene(301)).rejects.toMatchObject({ code: 'E_CONSOLE_VALUE_RANGE' });
+    await expect(drv.set('input/1/send/lr/pan', 101)).rejects.toMatchObject({ code: 'E_VALUE_RANGE' });
+    await expect(drv.recallScene(301)).rejects.toMatchObject({ code: 'E_VALUE_RANGE' });
     expect(sim.writes).toBe(writes);
   });
 

@@ -1,17 +1,18 @@
-import { rawToUnits, type Raw } from '../console/x32/laws.ts';
-import { parseScene, type RawState } from '../console/x32/scene.ts';
-import { type Leaf, x32Tree } from '../console/x32/schema.ts';
-import { badRequest } from '../core/errors.ts';
+import { fail } from '../../core/errors.ts';
+import type { StateFormat, StripDiff } from '../state.ts';
+import { type Raw, rawToUnits } from './laws.ts';
+import { initialState, parseScene, type RawState } from './scene.ts';
+import { type Leaf, x32Tree } from './schema.ts';
 
-export type LeafChange = { address: string; what: string; from: string; to: string };
-export type StripDiff = { strip: string; label: string; changes: LeafChange[]; text: string };
+// The X32's state format: scene text (.scn) as the console writes it, diffed leaf by leaf and
+// worded per strip.
 
 /** Scene text → leaf values (the scene's own lines only). */
 export function sceneState(text: string): RawState {
   const tree = x32Tree();
   const { scene, problems } = parseScene(tree, text);
   if (problems.length > 0) {
-    throw badRequest(
+    throw fail(
       'E_SCENE_INVALID',
       `scene has ${problems.length} broken line(s): ${problems
         .slice(0, 5)
@@ -135,110 +136,17 @@ export function diffStates(a: ReadonlyMap<string, Raw>, b: ReadonlyMap<string, R
   return [...groups.values()];
 }
 
-// ---- family-neutral model snapshots (SQ, Qu: key/value rows from Console.nodes) ----
-
-export type ModelValues = Record<string, string | number | boolean | null>;
-
-const MODEL_STRIP: Record<string, string> = {
-  input: 'Input',
-  st: 'Stereo',
-  group: 'Group',
-  aux: 'Aux',
-  mix: 'Mix',
-  fxsend: 'FX send',
-  fxreturn: 'FX return',
-  matrix: 'Matrix',
-  dca: 'DCA',
-  mutegroup: 'Mute group',
-  lr: 'Main LR',
+/** The X32 family's state: scene text, validated line by line, diffed per strip. */
+export const x32StateFormat: StateFormat = {
+  family: 'x32',
+  mime: 'text/plain',
+  validate(text) {
+    sceneState(text);
+  },
+  diff(a, b) {
+    return diffStates(sceneState(a), sceneState(b));
+  },
+  fromInitial(text) {
+    return diffStates(initialState(x32Tree()), sceneState(text));
+  },
 };
-
-function modelStrip(path: string): { key: string; title: string; rest: string } {
-  const s = path.split('/');
-  if (s.length >= 3 && /^\d+$/.test(s[1]!))
-    return { key: `${s[0]}/${s[1]}`, title: `${MODEL_STRIP[s[0]!] ?? s[0]} ${s[1]}`, rest: s.slice(2).join('/') };
-  return { key: s[0]!, title: MODEL_STRIP[s[0]!] ?? s[0]!, rest: s.slice(1).join('/') };
-}
-
-function modelWords(rest: string, v: ModelValues[string] | undefined): string {
-  if (v === undefined) return '?';
-  if (/(^|\/)(fader|level)$/.test(rest))
-    return v === null ? '−oo dB' : typeof v === 'number' ? `${v > 0 ? '+' : ''}${v.toFixed(1)} dB` : String(v);
-  if (/(^|\/)mute$/.test(rest)) return v ? 'muted' : 'on';
-  if (/(^|\/)(pan|balance)$/.test(rest) && typeof v === 'number')
-    return v === 0 ? 'C' : `${v < 0 ? 'L' : 'R'}${Math.abs(Math.round(v))}`;
-  if (typeof v === 'boolean') return v ? 'ON' : 'OFF';
-  if (typeof v === 'string') return `"${v}"`;
-  return String(v);
-}
-
-/** Two model values are the same setting (levels and pans compared to 0.05, below any console's step). */
-export function sameModelValue(a: ModelValues[string] | undefined, b: ModelValues[string] | undefined): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) < 0.05);
-}
-
-/** Differences between two key/value console models, grouped by strip and worded for people. */
-export function diffModels(a: ModelValues, b: ModelValues): StripDiff[] {
-  const groups = new Map<string, StripDiff>();
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  for (const path of keys) {
-    const x = a[path];
-    const y = b[path];
-    if (sameModelValue(x, y)) continue;
-    const s = modelStrip(path);
-    let g = groups.get(s.key);
-    if (!g) {
-      const name = (b[`${s.key}/name`] ?? a[`${s.key}/name`]) as string | undefined;
-      g = { strip: s.key, label: name ? `${s.title} ${name}` : s.title, changes: [], text: '' };
-      groups.set(s.key, g);
-    }
-    g.changes.push({
-      address: path,
-      what: s.rest.replace(/\//g, ' '),
-      from: modelWords(s.rest, x),
-      to: modelWords(s.rest, y),
-    });
-  }
-  for (const g of groups.values())
-    g.text = `${g.label}: ${g.changes.map((c) => `${c.what} ${c.from} → ${c.to}`).join('; ')}`;
-  return [...groups.values()].sort((x, y) => x.strip.localeCompare(y.strip, 'en', { numeric: true }));
-}
-
-/** What an initialised SQ/Qu shows for a path, for the mix book's "differs from a reset desk". */
-export function modelDefault(path: string): ModelValues[string] {
-  if (/(fader|level)$/.test(path)) return null;
-  if (/(pan|balance)$/.test(path)) return 0;
-  if (/name$/.test(path)) return '';
-  return false;
-}
-
-/** Parses a captured model file (`rad console capture --family sq|qu`, or a snapshot export). */
-export function parseModelFile(text: string): { family: 'sq' | 'qu'; values: ModelValues } {
-  let j: unknown;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    throw badRequest('E_SCENE_INVALID', `console model file is not JSON: ${(e as Error).message}`);
-  }
-  const o = j as { family?: unknown; values?: unknown };
-  if (o === null || typeof o !== 'object' || (o.family !== 'sq' && o.family !== 'qu')) {
-    throw badRequest(
-      'E_SCENE_INVALID',
-      `console model file: family must be "sq" or "qu" (got ${JSON.stringify(o?.family)})`,
-      { family: o?.family },
-    );
-  }
-  if (o.values === null || typeof o.values !== 'object' || Array.isArray(o.values))
-    throw badRequest('E_SCENE_INVALID', 'console model file: values must be an object of path → value');
-  const bad = Object.entries(o.values as object).filter(
-    ([k, v]) =>
-      !/^[a-z]+(\/[a-z0-9]+)+$|^[a-z]+$/.test(k) || !(v === null || ['number', 'string', 'boolean'].includes(typeof v)),
-  );
-  if (bad.length)
-    throw badRequest(
-      'E_SCENE_INVALID',
-      `console model file: ${bad.length} bad row(s), e.g. ${JSON.stringify(bad[0])}`,
-      { rows: bad.slice(0, 5) },
-    );
-  return { family: o.family, values: o.values as ModelValues };
-}

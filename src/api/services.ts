@@ -1,0 +1,44 @@
+import type { Consoles } from '../console/factory.ts';
+import type { Bus } from '../core/bus.ts';
+import type { Device } from '../core/device.ts';
+import type { AudioEngine } from '../dsp/engine/engine.ts';
+import type { PrepRunner } from '../dsp/offline/runner.ts';
+import type { LayoutService } from '../layout/service.ts';
+import type { LineCheckService } from '../linecheck/service.ts';
+import type { CordBook } from '../patchbay/cords.ts';
+import type { PatchbayService } from '../patchbay/service.ts';
+import type { PathTracer } from '../patchbay/trace.ts';
+import type { GearService } from '../recall/gear.ts';
+import type { PrintService } from '../recall/prints.ts';
+import type { SnapshotService } from '../recall/snapshots.ts';
+import type { AuditRepo } from '../store/repos.ts';
+
+/** The daemon itself, as the system routes see it. */
+export type DaemonInfo = {
+  version: string;
+  startedAt: Date;
+  isReady(): boolean;
+  devices(): Device[];
+};
+
+/** Everything the API may call: services and read-only facts, never drivers or the database. */
+export type ApiServices = {
+  daemon: DaemonInfo;
+  bus: Bus;
+  auth: { token?: string; bind: string };
+  audit: Pick<AuditRepo, 'list'>;
+  consoles: Consoles;
+  patchbays: { list(): PatchbayService[]; get(id: string): PatchbayService; tracer: PathTracer; cords: CordBook };
+  audio: { engine: AudioEngine | undefined; backend?: string; alignmentDbfs?: number };
+  linecheck: LineCheckService;
+  layout: LayoutService;
+  recall: {
+    snapshots: SnapshotService;
+    gear: GearService;
+    prints: PrintService;
+    dataDir: string;
+    /** Online copy of the database for a backup. */
+    backupDb(file: string): Promise<void>;
+  };
+  prep: PrepRunner;
+};
