@@ -19,10 +19,11 @@ function newestSource(dir) {
 
 const fresh =
   existsSync(dist) && process.env.RAD_DEV !== '1' && statSync(dist).mtimeMs >= newestSource(join(root, 'src'));
-if (fresh) {
-  await import(dist);
-} else {
+let entry;
+if (fresh) entry = await import(dist);
+else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import('../src/cli/main.ts');
+  entry = await import('../src/main.ts');
 }
+await entry.main(process.argv);

@@ -13,7 +13,7 @@ const common = {
 };
 await build({
   ...common,
-  entryPoints: [new URL('../src/cli/main.ts', import.meta.url).pathname],
+  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
   outfile: new URL('../dist/rad.mjs', import.meta.url).pathname,
 });
 // the DSP worker runs in its own thread from its own file

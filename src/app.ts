@@ -57,8 +57,6 @@ export type Services = {
  * Nothing here does device I/O until start().
  */
 export class App {
-  readonly startedAt = new Date();
-  readonly version = VERSION;
   private ready = false;
   private started: Device[] = [];
 

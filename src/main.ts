@@ -3,16 +3,12 @@ import { App } from './app.ts';
 import { describeError, isRadError } from './core/errors.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { SdNotify } from './core/sdnotify.ts';
-import { DEFAULT_CONFIG_PATH, loadSettings, SettingsError } from './settings/load.ts';
+import { runCli } from './cli/program.ts';
+import { loadSettings, resolveConfigPath, SettingsError } from './settings/load.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
-
-/** `--config`, else $RAD_CONFIG, else /etc/rad/studio.yaml. Never silently the simulated studio. */
-export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.RAD_CONFIG ?? DEFAULT_CONFIG_PATH;
-}
 
 const SHUTDOWN_HARD_LIMIT_MS = 4800;
 
@@ -78,4 +74,12 @@ export async function runDaemon(
   notify.startWatchdog();
   log.info({ api: app.apiUrl(), devices: app.devices().length, start_ms: Math.round(performance.now() - t0) }, 'ready');
   return new Promise<number>(() => {}); // runs until a signal
+}
+
+/**
+ * The `rad` program (bin/rad.mjs calls this): the CLI, with `rad start` running the daemon above.
+ * The entry wires the two, so the CLI never imports the entry.
+ */
+export function main(argv: string[]): Promise<void> {
+  return runCli(argv, { runDaemon: (configFlag) => runDaemon(resolveConfigPath(configFlag)) });
 }

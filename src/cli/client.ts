@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolveConfigPath } from '../main.ts';
-import { loadSettings } from '../settings/load.ts';
+import { loadSettings, resolveConfigPath } from '../settings/load.ts';
 import { CliError } from './output.ts';
 
 export type ClientOptions = { url?: string; token?: string; config?: string };

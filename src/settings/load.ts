@@ -225,3 +225,8 @@ export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env)
     settings.profiles_dir = resolve(dirname(resolve(file)), settings.profiles_dir);
   return settings;
 }
+
+/** `--config`, else $RAD_CONFIG, else /etc/rad/studio.yaml. Never silently the simulated studio. */
+export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.RAD_CONFIG ?? DEFAULT_CONFIG_PATH;
+}

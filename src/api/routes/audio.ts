@@ -4,8 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { fail } from '../../core/errors.ts';
 import type { SignalSpec } from '../../dsp/generators.ts';
 import type { MeasureSpec } from '../../dsp/engine/protocol.ts';
-import { listJackDevices } from '../../drivers/audio/jack.ts';
-import { listDevices } from '../../drivers/audio/portaudio.ts';
+import { listAudioDevices } from '../../dsp/engine/devices.ts';
 import { Open, replies } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
 
@@ -117,14 +116,7 @@ export const audioRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
         response: replies(T.Object({ backend: T.String(), devices: T.Array(Open({ name: T.String() })) })),
       },
     },
-    async () => {
-      try {
-        if (audio.backend === 'jack') return { backend: 'jack', devices: listJackDevices() };
-        return { backend: 'portaudio', devices: listDevices() };
-      } catch (e) {
-        throw fail('E_AUDIO_UNAVAILABLE', (e as Error).message);
-      }
-    },
+    async () => listAudioDevices(audio.backend),
   );
 
   app.put(

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
 import type { Change } from '../../console/model.ts';
-import { RadError } from '../../core/errors.ts';
-import { listMidiPorts } from '../../drivers/midi/port.ts';
+import { consoleMidiPorts } from '../../console/midi-ports.ts';
 import { Id, Open, replies } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
 
@@ -54,13 +53,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
         response: replies(T.Object({ inputs: T.Array(T.String()), outputs: T.Array(T.String()) })),
       },
     },
-    async () => {
-      try {
-        return listMidiPorts();
-      } catch (e) {
-        throw new RadError('E_MIDI_UNAVAILABLE', (e as Error).message);
-      }
-    },
+    async () => consoleMidiPorts(),
   );
 
   app.get(

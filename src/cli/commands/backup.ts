@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { backup, restoreBackup, verifyBackup } from '../../recall/backup.ts';
-import { resolveConfigPath } from '../../main.ts';
-import { loadSettings } from '../../settings/load.ts';
+import { loadSettings, resolveConfigPath } from '../../settings/load.ts';
 import { CliError, printJson } from '../output.ts';
 
 function dataDirFrom(o: { dataDir?: string; config?: string }): string {

@@ -1,18 +1,17 @@
 import type { Command } from 'commander';
-import { resolveConfigPath, runDaemon } from '../../main.ts';
 import { loadSettings, SettingsError } from '../../settings/load.ts';
 import { DaemonClient } from '../client.ts';
 import { printJson } from '../output.ts';
 
 type DeviceRow = { id: string; kind: string; state: string; since: string; detail?: string };
 
-export function daemonCommands(program: Command): void {
+export function daemonCommands(program: Command, runDaemon: (configFlag: string | undefined) => Promise<number>): void {
   program
     .command('start')
     .description('run the daemon (settings from --config, $RAD_CONFIG or /etc/rad/studio.yaml)')
     .option('-c, --config <file>', 'settings file')
     .action(async (o: { config?: string }) => {
-      process.exitCode = await runDaemon(resolveConfigPath(o.config));
+      process.exitCode = await runDaemon(o.config);
     });
 
   program

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../../core/logger.ts';
 import { Bus } from '../../core/bus.ts';
-import { resolveConfigPath } from '../../main.ts';
-import { loadSettings, validateSettings } from '../../settings/load.ts';
+import { loadSettings, resolveConfigPath, validateSettings } from '../../settings/load.ts';
 import { SimulatedStudio } from '../../sim/studio.ts';
 import { CliError, printJson } from '../output.ts';
 
