@@ -21,6 +21,15 @@ const jack = (cmd: string, args: string[] = []) => jackd.tool(cmd, args);
 const client = `radt${process.pid}`;
 
 beforeAll(() => jackd.start(), 20000);
+
+/** SIGTERM; a daemon still there after 6 s is killed so it cannot hold the JACK server (the tests judge the hang). */
+async function stopDaemon(d: RadProcess | undefined): Promise<void> {
+  if (!d || d.child.exitCode !== null || d.child.signalCode !== null) return;
+  d.child.kill('SIGTERM');
+  const timer = setTimeout(() => d.child.kill('SIGKILL'), 6000);
+  await d.exit;
+  clearTimeout(timer);
+}
 afterAll(() => jackd.stop());
 
 describe('PortAudio backend on JACK (dummy driver) loopback', () => {
@@ -60,10 +69,7 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
     for (let i = 0; i < ports.outs.length; i++) jack('jack_connect', [ports.outs[i]!, ports.ins[i]!]);
   }, 60000);
 
-  afterAll(async () => {
-    daemon?.child.kill('SIGTERM');
-    await daemon?.exit;
-  });
+  afterAll(() => stopDaemon(daemon));
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${url}${path}`, {
@@ -120,6 +126,20 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
     // a stable loop: the same latency every time (5792 samples here: naudiodon's queues + the primed 32 KiB)
     expect(again).toEqual(again.map(() => m.latency_samples));
   });
+
+  it('stops on SIGTERM with exit 0 while a tone plays, its JACK ports gone (the native stream aborted first)', async () => {
+    const pid = daemon.child.pid;
+    const t0 = Date.now();
+    daemon.child.kill('SIGTERM');
+    const end = await daemon.exit;
+    expect({ ...end, within5s: Date.now() - t0 < 5000 }).toEqual({ code: 0, signal: null, within5s: true });
+    expect(
+      jack('jack_lsp')
+        .split('\n')
+        .filter((p) => p.includes(`.${pid}.`)),
+    ).toEqual([]);
+    expect(daemon.stdout() + daemon.stderr()).not.toMatch(/N-API status not OK/);
+  });
 });
 
 describe('JACK backend (audify) on the dummy driver', () => {
@@ -171,10 +191,7 @@ describe('JACK backend (audify) on the dummy driver', () => {
     await wireLoopback();
   }, 60000);
 
-  afterAll(async () => {
-    daemon?.child.kill('SIGTERM');
-    await daemon?.exit;
-  });
+  afterAll(() => stopDaemon(daemon));
 
   it('lists JACK clients and is online on the system client', async () => {
     const devs = await ok<{ backend: string; devices: Array<{ name: string; inputs: number; outputs: number }> }>(
@@ -277,9 +294,18 @@ describe('JACK backend (audify) on the dummy driver', () => {
     });
     try {
       await waitFor(() => blocks > 10, 5000, 20);
-      const conns = jackd.tool('jack_lsp', ['-c']);
-      expect(conns).toMatch(new RegExp(`system:capture_1\\n\\s+${name}:inport 0`));
-      expect(conns).toMatch(new RegExp(`${name}:outport 1\\n\\s+system:playback_2`));
+      // `jack_lsp -c`: each port, then its connections indented (other clients may be wired too)
+      const conns = new Map<string, string[]>();
+      let port = '';
+      for (const line of jackd.tool('jack_lsp', ['-c']).split('\n')) {
+        if (!line.trim()) continue;
+        if (/^\s/.test(line)) conns.get(port)!.push(line.trim());
+        else conns.set((port = line), []);
+      }
+      expect(conns.get(`${name}:inport 0`)).toEqual(['system:capture_1']);
+      expect(conns.get(`${name}:inport 1`)).toEqual(['system:capture_2']);
+      expect(conns.get(`${name}:outport 0`)).toEqual(['system:playback_1']);
+      expect(conns.get(`${name}:outport 1`)).toEqual(['system:playback_2']);
     } finally {
       await b.stop();
     }
