@@ -1,5 +1,6 @@
 import { Backoff } from '../core/backoff.ts';
-import { fail } from '../core/errors.ts';
+import { ConnectionSupervisor } from '../core/supervisor.ts';
+import { fail, RadError } from '../core/errors.ts';
 import type { ByteLink } from '../drivers/stream.ts';
 import { describeTransport, type MidiTransport, openMidiLink } from '../drivers/midi/transport.ts';
 
@@ -21,32 +22,45 @@ export type MidiConnectionHooks = {
 
 /**
  * One MIDI console connection over any transport (TCP 51325 or a MIDI port): opens the byte
- * link, hands bytes to the driver, and on a loss tells the driver and reconnects with the shared
- * backoff (1 s, then up to 10 s, ah-midi.md §8); every reconnect runs the driver's full sync.
+ * link and hands bytes to the driver; the lifecycle (loss, backoff 1 s then up to 10 s per
+ * ah-midi.md §8, a full re-sync on every reconnect) is the shared ConnectionSupervisor's.
  * SQ and Qu drivers differ in protocol, not in this.
  */
 export class MidiConnection {
   link: ByteLink | undefined;
-  private closed = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private readonly backoff = new Backoff(1000, 10000);
+  private readonly supervisor: ConnectionSupervisor;
 
   constructor(
     readonly transport: MidiTransport,
     private readonly hooks: MidiConnectionHooks,
-  ) {}
+  ) {
+    this.supervisor = new ConnectionSupervisor(
+      { connect: () => this.open(), disconnect: () => this.closeLink() },
+      {
+        report: (state) => {
+          if (state === 'online') this.hooks.online();
+        },
+        onLost: (why) => this.hooks.lost(why),
+        backoff: new Backoff(1000, 10000),
+        retry: hooks.reconnect !== false,
+      },
+    );
+  }
 
   get where(): string {
     return describeTransport(this.transport);
   }
 
+  /** Connects and syncs now; throws when that fails (and keeps retrying unless reconnect is off). */
   async connect(): Promise<void> {
-    this.closed = false;
+    await this.supervisor.open();
+  }
+
+  private async open(): Promise<undefined> {
     let link: ByteLink;
     try {
       link = await openMidiLink(this.transport);
     } catch (e) {
-      this.drop((e as Error).message);
       throw fail(
         'E_CONSOLE_OFFLINE',
         `${this.hooks.family} at ${this.where} is not reachable: ${(e as Error).message}`,
@@ -55,37 +69,29 @@ export class MidiConnection {
     this.link = link;
     link.on('data', (d) => this.hooks.data(d));
     link.on('close', (why) => {
-      if (this.link === link) this.drop(`${why}${this.hooks.closeNote?.() ?? ''}`);
+      if (this.link === link) this.supervisor.lost(`${why}${this.hooks.closeNote?.() ?? ''}`);
     });
     try {
+      // a console that takes the connection but never completes its sync is retried, not left half-open
       await this.hooks.opened(link);
     } catch (e) {
-      // a console that takes the connection but never completes its sync is retried, not left half-open
-      if (this.link === link) this.drop(`sync failed: ${(e as Error).message}`);
-      throw e;
+      throw new RadError('E_CONSOLE_OFFLINE', `sync failed: ${(e as Error).message}`, { cause: e });
     }
-    this.backoff.reset();
-    this.hooks.online();
+    return undefined;
+  }
+
+  private async closeLink(): Promise<void> {
+    const l = this.link;
+    this.link = undefined;
+    await l?.close();
   }
 
   /** The link is gone (closed, silent, unanswered): report it, close it, and try again later. */
   drop(why: string): void {
-    const l = this.link;
-    this.link = undefined;
-    if (l) void l.close();
-    this.hooks.lost(why);
-    if (this.closed || this.hooks.reconnect === false) return;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
-      this.connect().catch(() => {}); // drop() already scheduled the next try
-    }, this.backoff.next());
+    this.supervisor.lost(why);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    const l = this.link;
-    this.link = undefined;
-    await l?.close();
+    await this.supervisor.stop();
   }
 }

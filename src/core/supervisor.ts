@@ -24,6 +24,8 @@ export type SupervisorOptions = {
   firstWaitMs?: number;
   /** Called on every loss, before the reconnect is scheduled (fail what waits on the link). */
   onLost?(why: string): void;
+  /** Reconnect after a loss (default true); false leaves the link down until the next open(). */
+  retry?: boolean;
 };
 
 /**
@@ -40,6 +42,7 @@ export class ConnectionSupervisor {
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private keepAliveRunning = false;
   private readonly backoff: Backoff;
+  private lastError: unknown;
 
   constructor(
     private readonly link: SupervisedLink,
@@ -63,6 +66,15 @@ export class ConnectionSupervisor {
     this.opts.report('starting');
     const first = this.connectNow();
     await Promise.race([first, new Promise((r) => setTimeout(r, this.opts.firstWaitMs ?? 2000).unref())]);
+  }
+
+  /**
+   * Starts and makes one attempt now, throwing its error when it fails (a caller that must know,
+   * like the CLI's direct mode); the retries are scheduled all the same.
+   */
+  async open(): Promise<void> {
+    this.stopped = false;
+    if (!(await this.connectNow())) throw this.lastError ?? new Error('stopped while connecting');
   }
 
   async stop(): Promise<void> {
@@ -92,6 +104,7 @@ export class ConnectionSupervisor {
         this.startKeepAlive();
         return true;
       } catch (e) {
+        this.lastError = e;
         if (!this.stopped) this.lost(describeError(e));
         return false;
       }
@@ -110,7 +123,7 @@ export class ConnectionSupervisor {
     this.opts.onLost?.(why);
     this.opts.report('offline', why);
     void this.link.disconnect();
-    if (this.retryTimer) return;
+    if (this.retryTimer || this.opts.retry === false) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connectNow();

@@ -201,9 +201,15 @@ describe('X32 console service against the simulator (real UDP)', () => {
 
   it('node lines read from the model parse back to the simulator state', async () => {
     const { sim, con } = await rig();
-    for (const n of con.nodes('ch/01')) {
-      for (const v of parseNodeLine(con.tree, n.text).values)
+    const nodes = con.nodes('ch/01');
+    expect(nodes.length).toBeGreaterThan(20); // config, delay, preamp, gate, dyn, eq bands, mix, sends…
+    let checked = 0;
+    for (const n of nodes) {
+      for (const v of parseNodeLine(con.tree, n.text).values) {
         expect(v.raw, v.leaf.address).toEqual(sim.state.get(v.leaf.address));
+        checked++;
+      }
     }
+    expect(checked).toBeGreaterThan(100);
   });
 });

@@ -1,0 +1,87 @@
+// The `rad` CLI as a user runs it: the real binary, spawned, against a daemon on a real port.
+// Exit codes are the contract (0 done, 1 failure, 2 the caller's mistake), and --json prints one
+// JSON document a script can parse.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { runRad, startSimApp } from '../helpers.ts';
+
+let app: App;
+let url: string;
+
+beforeAll(async () => {
+  app = await startSimApp();
+  url = app.apiUrl();
+}, 30000);
+afterAll(() => app?.stop());
+
+async function rad(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const p = runRad(args);
+  const { code } = await p.exit;
+  return { code, out: p.stdout(), err: p.stderr() };
+}
+
+describe('rad CLI against a running daemon', () => {
+  it('status --json: ready, the version and every device with its state', async () => {
+    const r = await rad('status', '--url', url, '--json');
+    expect(r.code, r.err).toBe(0);
+    const st = JSON.parse(r.out);
+    expect(st).toMatchObject({ ready: true, version: expect.any(String) });
+    expect(st.devices).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'x32-main', kind: 'console', state: 'online' })]),
+    );
+  });
+
+  it('console set then get: the value read back, as JSON and as text', async () => {
+    const set = await rad('console', 'set', 'input/5/name', 'Snare Top', '--url', url, '--json');
+    expect(set.code, set.err).toBe(0);
+    expect(JSON.parse(set.out)).toMatchObject({ ok: true });
+    const get = await rad('console', 'get', 'input/5/name', '--url', url, '--json');
+    expect(get.code, get.err).toBe(0);
+    expect(JSON.parse(get.out)).toEqual({ path: 'input/5/name', value: 'Snare Top' });
+    const text = await rad('console', 'get', 'input/5/name', '--url', url);
+    expect(text.out).toBe('Snare Top\n');
+  });
+
+  it("the caller's mistakes exit 2 with the code and the offending value", async () => {
+    const [unknown, range, usage, noConsole] = await Promise.all([
+      rad('console', 'get', 'input/99/name', '--url', url),
+      rad('console', 'set', 'input/1/fader', '40', '--url', url),
+      rad('console', 'frobnicate'),
+      rad('console', 'get', 'input/1/name', '--url', url, '--console', 'nosuch'),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^rad: E_UNKNOWN_PATH: .*input\/99\/name/m);
+    expect(range.code).toBe(2);
+    expect(range.err).toMatch(/E_VALUE_RANGE.*40/);
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/unknown command 'frobnicate'/);
+    expect(noConsole.code).toBe(2);
+    expect(noConsole.err).toMatch(/nosuch/);
+  });
+
+  it('a daemon that is not there is a failure (exit 1) that names the URL', async () => {
+    const r = await rad('status', '--url', 'http://127.0.0.1:1', '--json');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/127\.0\.0\.1:1/);
+    expect(r.out).toBe('');
+  });
+
+  it('snapshot take and list --json: the snapshot is listed with its id and label', async () => {
+    const take = await rad('snapshot', 'take', '--label', 'cli test', '--url', url, '--json');
+    expect(take.code, take.err).toBe(0);
+    const taken = JSON.parse(take.out);
+    expect(taken).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), label: 'cli test' });
+    const list = await rad('snapshot', 'list', '--url', url, '--json');
+    expect(list.code, list.err).toBe(0);
+    const rows = JSON.parse(list.out);
+    expect((Array.isArray(rows) ? rows : rows.snapshots).map((s: { id: string }) => s.id)).toContain(taken.id);
+  });
+
+  it('--version and --help exit 0', async () => {
+    const [v, h] = await Promise.all([rad('--version'), rad('--help')]);
+    expect(v.code).toBe(0);
+    expect(v.out).toMatch(/^\d+\.\d+\.\d+/);
+    expect(h.code).toBe(0);
+    expect(h.out).toMatch(/Usage: rad/);
+  });
+});
