@@ -108,12 +108,14 @@ export function parseModelFile(text: string): { family: 'sq' | 'qu'; values: Mod
   return { family: o.family, values: o.values as ModelValues };
 }
 
+const FAMILY_NAME = { sq: 'an SQ', qu: 'a Qu' } as const;
+
 /** SQ and Qu: the key/value model, diffed per strip; "initial" is a reset desk. */
 export function modelStateFormat(family: 'sq' | 'qu'): StateFormat {
   const values = (text: string) => {
     const m = parseModelFile(text);
     if (m.family !== family)
-      throw fail('E_SNAPSHOT_FAMILY', `the file is from an ${m.family.toUpperCase()}, not an ${family.toUpperCase()}`, {
+      throw fail('E_SNAPSHOT_FAMILY', `the file is from ${FAMILY_NAME[m.family]}, not ${FAMILY_NAME[family]}`, {
         family: m.family,
       });
     return m.values;
