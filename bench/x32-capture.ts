@@ -9,7 +9,7 @@ import { Store } from '../src/store/db.ts';
 const lanDelayMs = Number(process.env.LAN_DELAY_MS ?? 1);
 const sim = new X32Simulator({ port: 0, lanDelayMs });
 await sim.start();
-const store = Store.inMemory();
+const _store = Store.inMemory();
 const con = new X32Console(
   { id: 'bench', host: '127.0.0.1', port: sim.port },
   { bus: new Bus(), log: silentLogger() },

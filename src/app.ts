@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { resolve } from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { defaultAllowedHosts } from './api/auth.ts';
 import { buildApi } from './api/server.ts';
 import type { ApiServices } from './api/services.ts';
 import { Consoles, createConsole } from './console/factory.ts';
@@ -7,6 +10,8 @@ import { Bus } from './core/bus.ts';
 import type { Device } from './core/device.ts';
 import { describeError, RadError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
+import { PathGuard } from './core/paths.ts';
+import { loadOrCreateToken } from './core/token.ts';
 import { AudioEngine } from './dsp/engine/engine.ts';
 import { PrepRunner } from './dsp/offline/runner.ts';
 import { ProfileStore } from './layout/profiles.ts';
@@ -61,6 +66,8 @@ export class App {
   private started: Device[] = [];
 
   private constructor(
+    /** The API token every route but health needs. */
+    readonly token: string,
     readonly settings: Settings,
     readonly services: Services,
     readonly api: FastifyInstance,
@@ -76,6 +83,21 @@ export class App {
     const store = new Store(settings.data_dir);
     // the audit log is written from the bus: every device write goes out as device.write
     bus.on('device.write', store, (e) => store.audit.add(e));
+
+    // the API token: from settings, else created at the first start in data_dir/token (0600)
+    const token = settings.api.token ?? loadOrCreateToken(settings.data_dir);
+    const under = (p: string | undefined, fallback: string) => resolve(settings.data_dir, p ?? fallback);
+    const paths = new PathGuard(
+      {
+        media: (settings.paths.media ?? ['media']).map((p) => under(p, 'media')),
+        exports: under(settings.paths.exports, 'exports'),
+        backupTargets: (settings.paths.backup_targets ?? ['backups']).map((p) => under(p, 'backups')),
+      },
+      {
+        has: (p) => store.kv.get(`written:${p}`) !== undefined,
+        add: (p) => store.kv.set(`written:${p}`, new Date().toISOString()),
+      },
+    );
 
     const studio = settings.sim.enabled ? new SimulatedStudio(settings, { bus, log }) : undefined;
 
@@ -174,7 +196,12 @@ export class App {
         devices: () => app?.devices() ?? [],
       },
       bus,
-      auth: { token: settings.api.token, bind: settings.api.bind },
+      auth: {
+        token,
+        allowedHosts: defaultAllowedHosts(settings.api.bind, settings.api.allowed_hosts),
+        writesPerMinute: settings.api.writes_per_minute,
+      },
+      paths,
       audit: store.audit,
       consoles,
       patchbays: {
@@ -205,6 +232,7 @@ export class App {
       prep,
     };
     app = new App(
+      token,
       settings,
       services,
       await buildApi(api, log),
@@ -292,6 +320,11 @@ export class App {
   }
 
   /** The bound API address (port 0 in settings picks a free one). */
+  /** An in-process request with the token (tests, embedding); `app.api.inject` sends none. */
+  inject(opts: InjectOptions & { headers?: Record<string, string> }): Promise<LightMyRequestResponse> {
+    return this.api.inject({ ...opts, headers: { authorization: `Bearer ${this.token}`, ...opts.headers } });
+  }
+
   apiUrl(): string {
     const addr = this.api.server.address();
     if (!addr || typeof addr === 'string') throw new RadError('E_API_NOT_LISTENING', 'the API is not listening');

@@ -1,32 +1,92 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isLoopback } from '../settings/load.ts';
+import { hostname, networkInterfaces } from 'node:os';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Constant-time bearer check; hashing first makes both sides the same length. */
-export function tokenMatches(header: string | undefined, token: string): boolean {
-  if (!header?.startsWith('Bearer ')) return false;
-  return timingSafeEqual(digest(header.slice(7).trim()), digest(token));
+/** Constant-time comparison; hashing first makes both sides the same length. */
+function same(given: string, token: string): boolean {
+  return timingSafeEqual(digest(given), digest(token));
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Bearer header check (kept for callers that only have the header). */
+export function tokenMatches(header: string | undefined, token: string): boolean {
+  if (!header?.startsWith('Bearer ')) return false;
+  return same(header.slice(7).trim(), token);
+}
+
+/** `Host: [::1]:8420` → `::1`; `Studio.local.:8420` → `studio.local`. */
+export function hostOf(header: string | undefined): string {
+  if (!header) return '';
+  let h = header.trim().toLowerCase();
+  if (h.startsWith('[')) h = h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
+  else if (h.split(':').length === 2) h = h.split(':')[0]!;
+  return h.replace(/\.$/, '');
+}
+
+/** The host names this daemon answers to: loopback, its bind address, the machine's names and addresses. */
+export function defaultAllowedHosts(bind: string, extra: string[] = []): Set<string> {
+  const hosts = new Set(['localhost', '127.0.0.1', '::1', hostOf(bind)]);
+  const name = hostname().toLowerCase();
+  hosts.add(name);
+  hosts.add(`${name.split('.')[0]}.local`);
+  if (bind === '0.0.0.0' || bind === '::')
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) hosts.add(a.address.toLowerCase().replace(/%.*$/, ''));
+  for (const h of extra) hosts.add(hostOf(h));
+  hosts.delete('');
+  hosts.delete('0.0.0.0');
+  hosts.delete('::');
+  return hosts;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export type AuthOptions = { token: string; allowedHosts: Set<string> };
 
 /**
- * With a token set: writes and the event stream always need it; on a non-loopback bind,
- * reads need it too (the docs page stays open so a person can find the API).
+ * Who may call: a request whose Host is not this daemon's is refused (421: a page on another
+ * name reached us by DNS rebinding); a write or a WebSocket upgrade sent by a browser from a
+ * foreign Origin is refused (403); every route needs the token except those marked public
+ * (`/api/v1/health`, the docs). The check runs on the route the router matched, after it
+ * decoded the path, so no spelling of a URL skips it.
  */
-export function authHook(token: string | undefined, bind: string) {
-  const readsNeedToken = !isLoopback(bind);
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!token) return;
-    const path = req.url.split('?')[0] ?? '';
-    if (path.startsWith('/api/docs')) return;
-    const needs = !READ_METHODS.has(req.method) || path === '/api/v1/events' || readsNeedToken;
-    if (!needs) return;
-    if (tokenMatches(req.headers.authorization, token)) return;
-    await reply
-      .status(401)
-      .send({ error: 'E_UNAUTHORIZED', message: 'this route needs Authorization: Bearer <api.token>' });
-  };
+export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
+  const deny = (reply: FastifyReply, status: number, error: string, message: string) =>
+    reply.status(status).send({ error, message });
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const host = hostOf(req.headers.host);
+    if (!opts.allowedHosts.has(host))
+      return deny(
+        reply,
+        421,
+        'E_HOST',
+        `this daemon does not answer to the host name ${JSON.stringify(host)} (add it to api.allowed_hosts)`,
+      );
+    const upgrade = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+    const origin = req.headers.origin;
+    if (origin && (upgrade || !SAFE_METHODS.has(req.method))) {
+      let oh = '';
+      try {
+        oh = hostOf(new URL(origin).host);
+      } catch {
+        oh = '';
+      }
+      if (!opts.allowedHosts.has(oh))
+        return deny(reply, 403, 'E_ORIGIN', `requests from pages on ${JSON.stringify(origin)} are refused`);
+    }
+    const config = req.routeOptions.config as { public?: boolean } | undefined;
+    if (config?.public || req.routeOptions.url?.startsWith('/api/docs')) return;
+    const bearer = req.headers.authorization;
+    if (bearer?.startsWith('Bearer ') && same(bearer.slice(7).trim(), opts.token)) return;
+    // a browser cannot set headers on a WebSocket: the token may come as ?access_token= on GETs
+    const q = (req.query as Record<string, unknown> | undefined)?.access_token;
+    if (SAFE_METHODS.has(req.method) && typeof q === 'string' && same(q, opts.token)) return;
+    return deny(
+      reply,
+      401,
+      'E_UNAUTHORIZED',
+      'this route needs the API token: Authorization: Bearer <token> (rad token prints it; it is in data_dir/token)',
+    );
+  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorKind, isRadError } from '../core/errors.ts';
+import { osError } from '../core/paths.ts';
 
 /** The API's one mapping from error kinds (core) to HTTP statuses. */
 export const STATUS_OF_KIND: Record<ErrorKind, number> = {
@@ -9,6 +10,8 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  misdirected: 421,
+  too_many: 429,
   internal: 500,
   device: 502,
   unavailable: 503,
@@ -100,6 +103,22 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     void reply.status(400).send({ error: 'E_VALIDATION', message: validationMessage(ctx, err.validation, root) });
     return;
   }
+  const errno = (err as { code?: unknown }).code;
+  const syscall = (err as { syscall?: unknown }).syscall;
+  if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno) && typeof syscall === 'string') {
+    // an OS error on a path: coded, with the path, never raw errno text as a 500
+    const e = osError(err, String((err as { path?: unknown }).path ?? '(path)'));
+    errorHandler(e as unknown as FastifyError, req, reply);
+    return;
+  }
+  if ((err as { error?: unknown }).error === 'E_RATE_LIMIT') {
+    void reply.status(429).send({ error: 'E_RATE_LIMIT', message: err.message });
+    return;
+  }
+  if (err instanceof RangeError && /call stack/.test(err.message)) {
+    void reply.status(400).send({ error: 'E_BAD_REQUEST', message: 'the request body is nested too deeply' });
+    return;
+  }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const code =
@@ -111,7 +130,9 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
               err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
               err instanceof SyntaxError
             ? 'E_BAD_JSON'
-            : `E_HTTP_${status}`;
+            : status === 404
+              ? 'E_NOT_FOUND'
+              : 'E_BAD_REQUEST';
     void reply.status(status).send({ error: code, message: err.message });
     return;
   }

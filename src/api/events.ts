@@ -15,7 +15,11 @@ export function registerEvents(app: FastifyInstance, bus: Bus): void {
     url: '/api/v1/events',
     schema: {
       summary: 'Event stream (WebSocket): bus events filtered by topic',
-      querystring: { type: 'object', properties: { topics: { type: 'string' } }, additionalProperties: false },
+      querystring: {
+        type: 'object',
+        properties: { topics: { type: 'string' }, access_token: { type: 'string' } },
+        additionalProperties: false,
+      },
     },
     preValidation: async (req) => {
       const q = req.query as { topics?: string };

@@ -3,7 +3,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Logger } from '../core/logger.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { authHook } from './auth.ts';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { registerAuth } from './auth.ts';
 import { errorHandler } from './errors.ts';
 import { registerEvents } from './events.ts';
 import { audioRoutes } from './routes/audio.ts';
@@ -40,13 +42,41 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(fastifyHelmet, {
+    // the docs page's own script and styles; the API answers JSON
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  // writes are limited per client address (a runaway script, a page hammering the API)
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: 'E_RATE_LIMIT',
+      message: `more than ${ctx.max} writes a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
+  });
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    if (methods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m)) && services.auth.writesPerMinute > 0)
+      route.config = {
+        ...(route.config as object),
+        rateLimit: { max: services.auth.writesPerMinute, timeWindow: 60000 },
+      };
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT } });
   // @fastify/websocket hides WS routes from the OpenAPI document; the event stream belongs in it
   app.addHook('onRoute', (route) => {
     if (route.url === '/api/v1/events' && route.schema) route.schema.hide = false;
   });
-  app.addHook('onRequest', authHook(services.auth.token, services.auth.bind));
+  registerAuth(app, { token: services.auth.token, allowedHosts: services.auth.allowedHosts });
 
   registerEvents(app, services.bus);
   // one plugin per area, each given the service interfaces it calls

@@ -1,5 +1,6 @@
 import type { Consoles } from '../console/factory.ts';
 import type { Bus } from '../core/bus.ts';
+import type { PathGuard } from '../core/paths.ts';
 import type { Device } from '../core/device.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { PrepRunner } from '../dsp/offline/runner.ts';
@@ -25,7 +26,9 @@ export type DaemonInfo = {
 export type ApiServices = {
   daemon: DaemonInfo;
   bus: Bus;
-  auth: { token?: string; bind: string };
+  auth: { token: string; allowedHosts: Set<string>; writesPerMinute: number };
+  /** Every file path a caller names goes through it. */
+  paths: PathGuard;
   audit: Pick<AuditRepo, 'list'>;
   consoles: Consoles;
   patchbays: { list(): PatchbayService[]; get(id: string): PatchbayService; tracer: PathTracer; cords: CordBook };

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readToken } from '../core/token.ts';
 import { loadSettings, resolveConfigPath } from '../settings/load.ts';
 import { CliError } from './output.ts';
 
@@ -7,16 +9,17 @@ export type ClientOptions = { url?: string; token?: string; config?: string };
 /** A thin REST client: `--url`, else $RAD_URL, else the `api` section of the config it would load. */
 export class DaemonClient {
   readonly base: string;
-  private readonly token: string | undefined;
+  readonly token: string | undefined;
 
   constructor(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env) {
     let url = opts.url ?? env.RAD_URL;
     let token = opts.token ?? env.RAD_TOKEN;
     if (!url || !token) {
       const file = resolveConfigPath(opts.config, env);
-      if (!existsSync(file))
+      if (!existsSync(file)) {
         url ??= 'http://127.0.0.1:8420'; // no settings: the API's defaults
-      else {
+        token ??= readToken(resolve(env.RAD_DATA_DIR ?? 'data'));
+      } else {
         try {
           const s = loadSettings(file, env);
           const host =
@@ -28,7 +31,8 @@ export class DaemonClient {
                   ? `[${s.api.bind}]`
                   : s.api.bind;
           url ??= `http://${host}:${s.api.port}`;
-          token ??= s.api.token;
+          // the daemon's own user finds the token in the data directory (data_dir/token, 0600)
+          token ??= s.api.token ?? readToken(s.data_dir);
         } catch {
           // a broken config only matters if we needed it for the URL
         }

@@ -9,6 +9,8 @@ export type ErrorKind =
   | 'not_found' // no such thing
   | 'conflict' // clashes with what exists or runs
   | 'too_large' // over a size limit
+  | 'misdirected' // addressed to a host name this daemon does not answer to (DNS rebinding)
+  | 'too_many' // over a rate limit
   | 'device' // the device answered, but not as it should
   | 'unavailable' // a device, backend or service cannot be reached now
   | 'timeout' // a device did not answer in time
@@ -37,6 +39,16 @@ export const ERROR_CODES = {
   E_BODY_TOO_LARGE: 'too_large',
   E_NOT_FOUND: 'not_found',
   E_UNAUTHORIZED: 'unauthorized',
+  E_HOST: 'misdirected',
+  E_ORIGIN: 'forbidden',
+  E_RATE_LIMIT: 'too_many',
+  E_PATH_OUTSIDE: 'forbidden',
+  E_PATH_DENIED: 'forbidden',
+  E_PATH_EXISTS: 'conflict',
+  E_PATH_NOT_FOUND: 'not_found',
+  E_PATH_INVALID: 'invalid',
+  E_DISK_FULL: 'unavailable',
+  E_BAD_REQUEST: 'invalid',
   E_UNKNOWN_TOPIC: 'invalid',
   E_WS_UPGRADE: 'invalid',
   E_EVENTS: 'unavailable',

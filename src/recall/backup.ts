@@ -1,3 +1,4 @@
+import { TOKEN_FILE } from '../core/token.ts';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -12,6 +13,7 @@ import {
   renameSync,
   rmSync,
   statSync,
+  realpathSync,
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.ts';
@@ -111,8 +113,15 @@ export async function backup(
     copied++;
     bytes += st.size;
   }
+  // a target inside the data directory (the default, data_dir/backups) is not backed up into itself;
+  // the API token stays on this machine
+  const targetRel = relative(realpathSync(dataDir), realpathSync(target));
+  const insideTarget = (rel: string) =>
+    targetRel !== '' && !targetRel.startsWith('..') && (rel === targetRel || rel.startsWith(`${targetRel}/`));
   for (const rel of walk(dataDir)) {
     if (
+      insideTarget(rel) ||
+      rel === TOKEN_FILE ||
       rel === DB ||
       rel.startsWith(`${DB}-`) ||
       rel.endsWith('.tmp') ||

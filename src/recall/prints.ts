@@ -38,7 +38,7 @@ export class PrintService {
         version: this.current.version,
       });
     const engine = this.deps.engine();
-    if (!engine || engine.status().state !== 'online')
+    if (engine?.status().state !== 'online')
       throw fail('E_AUDIO_OFFLINE', `cannot print: the audio engine is ${engine?.status().state ?? 'not configured'}`);
     let v: { id: string; name: string };
     try {

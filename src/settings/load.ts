@@ -164,11 +164,6 @@ function semanticProblems(s: Settings): string[] {
     if (a.window % a.block !== 0)
       problems.push(`audio.window: must be a multiple of audio.block (${a.block}), got ${a.window}`);
   }
-  if (!isLoopback(s.api.bind) && !s.api.token) {
-    problems.push(
-      `api.token: is required when api.bind is ${JSON.stringify(s.api.bind)} (not loopback); set a token or bind 127.0.0.1`,
-    );
-  }
   return problems;
 }
 

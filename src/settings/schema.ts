@@ -7,7 +7,22 @@ export const ApiSettings = T.Object(
   {
     bind: T.String({ default: '127.0.0.1', minLength: 1 }),
     port: T.Integer({ default: 8420, minimum: 0, maximum: 65535 }),
+    /** Without it, a token is generated at first start into data_dir/token (mode 0600). */
     token: T.Optional(T.String({ minLength: 8 })),
+    /** Host names the API answers to (others get 421: DNS rebinding); the defaults are always in. */
+    allowed_hosts: T.Array(T.String({ minLength: 1 }), { default: [] }),
+    /** Writes (POST/PUT/DELETE) one client address may make per minute; 0 = no limit. */
+    writes_per_minute: T.Integer({ minimum: 0, default: 600 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+/** Folders for files named over the API; each defaults under data_dir. */
+export const PathSettings = T.Object(
+  {
+    media: T.Optional(T.Array(T.String({ minLength: 1 }), { minItems: 1 })),
+    exports: T.Optional(T.String({ minLength: 1 })),
+    backup_targets: T.Optional(T.Array(T.String({ minLength: 1 }), { minItems: 1 })),
   },
   { additionalProperties: false, default: {} },
 );
@@ -188,6 +203,7 @@ export const AudioSettings = T.Object(
 export const Settings = T.Object(
   {
     api: ApiSettings,
+    paths: PathSettings,
     data_dir: T.String({ minLength: 1, default: './data' }),
     log_level: T.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => T.Literal(l)),

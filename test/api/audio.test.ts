@@ -12,7 +12,7 @@ describe('audio REST routes on the simulated loop', () => {
   });
   afterAll(async () => app.stop());
   const inject = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
-    app.api!.inject({ method, url, payload: payload as never });
+    app.inject({ method, url, payload: payload as never });
 
   it('reports the engine with its channels', async () => {
     const r = (await inject('GET', '/api/v1/audio')).json();
@@ -57,7 +57,7 @@ describe('audio REST routes on the simulated loop', () => {
   it('without an audio section the routes answer 503 with a code', async () => {
     const bare = await startSimApp();
     try {
-      const r = await bare.api!.inject({ method: 'GET', url: '/api/v1/audio' });
+      const r = await bare.inject({ method: 'GET', url: '/api/v1/audio' });
       expect(r.statusCode).toBe(503);
       expect(r.json().error).toBe('E_NO_AUDIO');
     } finally {

@@ -13,7 +13,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
   afterAll(async () => app.stop());
 
   it('lists the Qu online with the model learned from the console', async () => {
-    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
+    const r = (await app.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
     expect(r.consoles[0]).toMatchObject({
       id: 'qu-mon',
       family: 'qu',
@@ -24,7 +24,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
   });
 
   it('sets a name, a mute and an aux send (neutral path → mix); the simulator holds them', async () => {
-    const r = await app.api!.inject({
+    const r = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/qu-mon/values',
       payload: {
@@ -50,7 +50,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
   });
 
   it('400 for a name too long, a strip the model lacks, or a colour', async () => {
-    const long = await app.api!.inject({
+    const long = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/qu-mon/values',
       payload: { path: 'input/1/name', value: 'Lead Vocal' },
@@ -59,7 +59,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
     expect(long.json()).toMatchObject({ error: 'E_VALUE_RANGE', details: { value: 'Lead Vocal' } });
     expect(
       (
-        await app.api!.inject({
+        await app.inject({
           method: 'PUT',
           url: '/api/v1/consoles/qu-mon/values',
           payload: { path: 'input/25/mute', value: true },
@@ -68,14 +68,14 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
     ).toBe('E_UNKNOWN_PATH');
     expect(
       (
-        await app.api!.inject({
+        await app.inject({
           method: 'PUT',
           url: '/api/v1/consoles/qu-mon/values',
           payload: { path: 'input/1/colour', value: 'RD' },
         })
       ).json().error,
     ).toBe('E_CAPABILITY');
-    const mask = await app.api!.inject({
+    const mask = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/qu-mon/values',
       payload: { path: 'input/1/dca', value: 16 },
@@ -88,7 +88,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
   });
 
   it('a neutral DCA bitmask lands as the four Qu assignment flags and reads back as a bitmask', async () => {
-    const r = await app.api!.inject({
+    const r = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/qu-mon/values',
       payload: { path: 'input/5/dca', value: 0b1010 },
@@ -100,7 +100,7 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
     });
     expect([1, 2, 3, 4].map((d) => sim().state.get(`${0x24}:dca:${d}`))).toEqual([0, 1, 0, 1]);
     expect(
-      (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/qu-mon/values?path=input/5/dca' })).json().value,
+      (await app.inject({ method: 'GET', url: '/api/v1/consoles/qu-mon/values?path=input/5/dca' })).json().value,
     ).toBe(10);
     expect(sim().state.get(`${0x20}:name`)).toBe('');
   });

@@ -14,7 +14,7 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
   afterAll(async () => app.stop());
 
   it('lists the SQ online with its capability flags', async () => {
-    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
+    const r = (await app.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
     expect(r.consoles[0]).toMatchObject({
       id: 'sq-foh',
       family: 'sq',
@@ -25,7 +25,7 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
   });
 
   it('sets neutral and family paths; the simulator holds them; reads come from the model', async () => {
-    const r = await app.api!.inject({
+    const r = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/sq-foh/values',
       payload: {
@@ -48,26 +48,24 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
     expect(sim().state.get(muteParam('input', 3))).toBe(1);
     expect(sim().levelDb(sendParam('level', 'input', 3, 'lr', 1))).toBeCloseTo(-10, 1);
     expect(sim().levelDb(sendParam('level', 'input', 3, 'aux', 2))).toBeCloseTo(-6, 1);
-    const get = (
-      await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/values?path=input/3/fader' })
-    ).json();
+    const get = (await app.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/values?path=input/3/fader' })).json();
     expect(get.value).toBeCloseTo(-10, 1);
     const nodes = (
-      await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/nodes?prefix=input/3/send/aux/2' })
+      await app.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/nodes?prefix=input/3/send/aux/2' })
     ).json();
     expect(nodes.nodes).toEqual(expect.arrayContaining([{ path: 'input/3/send/aux/2/level', value: -6 }]));
   });
 
   it('refuses what an SQ cannot take, out-of-range values and unknown paths with 400 and touches nothing', async () => {
     const before = sim().writes;
-    const name = await app.api!.inject({
+    const name = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/sq-foh/values',
       payload: { path: 'input/1/name', value: 'Kick' },
     });
     expect(name.statusCode).toBe(400);
     expect(name.json().error).toBe('E_CAPABILITY');
-    const range = await app.api!.inject({
+    const range = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/sq-foh/values',
       payload: {
@@ -79,7 +77,7 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
     });
     expect(range.statusCode).toBe(400);
     expect(range.json()).toMatchObject({ error: 'E_VALUE_RANGE', details: { value: 40 } });
-    const unknown = await app.api!.inject({
+    const unknown = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/sq-foh/values',
       payload: { path: 'input/49/mute', value: true },

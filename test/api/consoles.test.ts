@@ -11,7 +11,7 @@ describe('console REST routes on the simulated studio', () => {
   afterAll(async () => app.stop());
 
   it('lists consoles with status and capabilities', async () => {
-    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
+    const r = (await app.inject({ method: 'GET', url: '/api/v1/consoles' })).json();
     expect(r.consoles[0]).toMatchObject({
       id: 'x32-main',
       family: 'x32',
@@ -21,13 +21,13 @@ describe('console REST routes on the simulated studio', () => {
   });
 
   it('reads a subtree as node lines', async () => {
-    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/x32-main/nodes?prefix=ch/01' })).json();
+    const r = (await app.inject({ method: 'GET', url: '/api/v1/consoles/x32-main/nodes?prefix=ch/01' })).json();
     expect(r.nodes).toHaveLength(32);
     expect(r.nodes[0]).toEqual({ path: '/ch/01/config', text: '/ch/01/config "" 1 YE 1' });
   });
 
   it('sets values in units or raw, validated against the tree; the simulator holds them', async () => {
-    const ok = await app.api!.inject({
+    const ok = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x32-main/values',
       payload: { path: 'input/2/fader', value: 0 },
@@ -35,35 +35,33 @@ describe('console REST routes on the simulated studio', () => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ ok: true, results: [{ address: '/ch/02/mix/fader', verdict: 'verified' }] });
     expect(sim().state.get('/ch/02/mix/fader')).toBe(767 / 1023);
-    const raw = await app.api!.inject({
+    const raw = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x32-main/values',
       payload: { changes: [{ path: '/ch/02/mix/pan', value: 0.25, raw: true }] },
     });
     expect(raw.json().ok).toBe(true);
     expect(sim().state.get('/ch/02/mix/pan')).toBe(0.25);
-    const get = (
-      await app.api!.inject({ method: 'GET', url: '/api/v1/consoles/x32-main/values?path=input/2/pan' })
-    ).json();
+    const get = (await app.inject({ method: 'GET', url: '/api/v1/consoles/x32-main/values?path=input/2/pan' })).json();
     expect(get.value).toBe(-50);
   });
 
   it('answers an unknown path with 404 and an out-of-range value with 400 naming the range', async () => {
-    const unknown = await app.api!.inject({
+    const unknown = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x32-main/values',
       payload: { path: '/ch/01/mix/volume', value: 1 },
     });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error).toBe('E_UNKNOWN_PATH');
-    const range = await app.api!.inject({
+    const range = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x32-main/values',
       payload: { path: 'input/1/hpf', value: 1000 },
     });
     expect(range.statusCode).toBe(400);
     expect(range.json()).toMatchObject({ error: 'E_VALUE_RANGE', details: { allowed: '20..400' } });
-    const rawRange = await app.api!.inject({
+    const rawRange = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x32-main/values',
       payload: { path: '/ch/01/mix/fader', value: 2, raw: true },
@@ -72,13 +70,11 @@ describe('console REST routes on the simulated studio', () => {
   });
 
   it('captures and applies scene text; broken text is refused with line numbers', async () => {
-    const cap = (
-      await app.api!.inject({ method: 'POST', url: '/api/v1/consoles/x32-main/capture', payload: {} })
-    ).json();
+    const cap = (await app.inject({ method: 'POST', url: '/api/v1/consoles/x32-main/capture', payload: {} })).json();
     expect(cap.lines).toBe(2117);
     const text = cap.text.replace(/^\/ch\/08\/config .*$/m, '/ch/08/config "Bass DI" 40 BL 8');
     const ap = (
-      await app.api!.inject({
+      await app.inject({
         method: 'POST',
         url: '/api/v1/consoles/x32-main/apply',
         payload: { text, only_changed: true },
@@ -86,7 +82,7 @@ describe('console REST routes on the simulated studio', () => {
     ).json();
     expect(ap).toMatchObject({ applied: 1, verified: 1 });
     expect(sim().state.get('/ch/08/config/name')).toBe('Bass DI');
-    const bad = await app.api!.inject({
+    const bad = await app.inject({
       method: 'POST',
       url: '/api/v1/consoles/x32-main/apply',
       payload: { text: `${text}/ch/01/mix LOUD\n` },
@@ -100,7 +96,7 @@ describe('console REST routes on the simulated studio', () => {
     sim().silent = true;
     const con = app.services.consoles.get('x32-main');
     try {
-      const r = await app.api!.inject({
+      const r = await app.inject({
         method: 'PUT',
         url: '/api/v1/consoles/x32-main/values',
         payload: { path: 'input/1/fader', value: -5 },
@@ -110,7 +106,7 @@ describe('console REST routes on the simulated studio', () => {
       expect(r.json().results[0].verdict).toBe('failed');
       expect(r.json().results[0].error).toContain('E_CONSOLE_TIMEOUT');
       await waitFor(() => con.status().state === 'offline', 5000, 50);
-      const off = await app.api!.inject({
+      const off = await app.inject({
         method: 'PUT',
         url: '/api/v1/consoles/x32-main/values',
         payload: { path: 'input/1/fader', value: -5 },

@@ -18,7 +18,7 @@ describe('layout apply on an Allen & Heath SQ (simulated, MIDI over TCP)', () =>
     });
   });
   afterAll(async () => app.stop());
-  const post = (url: string, payload: unknown) => app.api!.inject({ method: 'POST', url, payload: payload as never });
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as never });
 
   it.each(['rock-standard', 'jazz-live'])(
     '%s: writes the aux sends, reports what the SQ cannot take, and reads back',
@@ -64,7 +64,7 @@ describe('layout apply on an Allen & Heath Qu-32 (simulated, MIDI over TCP)', ()
     });
   });
   afterAll(async () => app.stop());
-  const post = (url: string, payload: unknown) => app.api!.inject({ method: 'POST', url, payload: payload as never });
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as never });
 
   it.each(['rock-standard', 'jazz-live'])(
     '%s: names fitted to 6 characters and sends land on the console',

@@ -15,10 +15,10 @@ describe('layout over REST against the X32 simulator', () => {
     app = await startSimApp({ profiles_dir: PROFILES });
   });
   afterAll(async () => app.stop());
-  const post = (url: string, payload: unknown) => app.api!.inject({ method: 'POST', url, payload: payload as never });
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as never });
 
   it('lists the shipped profiles', async () => {
-    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/profiles' })).json();
+    const r = (await app.inject({ method: 'GET', url: '/api/v1/profiles' })).json();
     expect(r.profiles.map((p: { name: string }) => p.name)).toEqual(['jazz-live', 'rock-standard']);
   });
 
@@ -60,7 +60,7 @@ describe('layout over REST against the X32 simulator', () => {
   });
 
   it('profiles CRUD validates every field', async () => {
-    const bad = await app.api!.inject({
+    const bad = await app.inject({
       method: 'PUT',
       url: '/api/v1/profiles/mine',
       payload: { name: 'mine', locations: { kik: 1 }, fill: { order: [] } },
@@ -68,22 +68,20 @@ describe('layout over REST against the X32 simulator', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'E_PROFILE_INVALID' });
     expect(bad.json().message).toContain('locations.kik');
-    const good = await app.api!.inject({
+    const good = await app.inject({
       method: 'PUT',
       url: '/api/v1/profiles/mine',
       payload: { name: 'mine', locations: { 'vocal-lead': 1 }, fill: { order: ['drums'] } },
     });
     expect(good.statusCode).toBe(200);
-    const mismatch = await app.api!.inject({
+    const mismatch = await app.inject({
       method: 'PUT',
       url: '/api/v1/profiles/other',
       payload: { name: 'mine', locations: {}, fill: { order: [] } },
     });
     expect(mismatch.statusCode).toBe(409);
-    expect((await app.api!.inject({ method: 'DELETE', url: '/api/v1/profiles/mine' })).statusCode).toBe(200);
-    expect((await app.api!.inject({ method: 'GET', url: '/api/v1/profiles/mine' })).json().error).toBe(
-      'E_UNKNOWN_PROFILE',
-    );
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/profiles/mine' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/profiles/mine' })).json().error).toBe('E_UNKNOWN_PROFILE');
   });
 
   it('bad input lists and unknown profiles are coded 4xx errors', async () => {

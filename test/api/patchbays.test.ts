@@ -22,7 +22,7 @@ describe('patchbay REST routes on the simulated studio', () => {
   });
   afterAll(async () => app.stop());
   const inject = (method: 'GET' | 'PUT' | 'POST', url: string, payload?: unknown) =>
-    app.api!.inject({ method, url, payload: payload as never });
+    app.inject({ method, url, payload: payload as never });
 
   it('lists patchbays with status and map', async () => {
     const r = (await inject('GET', '/api/v1/patchbays')).json();

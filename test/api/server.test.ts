@@ -23,15 +23,15 @@ describe('HTTP API (inject)', () => {
   afterAll(async () => app.stop());
 
   it('serves health and status', async () => {
-    const h = await app.api!.inject({ method: 'GET', url: '/api/v1/health' });
+    const h = await app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(h.statusCode).toBe(200);
     expect(h.json()).toMatchObject({ ok: true, ready: true });
-    const s = await app.api!.inject({ method: 'GET', url: '/api/v1/status' });
+    const s = await app.inject({ method: 'GET', url: '/api/v1/status' });
     expect(s.json()).toMatchObject({ ready: true, devices: [] });
   });
 
   it('serves an OpenAPI document naming every route', async () => {
-    const r = await app.api!.inject({ method: 'GET', url: '/api/docs/json' });
+    const r = await app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(r.statusCode).toBe(200);
     const doc = r.json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
@@ -45,19 +45,19 @@ describe('HTTP API (inject)', () => {
       '/api/v1/consoles/{id}/values',
     ])
       expect(Object.keys(doc.paths)).toContain(p);
-    const ui = await app.api!.inject({ method: 'GET', url: '/api/docs/' });
+    const ui = await app.inject({ method: 'GET', url: '/api/docs/' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('<html');
   });
 
   it('answers unknown routes and bad bodies with coded errors', async () => {
-    const nf = await app.api!.inject({ method: 'GET', url: '/api/v1/nope' });
+    const nf = await app.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(nf.statusCode).toBe(404);
     expect(nf.json()).toEqual({ error: 'E_NOT_FOUND', message: 'no route GET /api/v1/nope' });
-    const bad = await app.api!.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', payload: { nope: 1 } });
+    const bad = await app.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', payload: { nope: 1 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBe('E_VALIDATION');
-    const json = await app.api!.inject({
+    const json = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x/values',
       headers: { 'content-type': 'application/json' },
@@ -65,19 +65,19 @@ describe('HTTP API (inject)', () => {
     });
     expect(json.statusCode).toBe(400);
     expect(json.json().error).toBe('E_BAD_JSON');
-    const q = await app.api!.inject({ method: 'GET', url: '/api/v1/audit?limit=0' });
+    const q = await app.inject({ method: 'GET', url: '/api/v1/audit?limit=0' });
     expect(q.statusCode).toBe(400);
     expect(q.json().message).toMatch(/^querystring\.limit: must be >= 1 \(got "?0"?\)$/);
   });
 
   it('names the allowed values and the offending one for a union of literals', async () => {
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { target: 'sideways' } });
+    const r = await app.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { target: 'sideways' } });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toEqual({
       error: 'E_VALIDATION',
       message: 'body.target: must be one of "inputs", "outputs" (got "sideways")',
     });
-    const two = await app.api!.inject({
+    const two = await app.inject({
       method: 'POST',
       url: '/api/v1/linecheck',
       payload: { mode: 'fast', extra: 1 },
@@ -87,7 +87,7 @@ describe('HTTP API (inject)', () => {
 
   it('refuses a body over 1 MiB with 413', async () => {
     const big = JSON.stringify({ path: 'input/1/name', value: 'x'.repeat(1024 * 1024 + 10) });
-    const r = await app.api!.inject({
+    const r = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/x/values',
       headers: { 'content-type': 'application/json' },
@@ -98,7 +98,7 @@ describe('HTTP API (inject)', () => {
   });
 
   it('names an unknown console', async () => {
-    const r = await app.api!.inject({
+    const r = await app.inject({
       method: 'PUT',
       url: '/api/v1/consoles/ghost/values',
       payload: { path: 'input/1/fader', value: 0 },
@@ -108,51 +108,128 @@ describe('HTTP API (inject)', () => {
   });
 });
 
-describe('auth', () => {
-  it('with a token, writes and the event stream need it; reads on loopback do not', async () => {
-    const app = await build({ api: { port: 0, token: TOKEN } });
-    try {
-      expect((await app.api!.inject({ method: 'GET', url: '/api/v1/status' })).statusCode).toBe(200);
-      const w = await app.api!.inject({
-        method: 'PUT',
-        url: '/api/v1/consoles/x/values',
-        payload: { path: 'a', value: 1 },
+describe('auth: a token on every route, whatever the spelling', () => {
+  let app: App;
+  let url: string;
+  beforeAll(async () => {
+    app = await build({ api: { port: 0, token: TOKEN } });
+    url = app.apiUrl();
+  });
+  afterAll(async () => app.stop());
+
+  const status = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
+    app.api
+      .inject({
+        method: method as 'GET',
+        url: path,
+        headers,
+        ...(body === undefined ? {} : { payload: body as object }),
+      })
+      .then((r) => r.statusCode);
+  const wsStatus = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, { headers });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
       });
-      expect(w.statusCode).toBe(401);
-      expect(w.json().error).toBe('E_UNAUTHORIZED');
-      const wrong = await app.api!.inject({
-        method: 'PUT',
-        url: '/api/v1/consoles/x/values',
-        headers: { authorization: 'Bearer nope' },
-        payload: { path: 'a', value: 1 },
-      });
-      expect(wrong.statusCode).toBe(401);
-      const ok = await app.api!.inject({
-        method: 'PUT',
-        url: '/api/v1/consoles/x/values',
-        headers: { authorization: `Bearer ${TOKEN}` },
-        payload: { path: 'a', value: 1 },
-      });
-      expect(ok.statusCode).toBe(404); // past auth: the console does not exist
-      const url = app.apiUrl().replace('http', 'ws');
-      const denied = await new Promise<number>((resolve) => {
-        const ws = new WebSocket(`${url}/api/v1/events`);
-        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        ws.on('open', () => resolve(101));
-      });
-      expect(denied).toBe(401);
-      const allowed = await new Promise<number>((resolve) => {
-        const ws = new WebSocket(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${TOKEN}` } });
-        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        ws.on('open', () => {
-          ws.close();
-          resolve(101);
-        });
-      });
-      expect(allowed).toBe(101);
-    } finally {
-      await app.stop();
+      ws.on('error', () => resolve(-1));
+    });
+
+  it('every route of the OpenAPI document but health and the docs answers 401 without the token', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    let checked = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      const concrete = path.replace(/\{[^}]+\}/g, 'x');
+      for (const method of Object.keys(ops)) {
+        const m = method.toUpperCase();
+        const code = await status(m, concrete, {}, m === 'GET' || m === 'DELETE' ? undefined : {});
+        if (path === '/api/v1/health') expect(code, `${m} ${path}`).toBe(200);
+        else if (path === '/api/v1/events') expect([401, 426], `${m} ${path}`).toContain(code);
+        else expect(code, `${m} ${path}`).toBe(401);
+        checked++;
+      }
     }
+    expect(checked).toBeGreaterThan(50);
+    expect(await status('GET', '/api/v1/status', { authorization: 'Bearer nope' })).toBe(401);
+    expect(await status('GET', '/api/v1/status', { authorization: `Bearer ${TOKEN}` })).toBe(200);
+    expect(await status('GET', `/api/v1/status?access_token=${TOKEN}`)).toBe(200);
+    expect(await status('PUT', `/api/v1/audio/tuner?access_token=${TOKEN}`, {}, { input: 1 })).toBe(401); // writes: header only
+  });
+
+  it('percent-encoding, doubled slashes, case and a trailing slash do not skip it (HTTP and WS)', async () => {
+    for (const p of [
+      '/api/v1/%73tatus',
+      '/api/v1/stat%75s',
+      '/api//v1/status',
+      '//api/v1/status',
+      '/API/V1/STATUS',
+      '/api/v1/status/',
+      '/api/v1/status?',
+      '/api/v1/./status',
+      '/api/v1/x/../status',
+      '/api/v1/%2e%2e/v1/status',
+    ]) {
+      expect([401, 404], p).toContain(await status('GET', p));
+      expect([401, 404], p).toContain(await status('POST', p.replace('status', 'snapshots'), {}, {}));
+    }
+    for (const p of ['/api/v1/events', '/api/v1/%65vents', '/api/v1/even%74s', '/api//v1/events', '/api/v1/events/']) {
+      expect([401, 404], p).toContain(await wsStatus(p));
+    }
+    expect(await wsStatus('/api/v1/%65vents', { authorization: `Bearer ${TOKEN}` })).toBe(101);
+    expect(await wsStatus(`/api/v1/events?access_token=${TOKEN}`)).toBe(101);
+  });
+
+  it('DNS rebinding: a foreign Host is 421; a foreign Origin on a write or a WebSocket is 403', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const r = await app.api.inject({
+      method: 'GET',
+      url: '/api/v1/status',
+      headers: { ...auth, host: 'evil.example:8420' },
+    });
+    expect(r.statusCode).toBe(421);
+    expect(r.json().error).toBe('E_HOST');
+    expect(await status('GET', '/api/v1/health', { host: 'rebind.attacker.test' })).toBe(421);
+    for (const host of ['localhost:8420', '127.0.0.1', '[::1]:8420', 'LOCALHOST.:80'])
+      expect(await status('GET', '/api/v1/status', { ...auth, host }), host).toBe(200);
+    const put = await app.api.inject({
+      method: 'PUT',
+      url: '/api/v1/audio/tuner',
+      headers: { ...auth, origin: 'https://evil.example' },
+      payload: { input: 1 },
+    });
+    expect(put.statusCode).toBe(403);
+    expect(put.json().error).toBe('E_ORIGIN');
+    expect(await status('GET', '/api/v1/status', { ...auth, origin: 'https://evil.example' })).toBe(200); // reads: CORS keeps the answer from the page
+    expect(await wsStatus('/api/v1/events', { ...auth, origin: 'https://evil.example' })).toBe(403);
+    expect(await wsStatus('/api/v1/events', { ...auth, origin: url })).toBe(101);
+  });
+
+  it('health answers without the token and tells nothing but liveness', async () => {
+    const h = await app.api.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(h.json()).toEqual({ ok: true, ready: true });
+    expect(h.headers['x-content-type-options']).toBe('nosniff'); // helmet
+  });
+});
+
+describe('the first start makes a token', () => {
+  it('writes data_dir/token with mode 0600 and keeps it across starts', async () => {
+    const dir = tempDir();
+    const a = await build({ data_dir: dir });
+    const t1 = a.token;
+    await a.stop();
+    expect(t1.length).toBeGreaterThanOrEqual(32);
+    const { readFileSync, statSync } = await import('node:fs');
+    expect(readFileSync(`${dir}/token`, 'utf8').trim()).toBe(t1);
+    expect(statSync(`${dir}/token`).mode & 0o777).toBe(0o600);
+    const b = await build({ data_dir: dir });
+    expect(b.token).toBe(t1);
+    expect((await b.api.inject({ method: 'GET', url: '/api/v1/status' })).statusCode).toBe(401);
+    expect((await b.inject({ method: 'GET', url: '/api/v1/status' })).statusCode).toBe(200);
+    await b.stop();
   });
 });
 
@@ -164,7 +241,9 @@ describe('WebSocket events (real socket)', () => {
   afterAll(async () => app.stop());
 
   it('streams only the topics asked for', async () => {
-    const ws = new WebSocket(`${app.apiUrl().replace('http', 'ws')}/api/v1/events?topics=console.*`);
+    const ws = new WebSocket(
+      `${app.apiUrl().replace('http', 'ws')}/api/v1/events?access_token=${app.token}&topics=console.*`,
+    );
     const got: Array<{ topic: string; payload: unknown }> = [];
     await new Promise<void>((resolve) => {
       ws.on('message', (d) => {
@@ -188,7 +267,9 @@ describe('WebSocket events (real socket)', () => {
   });
 
   it('throttles meters to at most 20 Hz per client', async () => {
-    const ws = new WebSocket(`${app.apiUrl().replace('http', 'ws')}/api/v1/events?topics=console.meters`);
+    const ws = new WebSocket(
+      `${app.apiUrl().replace('http', 'ws')}/api/v1/events?access_token=${app.token}&topics=console.meters`,
+    );
     let meters = 0;
     await new Promise<void>((resolve) => {
       ws.on('message', (d) => {
@@ -212,14 +293,16 @@ describe('WebSocket events (real socket)', () => {
   });
 
   it('a plain HTTP GET on the event stream is told to upgrade (426)', async () => {
-    const r = await app.api!.inject({ method: 'GET', url: '/api/v1/events' });
+    const r = await app.inject({ method: 'GET', url: '/api/v1/events' });
     expect(r.statusCode).toBe(426);
     expect(r.json().error).toBe('E_WS_UPGRADE');
   });
 
   it('refuses an unknown topic with 400 naming it', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve) => {
-      const ws = new WebSocket(`${app.apiUrl().replace('http', 'ws')}/api/v1/events?topics=console.*,bogus`);
+      const ws = new WebSocket(
+        `${app.apiUrl().replace('http', 'ws')}/api/v1/events?access_token=${app.token}&topics=console.*,bogus`,
+      );
       ws.on('unexpected-response', (_req, r) => {
         let body = '';
         r.on('data', (d) => (body += d));

@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 async function rad(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const p = runRad(args);
+  return radWith({ RAD_TOKEN: app.token }, ...args);
+}
+
+async function radWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const p = runRad(args, env);
   const { code } = await p.exit;
   return { code, out: p.stdout(), err: p.stderr() };
 }
@@ -57,6 +61,12 @@ describe('rad CLI against a running daemon', () => {
     expect(usage.err).toMatch(/unknown command 'frobnicate'/);
     expect(noConsole.code).toBe(2);
     expect(noConsole.err).toMatch(/nosuch/);
+  });
+
+  it('a wrong token is refused (exit 2, E_UNAUTHORIZED); health needs none', async () => {
+    const r = await radWith({ RAD_TOKEN: 'not-the-token' }, 'status', '--url', url);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/E_UNAUTHORIZED/);
   });
 
   it('a daemon that is not there is a failure (exit 1) that names the URL', async () => {

@@ -83,23 +83,23 @@ describe('MIDI port without the ALSA sequencer', () => {
       const seq = existsSync('/dev/snd/seq');
       await waitFor(
         async () =>
-          (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0].state === 'offline',
+          (await app.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0].state === 'offline',
         5000,
         50,
       );
-      const c = (await app.api!.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0];
+      const c = (await app.inject({ method: 'GET', url: '/api/v1/consoles' })).json().consoles[0];
       expect(c.info).toMatchObject({ family: 'sq', midi_port: 'rad-test-no-such-port' });
       expect(c.detail).toMatch(
         seq ? /no MIDI input named "rad-test-no-such-port"/ : /no ALSA sequencer \(\/dev\/snd\/seq is absent\)/,
       );
-      const w = await app.api!.inject({
+      const w = await app.inject({
         method: 'PUT',
         url: '/api/v1/consoles/sq-usb/values',
         payload: { path: 'input/1/mute', value: true },
       });
       expect(w.statusCode).toBe(503);
       expect(w.json().error).toBe('E_CONSOLE_OFFLINE');
-      const ports = await app.api!.inject({ method: 'GET', url: '/api/v1/midi/ports' });
+      const ports = await app.inject({ method: 'GET', url: '/api/v1/midi/ports' });
       if (seq) {
         expect(ports.statusCode).toBe(200);
         expect(ports.json().inputs).not.toContain('rad-test-no-such-port');
@@ -108,7 +108,7 @@ describe('MIDI port without the ALSA sequencer', () => {
           error: 'E_MIDI_UNAVAILABLE',
           message: expect.stringMatching(/\/dev\/snd\/seq/),
         });
-      expect((await app.api!.inject({ method: 'GET', url: '/api/v1/health' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/api/v1/health' })).statusCode).toBe(200);
     });
   });
 

@@ -15,7 +15,7 @@ describe("session templates are planned for the console's own capabilities", () 
     app = undefined;
   });
   const template = (format: string) =>
-    app!.api.inject({
+    app!.inject({
       method: 'POST',
       url: '/api/v1/session/template',
       payload: { inputs: FORTY, profile: 'rock-standard', format },
@@ -27,7 +27,7 @@ describe("session templates are planned for the console's own capabilities", () 
       consoles: [{ id: 'sq', family: 'sq', host: '127.0.0.1', port: 0 }],
     });
     expect(app.services.layout.capsFor().inputs).toBe(48);
-    const r = await app.api.inject({
+    const r = await app.inject({
       method: 'POST',
       url: '/api/v1/layout/plan',
       payload: { inputs: FORTY, profile: 'rock-standard' },
@@ -43,7 +43,7 @@ describe("session templates are planned for the console's own capabilities", () 
 
   it('an X32 takes 32: the same list is refused, naming the 8 left over', async () => {
     app = await startSimApp({ profiles_dir: PROFILES });
-    const r = await app.api.inject({
+    const r = await app.inject({
       method: 'POST',
       url: '/api/v1/layout/plan',
       payload: { inputs: FORTY, profile: 'rock-standard' },
@@ -58,7 +58,7 @@ describe("session templates are planned for the console's own capabilities", () 
       profiles_dir: PROFILES,
       consoles: [{ id: 'qu', family: 'qu', host: '127.0.0.1', port: 0, model: 'Qu-32' }],
     });
-    const r = await app.api.inject({
+    const r = await app.inject({
       method: 'POST',
       url: '/api/v1/layout/plan',
       payload: { inputs: FORTY.split('\n').slice(0, 32).join('\n'), profile: 'rock-standard' },

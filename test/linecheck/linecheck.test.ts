@@ -136,30 +136,30 @@ describe('line check on the simulated 64-path plant', () => {
     const app = await startSimApp(plant([]));
     apps.push(app);
     const lc = app.services.linecheck;
-    const bad = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { paths: ['tie-99'] } });
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { paths: ['tie-99'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toBe('E_LINECHECK_PATH');
-    const first = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { mode: 'sequential' } });
+    const first = await app.inject({ method: 'POST', url: '/api/v1/linecheck', payload: { mode: 'sequential' } });
     expect(first.statusCode).toBe(202);
     const id = first.json().run as string;
-    const second = await app.api!.inject({ method: 'POST', url: '/api/v1/linecheck', payload: {} });
+    const second = await app.inject({ method: 'POST', url: '/api/v1/linecheck', payload: {} });
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ error: 'E_LINECHECK_RUNNING', details: { running: id } });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await app.api!.inject({ method: 'DELETE', url: `/api/v1/linecheck/${id}` })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/linecheck/${id}` })).statusCode).toBe(200);
     const rec = await waitFor(() => {
       const r = lc.get(id);
       return r && r.state !== 'running' ? r : undefined;
     }, 10000);
     expect(rec.state).toBe('cancelled');
     expect(app.services.engine!.playingNow()).toEqual([]);
-    const html = await app.api!.inject({ method: 'GET', url: `/api/v1/linecheck/${id}?format=html` });
+    const html = await app.inject({ method: 'GET', url: `/api/v1/linecheck/${id}?format=html` });
     expect(html.body).toContain('<h1>Line check</h1>');
     // ident on request: on the path's injection output, then off
-    const ident = await app.api!.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12' } });
+    const ident = await app.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12' } });
     expect(ident.json()).toEqual({ path: 'tie-12', output: 12 });
     expect(app.services.engine!.playingNow()).toMatchObject([{ output: 12, spec: { kind: 'ident' } }]);
-    await app.api!.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12', on: false } });
+    await app.inject({ method: 'PUT', url: '/api/v1/linecheck/ident', payload: { path: 'tie-12', on: false } });
     expect(app.services.engine!.playingNow()).toEqual([]);
   });
 });

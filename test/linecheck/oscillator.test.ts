@@ -40,7 +40,7 @@ describe('line check, console-oscillator mode (X32 simulator)', () => {
   it('lists the outputs it can check with their oscillator destinations', async () => {
     const app = await startSimApp(studio([]));
     apps.push(app);
-    const r = (await app.api!.inject({ method: 'GET', url: '/api/v1/linecheck/paths' })).json();
+    const r = (await app.inject({ method: 'GET', url: '/api/v1/linecheck/paths' })).json();
     expect(r.outputs.map((o: { name: string; dest: number; measure: number }) => [o.name, o.dest, o.measure])).toEqual([
       ...Array.from({ length: 8 }, (_, i) => [`x32-main-bus-${String(i + 1).padStart(2, '0')}`, i, 9 + i]),
       ['x32-main-main-L', 16, 17],
@@ -98,7 +98,7 @@ describe('line check, console-oscillator mode (X32 simulator)', () => {
   it('a subset by name; unknown names are 400; an offline console makes every output untestable', async () => {
     const { app, rec } = await run([], ['x32-main-bus-03']);
     expect(rec.results.map((r) => [r.path, r.verdict])).toEqual([['x32-main-bus-03', 'pass']]);
-    const bad = await app.api!.inject({
+    const bad = await app.inject({
       method: 'POST',
       url: '/api/v1/linecheck',
       payload: { target: 'outputs', paths: ['x32-main-bus-99'] },

@@ -21,7 +21,7 @@ describe('gear documentation over REST', () => {
   });
   afterAll(async () => app.stop());
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-    app.api!.inject({ method, url, payload: payload as never });
+    app.inject({ method, url, payload: payload as never });
 
   it('describes a unit once, records its settings per version, and prints a recall sheet', async () => {
     const unit = (await req('POST', '/api/v1/gear', LA2A)).json();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { startSimApp, tempDir } from '../helpers.ts';
+import { startSimApp } from '../helpers.ts';
 
 describe('mix book', () => {
   let app: App;
@@ -28,14 +28,15 @@ describe('mix book', () => {
       controls: [{ name: 'input', kind: 'knob', min: 0, max: 48 }],
     });
     rec.gear.setSettings('Song A final', unit.id, { input: 24 });
-    const out = join(tempDir(), 'book');
-    const r = await app.api!.inject({
+    // relative: the book lands in the exports folder (data_dir/exports by default)
+    const out = join(app.settings.data_dir, 'exports', 'book');
+    const r = await app.inject({
       method: 'POST',
       url: '/api/v1/mixbook',
       payload: {
         project: 'The Album',
         artist: 'The Band',
-        out,
+        out: 'book',
         credits: ['Mixed by A. Engineer'],
         inputs: 'Ch,Source\n1,Kick In\n2,Ld Vox\n',
         profile: 'rock-standard',

@@ -51,7 +51,7 @@ describe('printing a version on the simulated studio', () => {
     const engine = app.services.engine!;
     engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -23 });
     engine.play(2, { kind: 'sine', freq: 1000, level_dbfs: -23 });
-    const r = await app.api!.inject({
+    const r = await app.inject({
       method: 'POST',
       url: '/api/v1/prints',
       payload: { version: 'Song A v1', seconds: 3 },
@@ -91,15 +91,15 @@ describe('printing a version on the simulated studio', () => {
   });
 
   it('a print runs until stopped; a second one at the same time is refused', async () => {
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/prints', payload: { version: 'Song A v2' } });
+    const r = await app.inject({ method: 'POST', url: '/api/v1/prints', payload: { version: 'Song A v2' } });
     expect(r.statusCode).toBe(202);
-    const busy = await app.api!.inject({ method: 'POST', url: '/api/v1/prints', payload: { version: 'Song A v3' } });
+    const busy = await app.inject({ method: 'POST', url: '/api/v1/prints', payload: { version: 'Song A v3' } });
     expect(busy.statusCode).toBe(409);
     await new Promise((res) => setTimeout(res, 500));
-    const stopped = await app.api!.inject({ method: 'POST', url: '/api/v1/prints/stop' });
+    const stopped = await app.inject({ method: 'POST', url: '/api/v1/prints/stop' });
     expect(stopped.json().seconds).toBeGreaterThan(0.3);
     expect(stopped.json().error).toBeUndefined();
-    expect((await app.api!.inject({ method: 'POST', url: '/api/v1/prints/stop' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/prints/stop' })).statusCode).toBe(404);
   });
 });
 

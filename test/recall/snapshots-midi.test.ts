@@ -53,14 +53,14 @@ describe('recall snapshots on a simulated SQ', () => {
     expect(b.family).toBe('sq');
     expect(snaps().diff(a.id, b.id).strips).toEqual([]);
 
-    const broken = await app.api!.inject({
+    const broken = await app.inject({
       method: 'POST',
       url: '/api/v1/scenes/import',
       payload: { text: '{"family":"sq","values":{"input/1/mute":[1]}}', label: 'bad' },
     });
     expect(broken.statusCode).toBe(400);
     expect(broken.json()).toMatchObject({ error: 'E_SCENE_INVALID', message: expect.stringContaining('input/1/mute') });
-    const notJson = await app.api!.inject({
+    const notJson = await app.inject({
       method: 'POST',
       url: '/api/v1/scenes/import',
       payload: { text: '{"family": sq}', label: 'bad' },
@@ -69,11 +69,11 @@ describe('recall snapshots on a simulated SQ', () => {
 
     const qu = snaps().importScene(JSON.stringify({ family: 'qu', values: { 'input/1/mute': true } }), 'from the Qu');
     const before = sim().writes;
-    const restore = await app.api!.inject({ method: 'POST', url: `/api/v1/snapshots/${qu.id}/restore` });
+    const restore = await app.inject({ method: 'POST', url: `/api/v1/snapshots/${qu.id}/restore` });
     expect(restore.statusCode).toBe(409);
     expect(restore.json()).toMatchObject({ error: 'E_SNAPSHOT_FAMILY' });
     expect(sim().writes).toBe(before);
-    const diff = await app.api!.inject({ method: 'GET', url: `/api/v1/snapshots/diff?a=${qu.id}&b=live` });
+    const diff = await app.inject({ method: 'GET', url: `/api/v1/snapshots/diff?a=${qu.id}&b=live` });
     expect(diff.statusCode).toBe(409);
     expect(diff.json().error).toBe('E_SNAPSHOT_FAMILY');
   });
@@ -82,7 +82,7 @@ describe('recall snapshots on a simulated SQ', () => {
     const n = snaps().list().length;
     await sim().stop();
     await waitFor(() => con().status().state === 'offline', 5000, 20);
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/snapshots', payload: { label: 'while down' } });
+    const r = await app.inject({ method: 'POST', url: '/api/v1/snapshots', payload: { label: 'while down' } });
     expect(r.statusCode).toBe(503);
     expect(r.json().error).toBe('E_CONSOLE_OFFLINE');
     expect(snaps().list()).toHaveLength(n);

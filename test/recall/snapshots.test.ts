@@ -59,10 +59,10 @@ describe('recall snapshots on the simulated studio', () => {
     const text = snaps()
       .exportScene(snaps().list()[0]!.id)
       .text.replace(/^\/ch\/05\/mix .*$/m, '/ch/05/mix ON LOUD');
-    const r = await app.api!.inject({ method: 'POST', url: '/api/v1/scenes/import', payload: { text, label: 'bad' } });
+    const r = await app.inject({ method: 'POST', url: '/api/v1/scenes/import', payload: { text, label: 'bad' } });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ error: 'E_SCENE_INVALID' });
     expect(r.json().message).toMatch(/line \d+: \/ch\/05\/mix\/fader/);
-    expect((await app.api!.inject({ method: 'GET', url: '/api/v1/snapshots/nope' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/snapshots/nope' })).statusCode).toBe(404);
   });
 });

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fail } from '../../core/errors.ts';
+import { plannedOutputs } from '../../dsp/offline/jobs.ts';
 import { Open, replies } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
 
@@ -8,6 +11,7 @@ const Job = Open({ id: T.String(), kind: T.String(), state: T.String(), fraction
 
 export const prepRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
   const runner = services.prep;
+  const paths = services.paths;
   app.post(
     '/api/v1/prep/jobs',
     {
@@ -25,6 +29,9 @@ export const prepRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
             pans: T.Optional(T.Record(T.String(), T.Number({ minimum: -1, maximum: 1 }))),
             thresholds: T.Optional(T.Record(T.String(), T.Number({ minimum: -120, maximum: 0 }))),
             render: T.Optional(T.Boolean()),
+            overwrite: T.Optional(
+              T.Boolean({ description: 'replace outputs an earlier job wrote (never a file rad did not write)' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -32,8 +39,19 @@ export const prepRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
       },
     },
     async (req, reply) => {
-      const { kind, ...args } = req.body;
-      const { id } = runner.start(kind, args);
+      const { kind, overwrite, ...raw } = req.body;
+      // every path is resolved and must lie in the media or exports folders; outputs are new files
+      const inputs = raw.inputs.map((f, i) => paths.input(f, `inputs[${i}]`));
+      const key = raw.key === undefined ? undefined : paths.input(raw.key, 'key');
+      const out = raw.out === undefined ? undefined : paths.check(raw.out, 'write', 'out');
+      const args = { ...raw, inputs, key, out };
+      if (out) paths.folder(kind === 'bounce' ? dirname(out) : out, 'out');
+      const outputs = plannedOutputs(kind, args).map((f) => paths.output(f, overwrite === true));
+      const { id, done } = runner.start(kind, args);
+      done.then(
+        () => paths.wrote(...outputs),
+        () => paths.wrote(...outputs.filter((f) => existsSync(f))),
+      );
       void reply.status(202);
       return { job: id, kind };
     },

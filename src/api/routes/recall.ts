@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type as T } from '@sinclair/typebox';
 import { backup, verifyBackup } from '../../recall/backup.ts';
 import { GearUnitBody } from '../../recall/gear.ts';
@@ -133,7 +135,7 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         response: replies(Backup),
       },
     },
-    async (req) => backup(dataDir, req.body.target, backupDb),
+    async (req) => backup(dataDir, services.paths.backupTarget(req.body.target), backupDb),
   );
   app.post(
     '/api/v1/backup/verify',
@@ -144,7 +146,7 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         response: replies(Open({ ok: T.Boolean() })),
       },
     },
-    async (req) => verifyBackup(req.body.target),
+    async (req) => verifyBackup(services.paths.backupTarget(req.body.target)),
   );
 
   app.post(
@@ -274,7 +276,11 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         body: T.Object(
           {
             project: T.String({ minLength: 1, maxLength: 200 }),
-            out: T.String({ minLength: 1 }),
+            out: T.String({
+              minLength: 1,
+              description: 'folder, inside the exports folder (relative paths land there)',
+            }),
+            overwrite: T.Optional(T.Boolean({ description: 'replace a mix book rad wrote there before' })),
             artist: T.Optional(T.String({ maxLength: 200 })),
             credits: T.Optional(T.Array(T.String({ maxLength: 200 }), { maxItems: 200 })),
             inputs: T.Optional(T.String({ minLength: 1, description: 'input list, to include the track sheet' })),
@@ -288,13 +294,19 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     async (req) => {
       const b = req.body;
       const sheet = b.inputs && b.profile ? trackSheet(b.inputs, b.profile) : undefined;
-      return writeMixBook(
+      const dir = services.paths.folder(b.out, 'out');
+      const files = ['mixbook.html', 'mixbook.pdf'].map((f) =>
+        services.paths.output(join(dir, f), b.overwrite === true),
+      );
+      const written = writeMixBook(
         renderMixBook(
           { project: b.project, artist: b.artist, credits: b.credits, trackSheetHtml: sheet },
           { gear, snapshots: s },
         ),
-        b.out,
+        dir,
       );
+      services.paths.wrote(...files.filter((f) => existsSync(f)));
+      return written;
     },
   );
 };

@@ -24,17 +24,14 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
   app.get(
     '/api/v1/health',
     {
+      // open without the token, for monitoring: liveness only, no detail
+      config: { public: true },
       schema: {
-        summary: 'Liveness: the daemon answers',
-        response: replies(T.Object({ ok: T.Boolean(), ready: T.Boolean(), version: T.String(), uptime_s: T.Number() })),
+        summary: 'Liveness: the daemon answers (needs no token; no detail)',
+        response: replies(T.Object({ ok: T.Boolean(), ready: T.Boolean() })),
       },
     },
-    async () => ({
-      ok: true,
-      ready: daemon.isReady(),
-      version: daemon.version,
-      uptime_s: (Date.now() - daemon.startedAt.getTime()) / 1000,
-    }),
+    async () => ({ ok: true, ready: daemon.isReady() }),
   );
 
   app.get(

@@ -90,7 +90,7 @@ export function audioCommands(program: Command): void {
       );
       return;
     }
-    await stream(client, o.token ?? process.env.RAD_TOKEN, 'audio.meters', undefined, (p) => {
+    await stream(client, client.token, 'audio.meters', undefined, (p) => {
       const ch = (p as { channels: Array<{ rms_dbfs: number; peak_dbfs: number }> }).channels;
       if (o.json) process.stdout.write(`${JSON.stringify(ch)}\n`);
       else
@@ -110,22 +110,16 @@ export function audioCommands(program: Command): void {
     const client = new DaemonClient(o);
     await client.request('PUT', '/api/v1/audio/tuner', { input: num(input, 'input') });
     try {
-      await stream(
-        client,
-        o.token ?? process.env.RAD_TOKEN,
-        'audio.tuner',
-        o.seconds ? num(o.seconds, '--seconds') : undefined,
-        (p) => {
-          const t = p as { hz: number | null; note: string | null; cents: number | null };
-          if (o.json) process.stdout.write(`${JSON.stringify(t)}\n`);
-          else
-            process.stdout.write(
-              t.hz === null
-                ? '  --  (no pitch)\n'
-                : `${t.note!.padEnd(4)} ${t.cents! >= 0 ? '+' : ''}${t.cents!.toFixed(1)} cents  (${t.hz.toFixed(2)} Hz)\n`,
-            );
-        },
-      );
+      await stream(client, client.token, 'audio.tuner', o.seconds ? num(o.seconds, '--seconds') : undefined, (p) => {
+        const t = p as { hz: number | null; note: string | null; cents: number | null };
+        if (o.json) process.stdout.write(`${JSON.stringify(t)}\n`);
+        else
+          process.stdout.write(
+            t.hz === null
+              ? '  --  (no pitch)\n'
+              : `${t.note!.padEnd(4)} ${t.cents! >= 0 ? '+' : ''}${t.cents!.toFixed(1)} cents  (${t.hz.toFixed(2)} Hz)\n`,
+          );
+      });
     } finally {
       await client.request('PUT', '/api/v1/audio/tuner', { input: null });
     }

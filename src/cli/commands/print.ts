@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PrintRecord } from '../../recall/prints.ts';
 import { DaemonClient } from '../client.ts';
-import { printJson } from '../output.ts';
+import { CliError, printJson } from '../output.ts';
 
 type Conn = { url?: string; token?: string; config?: string; json?: boolean };
 const conn = (c: Command) =>
@@ -71,7 +71,7 @@ export function mixbookCommands(program: Command): void {
       .command('mixbook')
       .description('write the mix book for the client and label (HTML, and PDF when Chromium is installed)')
       .argument('<project>', 'project title')
-      .requiredOption('--out <dir>', 'folder to write into')
+      .option('--out <dir>', 'also copy the book into this folder (the daemon writes it into its exports folder)')
       .option('--artist <name>', 'artist')
       .option('--credit <line...>', 'credit lines')
       .option('--inputs <file>', 'input list, to include the track sheet (with --profile)')
@@ -79,19 +79,32 @@ export function mixbookCommands(program: Command): void {
   ).action(
     async (
       project: string,
-      o: Conn & { out: string; artist?: string; credit?: string[]; inputs?: string; profile?: string },
+      o: Conn & { out?: string; artist?: string; credit?: string[]; inputs?: string; profile?: string },
     ) => {
       const r = await new DaemonClient(o).request<{ html: string; pdf?: string; pdf_skipped?: string }>(
         'POST',
         '/api/v1/mixbook',
         {
           project,
-          out: resolve(o.out),
+          // the daemon writes only inside its exports folder; the CLI copies to any folder its user owns
+          out: `mixbook/${project.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
           artist: o.artist,
           credits: o.credit,
           ...(o.inputs && o.profile ? { inputs: readFileSync(o.inputs, 'utf8'), profile: o.profile } : {}),
         },
       );
+      if (o.out) {
+        const dir = resolve(o.out);
+        mkdirSync(dir, { recursive: true });
+        for (const key of ['html', 'pdf'] as const) {
+          const from = r[key];
+          if (!from) continue;
+          const to = join(dir, basename(from));
+          if (existsSync(to)) throw new CliError(`${to} exists; not replaced`, 1, 'E_PATH_EXISTS');
+          copyFileSync(from, to);
+          r[key] = to;
+        }
+      }
       if (o.json) return printJson(r);
       process.stdout.write(`${r.html}\n${r.pdf ?? `(no PDF: ${r.pdf_skipped})`}\n`);
     },

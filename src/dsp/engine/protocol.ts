@@ -3,7 +3,7 @@ import type { SignalSpec } from '../generators.ts';
 /** Messages between the main thread (AudioEngine) and the DSP worker. Samples never cross. */
 
 export type { AudioTopology, BackendKind, EngineConfig, TopologyInput } from '../../drivers/audio/topology.ts';
-import type { AudioTopology, EngineConfig } from '../../drivers/audio/topology.ts';
+import type { AudioTopology } from '../../drivers/audio/topology.ts';
 
 export type MeasureSpec = {
   /** Interface inputs to measure (1-based). */

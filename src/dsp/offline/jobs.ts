@@ -41,6 +41,23 @@ function outPath(input: string, out: string | undefined, suffix: string): string
   return p;
 }
 
+/** Every file a job will write, before it runs (the API checks each against its roots). */
+export function plannedOutputs(kind: PrepKind, a: PrepArgs): string[] {
+  const name = (input: string, suffix: string) =>
+    resolve(join(a.out ?? dirname(input), `${basename(input, extname(input))}.${suffix}`));
+  const per = (suffixes: string[]) => a.inputs.flatMap((i) => suffixes.map((s) => name(i, s)));
+  switch (kind) {
+    case 'strip-silence':
+      return per(['regions.csv', 'reaper-items.txt', ...(a.render === false ? [] : ['stripped.wav'])]);
+    case 'gate':
+      return per(['gated.wav']);
+    case 'declick':
+      return per(['declicked.wav', 'declick.csv']);
+    case 'bounce':
+      return a.out ? [resolve(a.out)] : [];
+  }
+}
+
 /** Runs one prep job to completion (inside a worker). Inputs are only ever read. */
 export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) => void): unknown {
   if (!Array.isArray(a.inputs) || a.inputs.length === 0) throw new RadError('E_PREP_INPUTS', 'no input files');

@@ -9,7 +9,7 @@
 // back to an input port with jack_connect, and the engine measures what comes back. Killing jackd
 // mid-stream must leave the daemon running with the engine offline (reason given), and a new
 // server brings it back with what was playing.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RadProcess, readyUrl, runRad, tempDir, waitFor, writeConfig } from '../../helpers.ts';
@@ -35,6 +35,7 @@ afterAll(() => jackd.stop());
 describe('PortAudio backend on JACK (dummy driver) loopback', () => {
   let daemon: RadProcess;
   let url: string;
+  let token: string;
 
   beforeAll(async () => {
     const home = tempDir();
@@ -50,6 +51,7 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
     });
     daemon = runRad(['start', '--config', cfg], { HOME: home, JACK_DEFAULT_SERVER: jackd.server, RAD_DEV: '0' });
     url = await readyUrl(daemon, 20000);
+    token = readFileSync(join(dir, 'data', 'token'), 'utf8').trim();
     // wire every playback port of the daemon back to its capture ports
     const pid = daemon.child.pid;
     const ports = await waitFor(
@@ -74,7 +76,7 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${url}${path}`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const j = (await r.json()) as T;
@@ -145,11 +147,12 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
 describe('JACK backend (audify) on the dummy driver', () => {
   let daemon: RadProcess;
   let url: string;
+  let token: string;
 
   const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const r = await fetch(`${url}${path}`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: r.status, body: (await r.json()) as T };
@@ -188,6 +191,7 @@ describe('JACK backend (audify) on the dummy driver', () => {
     });
     daemon = runRad(['start', '--config', cfg], { JACK_DEFAULT_SERVER: jackd.server, RAD_DEV: '0' });
     url = await readyUrl(daemon, 20000);
+    token = readFileSync(join(dir, 'data', 'token'), 'utf8').trim();
     await wireLoopback();
   }, 60000);
 
