@@ -11,7 +11,7 @@ import type { Device } from './core/device.ts';
 import { describeError, RadError } from './core/errors.ts';
 import type { Logger } from './core/logger.ts';
 import { PathGuard } from './core/paths.ts';
-import { loadOrCreateToken } from './core/token.ts';
+import { tokenSource } from './core/token.ts';
 import { AudioEngine } from './dsp/engine/engine.ts';
 import { PrepRunner } from './dsp/offline/runner.ts';
 import { ProfileStore } from './layout/profiles.ts';
@@ -66,8 +66,8 @@ export class App {
   private started: Device[] = [];
 
   private constructor(
-    /** The API token every route but health needs. */
-    readonly token: string,
+    /** The API token every route but health needs (re-read when data_dir/token changes). */
+    private readonly currentToken: () => string,
     readonly settings: Settings,
     readonly services: Services,
     readonly api: FastifyInstance,
@@ -85,7 +85,7 @@ export class App {
     bus.on('device.write', store, (e) => store.audit.add(e));
 
     // the API token: from settings, else created at the first start in data_dir/token (0600)
-    const token = settings.api.token ?? loadOrCreateToken(settings.data_dir);
+    const token = tokenSource(settings.data_dir, settings.api.token);
     const under = (p: string | undefined, fallback: string) => resolve(settings.data_dir, p ?? fallback);
     const paths = new PathGuard(
       {
@@ -323,6 +323,10 @@ export class App {
   /** An in-process request with the token (tests, embedding); `app.api.inject` sends none. */
   inject(opts: InjectOptions & { headers?: Record<string, string> }): Promise<LightMyRequestResponse> {
     return this.api.inject({ ...opts, headers: { authorization: `Bearer ${this.token}`, ...opts.headers } });
+  }
+
+  get token(): string {
+    return this.currentToken();
   }
 
   apiUrl(): string {

@@ -42,7 +42,7 @@ export function defaultAllowedHosts(bind: string, extra: string[] = []): Set<str
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export type AuthOptions = { token: string; allowedHosts: Set<string> };
+export type AuthOptions = { token: () => string; allowedHosts: Set<string> };
 
 /**
  * Who may call: a request whose Host is not this daemon's is refused (421: a page on another
@@ -78,10 +78,11 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
     const config = req.routeOptions.config as { public?: boolean } | undefined;
     if (config?.public || req.routeOptions.url?.startsWith('/api/docs')) return;
     const bearer = req.headers.authorization;
-    if (bearer?.startsWith('Bearer ') && same(bearer.slice(7).trim(), opts.token)) return;
+    const token = opts.token();
+    if (bearer?.startsWith('Bearer ') && same(bearer.slice(7).trim(), token)) return;
     // a browser cannot set headers on a WebSocket: the token may come as ?access_token= on GETs
     const q = (req.query as Record<string, unknown> | undefined)?.access_token;
-    if (SAFE_METHODS.has(req.method) && typeof q === 'string' && same(q, opts.token)) return;
+    if (SAFE_METHODS.has(req.method) && typeof q === 'string' && same(q, token)) return;
     return deny(
       reply,
       401,

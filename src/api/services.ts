@@ -26,7 +26,7 @@ export type DaemonInfo = {
 export type ApiServices = {
   daemon: DaemonInfo;
   bus: Bus;
-  auth: { token: string; allowedHosts: Set<string>; writesPerMinute: number };
+  auth: { token: () => string; allowedHosts: Set<string>; writesPerMinute: number };
   /** Every file path a caller names goes through it. */
   paths: PathGuard;
   audit: Pick<AuditRepo, 'list'>;

@@ -25,6 +25,33 @@ export function loadOrCreateToken(dataDir: string, rotate = false): string {
   return t;
 }
 
+/**
+ * The current token: from settings, or from data_dir/token, re-read when the file changes, so
+ * `rad token --rotate` takes effect without a restart (checked at most once a second).
+ */
+export function tokenSource(dataDir: string, fixed: string | undefined): () => string {
+  if (fixed) return () => fixed;
+  let token = loadOrCreateToken(dataDir);
+  let mtime = statSync(join(dataDir, TOKEN_FILE)).mtimeMs;
+  let checked = Date.now();
+  return () => {
+    const now = Date.now();
+    if (now - checked < 1000) return token;
+    checked = now;
+    try {
+      const m = statSync(join(dataDir, TOKEN_FILE)).mtimeMs;
+      if (m !== mtime) {
+        const t = readToken(dataDir);
+        if (t && t.length >= 16) token = t;
+        mtime = m;
+      }
+    } catch {
+      // the file went away: keep the token in memory (never an open API)
+    }
+    return token;
+  };
+}
+
 /** The token a client on this machine finds in the data directory (undefined when unreadable). */
 export function readToken(dataDir: string): string | undefined {
   try {

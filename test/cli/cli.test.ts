@@ -3,7 +3,7 @@
 // JSON document a script can parse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { runRad, startSimApp } from '../helpers.ts';
+import { runRad, startSimApp, tempDir, writeConfig } from '../helpers.ts';
 
 let app: App;
 let url: string;
@@ -85,6 +85,23 @@ describe('rad CLI against a running daemon', () => {
     expect(list.code, list.err).toBe(0);
     const rows = JSON.parse(list.out);
     expect((Array.isArray(rows) ? rows : rows.snapshots).map((s: { id: string }) => s.id)).toContain(taken.id);
+  });
+
+  it('rad token prints the token from the data directory; --rotate replaces it and the daemon follows', async () => {
+    const cfg = writeConfig(tempDir(), { data_dir: app.settings.data_dir });
+    const old = app.token;
+    const shown = await radWith({}, 'token', '--config', cfg);
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out.trim()).toBe(old);
+    const rotated = await radWith({}, 'token', '--rotate', '--config', cfg);
+    expect(rotated.code, rotated.err).toBe(0);
+    const fresh = rotated.out.trim();
+    expect(fresh).not.toBe(old);
+    await new Promise((r) => setTimeout(r, 1100)); // the daemon re-reads the file at most once a second
+    const withOld = await radWith({ RAD_TOKEN: old }, 'status', '--url', url);
+    expect(withOld.code).toBe(2);
+    const withNew = await radWith({}, 'status', '--url', url, '--config', cfg);
+    expect(withNew.code, withNew.err).toBe(0);
   });
 
   it('--version and --help exit 0', async () => {

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { loadSettings, SettingsError } from '../../settings/load.ts';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadOrCreateToken, readToken } from '../../core/token.ts';
+import { loadSettings, resolveConfigPath, SettingsError } from '../../settings/load.ts';
 import { DaemonClient } from '../client.ts';
-import { printJson } from '../output.ts';
+import { CliError, printJson } from '../output.ts';
 
 type DeviceRow = { id: string; kind: string; state: string; since: string; detail?: string };
 
@@ -12,6 +15,29 @@ export function daemonCommands(program: Command, runDaemon: (configFlag: string 
     .option('-c, --config <file>', 'settings file')
     .action(async (o: { config?: string }) => {
       process.exitCode = await runDaemon(o.config);
+    });
+
+  program
+    .command('token')
+    .description("print the API token (data_dir/token, made at the daemon's first start), or make a new one")
+    .option('-c, --config <file>', 'settings file (for data_dir)')
+    .option('--rotate', 'replace it with a new token (the daemon picks it up within a second; old clients get 401)')
+    .action((o: { config?: string; rotate?: boolean }) => {
+      const file = resolveConfigPath(o.config);
+      const s = existsSync(file) ? loadSettings(file) : undefined;
+      if (s?.api.token) {
+        if (o.rotate) throw new CliError(`the token is set in ${file} (api.token): change it there`, 2, 'E_TOKEN_FIXED');
+        process.stdout.write(`${s.api.token}\n`);
+        return;
+      }
+      const dataDir = resolve(s?.data_dir ?? process.env.RAD_DATA_DIR ?? 'data');
+      if (!o.rotate && !readToken(dataDir))
+        throw new CliError(
+          `no token in ${dataDir} yet: start the daemon once (rad start), or make one with --rotate`,
+          1,
+          'E_NO_TOKEN',
+        );
+      process.stdout.write(`${loadOrCreateToken(dataDir, o.rotate === true)}\n`);
     });
 
   program
