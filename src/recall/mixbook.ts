@@ -1,3 +1,4 @@
+import { diesWithParent } from '../core/child.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,8 +104,7 @@ export function writeMixBook(html: string, outDir: string): { html: string; pdf?
   const pdf = join(outDir, 'mixbook.pdf');
   const tmp = join(outDir, '.mixbook.pdf.tmp');
   const r = spawnSync(
-    chrome,
-    [
+    ...diesWithParent(chrome, [
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
@@ -117,7 +117,7 @@ export function writeMixBook(html: string, outDir: string): { html: string; pdf?
       `--print-to-pdf=${tmp}`,
       '--no-pdf-header-footer',
       `file://${htmlPath}`,
-    ],
+    ]),
     { timeout: 60000, stdio: 'ignore' },
   );
   if (r.status !== 0 || !existsSync(tmp))

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -70,6 +70,46 @@ describe('daemon lifecycle (real process)', () => {
     } finally {
       p.child.kill('SIGTERM');
       await p.exit;
+    }
+  });
+
+  it('kill -9 leaves no child behind: the simulated serial cables (socat) die with the daemon', async () => {
+    const children = (pid: number) =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid);
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    const pattern = (dir: string) => (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    };
+    for (let round = 0; round < 3; round++) {
+      const dir = tempDir();
+      const relays = (n: number) => ({
+        id: `relays${n}`,
+        protocol: 'numato-relay',
+        serial: { path: join(dir, `tty-relays${n}`) },
+        inputs: 1,
+        outputs: 1,
+        relay_count: 8,
+        relays: [{ relay: 0, input: 1, output: 1 }],
+      });
+      const p = runRad(['start', '--config', simStudio(dir, { patchbays: [relays(1), relays(2)] })]);
+      await readyUrl(p);
+      const socats = children(p.child.pid!).filter(pattern(dir));
+      expect(socats.length, p.stderr().slice(-800)).toBe(2);
+      p.child.kill('SIGKILL');
+      await p.exit;
+      await waitFor(() => socats.every((pid) => !existsSync(`/proc/${pid}`) || !pattern(dir)(pid)), 3000, 20);
     }
   });
 

@@ -26,7 +26,8 @@ export function daemonCommands(program: Command, runDaemon: (configFlag: string 
       const file = resolveConfigPath(o.config);
       const s = existsSync(file) ? loadSettings(file) : undefined;
       if (s?.api.token) {
-        if (o.rotate) throw new CliError(`the token is set in ${file} (api.token): change it there`, 2, 'E_TOKEN_FIXED');
+        if (o.rotate)
+          throw new CliError(`the token is set in ${file} (api.token): change it there`, 2, 'E_TOKEN_FIXED');
         process.stdout.write(`${s.api.token}\n`);
         return;
       }

@@ -1,3 +1,4 @@
+import { diesWithParent } from '../../core/child.ts';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,9 +22,10 @@ export class PtyPair {
 
   async open(timeoutMs = 3000): Promise<void> {
     mkdirSync(dirname(this.driverPath), { recursive: true });
-    const child = spawn('socat', [`pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.driverPath}`], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      ...diesWithParent('socat', [`pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.driverPath}`]),
+      { stdio: 'ignore' },
+    );
     this.child = child;
     const t0 = Date.now();
     while (!(existsSync(this.devicePath) && existsSync(this.driverPath))) {
