@@ -87,6 +87,8 @@ export async function backup(
   dataDir: string,
   target: string,
   copyDb: (file: string) => Promise<void> = (file) => copyDatabaseFile(dataDir, file),
+  /** Folders never copied (the backup folders themselves when they live in the data directory). */
+  exclude: string[] = [],
 ): Promise<BackupReport> {
   const t0 = performance.now();
   try {
@@ -115,9 +117,12 @@ export async function backup(
   }
   // a target inside the data directory (the default, data_dir/backups) is not backed up into itself;
   // the API token stays on this machine
-  const targetRel = relative(realpathSync(dataDir), realpathSync(target));
-  const insideTarget = (rel: string) =>
-    targetRel !== '' && !targetRel.startsWith('..') && (rel === targetRel || rel.startsWith(`${targetRel}/`));
+  const realData = realpathSync(dataDir);
+  const excluded = [target, ...exclude]
+    .filter((d) => existsSync(d))
+    .map((d) => relative(realData, realpathSync(d)))
+    .filter((r) => r !== '' && !r.startsWith('..'));
+  const insideTarget = (rel: string) => excluded.some((s) => rel === s || rel.startsWith(`${s}/`));
   for (const rel of walk(dataDir)) {
     if (
       insideTarget(rel) ||

@@ -135,7 +135,8 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
         response: replies(Backup),
       },
     },
-    async (req) => backup(dataDir, services.paths.backupTarget(req.body.target), backupDb),
+    async (req) =>
+      backup(dataDir, services.paths.backupTarget(req.body.target), backupDb, [...services.paths.allowed('backup')]),
   );
   app.post(
     '/api/v1/backup/verify',
