@@ -53,15 +53,8 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
       },
     },
   });
-  // writes are limited per client address (a runaway script, a page hammering the API)
-  await app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: 'E_RATE_LIMIT',
-      message: `more than ${ctx.max} writes a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
-    }),
-  });
+  // writes are limited per client address (a runaway script, a page hammering the API); the
+  // limit goes on each write route before the plugin's own onRoute hook reads it
   app.addHook('onRoute', (route) => {
     const methods = ([] as string[]).concat(route.method);
     if (methods.some((m) => !['GET', 'HEAD', 'OPTIONS'].includes(m)) && services.auth.writesPerMinute > 0)
@@ -69,6 +62,14 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
         ...(route.config as object),
         rateLimit: { max: services.auth.writesPerMinute, timeWindow: 60000 },
       };
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: 'E_RATE_LIMIT',
+      message: `more than ${ctx.max} writes a minute; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: BODY_LIMIT } });

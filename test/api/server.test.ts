@@ -215,6 +215,25 @@ describe('auth: a token on every route, whatever the spelling', () => {
   });
 });
 
+describe('write rate limit', () => {
+  it('over api.writes_per_minute a client gets 429 E_RATE_LIMIT; reads are not limited', async () => {
+    const app = await build({ api: { port: 0, writes_per_minute: 3 } });
+    try {
+      const put = () =>
+        app.inject({ method: 'PUT', url: '/api/v1/consoles/x/values', payload: { path: 'a', value: 1 } });
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await put()).statusCode);
+      expect(codes).toEqual([404, 404, 404, 429]);
+      const r = await put();
+      expect(r.json()).toMatchObject({ error: 'E_RATE_LIMIT', message: expect.stringMatching(/3 writes a minute/) });
+      for (let i = 0; i < 5; i++)
+        expect((await app.inject({ method: 'GET', url: '/api/v1/status' })).statusCode).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('the first start makes a token', () => {
   it('writes data_dir/token with mode 0600 and keeps it across starts', async () => {
     const dir = tempDir();
