@@ -148,6 +148,48 @@ function semanticProblems(s: Settings): string[] {
   });
   try {
     expandWiring(s.wiring);
+    const bays = new Map(s.bays.map((b) => [b.id, b]));
+    const pbs = new Map(s.patchbays.map((p) => [p.id, p]));
+    const consoles = new Set(s.consoles.map((c) => c.id));
+    const reported = new Set<string>();
+    const check = (end: string, where: string) => {
+      const m = /^([^:]+):([a-z]+):(\d+)$/.exec(end);
+      if (!m) return;
+      const [, dev, side, nStr] = m as unknown as [string, string, string, string];
+      const n = Number(nStr);
+      let problem: string | undefined;
+      if (dev === 'iface' && (side === 'in' || side === 'out')) {
+        // without an audio section the interface is only wiring to trace, with no port count to check
+        if (s.audio && n > (side === 'in' ? s.audio.inputs : s.audio.outputs))
+          problem = `${end}: the audio interface has ${side === 'in' ? s.audio.inputs : s.audio.outputs} ${side === 'in' ? 'inputs' : 'outputs'} (audio.${side === 'in' ? 'inputs' : 'outputs'})`;
+      } else if (side === 'top' || side === 'bottom') {
+        const b = bays.get(dev);
+        if (!b) problem = `${end}: no bay ${JSON.stringify(dev)} (bays: ${[...bays.keys()].join(', ') || 'none'})`;
+        else if (n > b.points) problem = `${end}: bay ${dev} has ${b.points} points`;
+      } else if (pbs.has(dev) && (side === 'in' || side === 'out')) {
+        const p = pbs.get(dev)!;
+        const max = side === 'in' ? p.inputs : p.outputs;
+        if (n > max) problem = `${end}: patchbay ${dev} has ${max} ${side === 'in' ? 'inputs' : 'outputs'}`;
+      }
+      if (problem && !reported.has(problem)) {
+        reported.add(problem);
+        problems.push(`${where}: ${problem}`);
+      }
+    };
+    s.wiring.forEach((w, i) => {
+      for (const e of expandWiring([w])) {
+        check(e.from, `wiring[${i}].from`);
+        check(e.to, `wiring[${i}].to`);
+      }
+    });
+    // the patch plan: each console input it names must be a configured console's
+    s.linecheck.plan.forEach((p, i) => {
+      const dev = /^([^:]+):in:/.exec(p.input)?.[1];
+      if (dev && !consoles.has(dev) && !pbs.has(dev))
+        problems.push(
+          `linecheck.plan[${i}].input: ${p.input}: no console ${JSON.stringify(dev)} (consoles: ${[...consoles].join(', ') || 'none'})`,
+        );
+    });
   } catch (e) {
     problems.push(`wiring: ${(e as Error).message}`);
   }
@@ -188,7 +230,15 @@ export function validateSettings(raw: unknown, file = '(settings)', env: NodeJS.
   applyEnv(copy, env);
   const withDefaults = Value.Default(Settings, copy);
   const problems = collectProblems(withDefaults);
-  if (problems.length > 0) throw new SettingsError(file, problems);
+  if (problems.length > 0) {
+    // every problem in one pass: the cross-checks too, as far as the broken values let them run
+    try {
+      problems.push(...semanticProblems(withDefaults as Settings).filter((p) => !problems.includes(p)));
+    } catch {
+      // a value of the wrong type stops the cross-checks; the schema problems above name it
+    }
+    throw new SettingsError(file, problems);
+  }
   const settings = withDefaults as Settings;
   const sem = semanticProblems(settings);
   if (sem.length > 0) throw new SettingsError(file, sem);
@@ -214,7 +264,18 @@ export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env)
       }),
     );
   }
-  const settings = validateSettings(doc.toJS(), file, env);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // an alias bomb, or nesting deeper than the parser's stack
+    throw new SettingsError(file, [`(yaml): ${(e as Error).message.split('\n')[0]}`]);
+  }
+  if (raw === null || raw === undefined)
+    throw new SettingsError(file, [
+      '(root): the file is empty; a studio needs at least one of consoles, patchbays or audio (see config/studio.yaml)',
+    ]);
+  const settings = validateSettings(raw, file, env);
   if (!isAbsolute(settings.data_dir)) settings.data_dir = resolve(dirname(resolve(file)), settings.data_dir);
   if (settings.profiles_dir && !isAbsolute(settings.profiles_dir))
     settings.profiles_dir = resolve(dirname(resolve(file)), settings.profiles_dir);

@@ -56,6 +56,57 @@ describe('settings validation', () => {
     expect(problems({ consoles: [{ id: 'q', family: 'qu', host: '127.0.0.1' }] })).toEqual([]);
   });
 
+  it('checks the whole file in one pass: schema problems and cross-references together', () => {
+    const p = problems({
+      api: { port: 70000 },
+      consoles: [{ id: 'x32-main', family: 'x32', host: '127.0.0.1' }],
+      patchbays: [{ id: 'sw', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 23 }, inputs: 8, outputs: 8 }],
+      bays: [{ id: 'bay-a', points: 8, normal: 'half' }],
+      audio: { backend: 'portaudio', inputs: 4, outputs: 4 },
+      wiring: [
+        { from: 'iface:out:1-5', to: 'bay-a:top:1-5' },
+        { from: 'bay-z:bottom:1', to: 'sw:in:1' },
+        { from: 'bay-a:bottom:9', to: 'sw:in:9' },
+        { from: 'outboard:out:1', to: 'x32-main:in:3' },
+      ],
+      linecheck: { plan: [{ source: 'tie:1', input: 'x33:in:1' }] },
+    });
+    expect(p).toEqual([
+      'api.port: must be <= 65535 (got 70000)',
+      'wiring[0].from: iface:out:5: the audio interface has 4 outputs (audio.outputs)',
+      'wiring[1].from: bay-z:bottom:1: no bay "bay-z" (bays: bay-a)',
+      'wiring[2].from: bay-a:bottom:9: bay bay-a has 8 points',
+      'wiring[2].to: sw:in:9: patchbay sw has 8 inputs',
+      'linecheck.plan[0].input: x33:in:1: no console "x33" (consoles: x32-main)',
+    ]);
+  });
+
+  it('an empty file, an alias bomb and 5000-deep nesting are path: message, exit 2', async () => {
+    const dir = tempDir();
+    const files = {
+      empty: '',
+      bomb: ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+        .concat(
+          'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`),
+        )
+        .join('\n'),
+      deep: `x: ${'['.repeat(5000)}${']'.repeat(5000)}`,
+    };
+    const out: Record<string, { code: number | null; err: string }> = {};
+    await Promise.all(
+      Object.entries(files).map(async ([name, text]) => {
+        const f = join(dir, `${name}.yaml`);
+        writeFileSync(f, text);
+        const p = runRad(['check-config', f]);
+        out[name] = { code: (await p.exit).code, err: p.stderr() };
+      }),
+    );
+    expect(out.empty).toEqual({ code: 2, err: expect.stringMatching(/^\(root\): the file is empty; a studio needs/) });
+    expect(out.bomb).toEqual({ code: 2, err: expect.stringMatching(/^\(yaml\): Excessive alias count/) });
+    expect(out.deep!.code).toBe(2);
+    expect(out.deep!.err).toMatch(/^line 1 col \d+: /);
+  });
+
   it('applies environment overrides', () => {
     const s = validateSettings({}, 'x', {
       RAD_DATA_DIR: '/tmp/radx',
