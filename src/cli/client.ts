@@ -48,6 +48,30 @@ export class DaemonClient {
     this.token = token;
   }
 
+  /** A GET whose answer is not JSON (an HTML report). */
+  async text(path: string): Promise<string> {
+    const res = await fetch(`${this.base}${path}`, {
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    }).catch((e: Error) => {
+      throw new CliError(`cannot reach the daemon at ${this.base} (${e.message})`, 1, 'E_DAEMON_UNREACHABLE');
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let e: { error?: string; message?: string } = {};
+      try {
+        e = JSON.parse(text);
+      } catch {
+        // not the API's error shape
+      }
+      throw new CliError(
+        e.message ?? `HTTP ${res.status} for ${path}`,
+        res.status < 500 ? 2 : 1,
+        e.error ?? `E_HTTP_${res.status}`,
+      );
+    }
+    return text;
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -7,6 +7,7 @@ import { daemonCommands } from './commands/daemon.ts';
 import { gearCommands } from './commands/gear.ts';
 import { layoutCommands } from './commands/layout.ts';
 import { linecheckCommands } from './commands/linecheck.ts';
+import { logCommands } from './commands/logs.ts';
 import { patchCommands } from './commands/patch.ts';
 import { prepCommands } from './commands/prep.ts';
 import { mixbookCommands, printCommands } from './commands/print.ts';
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], entry: CliEntry): Promise<void> {
   const program = new Command('rad')
     .description('Recording Assistant: console bridge, patchbays, line check, layout and recall')
     .version(VERSION)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -44,6 +46,7 @@ export async function runCli(argv: string[], entry: CliEntry): Promise<void> {
   printCommands(program);
   mixbookCommands(program);
   simCommands(program);
+  logCommands(program);
 
   try {
     await program.parseAsync(argv);

@@ -41,6 +41,8 @@ export type RunRecord = {
   error?: string;
   /** Restores that failed at the end (ties, oscillator, monitor mutes): also raised as device alerts. */
   restore_failed?: string[];
+  /** Where a running check is: paths done of total, and the phase. */
+  progress?: { done: number; total: number; phase: string };
 };
 
 const SETTLE_MS = 60;
@@ -170,8 +172,9 @@ export class LineCheckService {
     return { id, done };
   }
 
-  private progress(run: string, done: number, total: number, phase: string): void {
-    this.deps.bus.emit('linecheck.progress', { run, done, total, phase });
+  private progress(rec: RunRecord, done: number, total: number, phase: string): void {
+    rec.progress = { done, total, phase };
+    this.deps.bus.emit('linecheck.progress', { run: rec.id, done, total, phase });
   }
 
   private async execute(rec: RunRecord, paths: CheckPath[], engine: AudioEngine): Promise<RunRecord> {
@@ -356,7 +359,7 @@ export class LineCheckService {
         continue;
       }
       runs.set(p.name, got);
-      this.progress(rec.id, i + 1, paths.length, 'console meters (one path at a time)');
+      this.progress(rec, i + 1, paths.length, 'console meters (one path at a time)');
       await new Promise((r) => setTimeout(r, 15));
     }
     return runs;
@@ -394,7 +397,7 @@ export class LineCheckService {
         );
       const m = await engine.measure({ channels: inputs, windows: 1, settleMs: SETTLE_MS });
       runs.set(p.name, new Map(m.map((x) => [x.channel, x])));
-      this.progress(rec.id, i + 1, testable.length, 'console oscillator');
+      this.progress(rec, i + 1, testable.length, 'console oscillator');
     }
     return diagnoseOutputs(paths, runs, this.settings.linecheck, alignment);
   }
@@ -502,7 +505,7 @@ export class LineCheckService {
       const m = await engine.measure({ channels: inputs, freqs, windows: 2, settleMs: SETTLE_MS });
       ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
       engine.stopAll();
-      this.progress(rec.id, ri + 1, rounds.length + 1, 'tones');
+      this.progress(rec, ri + 1, rounds.length + 1, 'tones');
       await new Promise((r) => setTimeout(r, 15)); // ramps down before the next round
     }
   }
@@ -528,7 +531,7 @@ export class LineCheckService {
       });
       ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
       engine.stopAll();
-      this.progress(rec.id, i + 1, paths.length + 1, 'tones (one path at a time)');
+      this.progress(rec, i + 1, paths.length + 1, 'tones (one path at a time)');
       await new Promise((r) => setTimeout(r, 15));
     }
   }
@@ -553,7 +556,7 @@ export class LineCheckService {
       const x = byInput.get(p.measure!);
       if (x) ev.xcorr.set(p.name, x);
     }
-    this.progress(rec.id, 1, 1, 'latency and polarity');
+    this.progress(rec, 1, 1, 'latency and polarity');
   }
 }
 

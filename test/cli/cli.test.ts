@@ -1,6 +1,8 @@
 // The `rad` CLI as a user runs it: the real binary, spawned, against a daemon on a real port.
 // Exit codes are the contract (0 done, 1 failure, 2 the caller's mistake), and --json prints one
 // JSON document a script can parse.
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { runRad, startSimApp, tempDir, writeConfig } from '../helpers.ts';
@@ -102,6 +104,36 @@ describe('rad CLI against a running daemon', () => {
     expect(withOld.code).toBe(2);
     const withNew = await radWith({}, 'status', '--url', url, '--config', cfg);
     expect(withNew.code, withNew.err).toBe(0);
+  });
+
+  it("print start --version X reaches the daemon (the program's own --version does not take it)", async () => {
+    const r = await rad('print', 'start', '--version', 'Mix 1', '--url', url);
+    expect(r.out).not.toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.err).toMatch(/^rad: E_AUDIO_OFFLINE: cannot print/); // this studio has no audio interface to print from
+  });
+
+  it('backup asks the running daemon: a relative name lands in its backup folder, a folder elsewhere is refused', async () => {
+    const cfg = writeConfig(tempDir(), { data_dir: app.settings.data_dir, api: { port: Number(new URL(url).port) } });
+    const ok = await radWith({}, 'backup', 'nightly', '--config', cfg, '--json');
+    expect(ok.code, ok.err).toBe(0);
+    expect(JSON.parse(ok.out).target).toBe(join(realpathSync(app.settings.data_dir), 'backups', 'nightly'));
+    const outside = await radWith({}, 'backup', tempDir(), '--config', cfg);
+    expect(outside.code).toBe(2);
+    expect(outside.err).toMatch(/E_PATH_OUTSIDE/);
+  });
+
+  it('audit lists the writes made above, newest first; logs --file prints pino lines for people', async () => {
+    const a = await rad('audit', '--url', url, '--json', '--limit', '5');
+    expect(a.code, a.err).toBe(0);
+    expect(JSON.parse(a.out).entries[0]).toMatchObject({ device: 'x32-main', actor: expect.any(String) });
+    const f = join(tempDir(), 'rad.log');
+    writeFileSync(
+      f,
+      `${JSON.stringify({ level: 40, time: Date.UTC(2026, 11, 2, 12, 3, 4, 120), part: 'api', msg: 'slow', ms: 12 })}\nplain text\n`,
+    );
+    const l = await rad('logs', '--file', f);
+    expect(l.code, l.err).toBe(0);
+    expect(l.out).toBe('12:03:04.120 WARN  [api] slow  ms=12\nplain text\n');
   });
 
   it('--version and --help exit 0', async () => {

@@ -86,9 +86,7 @@ describe('settings validation', () => {
     const files = {
       empty: '',
       bomb: ['a: &a ["x","x","x","x","x","x","x","x","x"]']
-        .concat(
-          'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`),
-        )
+        .concat('bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`))
         .join('\n'),
       deep: `x: ${'['.repeat(5000)}${']'.repeat(5000)}`,
     };

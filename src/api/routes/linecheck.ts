@@ -15,6 +15,7 @@ const RunSchema = Open({
   results: T.Array(Open({ path: T.String(), verdict: T.String() })),
   summary: T.Optional(T.Record(T.String(), T.Number())),
   restore_failed: T.Optional(T.Array(T.String())),
+  progress: T.Optional(T.Object({ done: T.Integer(), total: T.Integer(), phase: T.String() })),
 });
 
 export const linecheckRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {

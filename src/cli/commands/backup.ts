@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { backup, restoreBackup, verifyBackup } from '../../recall/backup.ts';
 import { loadSettings, resolveConfigPath } from '../../settings/load.ts';
+import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 
 function dataDirFrom(o: { dataDir?: string; config?: string }): string {
@@ -26,9 +27,16 @@ export function backupCommands(program: Command): void {
     .argument('[folder]', 'the backup folder to verify')
     .option('--data-dir <dir>', 'data directory (default: from the settings)')
     .option('-c, --config <file>', 'settings file')
+    .option('--url <url>', 'daemon URL')
+    .option('--token <token>', 'API token')
+    .option('--local', 'copy the data directory from this process even when a daemon runs')
     .option('--json', 'print JSON')
     .action(
-      async (target: string, folder: string | undefined, o: { dataDir?: string; config?: string; json?: boolean }) => {
+      async (
+        target: string,
+        folder: string | undefined,
+        o: { dataDir?: string; config?: string; url?: string; token?: string; local?: boolean; json?: boolean },
+      ) => {
         if (target === 'verify') {
           if (!folder) throw new CliError('usage: rad backup verify TARGET', 2, 'E_USAGE');
           const v = verifyBackup(folder);
@@ -40,11 +48,25 @@ export function backupCommands(program: Command): void {
           if (!v.ok) process.exitCode = 1;
           return;
         }
-        const r = await backup(dataDirFrom(o), target);
+        // a running daemon makes the backup (it owns the data directory, and its database copy is
+        // online); the target is then one of its backup folders (a relative name lands in the first)
+        let r: Awaited<ReturnType<typeof backup>> | undefined;
+        if (!o.local && !o.dataDir) {
+          let client: DaemonClient | undefined;
+          try {
+            client = new DaemonClient(o);
+            await client.request('GET', '/api/v1/status');
+          } catch {
+            client = undefined; // no daemon here: back up from this process
+          }
+          if (client)
+            r = await client.request<Awaited<ReturnType<typeof backup>>>('POST', '/api/v1/backup', { target });
+        }
+        r ??= await backup(dataDirFrom(o), target);
         if (o.json) printJson(r);
         else
           process.stdout.write(
-            `${target}: ${r.files} files, ${r.copied} copied (${(r.bytes_copied / 1e6).toFixed(1)} MB), ${r.skipped} unchanged, ${r.seconds.toFixed(2)} s\n`,
+            `${r.target}: ${r.files} files, ${r.copied} copied (${(r.bytes_copied / 1e6).toFixed(1)} MB), ${r.skipped} unchanged, ${r.seconds.toFixed(2)} s\n`,
           );
       },
     );

@@ -45,12 +45,11 @@ export function linecheckCommands(program: Command): void {
         for (;;) {
           rec = await client.request<RunRecord>('GET', `/api/v1/linecheck/${run}`);
           if (rec.state !== 'running') break;
-          bar.update(0, 1);
+          bar.update(rec.progress?.done ?? 0, rec.progress?.total ?? 1);
           await new Promise((r) => setTimeout(r, 100));
         }
         bar.stop();
-        if (o.html)
-          writeFileAtomic(o.html, await (await fetch(`${client.base}/api/v1/linecheck/${run}?format=html`)).text());
+        if (o.html) writeFileAtomic(o.html, await client.text(`/api/v1/linecheck/${run}?format=html`));
         if (o.json) printJson(rec);
         else {
           for (const r of rec.results)

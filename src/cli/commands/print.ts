@@ -13,13 +13,18 @@ const conn = (c: Command) =>
     .option('-c, --config <file>', 'settings file to find the daemon from')
     .option('--json', 'print JSON');
 
+/** Silence has no loudness: −∞ (null in JSON) reads `-inf LUFS (silence)`, not `null LUFS`. */
+function level(v: number | null | undefined, unit: string): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(1)} ${unit}` : `-inf ${unit} (silence)`;
+}
+
 function show(p: PrintRecord, json?: boolean): void {
   if (json) {
     printJson(p);
     return;
   }
   process.stdout.write(
-    `${p.version}: ${p.path}\n  ${p.seconds.toFixed(2)} s, ${p.integrated_lufs} LUFS integrated, ${p.true_peak_dbtp} dBTP true peak, sha256 ${p.sha256 ?? '-'}${p.error ? `\n  ${p.error}` : ''}\n`,
+    `${p.version}: ${p.path}\n  ${p.seconds.toFixed(2)} s, ${level(p.integrated_lufs, 'LUFS integrated')}, ${level(p.true_peak_dbtp, 'dBTP true peak')}, sha256 ${p.sha256 ?? '-'}${p.error ? `\n  ${p.error}` : ''}\n`,
   );
 }
 

@@ -72,12 +72,7 @@ export function recallCommands(program: Command): void {
   conn(scene.command('export').argument('<id>', 'snapshot id or label').argument('<file>', '.scn to write')).action(
     async (id: string, file: string, o: Conn) => {
       const client = new DaemonClient(o);
-      const res = await fetch(`${client.base}/api/v1/snapshots/${encodeURIComponent(id)}/scene`);
-      if (!res.ok) {
-        const e = (await res.json()) as { error: string; message: string };
-        throw new CliError(e.message, 2, e.error);
-      }
-      writeFileAtomic(file, await res.text());
+      writeFileAtomic(file, await client.text(`/api/v1/snapshots/${encodeURIComponent(id)}/scene`));
       if (o.json) return printJson({ file });
       process.stdout.write(`${file}\n`);
     },
