@@ -5,6 +5,7 @@ import { backupCommands } from './commands/backup.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { gearCommands } from './commands/gear.ts';
+import { initCommands } from './commands/init.ts';
 import { layoutCommands } from './commands/layout.ts';
 import { linecheckCommands } from './commands/linecheck.ts';
 import { logCommands } from './commands/logs.ts';
@@ -47,6 +48,7 @@ export async function runCli(argv: string[], entry: CliEntry): Promise<void> {
   mixbookCommands(program);
   simCommands(program);
   logCommands(program);
+  initCommands(program);
 
   try {
     await program.parseAsync(argv);
