@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backup, verifyBackup } from '../src/recall/backup.ts';
 import { Store } from '../src/store/db.ts';
+import { report } from './_report.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rad-bench-backup-'));
 const data = join(root, 'data');
@@ -27,13 +28,11 @@ console.log(
 console.log(
   `incremental: ${second.copied} copied (the database), ${second.skipped} unchanged, ${second.seconds.toFixed(3)} s; verify ${verifyS.toFixed(2)} s (${v.ok ? 'ok' : 'BAD'})`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'backup',
-    gb: Number((first.bytes_copied / 1e9).toFixed(2)),
-    first_s: Number(first.seconds.toFixed(2)),
-    incremental_s: Number(second.seconds.toFixed(3)),
-    verify_s: Number(verifyS.toFixed(2)),
-    ratio: Number((first.seconds / second.seconds).toFixed(0)),
-  }),
-);
+report({
+  bench: 'backup',
+  gb: Number((first.bytes_copied / 1e9).toFixed(2)),
+  first_s: Number(first.seconds.toFixed(2)),
+  incremental_s: Number(second.seconds.toFixed(3)),
+  verify_s: Number(verifyS.toFixed(2)),
+  ratio: Number((first.seconds / second.seconds).toFixed(0)),
+});

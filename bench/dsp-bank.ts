@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LevelAccumulator } from '../src/dsp/levels.ts';
 import { ToneBank } from '../src/dsp/tonebank.ts';
 import { mulberry32 } from '../src/core/random.ts';
+import { report } from './_report.ts';
 
 const C = 64;
 const TONES = 64;
@@ -59,18 +60,16 @@ console.log(
   `ours (PFFFT real FFT + 64 bins + RMS, one thread): ${wall.toFixed(3)} s for ${audioS} s of ${C} channels = ${ours.toFixed(1)}x real time`,
 );
 if (cRef) console.log(`C reference (Goertzel bank, cc -O2): ${cRef.wall_s} s = ${cRef.realtime_x}x real time`);
-console.log(
-  JSON.stringify({
-    bench: 'dsp-bank',
-    channels: C,
-    tones: TONES,
-    block: B,
-    audio_s: audioS,
-    ours_wall_s: Number(wall.toFixed(4)),
-    ours_realtime_x: Number(ours.toFixed(1)),
-    c_realtime_x: cRef?.realtime_x ?? null,
-    ratio_vs_c: cRef ? Number((ours / cRef.realtime_x).toFixed(1)) : null,
-    check: Number(check.toExponential(3)),
-  }),
-);
+report({
+  bench: 'dsp-bank',
+  channels: C,
+  tones: TONES,
+  block: B,
+  audio_s: audioS,
+  ours_wall_s: Number(wall.toFixed(4)),
+  ours_realtime_x: Number(ours.toFixed(1)),
+  c_realtime_x: cRef?.realtime_x ?? null,
+  ratio_vs_c: cRef ? Number((ours / cRef.realtime_x).toFixed(1)) : null,
+  check: Number(check.toExponential(3)),
+});
 bank.dispose();

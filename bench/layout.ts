@@ -5,6 +5,7 @@ import { classify } from '../src/layout/classifier.ts';
 import { parseInputList } from '../src/layout/inputlist.ts';
 import { planLayout } from '../src/layout/plan.ts';
 import { validateProfile } from '../src/layout/profile.ts';
+import { report } from './_report.ts';
 
 const names = readFileSync(new URL('../test/fixtures/input-names.tsv', import.meta.url), 'utf8')
   .split('\n')
@@ -31,10 +32,8 @@ const planMs = (performance.now() - t0) / runs;
 console.log(
   `classified 10,000 names in ${classifyMs.toFixed(1)} ms (${((classifyMs * 1000) / 10000).toFixed(2)} µs each, ${known} recognised); 32-channel plan (parse + classify + place) in ${planMs.toFixed(3)} ms`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'layout',
-    classify_10k_ms: Number(classifyMs.toFixed(1)),
-    plan_32ch_ms: Number(planMs.toFixed(3)),
-  }),
-);
+report({
+  bench: 'layout',
+  classify_10k_ms: Number(classifyMs.toFixed(1)),
+  plan_32ch_ms: Number(planMs.toFixed(3)),
+});

@@ -7,6 +7,7 @@ import { loadSettings } from '../src/settings/load.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { report } from './_report.ts';
 
 const settings = loadSettings(new URL('../config/studio.yaml', import.meta.url).pathname, {});
 settings.data_dir = mkdtempSync(join(tmpdir(), 'rad-bench-lc-'));
@@ -26,14 +27,12 @@ console.log(
 console.log(
   `concurrent: ${concurrent.seconds!.toFixed(2)} s (${passes(concurrent)} pass); one path at a time: ${sequential.seconds!.toFixed(2)} s (${passes(sequential)} pass)`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'linecheck',
-    paths: concurrent.results.length,
-    concurrent_s: Number(concurrent.seconds!.toFixed(3)),
-    sequential_s: Number(sequential.seconds!.toFixed(3)),
-    ratio: Number((sequential.seconds! / concurrent.seconds!).toFixed(1)),
-    goal_s: 2,
-    goal_ratio: 10,
-  }),
-);
+report({
+  bench: 'linecheck',
+  paths: concurrent.results.length,
+  concurrent_s: Number(concurrent.seconds!.toFixed(3)),
+  sequential_s: Number(sequential.seconds!.toFixed(3)),
+  ratio: Number((sequential.seconds! / concurrent.seconds!).toFixed(1)),
+  goal_s: 2,
+  goal_ratio: 10,
+});

@@ -6,6 +6,7 @@ import { PatchbayService } from '../src/patchbay/service.ts';
 import { validateSettings } from '../src/settings/load.ts';
 import { ExtronSim } from '../src/sim/patchbay/extron.ts';
 import { Store } from '../src/store/db.ts';
+import { report } from './_report.ts';
 
 const lanDelayMs = Number(process.env.LAN_DELAY_MS ?? 1);
 const N = 32;
@@ -44,13 +45,11 @@ console.log(
 console.log(
   `one Qik multi-tie: ${(multi * 1000).toFixed(1)} ms; one command per tie: ${(single * 1000).toFixed(1)} ms; simulator matches the model: ${ok}`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'patch-multitie',
-    lan_delay_ms_each_way: lanDelayMs,
-    ties: N,
-    multi_tie_s: Number(multi.toFixed(4)),
-    per_tie_s: Number(single.toFixed(4)),
-    ratio: Number((single / multi).toFixed(1)),
-  }),
-);
+report({
+  bench: 'patch-multitie',
+  lan_delay_ms_each_way: lanDelayMs,
+  ties: N,
+  multi_tie_s: Number(multi.toFixed(4)),
+  per_tie_s: Number(single.toFixed(4)),
+  ratio: Number((single / multi).toFixed(1)),
+});

@@ -7,6 +7,7 @@ import { mulberry32 } from '../src/core/random.ts';
 import { DECLICK_DEFAULTS, declickFile } from '../src/dsp/offline/declick.ts';
 import { findRegions, hopPeaks, renderRegions, SILENCE_DEFAULTS } from '../src/dsp/offline/silence.ts';
 import { WavWriter } from '../src/dsp/offline/wav.ts';
+import { report } from './_report.ts';
 
 const FS = 48000;
 const SECONDS = Number(process.env.PREP_SECONDS ?? 3600);
@@ -54,15 +55,13 @@ console.log(
 console.log(
   `declick ${declickS.toFixed(2)} s = ${(SECONDS / declickS).toFixed(0)}x real time, ${repairs.length} repairs for ${clicks} inserted clicks`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'prep',
-    audio_s: SECONDS,
-    strip_silence_s: Number(stripS.toFixed(2)),
-    strip_silence_realtime_x: Math.round(SECONDS / stripS),
-    declick_s: Number(declickS.toFixed(2)),
-    declick_realtime_x: Math.round(SECONDS / declickS),
-    goal_strip_x: 500,
-    goal_declick_x: 50,
-  }),
-);
+report({
+  bench: 'prep',
+  audio_s: SECONDS,
+  strip_silence_s: Number(stripS.toFixed(2)),
+  strip_silence_realtime_x: Math.round(SECONDS / stripS),
+  declick_s: Number(declickS.toFixed(2)),
+  declick_realtime_x: Math.round(SECONDS / declickS),
+  goal_strip_x: 500,
+  goal_declick_x: 50,
+});

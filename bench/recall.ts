@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { App } from '../src/app.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import { validateSettings } from '../src/settings/load.ts';
+import { report } from './_report.ts';
 
 const lan = Number(process.env.LAN_DELAY_MS ?? 1);
 const settings = validateSettings({
@@ -33,13 +34,11 @@ await app.stop();
 console.log(
   `LAN model ${lan} ms each way (X32 simulator); snapshot ${takeS.toFixed(3)} s, diff ${(diffS * 1000).toFixed(1)} ms (${d.strips.length} strips), restore ${restoreS.toFixed(3)} s (${r.console.applied} lines, ${r.console.verified} verified)`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'recall',
-    lan_delay_ms_each_way: lan,
-    snapshot_s: Number(takeS.toFixed(3)),
-    diff_ms: Number((diffS * 1000).toFixed(1)),
-    restore_s: Number(restoreS.toFixed(3)),
-    round_trip_s: Number((takeS + diffS + restoreS).toFixed(3)),
-  }),
-);
+report({
+  bench: 'recall',
+  lan_delay_ms_each_way: lan,
+  snapshot_s: Number(takeS.toFixed(3)),
+  diff_ms: Number((diffS * 1000).toFixed(1)),
+  restore_s: Number(restoreS.toFixed(3)),
+  round_trip_s: Number((takeS + diffS + restoreS).toFixed(3)),
+});

@@ -5,6 +5,7 @@ import { SqDriver } from '../src/console/sq/driver.ts';
 import { sqParams } from '../src/console/sq/params.ts';
 import { SqSimulator } from '../src/sim/sq/simulator.ts';
 import { mulberry32 } from '../src/core/random.ts';
+import { report } from './_report.ts';
 
 const lanDelayMs = Number(process.env.LAN_DELAY_MS ?? 1);
 const sim = new SqSimulator({ port: 0, lanDelayMs });
@@ -50,18 +51,16 @@ console.log(`sequential (1 in flight): ${sequential.s.toFixed(3)} s, model equal
 console.log(
   `paced (20 per 300 ms, Companion): ${paced.s.toFixed(3)} s, ${(msgs / paced.s).toFixed(0)} msg/s, model equals console: ${paced.ok}`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'sq-sync',
-    lan_delay_ms_each_way: lanDelayMs,
-    params: n,
-    messages: msgs,
-    unpaced_s: Number(unpaced.s.toFixed(3)),
-    unpaced_msg_per_s: Math.round(msgs / unpaced.s),
-    sequential_s: Number(sequential.s.toFixed(3)),
-    paced_s: Number(paced.s.toFixed(3)),
-    paced_msg_per_s: Math.round(msgs / paced.s),
-    ratio_sequential_vs_unpaced: Number((sequential.s / unpaced.s).toFixed(1)),
-    equal: unpaced.ok && sequential.ok && paced.ok,
-  }),
-);
+report({
+  bench: 'sq-sync',
+  lan_delay_ms_each_way: lanDelayMs,
+  params: n,
+  messages: msgs,
+  unpaced_s: Number(unpaced.s.toFixed(3)),
+  unpaced_msg_per_s: Math.round(msgs / unpaced.s),
+  sequential_s: Number(sequential.s.toFixed(3)),
+  paced_s: Number(paced.s.toFixed(3)),
+  paced_msg_per_s: Math.round(msgs / paced.s),
+  ratio_sequential_vs_unpaced: Number((sequential.s / unpaced.s).toFixed(1)),
+  equal: unpaced.ok && sequential.ok && paced.ok,
+});

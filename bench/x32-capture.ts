@@ -5,6 +5,7 @@ import { silentLogger } from '../src/core/logger.ts';
 import { X32Console } from '../src/console/x32/console.ts';
 import { X32Simulator } from '../src/sim/x32/simulator.ts';
 import { Store } from '../src/store/db.ts';
+import { report } from './_report.ts';
 
 const lanDelayMs = Number(process.env.LAN_DELAY_MS ?? 1);
 const sim = new X32Simulator({ port: 0, lanDelayMs });
@@ -34,15 +35,13 @@ console.log(
 console.log(
   `sequential: ${seq.lines} lines in ${seq.seconds.toFixed(3)} s, ${seq.retries} retries, ${seq.missing.length} missing, equal to simulator dump: ${check(seq.text)}`,
 );
-console.log(
-  JSON.stringify({
-    bench: 'x32-capture',
-    lan_delay_ms_each_way: lanDelayMs,
-    lines: pipe.lines,
-    pipelined_s: Number(pipe.seconds.toFixed(3)),
-    sequential_s: Number(seq.seconds.toFixed(3)),
-    ratio: Number((seq.seconds / pipe.seconds).toFixed(1)),
-    missing_pipelined: pipe.missing.length,
-    missing_sequential: seq.missing.length,
-  }),
-);
+report({
+  bench: 'x32-capture',
+  lan_delay_ms_each_way: lanDelayMs,
+  lines: pipe.lines,
+  pipelined_s: Number(pipe.seconds.toFixed(3)),
+  sequential_s: Number(seq.seconds.toFixed(3)),
+  ratio: Number((seq.seconds / pipe.seconds).toFixed(1)),
+  missing_pipelined: pipe.missing.length,
+  missing_sequential: seq.missing.length,
+});

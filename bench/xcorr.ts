@@ -3,6 +3,7 @@
 // short studio path (300) to a long one (12000 = 250 ms). Baseline: the direct form, same run.
 import { correlate, FftCorrelator } from '../src/dsp/xcorr.ts';
 import { mulberry32 } from '../src/core/random.ts';
+import { report } from './_report.ts';
 
 const n = 9600;
 const rows: Array<{ max_lag: number; direct_ms: number; fft_ms: number; ratio: number }> = [];
@@ -36,4 +37,4 @@ for (const maxLag of [128, 300, 512, 1024, 2048, 8000, 12000]) {
     `maxLag ${String(maxLag).padStart(5)}: direct ${direct.toFixed(2)} ms, FFT (${fft.size} points) ${viaFft.toFixed(2)} ms, ratio ${(direct / viaFft).toFixed(1)}`,
   );
 }
-console.log(JSON.stringify({ bench: 'xcorr', samples: n, rows }));
+report({ bench: 'xcorr', samples: n, rows });

@@ -156,3 +156,37 @@ describe('an audio device that cannot be opened', () => {
     }
   });
 });
+
+describe('an idle simulated studio costs nothing', () => {
+  it('with nothing playing or measured the worker analyses no sample; meters still report the floors; a tone wakes it', async () => {
+    const bus = new Bus();
+    const meters: Array<BusEvents['audio.meters']> = [];
+    bus.on('audio.meters', {}, (e) => meters.push(e));
+    const engine = new AudioEngine(
+      'audio',
+      { backend: 'sim', sampleRate: 48000, block: 480, window: 4800, inputs: 4, outputs: 4, meterHz: 20 },
+      { bus, log: silentLogger() },
+    );
+    engine.setTopology(loopTopology(4, 4, [{ path: 'loop-2', kind: 'hum', db: -50 }], 0));
+    await engine.start();
+    try {
+      await waitFor(() => engine.work.idle_samples > 0, 3000, 20);
+      const before = engine.work.processed_samples;
+      const idleBefore = engine.work.idle_samples;
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(engine.work.processed_samples).toBe(before);
+      expect(engine.work.idle_samples - idleBefore).toBeGreaterThan(40000); // a second of clock went by
+      const last = meters.at(-1)!.channels;
+      expect(last[0]!.rms_dbfs).toBeLessThan(-110); // the -120 dBFS noise floor
+      expect(last[1]!.rms_dbfs).toBeGreaterThan(-55); // the hum fault on loop 2 is still heard
+      // a tone makes it work again, and what comes back is the tone (the history was cleared, not stale)
+      engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -18 });
+      const m = await engine.measure({ channels: [1], freqs: [1000], windows: 1, settleMs: 20 });
+      expect(m[0]!.tones[0]!.level_dbfs).toBeCloseTo(-18, 1);
+      await waitFor(() => engine.work.processed_samples > before, 2000, 20);
+      engine.play(1, null);
+    } finally {
+      await engine.stop();
+    }
+  });
+});

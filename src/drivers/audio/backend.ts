@@ -16,4 +16,16 @@ export class AudioUnavailableError extends Error {
   readonly code = 'E_AUDIO_UNAVAILABLE';
 }
 
-export type BlockIo = { fill(out: Float32Array[]): void; capture(input: Float32Array[]): void };
+export type BlockIo = {
+  fill(out: Float32Array[]): void;
+  capture(input: Float32Array[]): void;
+  /**
+   * A simulated device may skip its per-sample work while this is false (nothing plays, nothing
+   * measures or records): it then calls `idle` with the block count and its inputs' steady levels.
+   */
+  active?(): boolean;
+  idle?(frames: number, floors: IdleFloors): void;
+};
+
+/** What each input reads while nothing plays: its noise and hum, as levels (dBFS). */
+export type IdleFloors = { rms: Float32Array; peak: Float32Array; taps?: { names: string[]; peak: Float32Array } };

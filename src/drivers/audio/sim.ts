@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../core/random.ts';
 import type { AudioTopology, TopologyInput } from './topology.ts';
-import type { AudioBackend, BlockIo } from './backend.ts';
+import type { AudioBackend, BlockIo, IdleFloors } from './backend.ts';
 
 const HISTORY = 1 << 16; // played samples kept per output (1.36 s at 48 kHz): the longest simulated delay
 
@@ -21,6 +21,12 @@ export class SimAudioBackend implements AudioBackend {
   private tapPeak = new Float32Array(0);
   private readonly tapBuf: Float32Array;
   private running = false;
+  /** Levels of a silent plant (noise, hum), measured once on one rendered block; reset by a new topology. */
+  private floors: IdleFloors | undefined;
+  /** Where the idle stretch began (the output history is silent from there), or undefined when live. */
+  private idleSince: number | undefined;
+  /** Blocks rendered sample by sample (the idle test reads it). */
+  rendered = 0;
 
   constructor(
     readonly inputs: number,
@@ -52,6 +58,58 @@ export class SimAudioBackend implements AudioBackend {
         if (s.delaySamples >= HISTORY - this.block)
           throw new RangeError(`delay ${s.delaySamples} exceeds the simulator's ${HISTORY - this.block} samples`);
     this.topology = t;
+    this.floors = undefined;
+  }
+
+  /** A topology that makes sound by itself (a console oscillator sent to a bus) is never idle. */
+  private makesSound(): boolean {
+    return [...this.topology.inputs, ...(this.topology.taps ?? [])].some((i) => (i.generators?.length ?? 0) > 0);
+  }
+
+  /** Renders one block of every input and tap with nothing played and keeps its levels. */
+  private measureFloors(): IdleFloors {
+    const B = this.block;
+    const rms = new Float32Array(this.inputs);
+    const peak = new Float32Array(this.inputs);
+    const level = (buf: Float32Array) => {
+      let s = 0;
+      let p = 0;
+      for (let j = 0; j < B; j++) {
+        const v = buf[j]!;
+        s += v * v;
+        if (Math.abs(v) > p) p = Math.abs(v);
+      }
+      return { rms: 10 * Math.log10(s / B), peak: 20 * Math.log10(p) };
+    };
+    for (let i = 0; i < this.inputs; i++) {
+      const spec = this.topology.inputs[i];
+      if (spec) this.renderSilent(spec, this.tapBuf);
+      else this.tapBuf.fill(0);
+      const l = level(this.tapBuf);
+      rms[i] = l.rms;
+      peak[i] = l.peak;
+    }
+    const taps = this.topology.taps ?? [];
+    return {
+      rms,
+      peak,
+      ...(taps.length
+        ? {
+            taps: {
+              names: taps.map((t) => t.name),
+              peak: Float32Array.from(taps, (t) => {
+                this.renderSilent(t, this.tapBuf);
+                return level(this.tapBuf).peak;
+              }),
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** render() of a block in which every output played silence. */
+  private renderSilent(spec: TopologyInput, dst: Float32Array): void {
+    this.render({ ...spec, sources: [] }, dst);
   }
 
   async start(io: BlockIo): Promise<void> {
@@ -76,6 +134,22 @@ export class SimAudioBackend implements AudioBackend {
 
   private step(io: BlockIo): void {
     const B = this.block;
+    if (io.active && io.idle && !io.active() && !this.makesSound()) {
+      // nothing plays and nobody listens: advance the clock, report the plant's floors
+      this.floors ??= this.measureFloors();
+      this.idleSince ??= this.pos;
+      this.pos += B;
+      io.idle(B, this.floors);
+      return;
+    }
+    if (this.idleSince !== undefined) {
+      // the outputs were silent while idle: the history must say so for delayed paths
+      const n = Math.min(HISTORY, this.pos - this.idleSince);
+      const mask = HISTORY - 1;
+      for (const h of this.hist) for (let k = 0; k < n; k++) h[(this.idleSince + k) & mask] = 0;
+      this.idleSince = undefined;
+    }
+    this.rendered++;
     // play this block first, then record the same time span: a wire with delay 0 reads it at once
     for (const o of this.outBufs) o.fill(0);
     io.fill(this.outBufs);

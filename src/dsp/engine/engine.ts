@@ -49,6 +49,8 @@ export class AudioEngine implements Device {
   private tunerChannel: number | null = null;
   private onlineWaiters: Array<() => void> = [];
   lastMeters: { rms: number[]; peak: number[] } | undefined;
+  /** How much the worker computed sample by sample, and how much it skipped while idle (as of the last meters). */
+  work = { processed_samples: 0, idle_samples: 0 };
   private readonly tapListeners: Array<(names: string[], peakDbfs: Float32Array) => void> = [];
 
   /** Simulated loop only: peak levels at the plant's inner points (console inputs), with every meter update. */
@@ -164,6 +166,7 @@ export class AudioEngine implements Device {
         const rms = Array.from(m.rms, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         const peak = Array.from(m.peak, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         this.lastMeters = { rms, peak };
+        this.work = { processed_samples: m.processed, idle_samples: m.idle };
         if (m.taps) for (const fn of this.tapListeners) fn(m.taps.names, m.taps.peak);
         this.deps.bus.emit('audio.meters', {
           channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })),

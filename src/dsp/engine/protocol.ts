@@ -72,7 +72,16 @@ export type FromWorker =
       detail?: string;
       info?: { device: string; inputs: number; outputs: number; sampleRate: number };
     }
-  | { type: 'meters'; rms: Float32Array; peak: Float32Array; taps?: { names: string[]; peak: Float32Array } }
+  | {
+      type: 'meters';
+      rms: Float32Array;
+      peak: Float32Array;
+      taps?: { names: string[]; peak: Float32Array };
+      /** Input samples captured and analysed one by one since start (stays put while idle). */
+      processed: number;
+      /** Samples the clock advanced without per-sample work. */
+      idle: number;
+    }
   | { type: 'measured'; id: number; result?: Measurement[]; error?: string }
   | { type: 'tuner'; channel: number; hz: number | null; note: string | null; cents: number | null }
   | { type: 'played'; channel: number; ok: boolean; error?: string }

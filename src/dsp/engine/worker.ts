@@ -1,7 +1,7 @@
 // The DSP worker: owns the audio device, generates every output and measures every input, block
 // by block. Posts compact results only; samples stay in this thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AudioBackend } from '../../drivers/audio/backend.ts';
+import type { AudioBackend, BlockIo, IdleFloors } from '../../drivers/audio/backend.ts';
 import { SimAudioBackend } from '../../drivers/audio/sim.ts';
 import { checkSignal, Generator, type SignalSpec } from '../generators.ts';
 import { LoudnessMeter } from '../loudness.ts';
@@ -23,6 +23,9 @@ const inHist = Array.from({ length: cfg.inputs }, () => new Float32Array(HIST));
 const outHist = Array.from({ length: cfg.outputs }, () => new Float32Array(HIST));
 let tOut = 0; // output samples generated
 let tIn = 0; // input samples captured
+let processed = 0; // input samples analysed one by one
+let idleSamples = 0; // samples skipped while nothing played or listened
+let idleFrom: number | undefined; // where the idle stretch began in the histories
 const generators: Array<Generator | null> = Array.from({ length: cfg.outputs }, () => null);
 const meters = Array.from({ length: cfg.inputs }, () => new LevelAccumulator());
 const meterEvery = Math.round(cfg.sampleRate / cfg.meterHz);
@@ -199,8 +202,36 @@ async function finishMeasure(p: Pending): Promise<void> {
   }
 }
 
-const io = {
+/** Meter levels to the main thread every meterEvery samples. */
+function postMeters(rms: Float32Array, peak: Float32Array, taps?: { names: string[]; peak: Float32Array }): void {
+  post({ type: 'meters', rms, peak, ...(taps ? { taps } : {}), processed, idle: idleSamples });
+}
+
+/** Zeroes the histories over an idle stretch (nothing played then) before they are read again. */
+function leaveIdle(): void {
+  if (idleFrom === undefined) return;
+  const n = Math.min(HIST, tIn - idleFrom);
+  for (const h of [...inHist, ...outHist]) for (let k = 0; k < n; k++) h[(idleFrom + k) & MASK] = 0;
+  idleFrom = undefined;
+}
+
+const io: BlockIo = {
+  active(): boolean {
+    return pending.length > 0 || recording !== undefined || tunerChannel !== null || generators.some((g) => g !== null);
+  },
+  idle(frames: number, floors: IdleFloors): void {
+    idleFrom ??= tIn;
+    tIn += frames;
+    tOut += frames;
+    idleSamples += frames;
+    sinceMeter += frames;
+    if (sinceMeter >= meterEvery) {
+      sinceMeter = 0;
+      postMeters(floors.rms, floors.peak, floors.taps);
+    }
+  },
   fill(out: Float32Array[]): void {
+    leaveIdle();
     const B = out[0]?.length ?? 0;
     for (let o = 0; o < cfg.outputs; o++) {
       const g = generators[o];
@@ -216,6 +247,8 @@ const io = {
   },
   capture(input: Float32Array[]): void {
     const B = input[0]?.length ?? 0;
+    leaveIdle();
+    processed += B;
     for (let i = 0; i < cfg.inputs; i++) {
       const src = input[i]!;
       const h = inHist[i]!;
@@ -253,7 +286,7 @@ const io = {
         meters[i]!.reset();
       }
       const taps = backend instanceof SimAudioBackend ? backend.takeTapPeaks() : undefined;
-      post({ type: 'meters', rms, peak, ...(taps ? { taps } : {}) });
+      postMeters(rms, peak, taps);
     }
     if (tunerChannel !== null) {
       sinceTuner += B;
