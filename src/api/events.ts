@@ -10,6 +10,19 @@ const CLOSE_ABOVE = 8 * 1024 * 1024;
 
 /** WebSocket `/api/v1/events`: the bus, filtered by `?topics=`, meters throttled per client. */
 export function registerEvents(app: FastifyInstance, bus: Bus): void {
+  // one JSON text per event for every client: the bus calls each client's listener in turn with
+  // the same payload object, so the last text is reused (500 clients, one stringify)
+  let lastPayload: unknown;
+  let lastTopic: Topic | undefined;
+  let lastText = '';
+  const serialise = (topic: Topic, payload: unknown): string => {
+    if (payload !== lastPayload || topic !== lastTopic) {
+      lastPayload = payload;
+      lastTopic = topic;
+      lastText = JSON.stringify({ topic, at: new Date().toISOString(), payload });
+    }
+    return lastText;
+  };
   app.route({
     method: 'GET',
     url: '/api/v1/events',
@@ -41,6 +54,7 @@ export function registerEvents(app: FastifyInstance, bus: Bus): void {
       const topics = parseTopicFilter((req.query as { topics?: string }).topics) as Set<Topic>;
       const owner = {};
       const lastMeter = new Map<string, number>();
+      bus.want(owner, topics); // meters are produced only while someone wants them
       bus.onAny(owner, (payload, topic) => {
         if (!topics.has(topic)) return;
         if (socket.bufferedAmount > CLOSE_ABOVE) {
@@ -56,7 +70,7 @@ export function registerEvents(app: FastifyInstance, bus: Bus): void {
           if (last !== undefined && now - last < METER_MIN_INTERVAL_MS) return;
           lastMeter.set(key, now);
         }
-        socket.send(JSON.stringify({ topic, at: new Date().toISOString(), payload }));
+        socket.send(serialise(topic, payload));
       });
       socket.on('close', () => bus.removeOwner(owner));
       socket.on('error', () => bus.removeOwner(owner));

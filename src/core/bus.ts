@@ -61,6 +61,8 @@ type AnyListener = (payload: unknown, topic: Topic) => void;
 export class Bus {
   private readonly byTopic = new Map<Topic, Map<object, Set<AnyListener>>>();
   private readonly wildcard = new Map<object, Set<AnyListener>>();
+  /** Topics someone listening through onAny wants (a WebSocket client's filter). */
+  private readonly interest = new Map<object, Set<Topic>>();
   private readonly onListenerError: (err: unknown, topic: Topic) => void;
 
   constructor(onListenerError?: (err: unknown, topic: Topic) => void) {
@@ -94,6 +96,19 @@ export class Bus {
   removeOwner(owner: object): void {
     for (const owners of this.byTopic.values()) owners.delete(owner);
     this.wildcard.delete(owner);
+    this.interest.delete(owner);
+  }
+
+  /** An onAny listener says which topics it passes on, so producers of costly ones know. */
+  want(owner: object, topics: Iterable<Topic>): void {
+    this.interest.set(owner, new Set(topics));
+  }
+
+  /** Whether anyone listens to this topic: producers of costly streams (meters) run only then. */
+  wants(topic: Topic): boolean {
+    for (const s of this.byTopic.get(topic)?.values() ?? []) if (s.size > 0) return true;
+    for (const t of this.interest.values()) if (t.has(topic)) return true;
+    return false;
   }
 
   emit<T extends Topic>(topic: T, payload: BusEvents[T]): void {

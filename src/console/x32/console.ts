@@ -67,12 +67,38 @@ export class X32Console implements Console {
 
   /** Latest meter values of a bank (bank 1: input channels 1–32, linear), or undefined before any arrived. */
   meters(bank: number): { at: number; values: Float32Array } | undefined {
+    this.demandMeters();
     return this.meterBanks.get(bank);
   }
 
   inputMeters(): { at: number; levels: Float32Array } | undefined {
+    this.demandMeters();
     const b = this.meterBanks.get(1);
     return b ? { at: b.at, levels: b.values.subarray(0, 32) } : undefined;
+  }
+
+  /**
+   * Meters cost the console's LAN and this process 40 blobs a second: they run while someone
+   * reads them (a line check, gain staging: for 10 s after the last read) or listens on the bus
+   * (a WebSocket client or a service subscribed to console.meters), checked every second.
+   */
+  private meterDemandAt = 0;
+  private metersOn = false;
+
+  private demandMeters(): void {
+    this.meterDemandAt = Date.now();
+    if (!this.metersOn) this.syncMeters();
+  }
+
+  private syncMeters(): void {
+    const d = this.driver;
+    const want = this.link.online && (Date.now() - this.meterDemandAt < 10000 || this.deps.bus.wants('console.meters'));
+    if (!d || want === this.metersOn) return;
+    for (const b of this.opts.meterBanks) {
+      if (want) d.startMeters(b);
+      else d.stopMeters(b);
+    }
+    this.metersOn = want;
   }
 
   oscillatorDest(point: string): number | undefined {
@@ -113,6 +139,7 @@ export class X32Console implements Console {
         connect: () => this.connect(),
         disconnect: () => {
           for (const b of this.opts.meterBanks) this.driver?.stopMeters(b);
+          this.metersOn = false;
         },
         keepAlive: () => this.keepAlive(),
       },
@@ -195,7 +222,7 @@ export class X32Console implements Console {
     const paths = this.tree.nodes.map((n) => n.path);
     const r = await d.captureNodes(paths, this.opts.capture);
     this.missingLines = r.missing;
-    for (const b of this.opts.meterBanks) d.startMeters(b);
+    this.metersOn = false;
     this.deps.log.info(
       { console: this.id, model: this.info.model, seconds: r.seconds, retries: r.retries, missing: r.missing.length },
       'console captured',
@@ -212,6 +239,7 @@ export class X32Console implements Console {
     const silentFor = now - this.lastHeard;
     if (silentFor > this.opts.offlineAfterMs) throw new Error(`no reply for ${Math.round(silentFor / 100) / 10} s`);
     if (silentFor >= this.opts.pingMs) void d.ping(this.opts.pingMs);
+    this.syncMeters();
     if (now - this.lastXremote >= this.opts.xremoteMs) {
       d.xremote();
       this.lastXremote = now;

@@ -126,7 +126,8 @@ export class SimAudioBackend implements AudioBackend {
         this.step(io);
         blocks++;
       }
-      const next = t0 + blocks * blockMs;
+      // idle blocks cost nothing but the wake-up: then wake every 50 ms and catch up
+      const next = t0 + (blocks + (this.idleSince !== undefined ? Math.ceil(50 / blockMs) - 1 : 0)) * blockMs;
       this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
     };
     tick();

@@ -168,9 +168,11 @@ export class AudioEngine implements Device {
         this.lastMeters = { rms, peak };
         this.work = { processed_samples: m.processed, idle_samples: m.idle };
         if (m.taps) for (const fn of this.tapListeners) fn(m.taps.names, m.taps.peak);
-        this.deps.bus.emit('audio.meters', {
-          channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })),
-        });
+        // 64 channel objects 20 times a second: built only when someone listens
+        if (this.deps.bus.wants('audio.meters'))
+          this.deps.bus.emit('audio.meters', {
+            channels: rms.map((r, i) => ({ channel: i + 1, rms_dbfs: r, peak_dbfs: peak[i]! })),
+          });
         return;
       }
       case 'measured': {

@@ -225,7 +225,8 @@ const io: BlockIo = {
     tOut += frames;
     idleSamples += frames;
     sinceMeter += frames;
-    if (sinceMeter >= meterEvery) {
+    // the floors do not move while idle: twice a second is enough
+    if (sinceMeter >= Math.max(meterEvery, cfg.sampleRate / 2)) {
       sinceMeter = 0;
       postMeters(floors.rms, floors.peak, floors.taps);
     }

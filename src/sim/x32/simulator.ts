@@ -399,6 +399,12 @@ export class X32Simulator {
 
   // ---- meters ----
 
+  /** Meter subscriptions being served now (bank and client), as a console would list them. */
+  meterSubscriptions(): Array<{ bank: number; port: number }> {
+    const now = Date.now();
+    return this.meters.filter((m) => m.expires > now).map((m) => ({ bank: m.bank, port: m.client.port }));
+  }
+
   private meterRequest(from: { address: string; port: number }, msg: OscMessage): void {
     const first = msg.args[0];
     if (first?.type !== 's') return;

@@ -212,4 +212,19 @@ describe('X32 console service against the simulator (real UDP)', () => {
     }
     expect(checked).toBeGreaterThan(100);
   });
+
+  it('asks the console for meters only while someone reads or listens', async () => {
+    const { sim, con, bus } = await rig({}, { meterBanks: [1], pingMs: 200 });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(sim.meterSubscriptions()).toEqual([]); // nobody listens: no meter traffic
+    const got: number[] = [];
+    const owner = {};
+    bus.on('console.meters', owner, (e) => got.push(e.bank));
+    await waitFor(() => got.length > 0, 3000, 20);
+    expect(sim.meterSubscriptions().map((m) => m.bank)).toEqual([1]);
+    bus.removeOwner(owner);
+    // a reader (the line check) asks for them by reading: the first read starts the stream
+    const fresh = Date.now();
+    await waitFor(() => (con.inputMeters()?.at ?? 0) > fresh, 3000, 20);
+  });
 });
