@@ -134,6 +134,7 @@ export class App {
             jackClient: a.jack_client,
             jackConnect: a.jack_connect,
             meterHz: 20,
+            startTimeoutMs: a.start_timeout_ms,
           },
           { bus, log },
         )
@@ -275,10 +276,13 @@ export class App {
       s.engine.setTopology(loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples));
     }
     s.layout.loadProfiles();
-    for (const d of this.devices()) {
-      await d.start();
-      this.started.push(d);
-    }
+    // devices connect in parallel (each waits for its own first connect): start → READY is the
+    // slowest device, not the sum; stop() still goes in reverse of this order
+    const devices = this.devices();
+    const results = await Promise.allSettled(devices.map((d) => d.start()));
+    this.started = devices.filter((_, i) => results[i]!.status === 'fulfilled');
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const { bind, port } = this.settings.api;
     try {
       await this.api.listen({ host: bind, port });

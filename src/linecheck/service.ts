@@ -146,11 +146,14 @@ export class LineCheckService {
         running: this.running.id,
       });
     const engine = this.deps.engine();
-    if (engine?.status().state !== 'online')
+    const engineState = engine?.status().state;
+    // a check asked for while the engine starts waits for it (inside the run, audio.start_timeout_ms)
+    if (engineState !== 'online' && engineState !== 'starting')
       throw fail(
         'E_AUDIO_OFFLINE',
-        `the audio engine is ${engine ? engine.status().state : 'not configured'}; a line check needs it`,
+        `the audio engine is ${engine ? engineState : 'not configured'}; a line check needs it`,
       );
+    if (!engine) throw fail('E_AUDIO_OFFLINE', 'the audio engine is not configured; a line check needs it');
     const paths = opts.target === 'outputs' ? this.outputPaths(opts.paths) : this.paths(opts.paths);
     if (paths.length === 0)
       throw fail(
@@ -188,6 +191,10 @@ export class LineCheckService {
     const untestable = new Map<string, string>();
     let testable = paths.filter((p) => !p.untestable);
     try {
+      if (engine.status().state === 'starting') {
+        this.progress(rec, 0, paths.length, 'waiting for the audio engine');
+        await engine.whenOnline();
+      }
       // monitors down before any tone
       for (const m of a.monitor_mutes) {
         // an offline console cannot mute its monitors (nor pass tone to them through its own busses)

@@ -38,8 +38,12 @@ export class PrintService {
         version: this.current.version,
       });
     const engine = this.deps.engine();
-    if (engine?.status().state !== 'online')
-      throw fail('E_AUDIO_OFFLINE', `cannot print: the audio engine is ${engine?.status().state ?? 'not configured'}`);
+    if (!engine) throw fail('E_AUDIO_OFFLINE', 'cannot print: the audio engine is not configured');
+    try {
+      await engine.whenOnline(); // a print asked for while the engine starts waits for it
+    } catch {
+      throw fail('E_AUDIO_OFFLINE', `cannot print: the audio engine is ${engine.status().state}`);
+    }
     let v: { id: string; name: string };
     try {
       v = this.deps.gear.version(version);

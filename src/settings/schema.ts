@@ -194,6 +194,8 @@ export const AudioSettings = T.Object(
     alignment_dbfs: T.Number({ minimum: -40, maximum: 0, default: -18 }),
     monitor_mutes: T.Array(T.String({ minLength: 1 }), { default: [] }),
     latency_samples: T.Integer({ minimum: 0, maximum: 48000, default: 0 }),
+    /** A tone, measurement or line check asked for while the engine starts waits this long for it. */
+    start_timeout_ms: T.Integer({ minimum: 0, maximum: 120000, default: 10000 }),
     /** Interface inputs a print records (the mix bus return), e.g. [1, 2]. */
     print_inputs: T.Array(T.Integer({ minimum: 1, maximum: 128 }), { default: [1, 2], minItems: 1, maxItems: 16 }),
   },

@@ -141,6 +141,7 @@ export const audioRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
     async (req) => {
       const { output } = req.params;
       const signal = parseSignal(req.body.signal);
+      await engine().whenOnline(); // a tone asked for while the engine starts waits for it
       engine().play(output, signal);
       return { output, playing: signal };
     },

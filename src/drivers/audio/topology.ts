@@ -17,6 +17,8 @@ export type EngineConfig = {
   jackConnect?: boolean;
   /** Meter updates per second posted to the main thread. */
   meterHz: number;
+  /** How long a call made while the engine is starting waits for it (default 10 s). */
+  startTimeoutMs?: number;
 };
 
 /** How each simulated interface input is made from what was played (sample by sample). */

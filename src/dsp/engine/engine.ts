@@ -205,6 +205,28 @@ export class AudioEngine implements Device {
     this.worker?.postMessage(m);
   }
 
+  /**
+   * Resolves when the engine is online. A call made while it is starting (the daemon just came
+   * up, or a device is being reopened) waits up to audio.start_timeout_ms instead of being
+   * refused; an engine that is offline or stopped answers E_AUDIO_OFFLINE at once.
+   */
+  async whenOnline(): Promise<void> {
+    const st = this.tracker.get();
+    if (st.state === 'online' && this.worker) return;
+    if (st.state !== 'starting') this.requireOnline();
+    const limit = this.config.startTimeoutMs ?? 10000;
+    let timer: NodeJS.Timeout | undefined;
+    const came = await Promise.race([
+      new Promise<boolean>((r) => this.onlineWaiters.push(() => r(true))),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), limit);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (!came)
+      throw fail('E_AUDIO_OFFLINE', `the audio engine did not come up within ${limit} ms (audio.start_timeout_ms)`);
+    this.requireOnline();
+  }
+
   private requireOnline(): void {
     const st = this.tracker.get();
     if (st.state !== 'online' || !this.worker)
@@ -237,14 +259,14 @@ export class AudioEngine implements Device {
     return [...this.playing.entries()].map(([output, spec]) => ({ output, spec }));
   }
 
-  measure(spec: MeasureSpec): Promise<Measurement[]> {
+  async measure(spec: MeasureSpec): Promise<Measurement[]> {
     for (const c of spec.channels) this.checkChannel(c, 'input');
     if (spec.reference) this.checkChannel(spec.reference.output, 'output');
     for (const [ch, out] of Object.entries(spec.references ?? {})) {
       this.checkChannel(Number(ch), 'input');
       this.checkChannel(out, 'output');
     }
-    this.requireOnline();
+    await this.whenOnline();
     const id = this.nextId++;
     const windows = spec.windows ?? 1;
     const expectMs =
