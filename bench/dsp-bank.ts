@@ -50,17 +50,22 @@ const blocks = Math.floor((SECONDS * FS) / B);
 let check = 0;
 // warm-up (JIT), then the timed run
 for (let c = 0; c < C; c++) bank.powers(input[c]!, 0, power);
-const t0 = performance.now();
-for (let b = 0; b < blocks; b++) {
-  for (let c = 0; c < C; c++) {
-    const m = meters[c]!;
-    m.reset();
-    m.add(input[c]!);
-    bank.powers(input[c]!, 0, power);
+// five timed runs of the whole 10 s (each ~0.1 s: one alone is at the mercy of the scheduler); the median counts
+const walls: number[] = [];
+for (let run = 0; run < 5; run++) {
+  const t0 = performance.now();
+  for (let b = 0; b < blocks; b++) {
+    for (let c = 0; c < C; c++) {
+      const m = meters[c]!;
+      m.reset();
+      m.add(input[c]!);
+      bank.powers(input[c]!, 0, power);
+    }
+    check += power[(b % C) % TONES]!;
   }
-  check += power[(b % C) % TONES]!;
+  walls.push((performance.now() - t0) / 1000);
 }
-const wall = (performance.now() - t0) / 1000;
+const wall = [...walls].sort((a, b) => a - b)[2]!;
 const audioS = (blocks * B) / FS;
 const ours = audioS / wall;
 console.log(
@@ -75,6 +80,7 @@ report({
   audio_s: audioS,
   ours_wall_s: Number(wall.toFixed(4)),
   ours_realtime_x: Number(ours.toFixed(1)),
+  ours_realtime_x_range: [Number((audioS / Math.max(...walls)).toFixed(1)), Number((audioS / Math.min(...walls)).toFixed(1))],
   c_realtime_x: cRef?.realtime_x ?? null,
   ratio_vs_c: cRef ? Number((ours / cRef.realtime_x).toFixed(1)) : null,
   goal: { realtime_x: 100, ratio_vs_c: 40 },
