@@ -93,15 +93,28 @@ export type RestoreReport = {
   lines: LineVerdict[];
   /** What the console did not take, worded. */
   not_taken: string[];
+  /** Values left as the console has them: tokens it reported that rad's tables do not know. */
+  kept?: string[];
   seconds: number;
 };
 
-export type RestoreOptions = { partial?: boolean; onlyChanged?: boolean; actor?: string };
+export type RestoreOptions = {
+  partial?: boolean;
+  onlyChanged?: boolean;
+  actor?: string;
+  /**
+   * The state is rad's own capture of this console (a snapshot): read leniently, so a token the
+   * console itself reported never refuses the restore; such tokens are not written back.
+   */
+  trusted?: boolean;
+};
 
 export interface Console extends Device {
   readonly family: ConsoleFamily;
   readonly caps: ConsoleCaps;
   get(path: NeutralPath): Value | undefined;
+  /** The token a leaf holds when it is outside rad's tables (kept as the console sent it), else undefined. */
+  unvalidated?(path: NeutralPath): string | undefined;
   write(changes: Change[], actor?: string): Promise<WriteReport>;
   /** Lines (or key/value rows) of the live model under a prefix. */
   nodes(prefix: string): Array<{ path: string; text?: string; value?: Value }>;

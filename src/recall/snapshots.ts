@@ -175,7 +175,11 @@ export class SnapshotService {
         { snapshot: snap.family, console: con.family },
       );
     }
-    const rep: ConsoleRestoreReport = await con.restore(snap.scene, { onlyChanged: true, actor: 'recall' });
+    const rep: ConsoleRestoreReport = await con.restore(snap.scene, {
+      onlyChanged: true,
+      actor: 'recall',
+      trusted: true,
+    });
     const patchbays: RestoreReport['patchbays'] = [];
     for (const [id, map] of Object.entries(snap.patch_maps)) {
       const pb = this.deps.patchbays().get(id);

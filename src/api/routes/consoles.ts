@@ -105,13 +105,24 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
         summary: 'Read one value (neutral path like input/3/fader, or a family address) from the live model',
         params: Id,
         querystring: T.Object({ path: T.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-        response: replies(T.Object({ console: T.String(), path: T.String(), value: T.Unknown() })),
+        response: replies(
+          T.Object({
+            console: T.String(),
+            path: T.String(),
+            value: T.Unknown(),
+            raw: T.Optional(T.String({ description: 'the token as the console sent it, when outside rad’s tables' })),
+            unvalidated: T.Optional(T.Boolean()),
+          }),
+        ),
       },
     },
     async (req) => {
       const { id } = req.params;
       const { path } = req.query;
-      return { console: id, path, value: consoles.get(id).get(path) ?? null };
+      const c = consoles.get(id);
+      const value = c.get(path) ?? null;
+      const raw = c.unvalidated?.(path);
+      return { console: id, path, value, ...(raw !== undefined ? { raw, unvalidated: true } : {}) };
     },
   );
 

@@ -18,7 +18,16 @@ import {
   type WriteVerdict,
 } from '../model.ts';
 import { type CaptureOptions, X32Driver, type X32Info } from './driver.ts';
-import { describeRange, oscType, quantize, type Raw, rawToUnits, unitsToRaw } from './laws.ts';
+import {
+  describeRange,
+  isUnvalidated,
+  oscType,
+  quantize,
+  type Raw,
+  rawToUnits,
+  unitsToRaw,
+  unvalidatedToken,
+} from './laws.ts';
 import { toX32 } from './map.ts';
 import { oscDestFor } from './oscdest.ts';
 import { applyScene, captureScene, modelScene, type SceneContext, sameRaw } from './scenes.ts';
@@ -167,6 +176,7 @@ export class X32Console implements Console {
       port: this.settings.port ?? 10023,
       ...(this.info ? { model: this.info.model, firmware: this.info.firmware, name: this.info.name } : {}),
       parameters: this.model.size,
+      ...(this.missingLines.length > 0 ? { missing: [...this.missingLines] } : {}),
     };
   }
 
@@ -227,9 +237,13 @@ export class X32Console implements Console {
       { console: this.id, model: this.info.model, seconds: r.seconds, retries: r.retries, missing: r.missing.length },
       'console captured',
     );
-    return r.missing.length > 0
+    // a node or two a console never answers (other firmware, an independent implementation) is a
+    // fact about that console, listed in info.missing; degraded is for more than 1 % missing
+    return r.missing.length > paths.length / 100
       ? { state: 'degraded', detail: `capture incomplete: ${r.missing.length} of ${paths.length} nodes missing` }
-      : { state: 'online' };
+      : r.missing.length > 0
+        ? { state: 'online', detail: `${r.missing.length} node(s) this console does not answer (info.missing)` }
+        : { state: 'online' };
   }
 
   /** Every second while live: silence means offline; ping, renew /xremote, re-ask missing nodes. */
@@ -283,15 +297,39 @@ export class X32Console implements Console {
     } else if (arg.type === 'i' || arg.type === 's') this.update(leaf, arg.value);
   }
 
+  /** Nodes already warned about for a token outside rad's tables (once per node). */
+  private readonly warnedNodes = new Set<string>();
+
+  /**
+   * What the console says is stored, token by token: a field rad's tables do not know keeps its
+   * text (unvalidated, never written back) and every other field of the line stays usable.
+   */
   private onNodeLine(line: string): void {
     let parsed: ReturnType<typeof parseNodeLine>;
     try {
-      parsed = parseNodeLine(this.tree, line);
+      parsed = parseNodeLine(this.tree, line, { lenient: true });
     } catch (e) {
       this.deps.log.debug({ console: this.id, line, err: describeError(e) }, 'unparseable node line from console');
       return;
     }
     for (const v of parsed.values) this.update(v.leaf, v.raw);
+    if (parsed.unvalidated && !this.warnedNodes.has(parsed.path)) {
+      this.warnedNodes.add(parsed.path);
+      this.deps.log.info(
+        {
+          console: this.id,
+          node: parsed.path,
+          tokens: parsed.unvalidated.map((u) => `${u.leaf.address}=${u.token}`),
+        },
+        'console reports a value outside rad’s tables: kept as sent (unvalidated)',
+      );
+    }
+  }
+
+  /** The token a leaf holds when rad's tables do not know it (the API shows it as raw, unvalidated). */
+  unvalidated(path: string): string | undefined {
+    const raw = this.model.get(toX32(path, this.model).address);
+    return raw !== undefined && isUnvalidated(raw) ? unvalidatedToken(raw) : undefined;
   }
 
   private requireLive(): X32Driver {
@@ -313,6 +351,7 @@ export class X32Console implements Console {
     const leaf = this.tree.leafByAddress.get(m.address)!;
     const raw = this.model.get(m.address);
     if (raw === undefined) return undefined;
+    if (isUnvalidated(raw)) return null; // a token outside rad's tables: unvalidated(path) has it
     const u = rawToUnits(leaf.law, raw);
     return m.invert ? !u : (u as Value);
   }

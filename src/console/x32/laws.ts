@@ -161,6 +161,7 @@ export function describeRange(law: Law): string {
 
 /** Raw wire value -> engineering units (dB, Hz, ms, enum name, text). -oo is null. */
 export function rawToUnits(law: Law, raw: Raw): Units {
+  if (isUnvalidated(raw)) return null;
   switch (law.kind) {
     case 'enum':
       if (law.names.length === 2 && law.names[0] === 'OFF' && law.names[1] === 'ON') return raw === 1;
@@ -292,7 +293,17 @@ export function quoteString(s: string): string {
 }
 
 /** Raw value -> the field as the console writes it in a node line. */
+/**
+ * A token a console sent that rad's tables do not know (an icon 0, an effect of newer firmware):
+ * kept verbatim, marked, never written back. It travels in the raw state as a marked string.
+ */
+const UNVALIDATED = '\u0001';
+export const unvalidatedRaw = (token: string): Raw => `${UNVALIDATED}${token}`;
+export const isUnvalidated = (raw: Raw | undefined): boolean => typeof raw === 'string' && raw.startsWith(UNVALIDATED);
+export const unvalidatedToken = (raw: Raw): string => String(raw).slice(UNVALIDATED.length);
+
 export function formatField(law: Law, raw: Raw): string {
+  if (isUnvalidated(raw)) return unvalidatedToken(raw);
   switch (law.kind) {
     case 'enum':
       return law.names[raw as number] ?? String(raw);

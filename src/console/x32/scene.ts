@@ -1,11 +1,24 @@
-import { FieldParseError, formatField, type Raw, parseField, splitFields } from './laws.ts';
+import { FieldParseError, formatField, parseField, type Raw, splitFields, unvalidatedRaw } from './laws.ts';
 import type { Leaf, NodeSpec, X32Tree } from './schema.ts';
 
 /** Node lines and scene files (x32-osc.md §4, x32-scene.md §2). Pure functions over a raw state. */
 
 export type RawState = Map<string, Raw>;
 export type LineValue = { leaf: Leaf; raw: Raw };
-export type ParsedLine = { path: string; node: NodeSpec | undefined; values: LineValue[] };
+export type ParsedLine = {
+  path: string;
+  node: NodeSpec | undefined;
+  values: LineValue[];
+  /** Lenient parsing only: tokens kept verbatim because rad's tables do not know them. */
+  unvalidated?: Array<{ leaf: Leaf; token: string; reason: string }>;
+};
+
+/**
+ * strict: files a user imports, writes (every token must be valid). lenient: what a console
+ * sends and rad's own snapshots of it: each token parsed on its own, an unknown one kept
+ * verbatim (unvalidated), extra tokens ignored; the rest of the line stays usable.
+ */
+export type ParseMode = { lenient?: boolean };
 
 export class SceneLineError extends Error {
   readonly code = 'E_SCENE_LINE';
@@ -42,7 +55,7 @@ export function formatLeafLine(leaf: Leaf, raw: Raw): string {
  * Parses `/ch/01/mix ON -3.5` (a node with its first n fields) or `/ch/01/mix/fader -3.5`
  * (a single leaf). A leading `/` is optional. Throws SceneLineError with the reason.
  */
-export function parseNodeLine(tree: X32Tree, line: string): ParsedLine {
+export function parseNodeLine(tree: X32Tree, line: string, mode: ParseMode = {}): ParsedLine {
   let fields: string[];
   try {
     fields = splitFields(line.trim());
@@ -53,20 +66,36 @@ export function parseNodeLine(tree: X32Tree, line: string): ParsedLine {
   const path = fields[0]!.startsWith('/') ? fields[0]! : `/${fields[0]}`;
   const tokens = fields.slice(1);
   const node = tree.nodeByPath.get(path);
+  const unvalidated: NonNullable<ParsedLine['unvalidated']> = [];
+  const value = (leaf: Leaf, tok: string): Raw => {
+    if (!mode.lenient) return parseTok(leaf, tok);
+    try {
+      return parseTok(leaf, tok);
+    } catch (e) {
+      unvalidated.push({ leaf, token: tok, reason: (e as Error).message });
+      return unvalidatedRaw(tok);
+    }
+  };
   if (node) {
-    if (tokens.length > node.leaves.length)
+    if (tokens.length > node.leaves.length && !mode.lenient)
       throw new SceneLineError(`${path} takes at most ${node.leaves.length} values, got ${tokens.length}`);
     const values: LineValue[] = [];
-    tokens.forEach((tok, i) => {
+    tokens.slice(0, node.leaves.length).forEach((tok, i) => {
       const leaf = tree.leafByAddress.get(`${path}/${node.leaves[i]!.name}`)!;
-      values.push({ leaf, raw: parseTok(leaf, tok) });
+      values.push({ leaf, raw: value(leaf, tok) });
     });
-    return { path, node, values };
+    return { path, node, values, ...(unvalidated.length ? { unvalidated } : {}) };
   }
   const leaf = tree.leafByAddress.get(path);
   if (leaf) {
-    if (tokens.length !== 1) throw new SceneLineError(`${path} takes exactly one value, got ${tokens.length}`);
-    return { path, node: undefined, values: [{ leaf, raw: parseTok(leaf, tokens[0]!) }] };
+    if (tokens.length !== 1 && !(mode.lenient && tokens.length > 1))
+      throw new SceneLineError(`${path} takes exactly one value, got ${tokens.length}`);
+    return {
+      path,
+      node: undefined,
+      values: [{ leaf, raw: value(leaf, tokens[0]!) }],
+      ...(unvalidated.length ? { unvalidated } : {}),
+    };
   }
   throw new SceneLineError(`unknown node ${path}`);
 }
@@ -101,7 +130,11 @@ export function formatScene(tree: X32Tree, state: ReadonlyMap<string, Raw>, name
 }
 
 /** Parses a scene file, collecting every broken line with its number and reason. */
-export function parseScene(tree: X32Tree, text: string): { scene: SceneFile | undefined; problems: SceneProblem[] } {
+export function parseScene(
+  tree: X32Tree,
+  text: string,
+  mode: ParseMode = {},
+): { scene: SceneFile | undefined; problems: SceneProblem[] } {
   const problems: SceneProblem[] = [];
   const rows = text.split(/\r?\n/);
   if (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
@@ -119,7 +152,7 @@ export function parseScene(tree: X32Tree, text: string): { scene: SceneFile | un
     const text = rows[i]!;
     if (text.trim() === '' || text.startsWith('#')) continue;
     try {
-      const parsed = parseNodeLine(tree, text);
+      const parsed = parseNodeLine(tree, text, mode);
       if (parsed.path.startsWith('/-')) throw new SceneLineError(`${parsed.path} is not a scene node`);
       lines.push({ lineNo: i + 1, text, parsed });
     } catch (e) {

@@ -2,8 +2,17 @@ import type { Bus } from '../../core/bus.ts';
 import { fail } from '../../core/errors.ts';
 import type { ConsoleState, LineVerdict, RestoreOptions, RestoreReport } from '../model.ts';
 import type { CaptureOptions, X32Driver } from './driver.ts';
-import { type Law, oscType, type Raw, rawToUnits, stepIndex } from './laws.ts';
-import { formatHeader, formatNodeLine, parseScene, type RawState } from './scene.ts';
+import {
+  formatField,
+  isUnvalidated,
+  type Law,
+  oscType,
+  type Raw,
+  rawToUnits,
+  stepIndex,
+  unvalidatedToken,
+} from './laws.ts';
+import { formatHeader, formatLeafLine, formatNodeLine, parseScene, type RawState, type SceneFile } from './scene.ts';
 import type { X32Tree } from './schema.ts';
 
 /** True when two raw values are the same setting (floats compared on the parameter's grid). */
@@ -63,7 +72,7 @@ export function modelScene(tree: X32Tree, model: RawState, name: string): string
  */
 export async function applyScene(ctx: SceneContext, text: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
   const t0 = performance.now();
-  const { scene, problems } = parseScene(ctx.tree, text);
+  const { scene, problems } = parseScene(ctx.tree, text, { lenient: opts.trusted === true });
   if (problems.length > 0 && !opts.partial) {
     throw fail(
       'E_SCENE_INVALID',
@@ -74,7 +83,33 @@ export async function applyScene(ctx: SceneContext, text: string, opts: RestoreO
       { problems },
     );
   }
-  const lines = (scene?.lines ?? []).filter(
+  // a line carrying a token rad's tables do not know (only in rad's own, trusted captures): the
+  // fields before it go on the node line, each valid field after it on its own leaf line; the
+  // unknown one is never written back and stays as the console has it
+  const kept: string[] = [];
+  const split = (scene?.lines ?? []).flatMap((l) => {
+    const firstBad = l.parsed.values.findIndex((v) => isUnvalidated(v.raw));
+    if (firstBad < 0) return [l];
+    const head = l.parsed.values.slice(0, firstBad);
+    const out: SceneFile['lines'] = [];
+    if (head.length > 0)
+      out.push({
+        lineNo: l.lineNo,
+        text: `${l.parsed.path} ${head.map((v) => formatField(v.leaf.law, v.raw)).join(' ')}`,
+        parsed: { path: l.parsed.path, node: l.parsed.node, values: head },
+      });
+    for (const v of l.parsed.values.slice(firstBad)) {
+      if (isUnvalidated(v.raw)) kept.push(`${v.leaf.address} = ${unvalidatedToken(v.raw)} (unvalidated)`);
+      else
+        out.push({
+          lineNo: l.lineNo,
+          text: formatLeafLine(v.leaf, v.raw),
+          parsed: { path: v.leaf.address, node: undefined, values: [v] },
+        });
+    }
+    return out;
+  });
+  const lines = split.filter(
     (l) => !opts.onlyChanged || l.parsed.values.some((v) => !sameRaw(v.leaf.law, ctx.model.get(v.leaf.address), v.raw)),
   );
   const sent = await ctx.driver.sendSceneLines(
@@ -110,6 +145,7 @@ export async function applyScene(ctx: SceneContext, text: string, opts: RestoreO
         (l) =>
           `${l.path}${l.diffs ? `: ${l.diffs.map((d) => `${d.address} wanted ${d.wanted} got ${d.got}`).join(', ')}` : ` ${l.status}`}`,
       ),
+    ...(kept.length ? { kept } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
   ctx.bus.emit('device.write', {

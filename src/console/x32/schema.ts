@@ -142,7 +142,16 @@ export const FX_TYPES =
     ' ',
   );
 const FX_TYPE_1_4 = enumLaw(FX_TYPES);
-const FX_TYPE_5_8 = enumLaw(FX_TYPES.slice(FX_TYPES.indexOf('GEQ2')));
+/**
+ * Slots 5–8 take 34 insert-type effects in their own index order, not a tail of the 61
+ * (x32-scene.md §7.7, from P. Maillot's X32SetScene.h `Xfxtyp5` and console-written files that
+ * hold `/fx/5 PHAS`): no CMB, CMB2, PIT2, PIT; PHAS, FILT, PAN and SUB at the end.
+ */
+export const FX_TYPES_5_8 =
+  'GEQ2 GEQ TEQ2 TEQ DES2 DES P1A P1A2 PQ5 PQ5S WAVD LIM FAC FAC1M FAC2 LEC LEC2 ULC ULC2 ENH2 ENH EXC2 EXC IMG EDI SON AMP2 AMP DRV2 DRV PHAS FILT PAN SUB'.split(
+    ' ',
+  );
+const FX_TYPE_5_8 = enumLaw(FX_TYPES_5_8);
 const FX_SOURCE = enumLaw(['INS', ...Array.from({ length: 16 }, (_, i) => `MIX${i + 1}`), 'M/C']);
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

@@ -1,16 +1,16 @@
 import { fail } from '../../core/errors.ts';
 import type { StateFormat, StripDiff } from '../state.ts';
-import { type Raw, rawToUnits } from './laws.ts';
-import { initialState, parseScene, type RawState } from './scene.ts';
+import { isUnvalidated, type Raw, rawToUnits, unvalidatedToken } from './laws.ts';
+import { initialState, type ParseMode, parseScene, type RawState } from './scene.ts';
 import { type Leaf, x32Tree } from './schema.ts';
 
 // The X32's state format: scene text (.scn) as the console writes it, diffed leaf by leaf and
 // worded per strip.
 
 /** Scene text → leaf values (the scene's own lines only). */
-export function sceneState(text: string): RawState {
+export function sceneState(text: string, mode: ParseMode = {}): RawState {
   const tree = x32Tree();
-  const { scene, problems } = parseScene(tree, text);
+  const { scene, problems } = parseScene(tree, text, mode);
   if (problems.length > 0) {
     throw fail(
       'E_SCENE_INVALID',
@@ -99,6 +99,7 @@ function leafWords(leaf: Leaf): string {
 
 function words(leaf: Leaf, raw: Raw | undefined): string {
   if (raw === undefined) return '?';
+  if (isUnvalidated(raw)) return `${unvalidatedToken(raw)} (unvalidated)`;
   const u = rawToUnits(leaf.law, raw);
   const rel = leaf.address;
   if (/\/(mix\/)?on$/.test(rel) && typeof u === 'boolean') return u ? 'on' : 'muted';
@@ -143,10 +144,11 @@ export const x32StateFormat: StateFormat = {
   validate(text) {
     sceneState(text);
   },
+  // snapshots in the store are the console's own words (or files validated when imported): read leniently
   diff(a, b) {
-    return diffStates(sceneState(a), sceneState(b));
+    return diffStates(sceneState(a, { lenient: true }), sceneState(b, { lenient: true }));
   },
   fromInitial(text) {
-    return diffStates(initialState(x32Tree()), sceneState(text));
+    return diffStates(initialState(x32Tree()), sceneState(text, { lenient: true }));
   },
 };

@@ -38,6 +38,13 @@ export type X32SimOptions = {
   maxClients?: number;
   model?: string;
   firmware?: string;
+  /** Play a console that differs from rad's tables, as consoles in the field do. */
+  quirks?: {
+    /** Strip config lines report icon 0 (outside 1…74), as an independent X32 implementation does. */
+    iconZero?: boolean;
+    /** Nodes this console does not answer (other firmware; a peer without /config/dp48/link). */
+    lacks?: string[];
+  };
 };
 
 type Client = { address: string; port: number; expires: number };
@@ -293,13 +300,24 @@ export class X32Simulator {
     const path = raw.startsWith('/') ? raw : `/${raw}`;
     const node = this.tree.nodeByPath.get(path);
     let line: string | undefined;
-    if (node) line = formatNodeLine(node, this.state);
+    if (this.opts.quirks?.lacks?.includes(path)) return; // this console does not know the node
+    if (node) line = this.quirky(node, formatNodeLine(node, this.state));
     else {
       const leaf = this.tree.leafByAddress.get(path);
       if (leaf) line = formatLeafLine(leaf, this.state.get(leaf.address)!);
     }
     if (line === undefined) return; // unknown path: silence
     this.send(from, encodeMessage('node', [s(`${line}\n`)]));
+  }
+
+  /** A node line as a quirky console words it (icon 0 on strip configs). */
+  private quirky(node: { path: string; leaves: Array<{ name: string }> }, line: string): string {
+    if (!this.opts.quirks?.iconZero) return line;
+    const i = node.leaves.findIndex((l) => l.name === 'icon');
+    if (i < 0 || !node.path.endsWith('/config')) return line;
+    const fields = line.match(/"[^"]*"|\S+/g) ?? [];
+    fields[i + 1] = '0';
+    return fields.join(' ');
   }
 
   private sceneLine(from: { address: string; port: number }, msg: OscMessage, buf: Buffer): void {

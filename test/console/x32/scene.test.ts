@@ -8,6 +8,7 @@ import {
   parseScene,
 } from '../../../src/console/x32/scene.ts';
 import { SCENE_NODES, x32Tree } from '../../../src/console/x32/schema.ts';
+import { sceneState } from '../../../src/console/x32/state.ts';
 
 // a copy of shared/reference/x32-scene-nodes.txt (the expanded L4b node list)
 const REF = new URL('../../fixtures/x32-scene-nodes.txt', import.meta.url);
@@ -88,5 +89,31 @@ describe('X32 node tree', () => {
     const back = initialState(tree);
     for (const l of scene!.lines) for (const v of l.parsed.values) back.set(v.leaf.address, v.raw);
     expect(formatScene(tree, back, 'Round')).toBe(text);
+  });
+});
+
+describe('FX type tables (x32-scene.md §7.7: Maillot X32SetScene.h Xfxtyp4/Xfxtyp5, console-written files)', () => {
+  const leaf = (a: string) => tree.leafByAddress.get(a)!;
+  it('slots 1–4 take all 61 types; slots 5–8 take the 34 insert effects in their own order', () => {
+    const law14 = leaf('/fx/1/type').law as { kind: 'enum'; names: string[] };
+    const law58 = leaf('/fx/5/type').law as { kind: 'enum'; names: string[] };
+    expect(law14.names).toHaveLength(61);
+    expect(law58.names).toHaveLength(34);
+    // integer indices name the right effect from 12 up (they used to be shifted by CMB/CMB2)
+    expect(law58.names.slice(11, 13)).toEqual(['LIM', 'FAC']);
+    expect(law58.names.slice(30)).toEqual(['PHAS', 'FILT', 'PAN', 'SUB']);
+    for (const bad of ['CMB', 'CMB2', 'PIT2', 'PIT']) expect(law58.names).not.toContain(bad);
+  });
+
+  it('a hand-written scene with PHAS, FILT, PAN and SUB on slots 5–8 parses; PIT on slot 5 is refused', () => {
+    const text = readFileSync(new URL('../../fixtures/scenes/fx-insert-slots.scn', import.meta.url), 'utf8');
+    expect(parseScene(tree, text).problems).toEqual([]);
+    const st = sceneState(text);
+    expect(st.get('/fx/5/type')).toBe(30);
+    expect(st.get('/fx/8/type')).toBe(33);
+    expect(st.get('/fx/1/type')).toBe(60);
+    const bad = parseScene(tree, '#4.0# "x" "" %000000000 1\n/fx/5 PIT\n');
+    expect(bad.problems).toHaveLength(1);
+    expect(bad.problems[0]!.reason).toMatch(/PIT/);
   });
 });
