@@ -9,8 +9,11 @@ export type CaptureOptions = {
   /** Requests in flight at the start; grows on success, halves on loss. */
   window?: number;
   maxWindow?: number;
+  /** A fixed per-request timeout; without it, one estimated from measured round trips (RFC 6298). */
   timeoutMs?: number;
   retries?: number;
+  /** No reply to anything for this long ends the run with E_CONSOLE_OFFLINE (default 3 s). */
+  deadAfterMs?: number;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -239,6 +242,26 @@ export class X32Driver extends EventEmitter<{
     return { echoed: r.replies.map((m) => m !== undefined), retries: r.retries, seconds: r.seconds };
   }
 
+  /** Smoothed round trip and its variance (RFC 6298), from the requests that were answered first time. */
+  private srtt: number | undefined;
+  private rttvar = 0;
+
+  /** The request timeout: SRTT + 4·RTTVAR, clamped to 50 ms … 2 s (250 ms before any sample). */
+  get rto(): number {
+    if (this.srtt === undefined) return 250;
+    return Math.min(2000, Math.max(50, this.srtt + 4 * this.rttvar));
+  }
+
+  private sampleRtt(ms: number): void {
+    if (this.srtt === undefined) {
+      this.srtt = ms;
+      this.rttvar = ms / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - ms);
+      this.srtt = 0.875 * this.srtt + 0.125 * ms;
+    }
+  }
+
   private pipeline(
     items: readonly string[],
     build: (item: string) => { key: string; address: string; args: OscArg[] },
@@ -252,8 +275,9 @@ export class X32Driver extends EventEmitter<{
   }> {
     const t0 = performance.now();
     const maxWindow = opts.maxWindow ?? 64;
-    const timeoutMs = opts.timeoutMs ?? 250;
     const retries = opts.retries ?? 3;
+    const deadAfterMs = opts.deadAfterMs ?? 3000;
+    let lastReply = performance.now();
     let cwnd = Math.min(opts.window ?? 16, maxWindow);
     let maxUsed = 0;
     const replies: Array<OscMessage | undefined> = new Array(items.length).fill(undefined);
@@ -265,18 +289,38 @@ export class X32Driver extends EventEmitter<{
     let done = 0;
     let retryCount = 0;
     const missing: string[] = [];
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       if (items.length === 0) return resolve({ replies, missing, retries: 0, seconds: 0, maxWindowUsed: 0 });
+      let over = false;
+      // a console that answers nothing for deadAfterMs is gone: the run ends, it does not retry for ever
+      const watchdog = setInterval(() => {
+        if (over || performance.now() - lastReply < deadAfterMs) return;
+        over = true;
+        clearInterval(watchdog);
+        reject(
+          new RadError(
+            'E_CONSOLE_OFFLINE',
+            `${this.host}:${this.port} stopped answering (nothing for ${(deadAfterMs / 1000).toFixed(1)} s) after ${done - missing.length} of ${items.length}`,
+            { details: { done: done - missing.length, total: items.length } },
+          ),
+        );
+      }, Math.min(250, deadAfterMs / 4));
       const pump = () => {
+        if (over) return;
         while (inflight < Math.floor(cwnd) && (retryQueue.length > 0 || qHead < queue.length)) {
           const i = retryQueue.length > 0 ? retryQueue.shift()! : queue[qHead++]!;
           const req = build(items[i]!);
           inflight++;
           maxUsed = Math.max(maxUsed, inflight);
           attempts[i]!++;
-          void this.exchange(req.key, req.address, req.args, timeoutMs).then((m) => {
+          const sentAt = performance.now();
+          const first = attempts[i] === 1;
+          void this.exchange(req.key, req.address, req.args, opts.timeoutMs ?? this.rto).then((m) => {
             inflight--;
+            if (over) return;
             if (m) {
+              lastReply = performance.now();
+              if (first) this.sampleRtt(lastReply - sentAt); // Karn: retransmitted requests are not timed
               replies[i] = m;
               done++;
               cwnd = Math.min(maxWindow, cwnd + 1 / Math.max(1, Math.floor(cwnd)) + 0.5);
@@ -292,6 +336,8 @@ export class X32Driver extends EventEmitter<{
               }
             }
             if (done === items.length) {
+              over = true;
+              clearInterval(watchdog);
               resolve({
                 replies,
                 missing,

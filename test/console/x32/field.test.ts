@@ -79,3 +79,28 @@ describe('X32 in the field', () => {
     expect(cap.text).not.toContain('/config/dp48/link');
   });
 });
+
+describe('a capture that ends', () => {
+  it('rad console capture against a console that falls silent mid-capture: E_CONSOLE_OFFLINE, exit 1, within 5 s, no file', async () => {
+    const { runRad, tempDir, waitFor } = await import('../../helpers.ts');
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const sim = new X32Simulator({ port: 0, lanDelayMs: 2 });
+    await sim.start();
+    try {
+      const out = join(tempDir(), 'scene.scn');
+      const p = runRad(['console', 'capture', '--host', '127.0.0.1', '--port', String(sim.port), '--out', out]);
+      // the console dies once the capture is under way
+      await waitFor(() => sim.stats.received > 300, 15000, 2);
+      sim.silent = true;
+      const t0 = Date.now();
+      const { code } = await p.exit;
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(code).toBe(1);
+      expect(p.stderr()).toMatch(/E_CONSOLE_OFFLINE: .*stopped answering/);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
