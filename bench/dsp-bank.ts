@@ -80,7 +80,10 @@ report({
   audio_s: audioS,
   ours_wall_s: Number(wall.toFixed(4)),
   ours_realtime_x: Number(ours.toFixed(1)),
-  ours_realtime_x_range: [Number((audioS / Math.max(...walls)).toFixed(1)), Number((audioS / Math.min(...walls)).toFixed(1))],
+  ours_realtime_x_range: [
+    Number((audioS / Math.max(...walls)).toFixed(1)),
+    Number((audioS / Math.min(...walls)).toFixed(1)),
+  ],
   c_realtime_x: cRef?.realtime_x ?? null,
   ratio_vs_c: cRef ? Number((ours / cRef.realtime_x).toFixed(1)) : null,
   goal: { realtime_x: 100, ratio_vs_c: 40 },

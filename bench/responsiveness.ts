@@ -13,10 +13,14 @@ const root = new URL('..', import.meta.url).pathname;
 const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 if (build.status !== 0) throw new Error('build failed');
 const dir = mkdtempSync(join(tmpdir(), 'rad-bench-resp-'));
-const daemon = spawn(process.execPath, [join(root, 'bin/rad.mjs'), 'start', '--config', join(root, 'config/studio.yaml')], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, RAD_DATA_DIR: join(dir, 'data'), RAD_API_PORT: '0' },
-});
+const daemon = spawn(
+  process.execPath,
+  [join(root, 'bin/rad.mjs'), 'start', '--config', join(root, 'config/studio.yaml')],
+  {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, RAD_DATA_DIR: join(dir, 'data'), RAD_API_PORT: '0' },
+  },
+);
 const pct = (a: number[], p: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))]!;
 const round = (x: number) => Math.round(x * 10) / 10;
 try {
@@ -79,7 +83,9 @@ try {
       { length: CLIENTS },
       () =>
         new Promise<WebSocket>((resolve, reject) => {
-          const c = new WebSocket(`${url.replace('http', 'ws')}/api/v1/events?topics=console.changed`, { headers: auth });
+          const c = new WebSocket(`${url.replace('http', 'ws')}/api/v1/events?topics=console.changed`, {
+            headers: auth,
+          });
           c.on('message', (d) => {
             const m = JSON.parse(String(d)) as { topic: string; at: string };
             if (m.topic === 'console.changed') delays.push(Date.now() - Date.parse(m.at));
@@ -100,7 +106,8 @@ try {
   );
   report({
     bench: 'responsiveness',
-    models: 'the shipped studio under work: health at 100 Hz during a 64-path line check; 500 WS clients on fader moves',
+    models:
+      'the shipped studio under work: health at 100 Hz during a 64-path line check; 500 WS clients on fader moves',
     linecheck_s: round(lcSeconds),
     health_requests: lat.length,
     health_p50_ms: round(pct(lat, 0.5)),

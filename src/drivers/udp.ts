@@ -19,19 +19,34 @@ export class UdpClient extends EventEmitter<{ message: [Buffer]; error: [Error] 
       // replies come from the console's address; ignore strays from elsewhere
       if (rinfo.port === this.port) this.emit('message', msg);
     });
-    sock.on('error', (err) => this.emit('error', err));
+    // a peer that is not listening answers with ICMP (ECONNREFUSED on a connected socket): for UDP
+    // that is silence, which the protocol's own liveness check reports, not a socket error
+    sock.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNREFUSED') this.emit('error', err);
+    });
     await new Promise<void>((resolve, reject) => {
       sock.once('error', reject);
       sock.bind(0, () => {
-        sock.off('error', reject);
-        resolve();
+        // connected: the address is resolved once, not on every send (a DNS lookup per datagram
+        // was a fifth of a capture's CPU), and the kernel drops datagrams from anyone else
+        sock.connect(this.port, this.host, () => {
+          sock.off('error', reject);
+          resolve();
+        });
       });
     });
     this.socket = sock;
   }
 
   send(buf: Buffer): void {
-    this.socket?.send(buf, this.port, this.host);
+    const s = this.socket;
+    if (!s) return;
+    try {
+      s.send(buf);
+    } catch (e) {
+      // not connected (yet or any more): the datagram is lost, as on a wire
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_SOCKET_DGRAM_NOT_CONNECTED') throw e;
+    }
   }
 
   get localPort(): number | undefined {

@@ -293,18 +293,21 @@ export class X32Driver extends EventEmitter<{
       if (items.length === 0) return resolve({ replies, missing, retries: 0, seconds: 0, maxWindowUsed: 0 });
       let over = false;
       // a console that answers nothing for deadAfterMs is gone: the run ends, it does not retry for ever
-      const watchdog = setInterval(() => {
-        if (over || performance.now() - lastReply < deadAfterMs) return;
-        over = true;
-        clearInterval(watchdog);
-        reject(
-          new RadError(
-            'E_CONSOLE_OFFLINE',
-            `${this.host}:${this.port} stopped answering (nothing for ${(deadAfterMs / 1000).toFixed(1)} s) after ${done - missing.length} of ${items.length}`,
-            { details: { done: done - missing.length, total: items.length } },
-          ),
-        );
-      }, Math.min(250, deadAfterMs / 4));
+      const watchdog = setInterval(
+        () => {
+          if (over || performance.now() - lastReply < deadAfterMs) return;
+          over = true;
+          clearInterval(watchdog);
+          reject(
+            new RadError(
+              'E_CONSOLE_OFFLINE',
+              `${this.host}:${this.port} stopped answering (nothing for ${(deadAfterMs / 1000).toFixed(1)} s) after ${done - missing.length} of ${items.length}`,
+              { details: { done: done - missing.length, total: items.length } },
+            ),
+          );
+        },
+        Math.min(250, deadAfterMs / 4),
+      );
       const pump = () => {
         if (over) return;
         while (inflight < Math.floor(cwnd) && (retryQueue.length > 0 || qHead < queue.length)) {
