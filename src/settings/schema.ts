@@ -84,6 +84,23 @@ export const SimSettings = T.Object(
     lan_delay_ms: T.Number({ minimum: 0, maximum: 1000, default: 0 }),
     faults: T.Array(SimFault, { default: [] }),
     x32: SimX32Settings,
+    /** How the simulated Extron frames word the whole-map reply (real frames: `real`). */
+    extron: T.Object(
+      {
+        map_reply: T.Union(
+          [
+            T.Literal('real'),
+            T.Literal('space'),
+            T.Literal('wide'),
+            T.Literal('tight'),
+            T.Literal('legacy'),
+            T.Literal('none'),
+          ],
+          { default: 'real' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

@@ -117,7 +117,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     }
     for (const p of this.settings.patchbays) {
       if (p.tcp && !isLoopback(p.tcp.host)) continue;
-      const sim = simFor(p);
+      const sim = simFor(p, { extronMapReply: this.settings.sim.extron.map_reply });
       for (const f of faults)
         if (f.device === p.id && f.kind === 'stuck-crosspoint' && f.output) sim.stuck.add(f.output);
       if (p.tcp) {

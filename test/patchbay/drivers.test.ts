@@ -229,3 +229,43 @@ describe('device specifics', () => {
     await expect(svc.recallPreset('nope')).rejects.toMatchObject({ code: 'E_PATCH_PRESET', kind: 'not_found' });
   });
 });
+
+describe('Extron: the map reply as frames really send it, and each variant', () => {
+  for (const mapReply of ['real', 'space', 'wide', 'tight', 'legacy', 'none'] as const) {
+    it(`${mapReply}: comes online and reads the whole map${mapReply === 'none' ? ' one output at a time' : ''}`, async () => {
+      const sim = new ExtronSim(20, 20, { mapReply });
+      sim.map.fill(null);
+      sim.map[0] = 3;
+      sim.map[16] = 20; // the second page of 16
+      sim.map[19] = 1;
+      const { svc } = await rig(sim, { id: 'sw', protocol: 'extron-sis', inputs: 20, outputs: 20 });
+      expect(svc.status().state).toBe('online');
+      const map = svc.map();
+      expect(map[0]).toBe(3);
+      expect(map[16]).toBe(20);
+      expect(map[19]).toBe(1);
+      expect(map.filter((v) => v !== null)).toHaveLength(3);
+    });
+  }
+});
+
+describe('Extron map reply parser', () => {
+  it('reads the real form and its variants; an unknown line stays unknown', async () => {
+    const { parseReply } = await import('../../src/patchbay/extron/codec.ts');
+    expect(parseReply('Vgp00 Out01*03 03 00 -- Aud')).toEqual({
+      kind: 'map',
+      start: 1,
+      inputs: [3, 3, null, undefined],
+      layer: '$',
+    });
+    expect(parseReply('Vgp00 Out17 12 00 Vid')).toEqual({ kind: 'map', start: 17, inputs: [12, null], layer: '%' });
+    expect(parseReply('Vgp00 Out001*120 000 ---Aud')).toEqual({
+      kind: 'map',
+      start: 1,
+      inputs: [120, null, undefined],
+      layer: '$',
+    });
+    expect(parseReply('Vgp00*Out01 05 Aud')).toMatchObject({ kind: 'map', inputs: [5] });
+    expect(parseReply('Vgp00 OutXX Aud').kind).toBe('unknown');
+  });
+});

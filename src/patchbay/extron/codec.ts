@@ -40,12 +40,17 @@ export function parseReply(line: string): ExtronReply {
     return { kind: 'tie-all', input: Number(m[1]), layer: LAYER_NAME[m[2]!]! };
   if (l === 'Qik') return { kind: 'qik' };
   if ((m = /^E(\d\d)$/.exec(l))) return { kind: 'error', code: Number(m[1]) };
-  if ((m = /^Vgp00\*Out(\d+) ((?:(?:\d\d|--) ?)+) ?(Vid|Aud)$/.exec(l))) {
+  // the whole-map reply as frames send it, `Vgp00 Out01*03 03 00 -- … Aud` (Extron's own
+  // control-system modules parse it so); models differ in `*` or a space after the output number,
+  // 2 or 3 digits, and a space before the tag; an older page of the reference showed `Vgp00*Out01`
+  if ((m = /^Vgp00 ?\*?Out(\d+)[* ]([0-9 -]*?) ?(Vid|Aud|RGB)$/.exec(l))) {
     const inputs = m[2]!
       .trim()
       .split(/\s+/)
-      .map((t) => (t === '--' ? undefined : t === '00' ? null : Number(t)));
-    return { kind: 'map', start: Number(m[1]), inputs, layer: LAYER_NAME[m[3]!]! };
+      .filter((t) => t !== '')
+      .map((t) => (/^-+$/.test(t) ? undefined : /^0+$/.test(t) ? null : Number(t)));
+    if (inputs.every((v) => v === undefined || v === null || Number.isInteger(v)))
+      return { kind: 'map', start: Number(m[1]), inputs, layer: LAYER_NAME[m[3]!]! };
   }
   if ((m = /^Vrb(\d)$/.exec(l))) return { kind: 'verbose', mode: Number(m[1]) };
   if ((m = /^Spr\s*0*(\d+)$/.exec(l))) return { kind: 'preset-saved', n: Number(m[1]) };

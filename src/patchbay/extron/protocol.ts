@@ -1,7 +1,17 @@
 import { deviceError } from '../errors.ts';
 import type { RouterCaps } from '../model.ts';
 import type { PatchProtocol } from '../protocol.ts';
-import { errorCode, parseReply, quickTie, readMap, setVerbose, tie, savePreset, recallPreset } from './codec.ts';
+import {
+  errorCode,
+  parseReply,
+  quickTie,
+  readMap,
+  readTie,
+  recallPreset,
+  savePreset,
+  setVerbose,
+  tie,
+} from './codec.ts';
 
 const isError = (l: string) => parseReply(l).kind === 'error';
 function throwIfError(device: string, line: string): void {
@@ -13,6 +23,29 @@ function throwIfError(device: string, line: string): void {
 }
 
 /** Extron SIS over serial (9600 8N1) or Telnet (TCP 23): audio-layer ties, Qik multi-ties, VC map reads. */
+async function readEachOutput(
+  io: Parameters<NonNullable<typeof extronProtocol.readAll>>[0],
+  outputs: number,
+  timeoutMs: number,
+): Promise<Array<number | null>> {
+  const map: Array<number | null> = [];
+  for (let o = 1; o <= outputs; o++) {
+    const line = await io.request(
+      readTie(o, '$'),
+      (l) => {
+        const p = parseReply(l);
+        return p.kind === 'bare-number' || p.kind === 'error';
+      },
+      timeoutMs,
+      `tie read of output ${o}`,
+    );
+    throwIfError(io.link.describe, line);
+    const p = parseReply(line);
+    map.push(p.kind === 'bare-number' && p.n > 0 ? p.n : null);
+  }
+  return map;
+}
+
 export const extronProtocol: PatchProtocol = {
   name: 'extron-sis',
   prompts: ['Password:'],
@@ -94,7 +127,8 @@ export const extronProtocol: PatchProtocol = {
         timeoutMs,
         `map read from output ${start}`,
       );
-      throwIfError(io.link.describe, line);
+      // a frame without the map read (it answers an error) is read one output at a time: `o$` → input
+      if (isError(line)) return readEachOutput(io, outputs, timeoutMs);
       const p = parseReply(line);
       if (p.kind !== 'map') continue;
       for (const v of p.inputs) {

@@ -7,13 +7,23 @@ const LAYER = { '!': 'All', '&': 'RGB', '%': 'Vid', $: 'Aud' } as const;
  * ties (input 0 = disconnect), `Esc+Q…\r` quick multi-ties, `Esc0*s*lVC\r` map pages of 16,
  * `o$` tie reads, `n,`/`n.` presets, Enn errors. Audio and video follow unless tied apart.
  */
+/**
+ * How a frame words the whole-map reply (patchbay-protocols.md §1): `real` as frames send it
+ * (`Vgp00 Out01*03 03 00 -- Aud`); `space` with a space after the output number; `wide` with
+ * 3-digit numbers (big frames); `tight` without the space before the tag; `legacy` the form an
+ * old page of the reference showed (`Vgp00*Out01 …`); `none` a frame without the map read (E10).
+ */
+export type ExtronMapReply = 'real' | 'space' | 'wide' | 'tight' | 'legacy' | 'none';
+
 export class ExtronSim extends LineDeviceSim {
   password: string | undefined;
+  mapReply: ExtronMapReply;
   private readonly presets = new Map<number, Array<number | null>>();
 
-  constructor(inputs: number, outputs: number, opts: { password?: string } = {}) {
+  constructor(inputs: number, outputs: number, opts: { password?: string; mapReply?: ExtronMapReply } = {}) {
     super(inputs, outputs);
     this.password = opts.password;
+    this.mapReply = opts.mapReply ?? 'real';
   }
 
   protected override onConnect(s: SimSession): void {
@@ -76,15 +86,26 @@ export class ExtronSim extends LineDeviceSim {
       return this.reply(s, 'Qik\r\n');
     }
     if ((m = /^\x1b0\*(\d+)\*([12])VC\r$/i.exec(cmd))) {
+      if (this.mapReply === 'none') return this.reply(s, 'E10\r\n');
       const start = Number(m[1]);
       if (start < 1 || start > this.outputs) return this.reply(s, 'E12\r\n');
+      const w = this.mapReply === 'wide' ? 3 : 2;
       const vals: string[] = [];
       for (let o = start; o < start + 16; o++)
-        vals.push(o > this.outputs ? '--' : String(this.map[o - 1] ?? 0).padStart(2, '0'));
-      return this.reply(
-        s,
-        `Vgp00*Out${String(start).padStart(2, '0')} ${vals.join(' ')} ${m[2] === '1' ? 'Vid' : 'Aud'}\r\n`,
-      );
+        vals.push(o > this.outputs ? '-'.repeat(w) : String(this.map[o - 1] ?? 0).padStart(w, '0'));
+      const out = String(start).padStart(w, '0');
+      const tag = m[2] === '1' ? 'Vid' : 'Aud';
+      const first = vals.shift()!;
+      const body = [first, ...vals].join(' ');
+      const text =
+        this.mapReply === 'legacy'
+          ? `Vgp00*Out${out} ${body} ${tag}`
+          : this.mapReply === 'space'
+            ? `Vgp00 Out${out} ${body} ${tag}`
+            : this.mapReply === 'tight'
+              ? `Vgp00 Out${out}*${body}${tag}`
+              : `Vgp00 Out${out}*${body} ${tag}`;
+      return this.reply(s, `${text}\r\n`);
     }
     if (cmd.startsWith('\x1b')) return this.reply(s, 'E10\r\n');
     if ((m = /^(\d+)\*(\d+)([!&%$])$/.exec(cmd))) {
