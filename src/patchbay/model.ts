@@ -30,4 +30,6 @@ export type RouteReport = {
   ties: Tie[];
   verified: boolean;
   failed: Array<{ output: number; wanted: number | null; got: number | null }>;
+  /** The route's own reply was lost; what the device holds was read back instead (the lost reply, worded). */
+  settled_by_read_back?: string;
 };

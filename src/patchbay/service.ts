@@ -47,6 +47,7 @@ export class PatchbayService implements Matrix {
   private link: ByteLink | undefined;
   private io: LineIo | undefined;
   private current: Array<number | null | undefined>;
+  private missedHeartbeats = 0;
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -66,9 +67,22 @@ export class PatchbayService implements Matrix {
         keepAlive: async () => {
           try {
             await this.read();
+            this.missedHeartbeats = 0;
           } catch (e) {
-            this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'heartbeat failed; dropping the link');
-            throw new Error(`no answer to the heartbeat (${describeError(e)})`);
+            // one lost reply is a lost datagram or line, not a dead link: offline after 3 in a row
+            if (++this.missedHeartbeats < 3) {
+              this.deps.log.info(
+                { patchbay: this.id, missed: this.missedHeartbeats, err: describeError(e) },
+                'heartbeat unanswered',
+              );
+              return;
+            }
+            this.missedHeartbeats = 0;
+            this.deps.log.warn(
+              { patchbay: this.id, err: describeError(e) },
+              'heartbeat failed 3 times; dropping the link',
+            );
+            throw new Error(`no answer to 3 heartbeats (${describeError(e)})`);
           }
         },
       },
@@ -221,11 +235,7 @@ export class PatchbayService implements Matrix {
     const io = this.requireOnline();
     return this.serial(async () => {
       const atomic = (opts.atomic ?? this.settings.atomic) && this.caps.atomicMultiTie;
-      try {
-        await this.protocol.route(io, ties, { atomic, timeoutMs: this.settings.timeout_ms });
-        const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
-        this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
-      } catch (e) {
+      const fail = (e: unknown, code: 'E_PATCH_IO' = 'E_PATCH_IO', message?: string) => {
         this.deps.bus.emit('device.write', {
           actor,
           device: this.id,
@@ -234,12 +244,45 @@ export class PatchbayService implements Matrix {
           result: 'error',
           detail: describeError(e),
         });
-        throw e instanceof RadError ? e : new RadError('E_PATCH_IO', `${this.id}: ${describeError(e)}`);
+        return e instanceof RadError && !message ? e : new RadError(code, message ?? `${this.id}: ${describeError(e)}`);
+      };
+      // a reply that never came is not a failed write: the device may well have taken every tie,
+      // so the read-back settles it; only a read-back that fails too is an I/O error
+      let lostReply: string | undefined;
+      try {
+        await this.protocol.route(io, ties, { atomic, timeoutMs: this.settings.timeout_ms });
+      } catch (e) {
+        if (!isLostReply(e)) throw fail(e);
+        lostReply = describeError(e);
+        this.deps.log.info({ patchbay: this.id, err: lostReply }, 'no reply to the route; reading the outputs back');
       }
+      let lastError: unknown;
+      let map: Array<number | null> | undefined;
+      for (let attempt = 0; attempt < (lostReply ? 3 : 1) && !map; attempt++) {
+        try {
+          map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+        } catch (e) {
+          if (!isLostReply(e)) throw fail(e);
+          lastError = e;
+        }
+      }
+      if (!map)
+        throw fail(
+          lastError,
+          'E_PATCH_IO',
+          `${this.id}: ${lostReply ? `no reply to the route (${lostReply}) and ` : ''}the read-back failed: ${describeError(lastError)}`,
+        );
+      this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       const failed = ties
         .filter((t) => (this.current[t.output - 1] ?? null) !== t.input)
         .map((t) => ({ output: t.output, wanted: t.input, got: this.current[t.output - 1] ?? null }));
-      const report: RouteReport = { patchbay: this.id, ties, verified: failed.length === 0, failed };
+      const report: RouteReport = {
+        patchbay: this.id,
+        ties,
+        verified: failed.length === 0,
+        failed,
+        ...(lostReply ? { settled_by_read_back: lostReply } : {}),
+      };
       this.deps.bus.emit('device.write', {
         actor,
         device: this.id,
@@ -292,4 +335,10 @@ export class PatchbayService implements Matrix {
     const ties = saved.filter((t) => this.caps.canDisconnect || t.input !== null);
     return this.route(ties, actor, { atomic: true });
   }
+}
+
+/** A request that got no answer in time (on any protocol), as opposed to a device that refused. */
+function isLostReply(e: unknown): boolean {
+  if (e instanceof RadError) return e.code === 'E_PATCH_TIMEOUT';
+  return /no reply to|timed? ?out/i.test((e as Error)?.message ?? '');
 }

@@ -269,3 +269,53 @@ describe('Extron map reply parser', () => {
     expect(parseReply('Vgp00 OutXX Aud').kind).toBe('unknown');
   });
 });
+
+describe('a lost reply is not a failed write', () => {
+  const cases = [
+    ['extron-sis', () => new ExtronSim(8, 8)],
+    ['kramer-p3000', () => new KramerSim(8, 8)],
+    ['videohub', () => new VideohubSim(8, 8)],
+  ] as const;
+  for (const [protocol, make] of cases) {
+    it(`${protocol}: with one reply in three dropped, every route is settled by reading back`, async () => {
+      const sim = make();
+      const { svc } = await rig(sim, { id: 'sw', protocol, inputs: 8, outputs: 8, timeout_ms: 150, heartbeat_ms: 200 });
+      sim.dropReplyPct = 33;
+      let settled = 0;
+      for (let i = 0; i < 12; i++) {
+        const input = (i % 8) + 1;
+        const output = ((i * 3) % 8) + 1;
+        try {
+          const r = await svc.route([{ output, input }]);
+          expect(r.verified).toBe(true);
+          if (r.settled_by_read_back) settled++;
+        } catch (e) {
+          // only a read-back that failed three times too may end as an I/O error, with one code on every protocol
+          expect((e as { code: string }).code).toBe('E_PATCH_IO');
+        }
+        expect(sim.map[output - 1]).toBe(input); // the switcher took it either way
+      }
+      expect(settled).toBeGreaterThan(0);
+    }, 30000);
+  }
+
+  it('a heartbeat or two unanswered keeps the link; three in a row take it offline', async () => {
+    const sim = new VideohubSim(8, 8);
+    const { svc } = await rig(sim, {
+      id: 'hub',
+      protocol: 'videohub',
+      inputs: 8,
+      outputs: 8,
+      timeout_ms: 150,
+      heartbeat_ms: 200,
+    });
+    sim.dropReplyPct = 100;
+    await new Promise((r) => setTimeout(r, 330)); // at most two heartbeats go unanswered
+    sim.dropReplyPct = 0;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(svc.status().state).toBe('online');
+    sim.dropReplyPct = 100;
+    await waitFor(() => svc.status().state === 'offline', 3000, 20);
+    expect(svc.status().detail).toMatch(/no answer to 3 heartbeats/);
+  });
+});

@@ -33,6 +33,7 @@ const RouteReportSchema = Open({
   ties: T.Array(Open({})),
   verified: T.Boolean(),
   failed: T.Array(Open({})),
+  settled_by_read_back: T.Optional(T.String()),
 });
 const TraceSchema = Open({
   start: T.String(),
