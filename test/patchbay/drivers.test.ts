@@ -319,3 +319,44 @@ describe('a lost reply is not a failed write', () => {
     expect(svc.status().detail).toMatch(/no answer to 3 heartbeats/);
   });
 });
+
+describe('Kramer: what other controllers change, in every form the units push', () => {
+  for (const pushForm of ['route', 'legacy'] as const) {
+    it(`${pushForm === 'legacy' ? '~01@AUD i>o' : '~01@ROUTE 2,o,i'} from another controller reaches the model and the bus within 200 ms`, async () => {
+      const sim = new KramerSim(8, 8);
+      sim.pushForm = pushForm;
+      const { svc, events } = await rig(sim, {
+        id: 'sw-b',
+        protocol: 'kramer-p3000',
+        inputs: 8,
+        outputs: 8,
+        heartbeat_ms: 10000,
+      });
+      const t0 = Date.now();
+      sim.frontPanelTie(5, 2);
+      await waitFor(() => svc.map()[1] === 5, 200, 5);
+      expect(Date.now() - t0).toBeLessThan(200);
+      expect(events.findLast((e) => e.output === 2)).toMatchObject({ input: 5 });
+    });
+  }
+
+  it('parses the legacy pushes; a reply with OK is not a push; VID leaves the audio layer alone', async () => {
+    const { parseReply } = await import('../../src/patchbay/kramer/codec.ts');
+    expect(parseReply('~01@AUD 4>12')).toEqual({
+      kind: 'ties',
+      machine: 1,
+      layer: 'AUD',
+      ties: [{ input: 4, output: 12 }],
+    });
+    expect(parseReply('~01@AV 1>2,1>3')).toMatchObject({
+      kind: 'ties',
+      layer: 'AV',
+      ties: [
+        { input: 1, output: 2 },
+        { input: 1, output: 3 },
+      ],
+    });
+    expect(parseReply('~01@AUD 4>12 OK')).toMatchObject({ kind: 'ok', command: 'AUD' });
+    expect(parseReply('~01@VID 3>1')).toMatchObject({ kind: 'ties', layer: 'VID' });
+  });
+});

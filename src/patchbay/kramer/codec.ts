@@ -16,6 +16,8 @@ export type KramerReply =
   | { kind: 'ok'; machine: number; command: string; params: string }
   | { kind: 'route'; machine: number; layer: number; output: number; input: number; ok: boolean }
   | { kind: 'error'; machine: number; command: string; code: number }
+  /** Legacy tie lines a unit pushes when anyone switches: `~01@AUD 4>12`, `~01@AV 1>2,1>3`, `~01@VID …`. */
+  | { kind: 'ties'; machine: number; layer: 'AUD' | 'AV' | 'VID'; ties: Array<{ input: number; output: number }> }
   | { kind: 'unknown'; line: string };
 
 export function parseReply(line: string): KramerReply {
@@ -31,6 +33,15 @@ export function parseReply(line: string): KramerReply {
       output: Number(m[3]),
       input: Number(m[4]),
       ok: m[5] !== undefined,
+    };
+  // a legacy tie line without OK is not a reply: another controller (or the front panel) switched
+  m = /^~(\d\d)@(AUD|AV|VID) ((?:\d+>\d+\s*,?\s*)+)$/i.exec(l);
+  if (m)
+    return {
+      kind: 'ties',
+      machine: Number(m[1]),
+      layer: m[2]!.toUpperCase() as 'AUD' | 'AV' | 'VID',
+      ties: [...m[3]!.matchAll(/(\d+)>(\d+)/g)].map((t) => ({ input: Number(t[1]), output: Number(t[2]) })),
     };
   m = /^~(\d\d)@([A-Z0-9?-]*)\s*(.*?)\s*OK$/i.exec(l);
   if (m) return { kind: 'ok', machine: Number(m[1]), command: m[2]!.toUpperCase(), params: m[3]! };

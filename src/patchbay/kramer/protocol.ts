@@ -109,6 +109,9 @@ export const kramerProtocol: PatchProtocol = {
       const r = parseReply(line);
       if (r.kind === 'route' && !r.ok && r.layer === AUDIO_LAYER)
         onTies([{ output: r.output, input: r.input === 0 ? null : r.input }]);
+      // the legacy pushes; a video-only switch (VID) leaves the audio layer rad follows as it was
+      else if (r.kind === 'ties' && r.layer !== 'VID')
+        onTies(r.ties.map((t) => ({ output: t.output, input: t.input === 0 ? null : t.input })));
     });
   },
 

@@ -107,10 +107,19 @@ export class KramerSim extends LineDeviceSim {
       if (target[output - 1] === input) return;
       target[output - 1] = input;
     }
-    this.broadcast(`~01@ROUTE ${layer},${output},${input ?? 0}\r\n`, from);
+    this.broadcast(
+      this.pushForm === 'legacy' && layer === 2
+        ? `~01@AUD ${input ?? 0}>${output}\r\n`
+        : `~01@ROUTE ${layer},${output},${input ?? 0}\r\n`,
+      from,
+    );
   }
 
+  /** How this unit pushes a switch to other clients: `route` (`~01@ROUTE 2,o,i`) or the legacy `~01@AUD i>o`. */
+  pushForm: 'route' | 'legacy' = 'route';
+
   frontPanelTie(input: number, output: number): void {
-    if (this.setTie(output, input === 0 ? null : input)) this.broadcast(`~01@ROUTE 2,${output},${input}\r\n`);
+    if (this.setTie(output, input === 0 ? null : input))
+      this.broadcast(this.pushForm === 'legacy' ? `~01@AUD ${input}>${output}\r\n` : `~01@ROUTE 2,${output},${input}\r\n`);
   }
 }
