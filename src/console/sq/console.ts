@@ -122,6 +122,9 @@ export class SqConsole implements Console {
       midi_channel: this.settings.midi_channel ?? 1,
       law: this.drv?.law ?? 'linear',
       parameters: this.drv?.model.size ?? 0,
+      ...(this.drv?.missing.size
+        ? { missing: [...this.drv.missing].map((p) => sqParams().byP.get(p)?.path ?? String(p)) }
+        : {}),
     };
   }
 

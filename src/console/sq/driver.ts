@@ -45,6 +45,11 @@ type Waiter = { resolve: (v: number) => void; reject: (e: Error) => void; timer:
  * parameter, every write is verified by a get (the SQ does not echo), and a scene change or a
  * reconnect triggers a re-sync.
  */
+/** Unanswered gets in a row that mean the console is gone (one lost reply does not). */
+const MISSES_OFFLINE = 20;
+/** Nothing at all from the console for this long after an unanswered get: it is gone. */
+const SILENCE_MS = 2000;
+
 export class SqDriver extends EventEmitter<{
   change: [SqChange];
   online: [];
@@ -63,6 +68,10 @@ export class SqDriver extends EventEmitter<{
   detail = 'not connected';
   /** Bytes and messages that fit nothing, or NRPNs for unknown parameters: counted and ignored. */
   ignored = 0;
+  /** Parameters that did not answer a get after 3 tries (by parameter number). */
+  readonly missing = new Set<number>();
+  private missesInARow = 0;
+  private lastHeardAt = Date.now();
 
   readonly transport: MidiTransport;
 
@@ -121,14 +130,17 @@ export class SqDriver extends EventEmitter<{
     try {
       for (let i = 0; i < list.length; i += window) {
         const batch = list.slice(i, i + window);
-        await Promise.all(batch.map((prm) => this.request(prm.p)));
+        await Promise.all(batch.map((prm) => this.requestOrMissing(prm.p)));
         if (pause > 0 && i + window < list.length) await new Promise((r) => setTimeout(r, pause));
       }
     } finally {
       this.syncing = false;
     }
     this.state = 'online';
-    this.detail = `synced ${list.length} parameters`;
+    this.detail =
+      this.missing.size > 0
+        ? `synced ${list.length - this.missing.size} of ${list.length} parameters (${this.missing.size} never answered: info.missing)`
+        : `synced ${list.length} parameters`;
     const r = { params: list.length, seconds: (performance.now() - t0) / 1000 };
     this.emit('synced', r);
     return r;
@@ -147,7 +159,14 @@ export class SqDriver extends EventEmitter<{
     const raw = this.encode(prm, value);
     const link = this.requireLink();
     link.write(Buffer.from(nrpnWrite(this.channel, prm.p, raw)));
-    const got = await this.request(prm.p);
+    // a write whose verifying read is lost is settled by a second read, not reported failed
+    let got: number;
+    try {
+      got = await this.request(prm.p);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'E_CONSOLE_NO_REPLY' || this.link !== link) throw e;
+      got = await this.request(prm.p);
+    }
     const actual = this.decode(prm, got);
     if (got !== raw) {
       throw new RadError(
@@ -214,6 +233,19 @@ export class SqDriver extends EventEmitter<{
     return this.link;
   }
 
+  /** A get retried up to `tries` times; a parameter that never answers is listed missing, not fatal. */
+  private async requestOrMissing(p: number, tries = 3): Promise<number | undefined> {
+    for (let i = 0; i < tries; i++) {
+      try {
+        return await this.request(p);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'E_CONSOLE_NO_REPLY') throw e;
+      }
+    }
+    this.missing.add(p);
+    return undefined;
+  }
+
   private request(p: number): Promise<number> {
     const link = this.requireLink();
     return new Promise<number>((resolve, reject) => {
@@ -224,8 +256,13 @@ export class SqDriver extends EventEmitter<{
         const prm = sqParams().byP.get(p);
         const why = `SQ did not answer a get of ${prm?.path ?? p} in ${this.opts.replyTimeoutMs ?? 2000} ms`;
         reject(fail('E_CONSOLE_NO_REPLY', why, { path: prm?.path }));
-        // the SQ has no keep-alive (ah-midi.md §1): an unanswered get is how a hung console shows
-        if (this.link === link) this.goOffline(why);
+        // the SQ has no keep-alive (ah-midi.md §1): unanswered gets are how a hung console shows,
+        // but one lost reply is a lost reply: only a run of them means the console is gone
+        if (this.link !== link) return;
+        if (++this.missesInARow >= MISSES_OFFLINE) {
+          this.missesInARow = 0;
+          this.goOffline(`${why} (${MISSES_OFFLINE} gets in a row unanswered)`);
+        } else this.doubt(link, why);
       }, this.opts.replyTimeoutMs ?? 2000);
       const w: Waiter = { resolve, reject, timer };
       const list = this.waiters.get(p);
@@ -235,7 +272,38 @@ export class SqDriver extends EventEmitter<{
     });
   }
 
+  /**
+   * After an unanswered get, probe until the console says anything (a lost reply) or has said
+   * nothing for SILENCE_MS (it is gone): one lost reply never takes the link down, silence does.
+   */
+  private doubting = false;
+  private doubt(link: ByteLink, why: string): void {
+    if (this.doubting) return;
+    this.doubting = true;
+    const probe = sqParams().list[0]!.p;
+    void (async () => {
+      try {
+        while (this.link === link) {
+          const silent = Date.now() - this.lastHeardAt;
+          if (silent >= SILENCE_MS) {
+            this.goOffline(`SQ stopped answering: nothing heard for ${(silent / 1000).toFixed(1)} s (${why})`);
+            return;
+          }
+          try {
+            await this.request(probe);
+            return; // it answered: the reply was lost, the console is there
+          } catch {
+            // unanswered again: look at the silence once more
+          }
+        }
+      } finally {
+        this.doubting = false;
+      }
+    })();
+  }
+
   private input(data: Buffer): void {
+    this.lastHeardAt = Date.now();
     const before = this.parser.garbage;
     for (const m of this.parser.feed(data)) {
       if (m.kind === 'realtime' || m.kind === 'sysex' || m.kind === 'system') continue;
@@ -275,7 +343,9 @@ export class SqDriver extends EventEmitter<{
     const waiters = this.waiters.get(p);
     const prev = this.model.get(p);
     this.model.set(p, raw);
+    this.missing.delete(p);
     if (waiters?.length) {
+      this.missesInARow = 0;
       this.waiters.delete(p);
       for (const w of waiters) {
         clearTimeout(w.timer);

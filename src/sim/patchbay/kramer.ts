@@ -120,6 +120,8 @@ export class KramerSim extends LineDeviceSim {
 
   frontPanelTie(input: number, output: number): void {
     if (this.setTie(output, input === 0 ? null : input))
-      this.broadcast(this.pushForm === 'legacy' ? `~01@AUD ${input}>${output}\r\n` : `~01@ROUTE 2,${output},${input}\r\n`);
+      this.broadcast(
+        this.pushForm === 'legacy' ? `~01@AUD ${input}>${output}\r\n` : `~01@ROUTE 2,${output},${input}\r\n`,
+      );
   }
 }

@@ -12,6 +12,9 @@ export type SqSimOptions = {
   /** One-way LAN delay in ms applied to every chunk in and every reply out. */
   lanDelayMs?: number;
   model?: 'SQ-5' | 'SQ-6' | 'SQ-7';
+  /** Faults of a busy or older console: drop the answer to one get in N (deterministic), and never answer these parameters. */
+  dropOneGetIn?: number;
+  unanswered?: number[];
 };
 
 type Nrpn = { mb?: number; lb?: number; vc?: number; bank?: number };
@@ -206,6 +209,8 @@ export class SqSimulator {
   private get(c: Client, p: number): void {
     if (!sqParams().byP.has(p)) return void this.ignored++;
     this.gets++;
+    if (this.opts.unanswered?.includes(p)) return;
+    if (this.opts.dropOneGetIn && this.gets % this.opts.dropOneGetIn === 0) return;
     this.send(c, nrpnWrite(this.channel, p, this.state.get(p) ?? 0));
   }
 
