@@ -162,7 +162,9 @@ export class PortAudioBackend implements AudioBackend {
       for (let j = 0; j < this.block; j++)
         for (let c = 0; c < this.outputs; c++) out[j * this.outputs + c] = this.outBlocks[c]![j]!;
       const chunk = Buffer.from(out.buffer);
-      this.writing = this.writing.then(() => native.write(chunk));
+      // once stopping, queued blocks are dropped: each native write is a round trip through libuv's
+      // pool, and a backlog of them would outlast the stop and run into the thread's teardown
+      this.writing = this.writing.then(() => (this.closing ? undefined : native.write(chunk)));
     }
   }
 

@@ -1,6 +1,9 @@
 // Both real audio backends against one private JACK server on the dummy driver (.ci/run installs
 // jackd2, libasound2-plugins and the JACK headers audify builds against). The JACK-backend suite
-// runs last: it stops and restarts the server.
+// runs last: it stops and restarts the server. `npm test` runs this file on its own after the
+// rest: a non-realtime JACK on a 2-core machine drops blocks when other test files load the CPU,
+// and PortAudio through the ALSA plugin then shifts its loop latency (a real studio runs JACK
+// realtime on a machine not running 50 test files).
 //
 // PortAudio (naudiodon) reaches JACK through the ALSA jack plugin: the daemon plays a tone on an
 // interface output, JACK wires that output back to an input, and the engine measures it.
