@@ -232,3 +232,29 @@ describe('calls made while the engine starts', () => {
     }
   });
 });
+
+describe('input meters only while someone wants them', () => {
+  it('no listener: nothing computed or shown; a read turns them on and answers; a bus listener keeps them on', async () => {
+    const bus = new Bus();
+    const engine = new AudioEngine(
+      'audio',
+      { backend: 'sim', sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 20 },
+      { bus, log: silentLogger() },
+    );
+    engine.setTopology(loopTopology(2, 2, [], 0));
+    await engine.start();
+    try {
+      engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -18 }); // busy, so the loop is not idle
+      await new Promise((r) => setTimeout(r, 300));
+      expect(engine.lastMeters).toBeUndefined();
+      const m = await engine.currentMeters(); // what GET /api/v1/audio/meters does
+      expect(m!.rms[0]).toBeCloseTo(-18, 0);
+      const got: number[] = [];
+      bus.on('audio.meters', {}, (e) => got.push(e.channels[0]!.rms_dbfs));
+      await waitFor(() => got.length > 3, 3000, 20);
+      expect(got.at(-1)).toBeCloseTo(-18, 0);
+    } finally {
+      await engine.stop();
+    }
+  });
+});

@@ -210,7 +210,7 @@ export const audioRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
         response: replies(T.Object({ meters: T.Unknown() })),
       },
     },
-    async () => ({ meters: engine().lastMeters ?? null }),
+    async () => ({ meters: (await engine().currentMeters()) ?? null }),
   );
 
   app.put(

@@ -89,6 +89,10 @@ export class AudioEngine implements Device {
     this.stopped = false;
     this.tracker.set('starting');
     this.spawn();
+    clearInterval(this.meterTimer);
+    this.meterTimer = setInterval(() => this.syncMeterDemand(), 1000);
+    this.meterTimer.unref();
+    this.syncMeterDemand();
     await Promise.race([
       new Promise<void>((r) => this.onlineWaiters.push(r)),
       new Promise((r) => setTimeout(r, 3000).unref()),
@@ -158,16 +162,19 @@ export class AudioEngine implements Device {
           // a restarted worker resumes what was playing
           if (this.topology) this.send({ type: 'topology', topology: this.topology });
           for (const [ch, spec] of this.playing) this.send({ type: 'play', channel: ch, spec });
+          if (this.metersWanted) this.send({ type: 'meters', on: true });
           if (this.tunerChannel !== null) this.send({ type: 'tuner', channel: this.tunerChannel });
           for (const r of this.onlineWaiters.splice(0)) r();
         } else this.fail(m.detail ?? 'device failed');
         return;
       case 'meters': {
+        this.work = { processed_samples: m.processed, idle_samples: m.idle };
+        if (m.taps) for (const fn of this.tapListeners) fn(m.taps.names, m.taps.peak);
+        if (!m.rms || !m.peak) return;
         const rms = Array.from(m.rms, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         const peak = Array.from(m.peak, (v) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : -200));
         this.lastMeters = { rms, peak };
-        this.work = { processed_samples: m.processed, idle_samples: m.idle };
-        if (m.taps) for (const fn of this.tapListeners) fn(m.taps.names, m.taps.peak);
+        for (const r of this.meterWaiters.splice(0)) r();
         // 64 channel objects 20 times a second: built only when someone listens
         if (this.deps.bus.wants('audio.meters'))
           this.deps.bus.emit('audio.meters', {
@@ -312,7 +319,38 @@ export class AudioEngine implements Device {
     this.send({ type: 'tuner', channel });
   }
 
+  /**
+   * Input meters are computed while someone listens on the bus (a WebSocket client, a service)
+   * or read them in the last 10 s (GET /audio/meters, rad meters); checked every second.
+   */
+  private metersWanted = false;
+  private meterDemandAt = 0;
+  private meterTimer: NodeJS.Timeout | undefined;
+  private readonly meterWaiters: Array<() => void> = [];
+
+  private syncMeterDemand(): void {
+    const want = this.deps.bus.wants('audio.meters') || Date.now() - this.meterDemandAt < 10000;
+    if (want === this.metersWanted) return;
+    this.metersWanted = want;
+    if (!want) this.lastMeters = undefined; // stale levels are not shown as current
+    this.send({ type: 'meters', on: want });
+  }
+
+  /** The latest input meters; a read while they are off turns them on and waits for the first set. */
+  async currentMeters(): Promise<{ rms: number[]; peak: number[] } | undefined> {
+    this.meterDemandAt = Date.now();
+    if (!this.metersWanted || !this.lastMeters) {
+      this.syncMeterDemand();
+      await new Promise<void>((r) => {
+        this.meterWaiters.push(r);
+        setTimeout(r, 500).unref();
+      });
+    }
+    return this.lastMeters;
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.meterTimer);
     this.stopped = true;
     clearTimeout(this.retryTimer);
     const w = this.worker;

@@ -62,6 +62,8 @@ export type ToWorker =
   | { type: 'measure'; id: number; spec: MeasureSpec }
   | { type: 'topology'; topology: AudioTopology }
   | { type: 'tuner'; channel: number | null }
+  /** Level meters of every input: computed only while someone reads or listens. */
+  | { type: 'meters'; on: boolean }
   | { type: 'close' };
 
 export type FromWorker =
@@ -74,8 +76,9 @@ export type FromWorker =
     }
   | {
       type: 'meters';
-      rms: Float32Array;
-      peak: Float32Array;
+      /** Absent while nobody wants input meters (the message then carries taps and counters only). */
+      rms?: Float32Array;
+      peak?: Float32Array;
       taps?: { names: string[]; peak: Float32Array };
       /** Input samples captured and analysed one by one since start (stays put while idle). */
       processed: number;

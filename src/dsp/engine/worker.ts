@@ -26,6 +26,7 @@ let tIn = 0; // input samples captured
 let processed = 0; // input samples analysed one by one
 let idleSamples = 0; // samples skipped while nothing played or listened
 let idleFrom: number | undefined; // where the idle stretch began in the histories
+let metersOn = false; // input level meters: only while someone reads or listens
 const generators: Array<Generator | null> = Array.from({ length: cfg.outputs }, () => null);
 const meters = Array.from({ length: cfg.inputs }, () => new LevelAccumulator());
 const meterEvery = Math.round(cfg.sampleRate / cfg.meterHz);
@@ -204,7 +205,13 @@ async function finishMeasure(p: Pending): Promise<void> {
 
 /** Meter levels to the main thread every meterEvery samples. */
 function postMeters(rms: Float32Array, peak: Float32Array, taps?: { names: string[]; peak: Float32Array }): void {
-  post({ type: 'meters', rms, peak, ...(taps ? { taps } : {}), processed, idle: idleSamples });
+  post({
+    type: 'meters',
+    ...(metersOn ? { rms, peak } : {}),
+    ...(taps ? { taps } : {}),
+    processed,
+    idle: idleSamples,
+  });
 }
 
 /** Zeroes the histories over an idle stretch (nothing played then) before they are read again. */
@@ -254,7 +261,7 @@ const io: BlockIo = {
       const src = input[i]!;
       const h = inHist[i]!;
       for (let j = 0; j < B; j++) h[(tIn + j) & MASK] = src[j]!;
-      meters[i]!.add(src, 0, B);
+      if (metersOn) meters[i]!.add(src, 0, B);
     }
     if (recording) {
       const r = recording;
@@ -359,6 +366,10 @@ port.on('message', (msg: ToWorker) => {
     case 'tuner':
       tunerChannel = msg.channel;
       sinceTuner = 0;
+      return;
+    case 'meters':
+      metersOn = msg.on;
+      for (const m of meters) m.reset();
       return;
     case 'record': {
       if (recording) {
