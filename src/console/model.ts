@@ -98,6 +98,8 @@ export type RestoreReport = {
   seconds: number;
 };
 
+export type SceneRecallReport = { console: string; scene: number; changed: number; seconds: number };
+
 export type RestoreOptions = {
   partial?: boolean;
   onlyChanged?: boolean;
@@ -113,6 +115,11 @@ export interface Console extends Device {
   readonly family: ConsoleFamily;
   readonly caps: ConsoleCaps;
   get(path: NeutralPath): Value | undefined;
+  /**
+   * Recall a stored scene on the console, then re-read its whole state: every value the recall
+   * changed goes out as console.changed. Numbers are the console's own (X32 0–99, SQ 1–300, Qu 1–100).
+   */
+  recallScene(n: number, actor?: string): Promise<SceneRecallReport>;
   /** The token a leaf holds when it is outside rad's tables (kept as the console sent it), else undefined. */
   unvalidated?(path: NeutralPath): string | undefined;
   write(changes: Change[], actor?: string): Promise<WriteReport>;

@@ -199,6 +199,22 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
         .restore(req.body.text, { partial: req.body.partial, onlyChanged: req.body.only_changed, actor: 'api' }),
   );
 
+  app.post(
+    '/api/v1/consoles/:id/scenes/recall',
+    {
+      schema: {
+        summary:
+          'Recall a stored scene on the console (X32 0–99, SQ 1–300, Qu 1–100), then re-read its state; every value that moved goes out as console.changed',
+        params: Id,
+        body: T.Object({ number: T.Integer() }, { additionalProperties: false }),
+        response: replies(
+          T.Object({ console: T.String(), scene: T.Integer(), changed: T.Integer(), seconds: T.Number() }),
+        ),
+      },
+    },
+    async (req) => consoles.get(req.params.id).recallScene(req.body.number, 'api'),
+  );
+
   app.put(
     '/api/v1/consoles/:id/oscillator',
     {

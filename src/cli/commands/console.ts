@@ -4,7 +4,7 @@ import { Bus } from '../../core/bus.ts';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { createConsole, defaultPort } from '../../console/factory.ts';
-import type { Console, ConsoleState, RestoreReport, WriteReport } from '../../console/model.ts';
+import type { Console, ConsoleState, RestoreReport, SceneRecallReport, WriteReport } from '../../console/model.ts';
 import { DaemonClient } from '../client.ts';
 import { CliError, printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
@@ -185,6 +185,32 @@ export function consoleCommands(program: Command): void {
       for (const s of r.skipped) process.stdout.write(`  line ${s.line}: skipped: ${s.reason}\n`);
     }
     if (r.mismatched + r.failed > 0) process.exitCode = 1;
+  });
+
+  const scene = con.command('scene').description('console scenes');
+  addTargetOptions(
+    scene
+      .command('recall')
+      .description('recall a stored scene (X32 0–99, SQ 1–300, Qu 1–100) and re-read the console')
+      .argument('<number>'),
+  ).action(async (number: string, o: Target) => {
+    const n = Number(number);
+    if (!Number.isInteger(n)) throw new CliError(`scene number must be an integer (got ${number})`, 2, 'E_USAGE');
+    let r: SceneRecallReport;
+    if (isDirect(o)) r = await directAny(o, (c) => c.recallScene(n, 'cli'));
+    else {
+      const client = new DaemonClient(o);
+      r = await client.request<SceneRecallReport>(
+        'POST',
+        `/api/v1/consoles/${encodeURIComponent(await firstConsole(client, o.console))}/scenes/recall`,
+        { number: n },
+      );
+    }
+    if (o.json) printJson(r);
+    else
+      process.stdout.write(
+        `${r.console}: scene ${r.scene} recalled, ${r.changed} values changed (${r.seconds.toFixed(2)} s)\n`,
+      );
   });
 
   addTargetOptions(

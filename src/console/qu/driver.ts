@@ -33,7 +33,7 @@ export type QuDriverOptions = {
   reconnect?: boolean;
 };
 export type QuValue = number | boolean | string | null;
-export type QuChange = { path: string; value: QuValue; source: 'console' | 'sync' };
+export type QuChange = { path: string; value: QuValue; source: 'console' | 'sync'; initial: boolean };
 
 /**
  * Driver for an Allen & Heath Qu over MIDI-over-TCP (ah-midi.md §1, §5, §7, §8): Get System
@@ -249,7 +249,12 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     const prev = this.model.get(key);
     this.model.set(key, raw);
     if (prev !== raw)
-      this.emit('change', { path: p.path, value: this.decode(p, raw), source: this.syncing ? 'sync' : 'console' });
+      this.emit('change', {
+        path: p.path,
+        value: this.decode(p, raw),
+        source: this.syncing ? 'sync' : 'console',
+        initial: prev === undefined,
+      });
   }
 
   private input(data: Buffer): void {

@@ -2,7 +2,7 @@ import type { Bus } from '../../core/bus.ts';
 import { describeError, RadError, fail } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { StatusTracker } from '../../core/status.ts';
-import type { ConsoleConfig } from '../model.ts';
+import type { ConsoleConfig, SceneRecallReport } from '../model.ts';
 import {
   auditedReport,
   type Change,
@@ -90,12 +90,14 @@ export class SqConsole implements Console {
         channel: (this.settings.midi_channel ?? 1) - 1,
       });
       d.on('change', (c) => {
-        if (c.source === 'sync') return;
+        // the first sync fills the model silently; a re-sync (after a scene recall) announces what moved
+        if (c.initial) return;
+        this.changes++;
         this.deps.bus.emit('console.changed', {
           console: this.id,
           path: c.path,
           value: c.value,
-          source: c.source === 'console' ? 'device' : 'rad',
+          source: c.source === 'rad' ? 'rad' : 'device',
         });
       });
       d.on('offline', (why) => this.tracker.set('offline', why));
@@ -219,5 +221,31 @@ export class SqConsole implements Console {
 
   oscillatorDest(_point: string): undefined {
     return undefined;
+  }
+
+  /** Values changed after the first sync (what a recall is measured by). */
+  private changes = 0;
+
+  /** Recall scene n (1..300) and re-sync: the console sends nothing back, the re-sync shows what moved. */
+  async recallScene(n: number, actor = 'api'): Promise<SceneRecallReport> {
+    const d = this.driver;
+    const t0 = performance.now();
+    const before = this.changes;
+    await d.recallScene(n);
+    const report = {
+      console: this.id,
+      scene: n,
+      changed: this.changes - before,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    this.deps.bus.emit('device.write', {
+      actor,
+      device: this.id,
+      action: 'recall-scene',
+      value: n,
+      result: 'ok',
+      detail: `${report.changed} values changed`,
+    });
+    return report;
   }
 }

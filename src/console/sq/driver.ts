@@ -34,7 +34,15 @@ export type SqDriverOptions = {
 
 /** A neutral value: dB (null = −∞) for levels, % for pan, boolean for mute/assign. */
 export type SqValue = number | boolean | null;
-export type SqChange = { path: string; p: number; value: SqValue; raw: number; source: 'console' | 'rad' | 'sync' };
+export type SqChange = {
+  path: string;
+  p: number;
+  value: SqValue;
+  raw: number;
+  source: 'console' | 'rad' | 'sync';
+  /** The model's first value for the parameter (the first sync fills it; not a change to announce). */
+  initial: boolean;
+};
 
 type Waiter = { resolve: (v: number) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
@@ -354,7 +362,14 @@ export class SqDriver extends EventEmitter<{
     }
     if (prev !== raw) {
       const source = waiters?.length ? (this.syncing ? 'sync' : 'rad') : 'console';
-      this.emit('change', { path: prm.path, p, value: this.decode(prm, raw), raw, source });
+      this.emit('change', {
+        path: prm.path,
+        p,
+        value: this.decode(prm, raw),
+        raw,
+        source,
+        initial: prev === undefined,
+      });
     }
   }
 

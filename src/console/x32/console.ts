@@ -13,6 +13,7 @@ import {
   type OscillatorSettings,
   type RestoreOptions,
   type RestoreReport,
+  type SceneRecallReport,
   type Value,
   type WriteReport,
   type WriteVerdict,
@@ -275,6 +276,7 @@ export class X32Console implements Console {
     if (before !== undefined && sameRaw(leaf.law, before, raw)) return;
     this.model.set(leaf.address, raw);
     if (before === undefined) return; // first capture fills the model silently
+    this.changes++;
     const pending = this.pendingWrites.has(leaf.address);
     this.deps.bus.emit('console.changed', {
       console: this.id,
@@ -483,5 +485,38 @@ export class X32Console implements Console {
 
   restore(text: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
     return applyScene(this.sceneContext(), text, opts);
+  }
+
+  /** Values the model changed after its first fill (what a recall is measured by). */
+  private changes = 0;
+
+  /** `/-action/goscene n`, then a full re-capture: the X32 pushes no per-parameter changes for a load. */
+  async recallScene(n: number, actor = 'api'): Promise<SceneRecallReport> {
+    if (!Number.isInteger(n) || n < 0 || n > 99)
+      throw fail('E_VALUE_RANGE', `scene ${n} does not exist on an X32 (0..99)`, { value: n, min: 0, max: 99 });
+    const d = this.requireLive();
+    const t0 = performance.now();
+    const before = this.changes;
+    d.send('/-action/goscene', [{ type: 'i', value: n }]);
+    await new Promise((r) => setTimeout(r, 50)); // the desk loads the scene before it answers reads
+    await d.captureNodes(
+      this.tree.nodes.map((x) => x.path),
+      this.opts.capture,
+    );
+    const report = {
+      console: this.id,
+      scene: n,
+      changed: this.changes - before,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    this.deps.bus.emit('device.write', {
+      actor,
+      device: this.id,
+      action: 'recall-scene',
+      value: n,
+      result: 'ok',
+      detail: `${report.changed} values changed`,
+    });
+    return report;
   }
 }

@@ -481,6 +481,11 @@ export class X32Simulator {
 
   // ---- scenes ----
 
+  /** Saves the current state as scene n, as the desk's own Save button does. */
+  storeScene(n: number, name = ''): void {
+    this.scenes.set(n, { name, note: '', state: new Map(this.state) });
+  }
+
   private save(from: { address: string; port: number }, msg: OscMessage): void {
     const [type, idx, name, note] = msg.args;
     if (type?.type !== 's' || idx?.type !== 'i') return;

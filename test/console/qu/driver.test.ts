@@ -77,7 +77,7 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
     sim.surface('mix/3/mute', true);
     const c = await got;
     expect(performance.now() - t0).toBeLessThan(50);
-    expect(c).toEqual({ path: 'mix/3/mute', value: true, source: 'console' });
+    expect(c).toEqual({ path: 'mix/3/mute', value: true, source: 'console', initial: false });
   });
 
   it('48 V, DCA and mute-group assignments: written as the reference says, read from the dump and from the surface', async () => {
