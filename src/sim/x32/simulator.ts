@@ -218,7 +218,7 @@ export class X32Simulator {
         );
         return;
       case '/status':
-        this.reply(from, '/status', [s('active'), s(this.opts.host ?? '127.0.0.1'), s(this.prefName)], msg);
+        this.reply(from, '/status', [s('active'), s(this.opts.host ?? '127.0.0.1'), s('osc-server')], msg); // x32-osc.md §2: state, console IP, server name
         return;
       case '/xremote':
         if (msg.args.length === 0) this.register(from);
