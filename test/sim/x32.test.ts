@@ -66,7 +66,7 @@ describe('X32 simulator (strict, over real UDP)', () => {
     expect((await c.ask('/info'))!.args.map((a) => a.type).join('')).toBe('ssss');
     const x = await c.ask('/xinfo');
     expect(x!.args.map((a) => a.value)).toEqual(['127.0.0.1', 'X32-SIM', 'X32', '4.06']);
-    expect((await c.ask('/status'))!.args.map((a) => a.value)).toEqual(['active', '127.0.0.1', 'X32-SIM']);
+    expect((await c.ask('/status'))!.args.map((a) => a.value)).toEqual(['active', '127.0.0.1', 'osc-server']);
     c.sendBytes(Buffer.from('2f696e666f000000', 'hex')); // no type-tag string
     expect((await c.next())!.address).toBe('/info');
   });
