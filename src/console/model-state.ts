@@ -1,5 +1,5 @@
 import { fail } from '../core/errors.ts';
-import type { StateFormat, StripDiff } from './state.ts';
+import { absentSummary, type StateFormat, type StripDiff } from './state.ts';
 
 // The state of a console whose protocol has no scene text (SQ, Qu): the synced key/value model
 // (neutral paths → values) as JSON `{family, console, values}`, diffed per strip.
@@ -48,10 +48,20 @@ export function sameModelValue(a: ModelValues[string] | undefined, b: ModelValue
 export function diffModels(a: ModelValues, b: ModelValues): StripDiff[] {
   const groups = new Map<string, StripDiff>();
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  let onlyInB = 0;
+  let onlyInA = 0;
   for (const path of keys) {
     const x = a[path];
     const y = b[path];
     if (sameModelValue(x, y)) continue;
+    if (!(path in a)) {
+      onlyInB++;
+      continue;
+    }
+    if (!(path in b)) {
+      onlyInA++;
+      continue;
+    }
     const s = modelStrip(path);
     let g = groups.get(s.key);
     if (!g) {
@@ -68,7 +78,10 @@ export function diffModels(a: ModelValues, b: ModelValues): StripDiff[] {
   }
   for (const g of groups.values())
     g.text = `${g.label}: ${g.changes.map((c) => `${c.what} ${c.from} → ${c.to}`).join('; ')}`;
-  return [...groups.values()].sort((x, y) => x.strip.localeCompare(y.strip, 'en', { numeric: true }));
+  return [
+    ...[...groups.values()].sort((x, y) => x.strip.localeCompare(y.strip, 'en', { numeric: true })),
+    ...absentSummary(onlyInB, onlyInA),
+  ];
 }
 
 /** What an initialised SQ/Qu shows for a path, for the mix book's "differs from a reset desk". */

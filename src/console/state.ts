@@ -8,6 +8,17 @@ export type StripDiff = { strip: string; label: string; changes: LeafChange[]; t
  * A console family's state as a file: the X32's scene text, an SQ/Qu key/value model. Pure: a
  * snapshot taken from one console can be validated and diffed with no console connected.
  */
+/** One line per side for values the other side does not have, instead of hundreds of `? → x`. */
+export function absentSummary(onlyInB: number, onlyInA: number): StripDiff[] {
+  const line = (side: 'A' | 'B', n: number): StripDiff => ({
+    strip: `(not in ${side})`,
+    label: `Not in ${side}`,
+    changes: [],
+    text: `not in ${side}: ${n} values (an older firmware file, or nodes that console lacks); not compared`,
+  });
+  return [...(onlyInB ? [line('A', onlyInB)] : []), ...(onlyInA ? [line('B', onlyInA)] : [])];
+}
+
 export interface StateFormat {
   readonly family: ConsoleFamily;
   /** MIME type of the exported file. */

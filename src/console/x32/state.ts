@@ -1,5 +1,5 @@
 import { fail } from '../../core/errors.ts';
-import type { StateFormat, StripDiff } from '../state.ts';
+import { absentSummary, type StateFormat, type StripDiff } from '../state.ts';
 import { isUnvalidated, type Raw, rawToUnits, unvalidatedToken } from './laws.ts';
 import { initialState, type ParseMode, parseScene, type RawState } from './scene.ts';
 import { type Leaf, x32Tree } from './schema.ts';
@@ -118,10 +118,21 @@ function words(leaf: Leaf, raw: Raw | undefined): string {
 export function diffStates(a: ReadonlyMap<string, Raw>, b: ReadonlyMap<string, Raw>): StripDiff[] {
   const tree = x32Tree();
   const groups = new Map<string, StripDiff>();
+  let onlyInB = 0;
+  let onlyInA = 0;
   for (const leaf of tree.sceneLeaves) {
     const x = a.get(leaf.address);
     const y = b.get(leaf.address);
     if (x === y || (x === undefined && y === undefined)) continue;
+    // a value one side does not have (an older firmware file, a node a console lacks) is not a change
+    if (x === undefined) {
+      onlyInB++;
+      continue;
+    }
+    if (y === undefined) {
+      onlyInA++;
+      continue;
+    }
     if (typeof x === 'number' && typeof y === 'number' && Math.abs(x - y) < 1e-9) continue;
     const s = stripOf(leaf.address);
     let g = groups.get(s.key);
@@ -134,7 +145,7 @@ export function diffStates(a: ReadonlyMap<string, Raw>, b: ReadonlyMap<string, R
   }
   for (const g of groups.values())
     g.text = `${g.label}: ${g.changes.map((c) => `${c.what} ${c.from} → ${c.to}`).join('; ')}`;
-  return [...groups.values()];
+  return [...groups.values(), ...absentSummary(onlyInB, onlyInA)];
 }
 
 /** The X32 family's state: scene text, validated line by line, diffed per strip. */
