@@ -14,9 +14,7 @@ describe('X32 scene diff', () => {
     expect(d.map((s) => s.strip)).toEqual(['/ch/03', '(not in A)']);
     expect(d[0]!.text).toBe('Ch 03 Kick In: name "Kick" → "Kick In"; mute on → muted; fader -10.0 dB → -4.0 dB');
     expect(d[0]!.changes.map((c) => c.address)).toEqual(['/ch/03/config/name', '/ch/03/mix/on', '/ch/03/mix/fader']);
-    expect(d[1]!.text).toBe(
-      'not in A: 6 values (an older firmware file, or nodes that console lacks); not compared',
-    );
+    expect(d[1]!.text).toBe('not in A: 6 values (an older firmware file, or nodes that console lacks); not compared');
   });
 
   it('the same scene twice has no differences', () => {

@@ -71,6 +71,13 @@ export const X32_CAPS: ConsoleCaps = {
  * connect, kept current by `/xremote` pushes and by read-back after every write. The connection
  * lifecycle is the shared supervisor's; scene capture and apply live in scenes.ts.
  */
+/**
+ * Status leaves rad's services read, asked one by one at connect:
+ * `/-stat/osc/on` the test oscillator (line check, gain staging);
+ * `/-show/prepos/current` the current scene (`scene/current`, recall).
+ */
+const SERVICE_LEAVES = ['/-stat/osc/on', '/-show/prepos/current'];
+
 export class X32Console implements Console {
   /** The latest meter blob per bank (linear levels) and when it arrived. */
   private readonly meterBanks = new Map<number, { at: number; values: Float32Array }>();
@@ -230,8 +237,17 @@ export class X32Console implements Console {
     this.tracker.set('degraded', 'capturing console state');
     d.xremote();
     this.lastXremote = Date.now();
-    const paths = this.tree.nodes.map((n) => n.path);
+    // the scene nodes, then the few status leaves services read, one request each: never the
+    // /-stat, /-prefs or /-show containers (an independent X32 implementation crashed on one)
+    const paths = this.tree.nodes.filter((n) => this.tree.isSceneNode(n.path)).map((n) => n.path);
     const r = await d.captureNodes(paths, this.opts.capture);
+    for (const leaf of SERVICE_LEAVES) {
+      try {
+        this.onValue(leaf, [await d.get(leaf)]);
+      } catch {
+        r.missing.push(leaf); // this console does not answer it: the service that needs it says so
+      }
+    }
     this.missingLines = r.missing;
     this.metersOn = false;
     this.deps.log.info(

@@ -44,6 +44,8 @@ export type X32SimOptions = {
     iconZero?: boolean;
     /** Nodes this console does not answer (other firmware; a peer without /config/dp48/link). */
     lacks?: string[];
+    /** Asked for one of these containers by /node, the console crashes (goes silent), as a peer did on /-prefs. */
+    crashOnNode?: string[];
   };
 };
 
@@ -301,6 +303,10 @@ export class X32Simulator {
     const node = this.tree.nodeByPath.get(path);
     let line: string | undefined;
     if (this.opts.quirks?.lacks?.includes(path)) return; // this console does not know the node
+    if (this.opts.quirks?.crashOnNode?.includes(path)) {
+      this.silent = true; // crashed
+      return;
+    }
     if (node) line = this.quirky(node, formatNodeLine(node, this.state));
     else {
       const leaf = this.tree.leafByAddress.get(path);

@@ -80,6 +80,18 @@ describe('X32 in the field', () => {
   });
 });
 
+describe('ask only what a console needs to answer', () => {
+  it('connect never asks for the /-stat, /-prefs or /-show containers (a peer crashed on one); the leaves services use are read one by one', async () => {
+    const { con, sim } = await rig({
+      crashOnNode: ['/-prefs', '/-stat', '/-stat/solosw', '/-stat/talk', '/-show/prepos', '/-stat/osc'],
+    });
+    expect(con.status().state).toBe('online');
+    expect(sim.silent).toBe(false);
+    expect(con.get('/-stat/osc/on')).toBe(false);
+    expect(con.get('scene/current')).toBe(-1);
+  });
+});
+
 describe('a capture that ends', () => {
   it('rad console capture against a console that falls silent mid-capture: E_CONSOLE_OFFLINE, exit 1, within 5 s, no file', async () => {
     const { runRad, tempDir, waitFor } = await import('../../helpers.ts');
