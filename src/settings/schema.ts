@@ -45,6 +45,8 @@ export const ConsoleSettings = T.Object(
 export const SimX32Settings = T.Object(
   {
     loss_pct: T.Number({ minimum: 0, maximum: 100, default: 0 }),
+    /** The firmware the simulated X32 plays (older ones lack some nodes: x32-scene.md §4). */
+    firmware: T.String({ pattern: '^\\d+\\.\\d+$', default: '4.06' }),
   },
   { additionalProperties: false, default: {} },
 );

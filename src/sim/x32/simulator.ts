@@ -261,6 +261,25 @@ export class X32Simulator {
   private get firmware(): string {
     return this.opts.firmware ?? '4.06';
   }
+  /**
+   * Nodes older firmware does not have (x32-scene.md §4): layout L4a (4.0x before 4.06) lacks
+   * /config/dp48/link and the matrix/main grp lines; L2 (before 4.0) also the user routing and
+   * the DP48 nodes.
+   */
+  private get olderFirmwareLacks(): Set<string> {
+    const [major, minor] = this.firmware.split('.').map(Number);
+    const l4a = [
+      '/config/dp48/link',
+      ...Array.from({ length: 6 }, (_, i) => `/mtx/0${i + 1}/grp`),
+      '/main/st/grp',
+      '/main/m/grp',
+    ];
+    const l2 = ['/config/userrout/out', '/config/userrout/in', '/config/dp48', '/config/dp48/assign', '/config/dp48/grpname'];
+    if ((major ?? 4) < 4) return new Set([...l4a, ...l2]);
+    if (major === 4 && (minor ?? 6) < 6) return new Set(l4a);
+    return new Set();
+  }
+
   private get prefName(): string {
     return String(this.state.get('/-prefs/name') ?? 'X32-SIM');
   }
@@ -302,7 +321,7 @@ export class X32Simulator {
     const path = raw.startsWith('/') ? raw : `/${raw}`;
     const node = this.tree.nodeByPath.get(path);
     let line: string | undefined;
-    if (this.opts.quirks?.lacks?.includes(path)) return; // this console does not know the node
+    if (this.opts.quirks?.lacks?.includes(path) || this.olderFirmwareLacks.has(path)) return; // this console does not know the node
     if (this.opts.quirks?.crashOnNode?.includes(path)) {
       this.silent = true; // crashed
       return;

@@ -80,6 +80,32 @@ describe('X32 in the field', () => {
   });
 });
 
+describe('older firmware', () => {
+  it('a console on 3.04 lacks the 4.x nodes: online with them in info.missing; a diff against a 4.06 capture summarises them', async () => {
+    const old = new X32Simulator({ port: 0, firmware: '3.04' });
+    await old.start();
+    const con = new X32Console(
+      { id: 'old', host: '127.0.0.1', port: old.port },
+      { bus: new Bus(), log: silentLogger() },
+      { meterBanks: [] },
+    );
+    await con.start();
+    const { con: current } = await rig({});
+    open.push({ sim: old, con });
+    expect(con.status().state).toBe('online');
+    const missing = con.describe().missing as string[];
+    expect(missing).toHaveLength(14);
+    expect(missing).toEqual(expect.arrayContaining(['/config/dp48/link', '/mtx/06/grp', '/config/userrout/in']));
+    const a = await con.capture();
+    const b = await current.capture();
+    expect(a.lines).toBe(2117 - 14);
+    const d = x32StateFormat.diff(a.text, b.text);
+    const notInA = d.find((s) => s.strip === '(not in A)');
+    expect(notInA!.text).toMatch(/^not in A: \d+ values \(an older firmware file/);
+    expect(d.flatMap((s) => s.changes).some((c) => c.from === '?')).toBe(false);
+  });
+});
+
 describe('ask only what a console needs to answer', () => {
   it('connect never asks for the /-stat, /-prefs or /-show containers (a peer crashed on one); the leaves services use are read one by one', async () => {
     const { con, sim } = await rig({
