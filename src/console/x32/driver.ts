@@ -292,19 +292,34 @@ export class X32Driver extends EventEmitter<{
     return new Promise((resolve, reject) => {
       if (items.length === 0) return resolve({ replies, missing, retries: 0, seconds: 0, maxWindowUsed: 0 });
       let over = false;
-      // a console that answers nothing for deadAfterMs is gone: the run ends, it does not retry for ever
+      let probing = false;
+      const die = (why: string) => {
+        if (over) return;
+        over = true;
+        clearInterval(watchdog);
+        reject(
+          new RadError(
+            'E_CONSOLE_OFFLINE',
+            `${this.host}:${this.port} stopped answering (${why}) after ${done - missing.length} of ${items.length}`,
+            { details: { done: done - missing.length, total: items.length } },
+          ),
+        );
+      };
+      // a console that answers nothing is gone: after a third of deadAfterMs of silence it is asked
+      // /xinfo (answered: just busy); unanswered, or nothing at all for deadAfterMs, ends the run
       const watchdog = setInterval(
         () => {
-          if (over || performance.now() - lastReply < deadAfterMs) return;
-          over = true;
-          clearInterval(watchdog);
-          reject(
-            new RadError(
-              'E_CONSOLE_OFFLINE',
-              `${this.host}:${this.port} stopped answering (nothing for ${(deadAfterMs / 1000).toFixed(1)} s) after ${done - missing.length} of ${items.length}`,
-              { details: { done: done - missing.length, total: items.length } },
-            ),
-          );
+          if (over) return;
+          const silent = performance.now() - lastReply;
+          if (silent >= deadAfterMs) return die(`nothing for ${(deadAfterMs / 1000).toFixed(1)} s`);
+          if (silent >= deadAfterMs / 3 && !probing) {
+            probing = true;
+            void this.exchange('/xinfo', '/xinfo', [], deadAfterMs / 3).then((m) => {
+              probing = false;
+              if (m) lastReply = performance.now();
+              else die(`no answer to /xinfo after ${((performance.now() - lastReply) / 1000).toFixed(1)} s of silence`);
+            });
+          }
         },
         Math.min(250, deadAfterMs / 4),
       );

@@ -274,7 +274,13 @@ export class X32Simulator {
       '/main/st/grp',
       '/main/m/grp',
     ];
-    const l2 = ['/config/userrout/out', '/config/userrout/in', '/config/dp48', '/config/dp48/assign', '/config/dp48/grpname'];
+    const l2 = [
+      '/config/userrout/out',
+      '/config/userrout/in',
+      '/config/dp48',
+      '/config/dp48/assign',
+      '/config/dp48/grpname',
+    ];
     if ((major ?? 4) < 4) return new Set([...l4a, ...l2]);
     if (major === 4 && (minor ?? 6) < 6) return new Set(l4a);
     return new Set();
