@@ -242,11 +242,10 @@ export class X32Console implements Console {
     const paths = this.tree.nodes.filter((n) => this.tree.isSceneNode(n.path)).map((n) => n.path);
     const r = await d.captureNodes(paths, this.opts.capture);
     for (const leaf of SERVICE_LEAVES) {
-      try {
-        this.onValue(leaf, [await d.get(leaf)]);
-      } catch {
-        r.missing.push(leaf); // this console does not answer it: the service that needs it says so
-      }
+      // one attempt each (twice on a loss): a console that stopped answering is not waited for here
+      const v = (await d.getOnce(leaf)) ?? (await d.getOnce(leaf));
+      if (v) this.onValue(leaf, [v]);
+      else r.missing.push(leaf); // this console does not answer it: the service that needs it says so
     }
     this.missingLines = r.missing;
     this.metersOn = false;

@@ -184,6 +184,11 @@ export class X32Driver extends EventEmitter<{
     return (await this.exchange('/xinfo', '/xinfo', [], timeoutMs)) !== undefined;
   }
 
+  /** One attempt at a leaf, within the measured round-trip timeout: undefined when unanswered. */
+  async getOnce(address: string): Promise<OscArg | undefined> {
+    return (await this.exchange(address, address, [], this.rto))?.args[0];
+  }
+
   async get(address: string): Promise<OscArg> {
     const r = await this.request(`get ${address}`, address, [], address);
     const v = r.args[0];

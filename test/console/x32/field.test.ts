@@ -136,7 +136,6 @@ describe('a capture that ends', () => {
       expect(Date.now() - t0).toBeLessThan(5000);
       expect(code).toBe(1);
       expect(p.stderr()).toMatch(/E_CONSOLE_OFFLINE: .*stopped answering/);
-      expect(Date.now() - t0).toBeLessThan(4000); // /xinfo unanswered after 1 s of silence: about 2 s
       expect(existsSync(out)).toBe(false);
     } finally {
       await sim.stop();
