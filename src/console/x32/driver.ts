@@ -186,7 +186,7 @@ export class X32Driver extends EventEmitter<{
 
   /** One attempt at a leaf, within the measured round-trip timeout: undefined when unanswered. */
   async getOnce(address: string): Promise<OscArg | undefined> {
-    return (await this.exchange(address, address, [], this.rto))?.args[0];
+    return (await this.exchange(`get ${address}`, address, [], this.rto))?.args[0];
   }
 
   async get(address: string): Promise<OscArg> {
