@@ -30,6 +30,7 @@ console.log(
 );
 report({
   bench: 'backup',
+  models: 'rad backup of a data directory holding 1 GB of prints: first copy with SHA-256, incremental, verify',
   gb: Number((first.bytes_copied / 1e9).toFixed(2)),
   first_s: Number(first.seconds.toFixed(2)),
   incremental_s: Number(second.seconds.toFixed(3)),

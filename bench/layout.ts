@@ -34,6 +34,7 @@ console.log(
 );
 report({
   bench: 'layout',
+  models: 'the input-list classifier on 10,000 names and a 32-channel layout plan',
   classify_10k_ms: Number(classifyMs.toFixed(1)),
   plan_32ch_ms: Number(planMs.toFixed(3)),
 });

@@ -4,7 +4,7 @@
 import { App } from '../src/app.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import { loadSettings } from '../src/settings/load.ts';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report } from './_report.ts';
@@ -20,6 +20,7 @@ const lc = app.services.linecheck;
 const concurrent = await lc.start({}).done;
 const sequential = await lc.start({ mode: 'sequential' }).done;
 await app.stop();
+rmSync(settings.data_dir, { recursive: true, force: true });
 const passes = (r: typeof concurrent) => r.results.filter((x) => x.verdict === 'pass').length;
 console.log(
   `64 paths, block ${settings.audio!.block} samples at ${settings.audio!.sample_rate} Hz, real-time simulated loop`,
@@ -29,6 +30,7 @@ console.log(
 );
 report({
   bench: 'linecheck',
+  models: 'a 64-path line check of the shipped studio (real-time simulated loop), all at once vs one path at a time',
   paths: concurrent.results.length,
   concurrent_s: Number(concurrent.seconds!.toFixed(3)),
   sequential_s: Number(sequential.seconds!.toFixed(3)),

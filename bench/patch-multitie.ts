@@ -47,6 +47,7 @@ console.log(
 );
 report({
   bench: 'patch-multitie',
+  models: 'a full 32×32 map on the Extron simulator: one Qik multi-tie vs a command per tie, with read-back',
   lan_delay_ms_each_way: lanDelayMs,
   ties: N,
   multi_tie_s: Number(multi.toFixed(4)),

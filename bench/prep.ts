@@ -57,6 +57,7 @@ console.log(
 );
 report({
   bench: 'prep',
+  models: 'strip silence and declick on 1 hour of mono 48 kHz audio, as rad prep runs them',
   audio_s: SECONDS,
   strip_silence_s: Number(stripS.toFixed(2)),
   strip_silence_realtime_x: Math.round(SECONDS / stripS),

@@ -1,6 +1,6 @@
 // Snapshot → change 32 faders → diff → restore (only what differs, read back) on the X32
 // simulator with a stated LAN model, plus a 32x32 switcher map.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../src/app.ts';
@@ -31,11 +31,13 @@ t = performance.now();
 const r = await snaps.restore(snap.id);
 const restoreS = (performance.now() - t) / 1000;
 await app.stop();
+rmSync(settings.data_dir, { recursive: true, force: true });
 console.log(
   `LAN model ${lan} ms each way (X32 simulator); snapshot ${takeS.toFixed(3)} s, diff ${(diffS * 1000).toFixed(1)} ms (${d.strips.length} strips), restore ${restoreS.toFixed(3)} s (${r.console.applied} lines, ${r.console.verified} verified)`,
 );
 report({
   bench: 'recall',
+  models: 'snapshot → 32 fader changes → diff → restore on the X32 simulator at 1 ms LAN',
   lan_delay_ms_each_way: lan,
   snapshot_s: Number(takeS.toFixed(3)),
   diff_ms: Number((diffS * 1000).toFixed(1)),

@@ -53,6 +53,7 @@ console.log(
 );
 report({
   bench: 'sq-sync',
+  models: 'a full SQ-7 sync over TCP at 1 ms LAN: pipelined vs one at a time vs Companion pacing',
   lan_delay_ms_each_way: lanDelayMs,
   params: n,
   messages: msgs,

@@ -37,4 +37,4 @@ for (const maxLag of [128, 300, 512, 1024, 2048, 8000, 12000]) {
     `maxLag ${String(maxLag).padStart(5)}: direct ${direct.toFixed(2)} ms, FFT (${fft.size} points) ${viaFft.toFixed(2)} ms, ratio ${(direct / viaFft).toFixed(1)}`,
   );
 }
-report({ bench: 'xcorr', samples: n, rows });
+report({ bench: 'xcorr', models: 'latency by cross-correlation, FFT vs direct, per lag range', samples: n, rows });
