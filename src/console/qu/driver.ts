@@ -198,8 +198,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
       if (p.kind === 'mute') link.write(Buffer.from(quMute(this.channel, p.ch, raw === 1)));
       else if (p.kind === 'name') link.write(Buffer.from(quSetName(this.channel, p.ch, String(raw))));
       else if (p.kind === 'dca' || p.kind === 'mgroup')
-        link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, raw === 1), p.vx!)));
-      else link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, Number(raw), p.vx!)));
+        link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, raw === 1), this.vxFor(p))));
+      else link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, Number(raw), this.vxFor(p))));
     }
     await this.sync();
     return prepared.map(({ c, p, raw }) => {
@@ -305,12 +305,27 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
           if (a) this.set(a.key, a.on ? 1 : 0);
           else if (quParams(this.console).byKey.has(`${n.ch}:${n.id}:${m.value}`))
             this.set(`${n.ch}:${n.id}:${m.value}`, n.va);
+          else if (m.value === 0x00 && quParams(this.console).byKey.has(`${n.ch}:${n.id}:7`)) {
+            // a real Qu-16 (1.97) sends master faders, DCA and mute-group assigns with VX 00 where the
+            // document says 07 (ah-midi.md §5.2 "Field capture vs document"): the same parameter;
+            // writes then use the form this console has shown
+            this.vxShown.set(`${n.ch}:${n.id}`, 0x00);
+            this.set(`${n.ch}:${n.id}:7`, n.va);
+          }
           // processing IDs (EQ, gate, comp...) are part of the dump but not modelled here
           n.va = undefined;
         }
       }
     }
     this.ignored += this.parser.garbage - before;
+  }
+
+  /** Per CH:ID, the VX form this console itself used when it is not the document's (00 for 07). */
+  private readonly vxShown = new Map<string, number>();
+
+  /** The document's VX, unless the console has shown another form for this parameter. */
+  private vxFor(p: { ch: number; id?: number; vx?: number }): number {
+    return this.vxShown.get(`${p.ch}:${p.id}`) ?? p.vx!;
   }
 
   private goOffline(why: string): void {

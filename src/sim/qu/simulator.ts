@@ -22,6 +22,12 @@ export type QuSimOptions = {
   lanDelayMs?: number;
   keepAliveMs?: number;
   dropAfterMs?: number;
+  /**
+   * Talk as a real Qu-16 on firmware 1.97 does (ah-midi.md §5.2, "Field capture vs document"):
+   * master faders (LR, mixes, FX sends) with VX 00 instead of 07, and the status byte once per
+   * NRPN (running status inside it). It then also takes master writes in that form.
+   */
+  fieldForm?: boolean;
 };
 
 type Client = {
@@ -190,7 +196,9 @@ export class QuSimulator {
     else if (cc === 0x06 && n.id !== undefined) n.va = v;
     else if (cc === 0x26 && n.ch !== undefined && n.id !== undefined && n.va !== undefined) {
       const a = quAssignKey(n.ch, n.id, n.va);
-      const p = quParams(this.model).byKey.get(a ? a.key : `${n.ch}:${n.id}:${v}`);
+      let p = quParams(this.model).byKey.get(a ? a.key : `${n.ch}:${n.id}:${v}`);
+      if (!p && this.opts.fieldForm && v === 0x00 && this.isMaster(n.ch))
+        p = quParams(this.model).byKey.get(`${n.ch}:${n.id}:7`);
       if (!p) this.ignored++;
       else this.state.set(p.key, a ? (a.on ? 1 : 0) : this.clamp(p, n.va));
       n.va = undefined;
@@ -237,7 +245,16 @@ export class QuSimulator {
     // assignments go out as the console's own dump has them: VX 00 (ah-midi.md §5.2)
     if (p.kind === 'dca' || p.kind === 'mgroup')
       return quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, v === 1), 0x00);
+    if (this.opts.fieldForm && p.kind === 'fader' && this.isMaster(p.ch)) {
+      const st = 0xb0 | this.channel; // running status: one status byte for the whole NRPN
+      return Uint8Array.from([st, 0x63, p.ch, 0x62, p.id!, 0x06, Number(v) & 0x7f, 0x26, 0x00]);
+    }
     return quNrpn(this.channel, p.ch, p.id!, Number(v), p.vx!);
+  }
+
+  /** FX sends 00..03, mixes 60..66, LR 67: the strips a real Qu-16 sends with VX 00. */
+  private isMaster(ch: number): boolean {
+    return ch <= 0x03 || (ch >= 0x60 && ch <= 0x67);
   }
 
   private recall(n: number): void {

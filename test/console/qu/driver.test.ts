@@ -160,3 +160,23 @@ describe('Qu scenes', () => {
     await waitFor(() => drv.get('input/2/mute') === true, 2000); // arrives with the re-sync dump
   });
 });
+
+describe('the Qu as a real Qu-16 (1.97) talks: master faders with VX 00, running status inside each NRPN', () => {
+  it('master faders are read, followed and verified', async () => {
+    const { sim, drv } = await rig(new QuSimulator({ port: 0, model: 'Qu-16', channel: 4, fieldForm: true }));
+    sim.state.set(`${0x67}:${0x17}:7`, 0x3f); // LR fader at −10 dB
+    sim.state.set(`${0x60}:${0x17}:7`, 0x2f); // mix 1 at −20 dB
+    await drv.connect();
+    expect(drv.get('lr/fader')).toBeCloseTo(-10, 0);
+    expect(drv.get('mix/1/fader')).toBeCloseTo(-20, 0);
+    // a move on the surface (sent the same way) is followed
+    const seen = new Promise<{ path: string }>((r) => drv.on('change', (c) => c.path === 'lr/fader' && r(c)));
+    sim.surface('lr/fader', 0x62); // 0 dB
+    await seen;
+    expect(drv.get('lr/fader')).toBeCloseTo(0, 0);
+    // and a write lands and is verified (written in the form this console has shown)
+    const r = await drv.write([{ path: 'lr/fader', value: -5 }]);
+    expect(r[0]).toMatchObject({ ok: true });
+    expect(sim.state.get(`${0x67}:${0x17}:7`)).toBe(0x4f);
+  });
+});
