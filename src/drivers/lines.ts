@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { ByteLink } from './stream.ts';
 
+/** No line answered a request in time (a lost reply, as opposed to a device that said no). */
+export class LineTimeout extends Error {}
+
 type Waiter = {
   match: (line: string) => boolean;
   resolve: (line: string) => void;
@@ -83,7 +86,7 @@ export class LineIo extends EventEmitter<{ line: [string]; garbage: [string]; bl
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((x) => x !== w);
-          reject(new Error(`${this.link.describe}: no reply to ${what} within ${timeoutMs} ms`));
+          reject(new LineTimeout(`${this.link.describe}: no reply to ${what} within ${timeoutMs} ms`));
         }, timeoutMs),
       };
       this.waiters.push(w);

@@ -3,7 +3,7 @@ import { fail, describeError, RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { StatusTracker } from '../core/status.ts';
 import { ConnectionSupervisor } from '../core/supervisor.ts';
-import { LineIo } from '../drivers/lines.ts';
+import { LineIo, LineTimeout } from '../drivers/lines.ts';
 import { type ByteLink, SerialLink, TcpLink } from '../drivers/stream.ts';
 import type { PatchbaySettings } from '../settings/schema.ts';
 import type { PresetRepo } from '../store/repos.ts';
@@ -339,6 +339,5 @@ export class PatchbayService implements Matrix {
 
 /** A request that got no answer in time (on any protocol), as opposed to a device that refused. */
 function isLostReply(e: unknown): boolean {
-  if (e instanceof RadError) return e.code === 'E_PATCH_TIMEOUT';
-  return /no reply to|timed? ?out/i.test((e as Error)?.message ?? '');
+  return e instanceof LineTimeout || (e instanceof RadError && e.code === 'E_PATCH_TIMEOUT');
 }
