@@ -48,31 +48,22 @@ export class DaemonClient {
     this.token = token;
   }
 
-  /** A GET whose answer is not JSON (an HTML report). */
+  /** A GET whose answer is not JSON (an HTML report, a scene file). */
   async text(path: string): Promise<string> {
-    const res = await fetch(`${this.base}${path}`, {
-      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
-    }).catch((e: Error) => {
-      throw new CliError(`cannot reach the daemon at ${this.base} (${e.message})`, 1, 'E_DAEMON_UNREACHABLE');
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      let e: { error?: string; message?: string } = {};
-      try {
-        e = JSON.parse(text);
-      } catch {
-        // not the API's error shape
-      }
-      throw new CliError(
-        e.message ?? `HTTP ${res.status} for ${path}`,
-        res.status < 500 ? 2 : 1,
-        e.error ?? `E_HTTP_${res.status}`,
-      );
-    }
-    return text;
+    return (await this.send('GET', path)).text;
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { text, status } = await this.send(method, path, body);
+    try {
+      return (text === '' ? undefined : JSON.parse(text)) as T;
+    } catch {
+      throw new CliError(`daemon answered ${status} with non-JSON: ${text.slice(0, 200)}`, 1, 'E_DAEMON_REPLY');
+    }
+  }
+
+  /** One request with the token; an error answer becomes a CliError with the API's code (exit 2 for 4xx). */
+  private async send(method: string, path: string, body?: unknown): Promise<{ text: string; status: number }> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -91,20 +82,19 @@ export class DaemonClient {
       );
     }
     const text = await res.text();
-    let data: unknown;
-    try {
-      data = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new CliError(`daemon answered ${res.status} with non-JSON: ${text.slice(0, 200)}`, 1, 'E_DAEMON_REPLY');
-    }
     if (!res.ok) {
-      const err = data as { error?: string; message?: string } | undefined;
+      let err: { error?: string; message?: string } = {};
+      try {
+        err = JSON.parse(text);
+      } catch {
+        // not the API's error shape
+      }
       throw new CliError(
-        err?.message ?? `HTTP ${res.status}`,
+        err.message ?? `HTTP ${res.status}`,
         res.status >= 400 && res.status < 500 ? 2 : 1,
-        err?.error ?? `E_HTTP_${res.status}`,
+        err.error ?? `E_HTTP_${res.status}`,
       );
     }
-    return data as T;
+    return { text, status: res.status };
   }
 }
