@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test` runs this first: the suite uses real system tools (a JACK server, sox, espeak-ng,
-// Chromium, pdfinfo, socat). Missing ones are installed when we are root with apt (as in CI);
+// Chromium, pdfinfo, socat, a Mosquitto broker, rsync). Missing ones are installed when we are root with apt (as in CI);
 // otherwise we stop at once with the one apt-get line to run, instead of 40 confusing failures.
 import { spawnSync } from 'node:child_process';
 
@@ -13,6 +13,9 @@ const NEEDED = [
   ['pdfinfo', 'poppler-utils'],
   ['socat', 'socat'],
   ['setpriv', 'util-linux'],
+  ['mosquitto', 'mosquitto'],
+  ['mosquitto_passwd', 'mosquitto'],
+  ['rsync', 'rsync'],
 ];
 // the ALSA jack plugin the PortAudio-on-JACK test needs
 const FILES = [['/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_jack.so', 'libasound2-plugins']];

@@ -21,6 +21,11 @@ import { CordBook } from './patchbay/cords.ts';
 import { PassiveBay } from './patchbay/passive/bay.ts';
 import { PatchbayService } from './patchbay/service.ts';
 import { expandWiring, PathTracer } from './patchbay/trace.ts';
+import { linecheckLast, recallCurrent } from './facility/state.ts';
+import { MqttBridge } from './facility/bridge.ts';
+import { commandHandlers } from './facility/commands.ts';
+import { BackupService } from './recall/backup.ts';
+import { isRemoteTarget } from './recall/rsync.ts';
 import { GearService } from './recall/gear.ts';
 import { PrintService } from './recall/prints.ts';
 import { SnapshotService } from './recall/snapshots.ts';
@@ -54,6 +59,9 @@ export type Services = {
   snapshots: SnapshotService;
   gear: GearService;
   prints: PrintService;
+  backups: BackupService;
+  /** The room's bridge to the facility's MQTT broker (settings mqtt:). */
+  bridge: MqttBridge | undefined;
 };
 
 /**
@@ -87,11 +95,14 @@ export class App {
     // the API token: from settings, else created at the first start in data_dir/token (0600)
     const token = tokenSource(settings.data_dir, settings.api.token);
     const under = (p: string | undefined, fallback: string) => resolve(settings.data_dir, p ?? fallback);
+    // backup targets: local folders (guarded like every path) and rsync destinations (listed = allowed)
+    const targets = settings.paths.backup_targets ?? ['backups'];
+    const localTargets = targets.filter((t) => !isRemoteTarget(t));
     const paths = new PathGuard(
       {
         media: (settings.paths.media ?? ['media']).map((p) => under(p, 'media')),
         exports: under(settings.paths.exports, 'exports'),
-        backupTargets: (settings.paths.backup_targets ?? ['backups']).map((p) => under(p, 'backups')),
+        backupTargets: (localTargets.length > 0 ? localTargets : ['backups']).map((p) => under(p, 'backups')),
       },
       {
         has: (p) => store.kv.get(`written:${p}`) !== undefined,
@@ -171,6 +182,46 @@ export class App {
       inputs: a?.print_inputs ?? [1, 2],
     });
 
+    const backups = new BackupService({
+      dataDir: settings.data_dir,
+      copyDb: (file) => store.backupTo(file),
+      localTarget: (t) => paths.backupTarget(t),
+      exclude: () => [...paths.allowed('backup')],
+      remotes: targets.filter((t) => isRemoteTarget(t)),
+      bus,
+      kv: store.kv,
+      log,
+    });
+    let app: App | undefined;
+    const m = settings.mqtt;
+    const bridge = m
+      ? new MqttBridge(m, {
+          bus,
+          log: log.child({ device: 'mqtt' }),
+          daemon: { version: VERSION, startedAt: new Date(), devices: () => app?.devices() ?? [] },
+          linecheckLast: () => {
+            const r = linecheck.lastFinished();
+            return r ? linecheckLast(r) : undefined;
+          },
+          recallCurrent: () => recallCurrent(gear.versions(), snapshots.list()),
+          backupLast: () => backups.last(),
+          commands: commandHandlers({
+            linecheck,
+            snapshots,
+            recallScene: (id, n, actor) => {
+              const c = id ? consoles.get(id) : consoles.first();
+              if (!c) throw new RadError('E_UNKNOWN_CONSOLE', 'no console is configured', { details: { console: id } });
+              return c.recallScene(n, actor);
+            },
+            toneOff: async () => {
+              if (!engine) throw new RadError('E_NO_AUDIO', 'no audio interface configured');
+              engine.stopAll();
+              return { outputs: settings.audio?.outputs ?? 0 };
+            },
+          }),
+        })
+      : undefined;
+
     const services: Services = {
       bus,
       store,
@@ -186,9 +237,10 @@ export class App {
       snapshots,
       gear,
       prints,
+      backups,
+      bridge,
     };
     const extra = opts.extraDevices ?? [];
-    let app: App | undefined;
     const api: ApiServices = {
       daemon: {
         version: VERSION,
@@ -228,7 +280,7 @@ export class App {
         gear,
         prints,
         dataDir: settings.data_dir,
-        backupDb: (file) => store.backupTo(file),
+        backups,
       },
       prep,
     };
@@ -256,6 +308,7 @@ export class App {
       ...s.consoles.list(),
       ...s.patchbays.values(),
       ...(s.engine ? [s.engine] : []),
+      ...(s.bridge ? [s.bridge] : []),
       ...this.extra,
     ];
   }
@@ -298,6 +351,8 @@ export class App {
         details: { bind, port },
       });
     }
+    const b = this.settings.backup;
+    if (b.schedule && b.target) s.backups.schedule(b.schedule, b.target, b.verify);
     this.ready = true;
   }
 
@@ -370,6 +425,8 @@ export class App {
     await within('line check', s.linecheck.stop(), 2500);
     await within('print', s.prints.shutdown());
     await within('prep jobs', s.prep.stop());
+    s.backups.stop();
+    await within('backup', s.backups.settle(), 2500);
     for (const d of [...this.started].reverse()) await within(`device ${d.id}`, d.stop());
     this.started = [];
     if (s.studio) {

@@ -9,6 +9,7 @@ import type { LineCheckService } from '../linecheck/service.ts';
 import type { CordBook } from '../patchbay/cords.ts';
 import type { PatchbayService } from '../patchbay/service.ts';
 import type { PathTracer } from '../patchbay/trace.ts';
+import type { BackupService } from '../recall/backup.ts';
 import type { GearService } from '../recall/gear.ts';
 import type { PrintService } from '../recall/prints.ts';
 import type { SnapshotService } from '../recall/snapshots.ts';
@@ -40,8 +41,7 @@ export type ApiServices = {
     gear: GearService;
     prints: PrintService;
     dataDir: string;
-    /** Online copy of the database for a backup. */
-    backupDb(file: string): Promise<void>;
+    backups: BackupService;
   };
   prep: PrepRunner;
 };

@@ -4,6 +4,7 @@ import { audioCommands } from './commands/audio.ts';
 import { backupCommands } from './commands/backup.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
+import { facilityCommands } from './commands/facility.ts';
 import { gearCommands } from './commands/gear.ts';
 import { initCommands } from './commands/init.ts';
 import { layoutCommands } from './commands/layout.ts';
@@ -48,6 +49,7 @@ export async function runCli(argv: string[], entry: CliEntry): Promise<void> {
   mixbookCommands(program);
   simCommands(program);
   logCommands(program);
+  facilityCommands(program);
   initCommands(program);
 
   try {

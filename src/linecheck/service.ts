@@ -105,6 +105,12 @@ export class LineCheckService {
     };
   }
 
+  /** The newest run that has finished (done, cancelled or failed), with its results. */
+  lastFinished(): RunRecord | undefined {
+    const row = this.history(5).find((r) => r.state !== 'running');
+    return row ? this.get(row.id) : undefined;
+  }
+
   /** Runs of this and earlier days, newest first (summaries only). */
   history(
     limit = 50,
@@ -316,6 +322,13 @@ export class LineCheckService {
         verdict: r.verdict,
         detail: r as unknown as Record<string, unknown>,
       });
+    this.deps.bus.emit('job.done', {
+      job: rec.id,
+      kind: 'linecheck',
+      ok: rec.state === 'done',
+      result: { state: rec.state, summary: rec.summary },
+      ...(rec.error ? { error: rec.error } : {}),
+    });
     return rec;
   }
 

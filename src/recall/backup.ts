@@ -14,11 +14,14 @@ import {
   rmSync,
   statSync,
   realpathSync,
+  mkdtempSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { writeFileAtomic } from '../core/atomic.ts';
 import { copyDatabaseFile } from '../store/db.ts';
-import { fail, RadError } from '../core/errors.ts';
+import { describeError, fail, RadError } from '../core/errors.ts';
+import { isRemoteTarget, pullBackup, pushBackup, type RsyncOptions } from './rsync.ts';
 
 export type ManifestEntry = { path: string; size: number; mtime_ms: number; sha256: string };
 export type Manifest = { format: 'rad-backup-1'; created_at: string; files: ManifestEntry[] };
@@ -204,4 +207,196 @@ export function restoreBackup(target: string, dataDir: string): { files: number 
   mkdirSync(dataDir, { recursive: true });
   for (const f of m.files) copyAtomic(join(target, f.path), join(dataDir, f.path));
   return { files: m.files.length };
+}
+
+export type BackupResult = {
+  target: string;
+  ok: boolean;
+  at: string;
+  trigger: 'schedule' | 'api' | 'cli';
+  files?: number;
+  copied?: number;
+  bytes_copied?: number;
+  seconds?: number;
+  verified?: boolean;
+  bad?: Array<{ path: string; problem: string }>;
+  error?: string;
+};
+
+export type BackupServiceDeps = {
+  dataDir: string;
+  copyDb: (file: string) => Promise<void>;
+  /** A local target named over the API: resolved inside paths.backup_targets, or E_PATH_OUTSIDE. */
+  localTarget(t: string): string;
+  /** Folders never copied (the local backup targets inside the data directory). */
+  exclude(): string[];
+  /** Remote (rsync) destinations the API may name: each one, or a folder under it. */
+  remotes: string[];
+  bus: {
+    emit(topic: 'job.done', p: { job: string; kind: string; ok: boolean; result?: unknown; error?: string }): void;
+  };
+  kv: { get(key: string): unknown; set(key: string, value: unknown): void };
+  log: { info(o: object, msg: string): void; error(o: object, msg: string): void };
+  rsync?: RsyncOptions;
+};
+
+/** Where a remote backup is prepared on this machine (incremental: only changes are copied and sent). */
+export const STAGING = '.rsync-staging';
+const LAST = 'backup:last';
+
+/**
+ * Backups as a service: to a local folder or an rsync destination (a local staging copy with the
+ * same manifest, then rsync), verify by re-hashing (a remote is fetched first), one at a time, a
+ * nightly schedule, and every result on the bus (`job.done`, kind `backup`) and kept as the last.
+ */
+export class BackupService {
+  private running: Promise<unknown> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: BackupServiceDeps) {}
+
+  last(): BackupResult | undefined {
+    return this.deps.kv.get(LAST) as BackupResult | undefined;
+  }
+
+  /** A target named over the API: a local folder inside the backup roots, or a configured remote. */
+  resolve(target: string): { remote: boolean; target: string } {
+    if (isRemoteTarget(target)) {
+      const ok = this.deps.remotes.some((r) => target === r || target.startsWith(r.endsWith('/') ? r : `${r}/`));
+      if (!ok || target.includes('/../') || target.endsWith('/..'))
+        throw fail(
+          'E_PATH_OUTSIDE',
+          `backup target ${target} is not one of the remote destinations in paths.backup_targets (${this.deps.remotes.join(', ') || 'none configured'})`,
+          { path: target },
+        );
+      return { remote: true, target };
+    }
+    return { remote: false, target: this.deps.localTarget(target) };
+  }
+
+  private staging(remote: string): string {
+    return join(this.deps.dataDir, STAGING, remote.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 120));
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running) throw fail('E_BACKUP_RUNNING', 'a backup or verify is already running', {});
+    const p = fn().finally(() => {
+      this.running = undefined;
+    });
+    this.running = p;
+    return p;
+  }
+
+  /** Backs up to a local folder or an rsync destination; the result is published and kept. */
+  run(
+    target: string,
+    trigger: BackupResult['trigger'] = 'api',
+    opts: { verify?: boolean } = {},
+  ): Promise<BackupReport & { verified?: boolean; bad?: BackupResult['bad'] }> {
+    // the schedule's target comes from the settings file (trusted); one named over the API is checked
+    const t =
+      trigger === 'schedule'
+        ? {
+            remote: isRemoteTarget(target),
+            target: isRemoteTarget(target) ? target : resolvePath(this.deps.dataDir, target),
+          }
+        : this.resolve(target);
+    return this.exclusive(async () => {
+      const at = new Date().toISOString();
+      try {
+        const exclude = [...this.deps.exclude(), join(this.deps.dataDir, STAGING)];
+        let report: BackupReport;
+        if (t.remote) {
+          const local = this.staging(t.target);
+          report = await backup(this.deps.dataDir, local, this.deps.copyDb, exclude);
+          const markerDir = join(this.deps.dataDir, STAGING, '.marker');
+          mkdirSync(markerDir, { recursive: true });
+          writeFileAtomic(join(markerDir, IN_PROGRESS), at);
+          await pushBackup(local, t.target, join(markerDir, IN_PROGRESS), MANIFEST, this.deps.rsync ?? {});
+          report = { ...report, target: t.target, seconds: (Date.now() - Date.parse(at)) / 1000 };
+        } else report = await backup(this.deps.dataDir, t.target, this.deps.copyDb, exclude);
+        let v: Awaited<ReturnType<BackupService['verifyNow']>> | undefined;
+        if (opts.verify) v = await this.verifyNow(t);
+        const result: BackupResult = {
+          target: t.target,
+          ok: v ? v.ok : true,
+          at,
+          trigger,
+          files: report.files,
+          copied: report.copied,
+          bytes_copied: report.bytes_copied,
+          seconds: report.seconds,
+          ...(v ? { verified: v.ok, bad: v.bad } : {}),
+        };
+        this.record(result);
+        return { ...report, ...(v ? { verified: v.ok, bad: v.bad } : {}) };
+      } catch (e) {
+        this.record({ target: t.target, ok: false, at, trigger, error: describeError(e) });
+        throw e;
+      }
+    });
+  }
+
+  /** Re-hashes a backup against its manifest (a remote one is fetched into a temporary folder first). */
+  verify(target: string): Promise<ReturnType<typeof verifyBackup>> {
+    const t = this.resolve(target);
+    return this.exclusive(() => this.verifyNow(t));
+  }
+
+  private async verifyNow(t: { remote: boolean; target: string }): Promise<ReturnType<typeof verifyBackup>> {
+    if (!t.remote) return verifyBackup(t.target);
+    const tmp = mkdtempSync(join(tmpdir(), 'rad-verify-'));
+    try {
+      await pullBackup(t.target, tmp, this.deps.rsync ?? {});
+      return verifyBackup(tmp);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
+  private record(r: BackupResult): void {
+    this.deps.kv.set(LAST, r);
+    if (r.ok) this.deps.log.info({ backup: r }, 'backup done');
+    else this.deps.log.error({ backup: r }, 'backup failed');
+    this.deps.bus.emit('job.done', {
+      job: `backup-${r.at}`,
+      kind: 'backup',
+      ok: r.ok,
+      result: r,
+      ...(r.error ? { error: r.error } : {}),
+    });
+  }
+
+  /** Every day at HH:MM local time (backup.schedule), to `target`, verified when asked. */
+  schedule(hhmm: string, target: string, verify: boolean): void {
+    this.stop();
+    const next = nextDailyAt(hhmm, new Date());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.run(target, 'schedule', { verify })
+        .catch(() => undefined) // recorded, published and logged by run()
+        .finally(() => this.schedule(hhmm, target, verify));
+    }, next.getTime() - Date.now());
+    this.timer.unref();
+    this.deps.log.info({ next: next.toISOString(), target }, 'backup scheduled');
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Waits for a running backup (shutdown). */
+  async settle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+}
+
+/** The next local time HH:MM strictly after `now`. */
+export function nextDailyAt(hhmm: string, now: Date): Date {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const d = new Date(now);
+  d.setHours(h, m, 0, 0);
+  if (d.getTime() <= now.getTime()) d.setDate(d.getDate() + 1);
+  return d;
 }

@@ -193,6 +193,15 @@ function semanticProblems(s: Settings): string[] {
   } catch (e) {
     problems.push(`wiring: ${(e as Error).message}`);
   }
+  if (s.backup.schedule && !s.backup.target)
+    problems.push('backup.target: needed with backup.schedule (a folder, or an rsync destination user@host:path)');
+  if (s.mqtt) {
+    const m = s.mqtt;
+    if (m.password && m.password_file)
+      problems.push('mqtt.password_file: give mqtt.password or mqtt.password_file, not both');
+    if (Boolean(m.cert) !== Boolean(m.key))
+      problems.push('mqtt.cert: a client certificate needs both mqtt.cert and mqtt.key');
+  }
   if (s.audio) {
     const a = s.audio;
     if (a.backend === 'sim' && !s.sim.enabled)
@@ -277,6 +286,12 @@ export function loadSettings(file: string, env: NodeJS.ProcessEnv = process.env)
     ]);
   const settings = validateSettings(raw, file, env);
   if (!isAbsolute(settings.data_dir)) settings.data_dir = resolve(dirname(resolve(file)), settings.data_dir);
+  const m = settings.mqtt;
+  if (m)
+    for (const k of ['password_file', 'ca', 'cert', 'key'] as const) {
+      const v = m[k];
+      if (v && !isAbsolute(v)) m[k] = resolve(dirname(resolve(file)), v);
+    }
   if (settings.profiles_dir && !isAbsolute(settings.profiles_dir))
     settings.profiles_dir = resolve(dirname(resolve(file)), settings.profiles_dir);
   return settings;

@@ -221,6 +221,57 @@ export const AudioSettings = T.Object(
   { additionalProperties: false },
 );
 
+/** The room's bridge to the facility's MQTT broker (see README "Many rooms"). */
+export const MQTT_VERBS = ['linecheck', 'snapshot', 'scene-recall', 'tone-off'] as const;
+export const MqttSettings = T.Object(
+  {
+    url: T.String({ pattern: '^(mqtts?|wss?)://[^\\s]+$', description: 'mqtt://broker:1883, mqtts://… for TLS' }),
+    /** This room's name in topics: rad/<room>/… */
+    room: Id,
+    base_topic: T.String({
+      default: 'rad',
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$',
+    }),
+    client_id: T.Optional(T.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' })),
+    username: T.Optional(T.String({ minLength: 1 })),
+    password: T.Optional(T.String({ minLength: 1 })),
+    /** A password in a file (0600) instead of in the settings. */
+    password_file: T.Optional(T.String({ minLength: 1 })),
+    /** TLS: the broker's CA, and a client certificate + key instead of a password. */
+    ca: T.Optional(T.String({ minLength: 1 })),
+    cert: T.Optional(T.String({ minLength: 1 })),
+    key: T.Optional(T.String({ minLength: 1 })),
+    /** Commands on rad/<room>/cmd/<verb> are taken only when true, and only the verbs listed. */
+    commands: T.Boolean({ default: false }),
+    verbs: T.Array(T.Union(MQTT_VERBS.map((v) => T.Literal(v))), { default: [...MQTT_VERBS], uniqueItems: true }),
+    /** Home Assistant MQTT discovery: the room's state, alerts and last line check as sensors. */
+    homeassistant: T.Boolean({ default: false }),
+    homeassistant_prefix: T.String({ default: 'homeassistant', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$' }),
+    /** Meter summaries at most this often (0: none); never per sample. */
+    meters_hz: T.Number({ minimum: 0, maximum: 2, default: 2 }),
+    /** Bus events forwarded per second per topic; beyond it they are dropped and counted. */
+    events_per_second: T.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+    /** Events kept while the broker is away; beyond it they are dropped and counted (retained state is never dropped). */
+    outbox: T.Integer({ minimum: 0, maximum: 100000, default: 1000 }),
+    /** A device offline this long raises an alert. */
+    offline_alert_s: T.Number({ minimum: 1, maximum: 86400, default: 60 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Scheduled backups: every day at `schedule` (local time) to `target` (a folder or an rsync destination). */
+export const BackupSettings = T.Object(
+  {
+    schedule: T.Optional(T.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, local time' })),
+    target: T.Optional(T.String({ minLength: 1 })),
+    /** Re-hash the copy after each scheduled backup. */
+    verify: T.Boolean({ default: true }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const Settings = T.Object(
   {
     api: ApiSettings,
@@ -239,6 +290,8 @@ export const Settings = T.Object(
     profiles_dir: T.Optional(T.String({ minLength: 1 })),
     linecheck: LinecheckSettings,
     sim: SimSettings,
+    mqtt: T.Optional(MqttSettings),
+    backup: BackupSettings,
   },
   { additionalProperties: false },
 );
@@ -253,3 +306,5 @@ export type PatchbaySettings = Static<typeof PatchbaySettings>;
 export type BaySettings = Static<typeof BaySettings>;
 export type CordSettings = Static<typeof CordSettings>;
 export type WireSettings = Static<typeof WireSettings>;
+export type MqttSettings = Static<typeof MqttSettings>;
+export type BackupSettings = Static<typeof BackupSettings>;

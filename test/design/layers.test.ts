@@ -21,6 +21,7 @@ const FORBIDDEN: Record<string, string[]> = {
   sim: ['store', ...SERVICES, ...TOP],
   api: ['drivers', 'cli', 'facility', 'app.ts', 'main.ts'],
   cli: ['drivers', 'api', 'app.ts', 'main.ts'],
+  facility: ['drivers', 'sim', 'api', 'cli', 'app.ts', 'main.ts'],
 };
 
 const SRC = join(ROOT, 'src');

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type as T } from '@sinclair/typebox';
-import { backup, verifyBackup } from '../../recall/backup.ts';
 import { GearUnitBody } from '../../recall/gear.ts';
 import { renderMixBook, writeMixBook } from '../../recall/mixbook.ts';
 import { trackSheetTable } from '../../session/tracksheet.ts';
@@ -18,7 +17,7 @@ const Sheet = Open({ version: T.String(), units: T.Array(Open({})) });
 const Backup = Open({}, 'files copied, skipped, bytes, manifest');
 
 export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
-  const { snapshots: s, gear, prints, dataDir, backupDb } = services.recall;
+  const { snapshots: s, gear, prints, backups } = services.recall;
   const trackSheet = (inputs: string, profile: string) =>
     trackSheetTable(services.layout.template(inputs, profile).plan);
   app.post(
@@ -130,24 +129,37 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     '/api/v1/backup',
     {
       schema: {
-        summary: 'Back up all data to a folder on this machine (database online, incremental files, SHA-256 manifest)',
-        body: Target,
+        summary:
+          'Back up all data to a folder on this machine or an rsync destination listed in paths.backup_targets (database online, incremental files, SHA-256 manifest); verify: re-hash the copy after',
+        body: T.Object(
+          { target: T.String({ minLength: 1 }), verify: T.Optional(T.Boolean()) },
+          { additionalProperties: false },
+        ),
         response: replies(Backup),
       },
     },
-    async (req) =>
-      backup(dataDir, services.paths.backupTarget(req.body.target), backupDb, [...services.paths.allowed('backup')]),
+    async (req) => backups.run(req.body.target, 'api', { verify: req.body.verify }),
+  );
+  app.get(
+    '/api/v1/backup/last',
+    {
+      schema: {
+        summary: "The last backup's result (scheduled or asked for), or null",
+        response: replies(T.Object({ last: T.Union([Open({ ok: T.Boolean() }), T.Null()]) })),
+      },
+    },
+    async () => ({ last: backups.last() ?? null }),
   );
   app.post(
     '/api/v1/backup/verify',
     {
       schema: {
-        summary: 'Re-hash a backup; names every file that does not match',
+        summary: 'Re-hash a backup (a remote one is fetched first); names every file that does not match',
         body: Target,
         response: replies(Open({ ok: T.Boolean() })),
       },
     },
-    async (req) => verifyBackup(services.paths.backupTarget(req.body.target)),
+    async (req) => backups.verify(req.body.target),
   );
 
   app.post(
