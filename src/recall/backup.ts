@@ -312,7 +312,7 @@ export class BackupService {
           const markerDir = join(this.deps.dataDir, STAGING, '.marker');
           mkdirSync(markerDir, { recursive: true });
           writeFileAtomic(join(markerDir, IN_PROGRESS), at);
-          await pushBackup(local, t.target, join(markerDir, IN_PROGRESS), MANIFEST, this.deps.rsync ?? {});
+          await pushBackup(local, t.target, join(markerDir, IN_PROGRESS), MANIFEST, DB, this.deps.rsync ?? {});
           report = { ...report, target: t.target, seconds: (Date.now() - Date.parse(at)) / 1000 };
         } else report = await backup(this.deps.dataDir, t.target, this.deps.copyDb, exclude);
         let v: Awaited<ReturnType<BackupService['verifyNow']>> | undefined;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fail } from '../core/errors.ts';
 
 /**
@@ -75,24 +77,22 @@ export async function pushBackup(
   remote: string,
   markerFile: string,
   manifest: string,
+  db: string,
   o: RsyncOptions,
 ): Promise<{ bytesSent: number | undefined }> {
   const marker = markerFile.split('/').at(-1)!;
   await rsync(['-a', '--mkpath', markerFile, dir(remote)], o);
+  // rsync's quick check compares size and mtime in whole seconds by default: a file rewritten
+  // within the same second with the same size (the database, twice in a minute) would be skipped.
+  // --modify-window=-1 compares nanoseconds too (receivers since rsync 3.1.3; a filesystem without
+  // them just resends), and the database always goes with -I (whole-file check, delta transfer).
+  const quick = ['-a', '--modify-window=-1', '--exclude=*.rad-tmp'];
   const { stdout } = await rsync(
-    [
-      '-a',
-      '--delete',
-      '--stats',
-      `--exclude=/${manifest}`,
-      `--exclude=/${marker}`,
-      '--exclude=*.rad-tmp',
-      dir(local),
-      dir(remote),
-    ],
+    [...quick, '--delete', '--stats', `--exclude=/${manifest}`, `--exclude=/${marker}`, dir(local), dir(remote)],
     o,
   );
-  await rsync(['-a', '--delete', '--exclude=*.rad-tmp', dir(local), dir(remote)], o);
+  if (existsSync(join(local, db))) await rsync([...quick, '-I', join(local, db), dir(remote)], o);
+  await rsync([...quick, '--delete', dir(local), dir(remote)], o);
   const sent = /Total transferred file size: ([\d,.]+) bytes/.exec(stdout)?.[1];
   return { bytesSent: sent ? Number(sent.replace(/[,.]/g, '')) : undefined };
 }

@@ -249,8 +249,11 @@ export const MqttSettings = T.Object(
     /** Home Assistant MQTT discovery: the room's state, alerts and last line check as sensors. */
     homeassistant: T.Boolean({ default: false }),
     homeassistant_prefix: T.String({ default: 'homeassistant', minLength: 1, pattern: '^[A-Za-z0-9_.-]+$' }),
-    /** Meter summaries at most this often (0: none); never per sample. */
-    meters_hz: T.Number({ minimum: 0, maximum: 2, default: 2 }),
+    /**
+     * Meter summaries at most this often, never per sample. Off by default: a listener makes the
+     * engine and the consoles produce meters all the time, which costs CPU on a machine that runs a DAW.
+     */
+    meters_hz: T.Number({ minimum: 0, maximum: 2, default: 0 }),
     /** Bus events forwarded per second per topic; beyond it they are dropped and counted. */
     events_per_second: T.Integer({ minimum: 1, maximum: 1000, default: 20 }),
     /** Events kept while the broker is away; beyond it they are dropped and counted (retained state is never dropped). */

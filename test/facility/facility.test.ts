@@ -269,6 +269,26 @@ describe('facility on a real Mosquitto', () => {
     for (const r of rooms.values()) expect(r.p.child.exitCode).toBeNull();
   }, 40000);
 
+  it("each backup's result is published: room A's last backup in the facility view", async () => {
+    const a = rooms.get('A')!;
+    const r = await fetch(`${a.api}/api/v1/backup`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'nightly', verify: true }),
+    });
+    expect(r.status).toBe(200);
+    const v = await waitFor(async () => {
+      const v = await view();
+      return (v.rooms.find((x) => x.room === 'A') as { backup?: { ok: boolean; verified?: boolean } })?.backup && v;
+    }, 10000);
+    expect((v.rooms.find((x) => x.room === 'A') as { backup?: unknown }).backup).toMatchObject({
+      ok: true,
+      verified: true,
+      trigger: 'api',
+      target: expect.stringMatching(/nightly$/),
+    });
+  });
+
   it('SIGKILL: the broker publishes the last will and the room shows offline', async () => {
     const b = rooms.get('B')!;
     b.p.child.kill('SIGKILL');
