@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { connect as mqttConnect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Bus, BusEvents, Topic } from '../core/bus.ts';
 import type { Device } from '../core/device.ts';
 import { describeError, fail, RadError } from '../core/errors.ts';
@@ -9,6 +9,7 @@ import { type DeviceStatus, StatusTracker } from '../core/status.ts';
 import { ConnectionSupervisor } from '../core/supervisor.ts';
 import type { MqttSettings } from '../settings/schema.ts';
 import type { CommandHandlers } from './commands.ts';
+import { connectOnce } from './connect.ts';
 import {
   type Alert,
   type Alerts,
@@ -185,28 +186,10 @@ export class MqttBridge implements Device {
       queueQoSZero: false,
       will: { topic: this.t.status, payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true },
     };
-    const c = await new Promise<MqttClient>((resolve, reject) => {
-      const c = mqttConnect(this.m.url, opts);
-      const failed = (e: Error) => {
-        c.removeAllListeners();
-        c.on('error', () => {});
-        c.end(true);
-        reject(
-          new RadError('E_MQTT_UNREACHABLE', `broker ${this.m.url}: ${e.message || 'connection closed'}`, {
-            details: { url: this.m.url },
-          }),
-        );
-      };
-      c.once('connect', () => {
-        c.removeAllListeners('error');
-        c.removeAllListeners('close');
-        resolve(c);
-      });
-      c.once('error', failed);
-      c.once('close', () => failed(new Error('connection closed before CONNACK')));
-    });
+    const c = await connectOnce(this.m.url, opts);
     this.client = c;
     this.counters.connects++;
+    c.removeAllListeners('error');
     c.on('error', (e) => this.deps.log.warn({ err: e.message }, 'mqtt client error'));
     c.on('close', () => {
       if (this.client === c && !this.stopping) this.sup.lost('broker connection lost');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connect as mqttConnect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions } from 'mqtt';
+import { connectOnce } from './connect.ts';
 import { RadError } from '../core/errors.ts';
 import {
   type Alerts,
@@ -68,33 +69,12 @@ export async function readFacility(
   const base = opts.base ?? 'rad';
   const timeoutMs = opts.timeoutMs ?? 5000;
   const { base: _b, timeoutMs: _t, ...clientOpts } = opts;
-  const client = await new Promise<MqttClient>((resolve, reject) => {
-    const c = mqttConnect(url, {
-      clientId: `rad-facility-${randomBytes(4).toString('hex')}`,
-      protocolVersion: 5,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: timeoutMs,
-      ...clientOpts,
-    });
-    const failed = (e: Error) => {
-      c.removeAllListeners();
-      c.on('error', () => {});
-      c.end(true);
-      reject(
-        new RadError('E_MQTT_UNREACHABLE', `broker ${url}: ${e.message || 'connection closed'}`, {
-          details: { url },
-        }),
-      );
-    };
-    c.once('connect', () => {
-      c.removeAllListeners('error');
-      c.removeAllListeners('close');
-      c.on('error', () => {});
-      resolve(c);
-    });
-    c.once('error', failed);
-    c.once('close', () => failed(new Error('connection closed before CONNACK (credentials?)')));
+  const client = await connectOnce(url, {
+    clientId: `rad-facility-${randomBytes(4).toString('hex')}`,
+    protocolVersion: 5,
+    clean: true,
+    connectTimeout: timeoutMs,
+    ...clientOpts,
   });
   const rooms = new Map<string, RoomView>();
   try {
