@@ -111,6 +111,10 @@ const OUT8_BLOCKS = [
 ];
 const b4 = (prefix: string, firsts: number[]) => firsts.map((f) => `${prefix}${f}-${f + 3}`);
 // 4-channel output blocks (routing/OUT): slots 1-4 and 9-12 take first halves, 5-8 and 13-16 second halves
+// x32-osc.md §5: "same family order (…, AUX/CR, AUX/TB = 24, 25); FW4 to 35": 26–31 are the
+// USB-out blocks and 32–35 the USB-in blocks, as in the 8-channel list (26–31 UOUT, 32–35 UIN),
+// named here by the same rule as the 4-channel halves above (inferred: no console-written file in
+// the reference holds one; a console that sends another name keeps it raw, flagged unvalidated).
 const OUT4_A = [
   ...b4('AN', [1, 9, 17, 25]),
   ...b4('A', [1, 9, 17, 25, 33, 41]),
@@ -122,6 +126,8 @@ const OUT4_A = [
   'P169-12',
   'AUX/CR',
   'AUX/TB',
+  ...b4('UOUT', [1, 9, 17, 25, 33, 41]),
+  ...b4('UIN', [1, 9, 17, 25]),
 ];
 const OUT4_B = [
   ...b4('AN', [5, 13, 21, 29]),
@@ -134,6 +140,8 @@ const OUT4_B = [
   'P1613-16',
   'AUX/CR',
   'AUX/TB',
+  ...b4('UOUT', [5, 13, 21, 29, 37, 45]),
+  ...b4('UIN', [5, 13, 21, 29]),
 ];
 
 // FX type names (Maillot's protocol document); slots 5–8 take the insert-only tail.
