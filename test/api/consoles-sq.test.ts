@@ -20,7 +20,7 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
       family: 'sq',
       state: 'online',
       caps: { inputs: 48, names: false, sceneRead: true, sceneText: false, oscillator: false, raw: true },
-      info: { midi_channel: 3, parameters: 4241 },
+      info: { midi_channel: 3, parameters: 4245 },
     });
   });
 

@@ -24,7 +24,7 @@ describe('recall snapshots on a simulated SQ', () => {
     ]);
     expect(w.ok).toBe(true);
     const a = await snaps().take('verse');
-    expect(a).toMatchObject({ family: 'sq', lines: 4241, missing: [] });
+    expect(a).toMatchObject({ family: 'sq', lines: 4245, missing: [] });
     // the session moves on: someone mutes input 7 on the surface, rad moves a fader
     sim().surface(muteParam('input', 7), 1);
     await waitFor(() => con().get('input/7/mute') === true, 2000, 10);

@@ -88,7 +88,9 @@ export type Master = 'lr' | 'aux' | 'fxsend' | 'matrix' | 'dca';
 const MASTER: Record<Master, [number, number, number | undefined]> = {
   lr: [R(0x4f, 0x00), 1, R(0x5f, 0x00)],
   aux: [R(0x4f, 0x01), 12, R(0x5f, 0x01)],
-  fxsend: [R(0x4f, 0x0d), 4, undefined],
+  // FX send balance 5F 0D..10: the A&H document lists it (ah-midi.md §3.3); Companion treats the
+  // sends as mono and omits it. Listed = synced: a console that does not answer it leaves it missing.
+  fxsend: [R(0x4f, 0x0d), 4, R(0x5f, 0x0d)],
   matrix: [R(0x4f, 0x11), 3, R(0x5f, 0x11)],
   dca: [R(0x4f, 0x20), 8, undefined],
 };

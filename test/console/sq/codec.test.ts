@@ -1,3 +1,4 @@
+import { sqParams } from '../../../src/console/sq/params.ts';
 import { describe, expect, it } from 'vitest';
 import {
   audioToLevel,
@@ -62,6 +63,11 @@ describe('SQ parameter numbers (ah-midi.md §3)', () => {
     expect(hex(masterParam('level', 'fxsend', 4))).toBe('4F 10');
     expect(hex(masterParam('balance', 'matrix', 3))).toBe('5F 13');
     expect(hex(masterParam('level', 'dca', 8))).toBe('4F 27');
+    // FX send balances, ah-midi.md §3.3 ("doc lists 5F 0D..5F 10")
+    expect(hex(masterParam('balance', 'fxsend', 1))).toBe('5F 0D');
+    expect(hex(masterParam('balance', 'fxsend', 4))).toBe('5F 10');
+    expect(sqParams().byPath.get('fxsend/4/balance')).toMatchObject({ kind: 'pan' });
+    expect(sqParams().list).toHaveLength(4245);
   });
 
   it('refuses strips and routes an SQ does not have, naming them', () => {
