@@ -6,6 +6,10 @@ import { absentSummary, type StateFormat, type StripDiff } from './state.ts';
 
 export type ModelValues = Record<string, string | number | boolean | null>;
 
+/** −∞ as a level value: "-inf" (what rad reports), and on writes also "-oo", -Infinity and null (older files). */
+export const isMinusInf = (v: unknown): boolean =>
+  v === '-inf' || v === '-oo' || v === null || v === Number.NEGATIVE_INFINITY;
+
 const MODEL_STRIP: Record<string, string> = {
   input: 'Input',
   st: 'Stereo',
@@ -30,7 +34,7 @@ function modelStrip(path: string): { key: string; title: string; rest: string } 
 function modelWords(rest: string, v: ModelValues[string] | undefined): string {
   if (v === undefined) return '?';
   if (/(^|\/)(fader|level)$/.test(rest))
-    return v === null ? '−oo dB' : typeof v === 'number' ? `${v > 0 ? '+' : ''}${v.toFixed(1)} dB` : String(v);
+    return isMinusInf(v) ? '−oo dB' : typeof v === 'number' ? `${v > 0 ? '+' : ''}${v.toFixed(1)} dB` : String(v);
   if (/(^|\/)mute$/.test(rest)) return v ? 'muted' : 'on';
   if (/(^|\/)(pan|balance)$/.test(rest) && typeof v === 'number')
     return v === 0 ? 'C' : `${v < 0 ? 'L' : 'R'}${Math.abs(Math.round(v))}`;
@@ -41,7 +45,9 @@ function modelWords(rest: string, v: ModelValues[string] | undefined): string {
 
 /** Two model values are the same setting (levels and pans compared to 0.05, below any console's step). */
 export function sameModelValue(a: ModelValues[string] | undefined, b: ModelValues[string] | undefined): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) < 0.05);
+  // files and snapshots of rad before 0.2 held a level at −∞ as null: the same as "-inf"
+  const inf = (v: unknown) => v === null || v === '-inf';
+  return a === b || (inf(a) && inf(b)) || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) < 0.05);
 }
 
 /** Differences between two key/value console models, grouped by strip and worded for people. */
@@ -86,7 +92,7 @@ export function diffModels(a: ModelValues, b: ModelValues): StripDiff[] {
 
 /** What an initialised SQ/Qu shows for a path, for the mix book's "differs from a reset desk". */
 export function modelDefault(path: string): ModelValues[string] {
-  if (/(fader|level)$/.test(path)) return null;
+  if (/(fader|level)$/.test(path)) return '-inf';
   if (/(pan|balance)$/.test(path)) return 0;
   if (/name$/.test(path)) return '';
   return false;

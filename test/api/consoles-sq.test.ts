@@ -56,6 +56,35 @@ describe('console REST routes on a simulated Allen & Heath SQ', () => {
     expect(nodes.nodes).toEqual(expect.arrayContaining([{ path: 'input/3/send/aux/2/level', value: -6 }]));
   });
 
+  it('−∞ is a value ("-inf"), not null (unknown): written, read back and reported as "-inf"; FX send balance too', async () => {
+    const r = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/sq-foh/values',
+      payload: {
+        changes: [
+          { path: 'input/4/fader', value: '-inf' },
+          { path: 'fxsend/2/balance', value: 30 },
+        ],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ ok: true, results: [{ verdict: 'verified' }, { verdict: 'verified' }] });
+    expect(sim().state.get(sendParam('level', 'input', 4, 'lr', 1))).toBe(0);
+    const get = (await app.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/values?path=input/4/fader' })).json();
+    expect(get.value).toBe('-inf');
+    const bal = (
+      await app.inject({ method: 'GET', url: '/api/v1/consoles/sq-foh/values?path=fxsend/2/balance' })
+    ).json();
+    expect(bal.value).toBeCloseTo(30, 0);
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/sq-foh/values',
+      payload: { changes: [{ path: 'input/4/fader', value: 'loud' }] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'E_VALUE_RANGE', details: { value: 'loud' } });
+  });
+
   it('refuses what an SQ cannot take, out-of-range values and unknown paths with 400 and touches nothing', async () => {
     const before = sim().writes;
     const name = await app.inject({

@@ -44,6 +44,18 @@ describe('console REST routes on the simulated studio', () => {
     expect(sim().state.get('/ch/02/mix/pan')).toBe(0.25);
     const get = (await app.inject({ method: 'GET', url: '/api/v1/consoles/x32-main/values?path=input/2/pan' })).json();
     expect(get.value).toBe(-50);
+    // −∞ is a value: "-inf" in and out (null would mean unknown)
+    const off = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/consoles/x32-main/values',
+      payload: { path: 'input/2/fader', value: '-inf' },
+    });
+    expect(off.json()).toMatchObject({ ok: true, results: [{ verdict: 'verified' }] });
+    expect(sim().state.get('/ch/02/mix/fader')).toBe(0);
+    const inf = (
+      await app.inject({ method: 'GET', url: '/api/v1/consoles/x32-main/values?path=input/2/fader' })
+    ).json();
+    expect(inf.value).toBe('-inf');
   });
 
   it('answers an unknown path with 404 and an out-of-range value with 400 naming the range', async () => {

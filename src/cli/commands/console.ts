@@ -71,7 +71,7 @@ async function firstConsole(client: DaemonClient, id?: string): Promise<string> 
 function parseValue(v: string): number | string | boolean | null {
   if (v === 'true' || v === 'on' || v === 'ON') return true;
   if (v === 'false' || v === 'off' || v === 'OFF') return false;
-  if (v === '-oo' || v === '-inf' || v === 'null') return null;
+  if (v === '-oo' || v === '-inf') return '-inf';
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(v)) return Number(v);
   return v;
 }

@@ -1,3 +1,4 @@
+import { isMinusInf } from '../model-state.ts';
 import { EventEmitter } from 'node:events';
 import { RadError, fail } from '../../core/errors.ts';
 import { MidiParser } from '../../drivers/midi/parser.ts';
@@ -164,8 +165,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
         if (typeof value !== 'number' || !(value >= -100 && value <= 100)) throw bad('-100..100 %');
         return quPanToVa(value);
       default:
-        if (value === null) return 0;
-        if (typeof value !== 'number' || Number.isNaN(value) || value > 10) throw bad('null (−∞) or ..+10 dB');
+        if (isMinusInf(value)) return 0;
+        if (typeof value !== 'number' || Number.isNaN(value) || value > 10) throw bad('"-inf" or ..+10 dB');
         return quLevelToVa(value);
     }
   }
@@ -182,7 +183,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     )
       return raw === 1;
     if (p.kind === 'pan') return quVaToPan(Number(raw));
-    return quVaToLevel(Number(raw));
+    return quVaToLevel(Number(raw)) ?? '-inf';
   }
 
   /** Writes, then one state dump; each entry verified against what the console now holds. */

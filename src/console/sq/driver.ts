@@ -4,6 +4,7 @@ import { MidiParser } from '../../drivers/midi/parser.ts';
 import type { ByteLink } from '../../drivers/stream.ts';
 import { MidiConnection } from '../midi-connection.ts';
 import type { MidiTransport } from '../../drivers/midi/transport.ts';
+import { isMinusInf } from '../model-state.ts';
 import {
   decodeLevel,
   encodeLevel,
@@ -32,8 +33,11 @@ export type SqDriverOptions = {
   reconnect?: boolean;
 };
 
-/** A neutral value: dB (null = −∞) for levels, % for pan, boolean for mute/assign. */
-export type SqValue = number | boolean | null;
+/**
+ * A neutral value: dB or "-inf" for levels, % for pan, boolean for mute/assign. On writes a level
+ * also takes "-oo", -Infinity and null (files and snapshots of rad before 0.2 wrote −∞ as null).
+ */
+export type SqValue = number | boolean | string | null;
 export type SqChange = {
   path: string;
   p: number;
@@ -221,8 +225,8 @@ export class SqDriver extends EventEmitter<{
           throw bad('-100..100 %');
         return panToValue(value);
       case 'level':
-        if (value === null) return 0;
-        if (typeof value !== 'number' || Number.isNaN(value) || value > 10) throw bad('null (−∞) or −89..+10 dB');
+        if (isMinusInf(value)) return 0;
+        if (typeof value !== 'number' || Number.isNaN(value) || value > 10) throw bad('"-inf" or −89..+10 dB');
         return encodeLevel(this.law, value);
     }
   }
@@ -230,7 +234,7 @@ export class SqDriver extends EventEmitter<{
   decode(prm: SqParam, raw: number): SqValue {
     if (prm.kind === 'mute' || prm.kind === 'assign') return raw === 1;
     if (prm.kind === 'pan') return valueToPan(raw);
-    return decodeLevel(this.law, raw);
+    return decodeLevel(this.law, raw) ?? '-inf';
   }
 
   // ---- wire ----

@@ -80,8 +80,7 @@ export function sqParams() {
     for (let i = 1; i <= n; i++) {
       const base = out === 'lr' ? 'lr' : `${out}/${i}`;
       list.push({ p: masterParam('level', out, i), kind: 'level', path: `${base}/fader` });
-      if (out !== 'dca')
-        list.push({ p: masterParam('balance', out, i), kind: 'pan', path: `${base}/balance` });
+      if (out !== 'dca') list.push({ p: masterParam('balance', out, i), kind: 'pan', path: `${base}/balance` });
     }
   }
   const byP = new Map(list.map((x) => [x.p, x]));

@@ -173,7 +173,8 @@ export function rawToUnits(law: Law, raw: Raw): Units {
       return raw;
     case 'level': {
       const db = levelToDb(raw as number);
-      return db === Number.NEGATIVE_INFINITY ? null : Math.round(db * 100) / 100;
+      // −∞ is a value ("-inf"); null means unknown (an unvalidated token)
+      return db === Number.NEGATIVE_INFINITY ? '-inf' : Math.round(db * 100) / 100;
     }
     default:
       return Math.round(floatToUnits(law, raw as number) * 1000) / 1000;

@@ -104,7 +104,7 @@ function words(leaf: Leaf, raw: Raw | undefined): string {
   const rel = leaf.address;
   if (/\/(mix\/)?on$/.test(rel) && typeof u === 'boolean') return u ? 'on' : 'muted';
   if (leaf.law.kind === 'level')
-    return u === null ? '−oo dB' : `${(u as number) > 0 ? '+' : ''}${(u as number).toFixed(1)} dB`;
+    return typeof u !== 'number' ? '−oo dB' : `${(u as number) > 0 ? '+' : ''}${(u as number).toFixed(1)} dB`;
   if (typeof u === 'boolean') return u ? 'ON' : 'OFF';
   if (typeof u === 'number') {
     const unit = /\/g$|trim$|gain$|thr$/.test(rel) ? ' dB' : /\/f$|hpf$/.test(rel) ? ' Hz' : '';
