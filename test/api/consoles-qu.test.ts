@@ -23,6 +23,14 @@ describe('console REST routes on a simulated Allen & Heath Qu-24', () => {
     });
   });
 
+  it('a capture records the model, firmware and MIDI channel in the file', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/consoles/qu-mon/capture', payload: {} });
+    expect(r.statusCode, r.body).toBe(200);
+    const file = JSON.parse((r.json() as { text: string }).text);
+    expect(file).toMatchObject({ family: 'qu', console: 'qu-mon', model: 'Qu-24', firmware: '1.97', midi_channel: 2 });
+    expect(Object.keys(file.values).length).toBeGreaterThan(100);
+  });
+
   it('sets a name, a mute and an aux send (neutral path → mix); the simulator holds them', async () => {
     const r = await app.inject({
       method: 'PUT',
