@@ -16,8 +16,8 @@ export type MidiConnectionHooks = {
   online(): void;
   /** The link was lost or could not be opened: fail what waits on it and report offline. */
   lost(why: string): void;
-  /** Appended to the reason a link closed (e.g. the Qu's one-client rule). */
-  closeNote?: () => string;
+  /** Appended to the reason a link closed (e.g. the Qu's one-client rule, when that is what it looks like). */
+  closeNote?: (why: string) => string;
 };
 
 /**
@@ -69,7 +69,7 @@ export class MidiConnection {
     this.link = link;
     link.on('data', (d) => this.hooks.data(d));
     link.on('close', (why) => {
-      if (this.link === link) this.supervisor.lost(`${why}${this.hooks.closeNote?.() ?? ''}`);
+      if (this.link === link) this.supervisor.lost(`${why}${this.hooks.closeNote?.(why) ?? ''}`);
     });
     try {
       // a console that takes the connection but never completes its sync is retried, not left half-open

@@ -9,16 +9,48 @@ export interface ByteLink extends EventEmitter<{ data: [Buffer]; close: [reason:
   readonly describe: string;
 }
 
+/** A socket error in words, with its code. */
+export function socketError(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (ECONNREFUSED: nothing listens there)';
+    case 'ECONNRESET':
+      return 'connection reset by the device (ECONNRESET)';
+    case 'ETIMEDOUT':
+      return 'connection timed out (ETIMEDOUT)';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `no route to the device (${e.code})`;
+    case 'EPIPE':
+      return 'the device closed the connection (EPIPE)';
+    default:
+      return e.code ?? e.message;
+  }
+}
+
 export class TcpLink extends EventEmitter<{ data: [Buffer]; close: [reason: string] }> implements ByteLink {
   private constructor(
     private readonly sock: Socket,
     readonly describe: string,
   ) {
     super();
-    sock.on('data', (d) => this.emit('data', d));
-    sock.on('close', () => this.emit('close', 'connection closed'));
-    sock.on('error', () => {}); // 'close' follows and carries the news
+    // what happened, in words: the peer closed it (FIN), reset it, or it timed out; or we closed it
+    let reason = 'connection closed';
+    sock.on('data', (d) => {
+      this.bytesIn += d.length;
+      this.emit('data', d);
+    });
+    sock.on('end', () => {
+      reason = 'closed by the device';
+    });
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      reason = socketError(e);
+    });
+    sock.on('close', () => this.emit('close', reason)); // 'close' follows every error and carries the news
   }
+
+  /** Bytes received so far (a device that closes before saying anything is told from one that talked). */
+  bytesIn = 0;
 
   static open(host: string, port: number, timeoutMs = 3000): Promise<TcpLink> {
     return new Promise((resolve, reject) => {
@@ -35,7 +67,7 @@ export class TcpLink extends EventEmitter<{ data: [Buffer]; close: [reason: stri
       });
       sock.once('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new Error(`tcp ${host}:${port}: ${e.code ?? e.message}`));
+        reject(new Error(`tcp ${host}:${port}: ${socketError(e)}`));
       });
     });
   }

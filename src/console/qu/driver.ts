@@ -70,15 +70,21 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
       reconnect: opts.reconnect,
       data: (d) => this.input(d),
       online: () => this.emit('online'),
-      closeNote: () => (this.transport.kind === 'tcp' ? ' (a Qu takes one TCP MIDI client at a time)' : ''),
+      // a Qu takes one TCP MIDI client at a time and closes a second one at once, before a byte:
+      // say so only when that is what happened (not for a refusal, a reset or a timeout)
+      closeNote: (why) =>
+        this.transport.kind === 'tcp' && why === 'closed by the device' && !this.heard
+          ? ' at once, before sending anything (a Qu takes one TCP MIDI client at a time: is another editor connected?)'
+          : '',
       opened: async () => {
         this.parser = new MidiParser();
+        this.heard = false;
         this.nrpn = {};
         this.lastHeard = Date.now();
         clearInterval(this.timer);
         this.timer = setInterval(() => this.tick(), this.opts.keepAliveMs ?? 1000);
         this.timer.unref();
-        await this.sync();
+        await this.syncSettled();
       },
       lost: (why) => {
         clearInterval(this.timer);
@@ -113,21 +119,59 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     this.detail = 'closed';
   }
 
+  /** How long the last complete dump took (ms): the next one's time limit follows it. */
+  private lastDumpMs: number | undefined;
+
+  /** A dump's time limit: syncTimeoutMs if set, else 5× the last dump + 500 ms (1–5 s), 5 s before the first. */
+  private dumpLimitMs(): number {
+    if (this.opts.syncTimeoutMs !== undefined) return this.opts.syncTimeoutMs;
+    if (this.lastDumpMs === undefined) return 5000;
+    return Math.min(5000, Math.max(1000, 5 * this.lastDumpMs + 500));
+  }
+
   /** Get System State → reply, dump, End Sync. */
   sync(): Promise<void> {
     const link = this.requireLink(true);
     this.state = 'syncing';
+    const limit = this.dumpLimitMs();
+    const t0 = performance.now();
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.syncWait = undefined;
         this.syncing = false;
-        reject(fail('E_CONSOLE_NO_REPLY', `Qu did not finish its state dump in ${this.opts.syncTimeoutMs ?? 5000} ms`));
-      }, this.opts.syncTimeoutMs ?? 5000);
-      this.syncWait = { resolve, reject, timer };
+        reject(fail('E_CONSOLE_NO_REPLY', `Qu did not finish its state dump in ${Math.round(limit)} ms`));
+      }, limit);
+      this.syncWait = {
+        resolve: () => {
+          this.lastDumpMs = performance.now() - t0;
+          resolve();
+        },
+        reject,
+        timer,
+      };
       this.syncing = true;
       link.write(Buffer.concat([Uint8Array.of(0xfe), quGetSystemState()]));
     });
   }
+
+  /**
+   * A dump that never ends (its reply or End Sync lost) is asked for again, up to 3 times in all
+   * (ah-midi issue rule: one lost reply is not a failure); only then is it an error.
+   */
+  async syncSettled(tries = 3): Promise<void> {
+    for (let i = 1; ; i++) {
+      try {
+        await this.sync();
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'E_CONSOLE_NO_REPLY' || i >= tries) throw e;
+        this.dumpsRetried++;
+      }
+    }
+  }
+
+  /** Dumps asked for again after one went unanswered. */
+  dumpsRetried = 0;
 
   param(path: string): QuParam {
     const p = quParams(this.console).byPath.get(path);
@@ -202,7 +246,8 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
         link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, quAssignVa(p.n!, raw === 1), this.vxFor(p))));
       else link.write(Buffer.from(quNrpn(this.channel, p.ch, p.id!, Number(raw), this.vxFor(p))));
     }
-    await this.sync();
+    // the verifying dump: one that is lost is settled by another dump, not reported as a failed write
+    await this.syncSettled();
     return prepared.map(({ c, p, raw }) => {
       const got = this.model.get(p.key);
       return {
@@ -223,7 +268,7 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
     }
     this.requireLink().write(Buffer.from(quSceneRecall(this.channel, n)));
     this.emit('scene', n);
-    await this.sync();
+    await this.syncSettled();
   }
 
   private requireLink(duringSync = false): ByteLink {
@@ -258,8 +303,12 @@ export class QuDriver extends EventEmitter<{ change: [QuChange]; online: []; off
       });
   }
 
+  /** Whether the console has sent a byte on this connection. */
+  private heard = false;
+
   private input(data: Buffer): void {
     this.lastHeard = Date.now();
+    this.heard = true;
     const before = this.parser.garbage;
     for (const m of this.parser.feed(data)) {
       if (m.kind === 'realtime' || m.kind === 'system') continue;

@@ -28,6 +28,10 @@ export type QuSimOptions = {
    * NRPN (running status inside it). It then also takes master writes in that form.
    */
   fieldForm?: boolean;
+  /** A lossy link or a busy console: every Nth Get System State goes unanswered (no reply, no dump). */
+  loseEveryNthDump?: number;
+  /** The first N Get System State requests go unanswered (a console still booting). */
+  loseFirstDumps?: number;
 };
 
 type Client = {
@@ -218,6 +222,12 @@ export class QuSimulator {
     const m = parseQuSysex(data);
     if (!m) return void this.ignored++;
     if (m.kind === 'state-request') {
+      this.dumpRequests++;
+      const n = this.opts.loseEveryNthDump;
+      if ((n && this.dumpRequests % n === 0) || this.dumpRequests <= (this.opts.loseFirstDumps ?? 0)) {
+        this.dumpsLost++;
+        return;
+      }
       this.dump(c);
       return;
     }
@@ -229,6 +239,10 @@ export class QuSimulator {
     else if (m.kind === 'set-name' && p) this.state.set(p.key, quCleanName(m.name));
     else this.ignored++;
   }
+
+  /** Get System State requests seen, and how many went unanswered (loseEveryNthDump). */
+  dumpRequests = 0;
+  dumpsLost = 0;
 
   private dump(c: Client): void {
     const parts: Uint8Array[] = [quSystemStateReply(this.channel, this.model, 1, 0x61)];

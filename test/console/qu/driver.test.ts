@@ -133,8 +133,45 @@ describe('Qu driver against the strict Qu simulator over TCP', () => {
     const { drv } = await rig(sim, { keepAliveMs: 60000, silenceMs: 60000 });
     await drv.connect(); // sync sends one FE, then the driver (keep-alive disabled here) says nothing
     const off = new Promise<string>((r) => drv.once('offline', r));
-    expect(await off).toMatch(/closed/);
+    const why = await off;
+    // it talked first, so this is not the one-client rule: the detail says what happened
+    expect(why).toMatch(/^closed by the device$/);
     expect(sim.connected).toBe(false);
+  });
+
+  it('the offline detail says what happened: refused, or closed at once (the one-client rule)', async () => {
+    const refused = new QuDriver({ host: '127.0.0.1', port: 1, reconnect: false });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'E_CONSOLE_OFFLINE' });
+    expect(refused.detail).toMatch(/connection refused \(ECONNREFUSED/);
+    expect(refused.detail).not.toMatch(/one TCP MIDI client/);
+    await refused.close();
+  });
+
+  it('a lost state dump is asked for again: a write whose verifying dump is lost is verified by the next', async () => {
+    const sim = new QuSimulator({ port: 0, loseEveryNthDump: 2 });
+    const { drv } = await rig(sim);
+    await drv.connect(); // dump 1 answered
+    const r = await drv.write([{ path: 'input/2/mute', value: true }]); // dump 2 lost, dump 3 answers
+    expect(r).toEqual([expect.objectContaining({ path: 'input/2/mute', ok: true, actual: true })]);
+    expect(sim.dumpsLost).toBe(1);
+    expect(drv.dumpsRetried).toBe(1);
+    expect(drv.state).toBe('online');
+  });
+
+  it('connect: a first dump that is lost is asked for again; three lost is an error naming it', async () => {
+    const booting = new QuSimulator({ port: 0, loseFirstDumps: 1 });
+    const { drv } = await rig(booting, { syncTimeoutMs: 300 });
+    await drv.connect();
+    expect(drv.state).toBe('online');
+    expect(booting.dumpsLost).toBe(1);
+    const dead = new QuSimulator({ port: 0, loseEveryNthDump: 1 });
+    await dead.start();
+    const d2 = new QuDriver({ host: '127.0.0.1', port: dead.port, reconnect: false, syncTimeoutMs: 300 });
+    await expect(d2.connect()).rejects.toMatchObject({ code: 'E_CONSOLE_OFFLINE' });
+    expect(d2.detail).toMatch(/did not finish its state dump/);
+    expect(dead.dumpRequests).toBe(3);
+    await d2.close();
+    await dead.stop();
   });
 });
 
