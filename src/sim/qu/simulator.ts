@@ -34,6 +34,15 @@ export type QuSimOptions = {
   loseFirstDumps?: number;
 };
 
+/*
+ * Choices the documents leave open (ah-midi.md §7–9), decided as on the SQ simulator:
+ * - a Note On (a mute, §5.4) between the CCs of an NRPN write is its own message: the mute is
+ *   applied and the NRPN being assembled goes on (§8: channel messages other than CC never touch it);
+ * - a fresh 06/26 pair without a new 63/62 writes the selected parameter again (§8's decoder never
+ *   ends a selection, as in MIDI's NRPN rule);
+ * - another client's writes: a Qu takes one TCP client (§1), so there is no one to feed them to.
+ * The driver never depends on any of these: it always sends complete 63/62/06/26 writes.
+ */
 type Client = {
   sock: Socket;
   parser: MidiParser;

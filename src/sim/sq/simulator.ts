@@ -15,6 +15,22 @@ export type SqSimOptions = {
   /** Faults of a busy or older console: drop the answer to one get in N (deterministic), and never answer these parameters. */
   dropOneGetIn?: number;
   unanswered?: number[];
+  /**
+   * Choices the documents leave open (ah-midi.md §7–9), each decided below with its default; the
+   * driver is tested against both settings of each and must not depend on either.
+   * - `feedOtherClients` (default false): §7 says a change made over MIDI is "not echoed to the
+   *   sender" and §9.8 "broadcast surface-originated changes"; whether another client's MIDI
+   *   write reaches the remaining clients is not documented, so by default it does not.
+   * - `dataEntryNeedsSelect` (default false): §8's decoder ("63 starts a selection, 62 completes
+   *   it, 06 stores VA/VC, 26 emits the update") never ends a selection, as in MIDI's own NRPN
+   *   rule, so a fresh 06/26 pair writes the selected parameter again; true takes §9.3 literally
+   *   (only a complete 63, 62, 06, 26 sequence writes).
+   * Not a choice: a Note On between the bytes of a write is another message (on an SQ a soft key,
+   * not modelled) and does not break the NRPN being assembled (§8: "let real-time bytes pass
+   * anywhere", running status tracked; channel messages other than CC never touch the NRPN state).
+   */
+  feedOtherClients?: boolean;
+  dataEntryNeedsSelect?: boolean;
 };
 
 type Nrpn = { mb?: number; lb?: number; vc?: number; bank?: number };
@@ -178,7 +194,8 @@ export class SqSimulator {
         const p = n.mb * 128 + n.lb;
         const value = n.vc * 128 + v;
         n.vc = undefined;
-        this.write(p, value);
+        if (this.opts.dataEntryNeedsSelect) c.nrpn = { bank: n.bank };
+        this.write(p, value, c);
         return;
       }
       case 0x60:
@@ -198,12 +215,21 @@ export class SqSimulator {
     }
   }
 
-  private write(p: number, value: number): void {
+  private write(p: number, value: number, from: Client): void {
     const prm = sqParams().byP.get(p);
     if (!prm) return void this.ignored++;
     if ((prm.kind === 'mute' || prm.kind === 'assign') && value !== 0 && value !== 1) return void this.ignored++;
-    this.state.set(p, this.quantise(prm, value));
+    const v = this.quantise(prm, value);
+    this.state.set(p, v);
     this.writes++;
+    // never back to the sender (§7); to the other clients only when so set (see feedOtherClients)
+    if (this.opts.feedOtherClients)
+      for (const c of this.clients) if (c !== from) this.send(c, nrpnWrite(this.channel, p, v));
+  }
+
+  /** Test hook: bytes as a console (or a MIDI merger in front of it) might send them, to every client. */
+  sendRaw(bytes: Uint8Array): void {
+    this.broadcast(bytes);
   }
 
   private get(c: Client, p: number): void {

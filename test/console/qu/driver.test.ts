@@ -217,3 +217,34 @@ describe('the Qu as a real Qu-16 (1.97) talks: master faders with VX 00, running
     expect(sim.state.get(`${0x67}:${0x17}:7`)).toBe(0x4f);
   });
 });
+
+describe('Qu simulator choices (cited in src/sim/qu/simulator.ts)', () => {
+  it('a mute Note On between the CCs of a write: both apply; a fresh 06/26 pair writes the selected parameter again', async () => {
+    const { createConnection } = await import('node:net');
+    const { quMute, quNrpn } = await import('../../../src/console/qu/codec.js');
+    const sim = new QuSimulator({ port: 0, model: 'Qu-16', channel: 0 });
+    await sim.start();
+    cleanups.push(() => sim.stop());
+    const fader = quParams('Qu-16').byPath.get('input/1/fader')!;
+    const mute2 = quParams('Qu-16').byPath.get('input/2/mute')!;
+    const w = [...quNrpn(0, fader.ch, fader.id!, 0x50, fader.vx!)];
+    const s = createConnection({ host: '127.0.0.1', port: sim.port });
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    // 63 62 | Note On (mute input 2) | 06 26, then 06 26 again with another value
+    s.write(
+      Buffer.from([
+        ...w.slice(0, 6),
+        ...quMute(0, mute2.ch, true),
+        ...w.slice(6),
+        0xb0,
+        0x06,
+        0x60,
+        0xb0,
+        0x26,
+        fader.vx!,
+      ]),
+    );
+    await waitFor(() => sim.state.get(fader.key) === 0x60 && sim.state.get(mute2.key) === 1, 2000);
+    s.destroy();
+  });
+});

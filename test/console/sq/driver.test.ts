@@ -224,3 +224,87 @@ describe('SQ sync that survives lost replies', () => {
     await expect(w).resolves.toMatchObject({ actual: true });
   });
 });
+
+// ah-midi.md leaves three things open; the simulator decides each (cited in src/sim/sq/simulator.ts)
+// and can play the other behaviour; the driver must be right against both.
+describe('simulator choices the documents leave open, and a driver that depends on none', () => {
+  const m5 = () => muteParam('input', 5);
+  const lvl = () => sendParam('level', 'input', 2, 'lr', 1);
+
+  it('a Note On between the bytes of a write does not break it (simulator and driver)', async () => {
+    const { sim, drv } = await rig();
+    await drv.connect();
+    const w = [...nrpnWrite(0, m5(), 1)];
+    // 63 mb 62 lb | Note On (a soft key) | 06 00 26 01, with the status byte repeated each time
+    await rawSend(sim.port, [...w.slice(0, 6), 0x90, 0x30, 0x7f, ...w.slice(6)]);
+    expect(sim.state.get(m5())).toBe(1);
+    // the console sends a write with a soft-key Note On in the middle: the driver applies it
+    const seen = new Promise<SqChange>((r) => drv.on('change', (c) => c.path === 'input/5/mute' && r(c)));
+    const back = [...nrpnWrite(0, m5(), 1)]; // the driver still holds 0: it was not told of the raw write
+    sim.sendRaw(Uint8Array.from([...back.slice(0, 6), 0x90, 0x31, 0x7f, ...back.slice(6)]));
+    expect(await seen).toMatchObject({ value: true, source: 'console' });
+  });
+
+  for (const needsSelect of [false, true]) {
+    it(`data entry without a fresh select (simulator: ${needsSelect ? 'ignored, §9.3 literally' : 'writes the selected parameter, §8'}); the driver always selects`, async () => {
+      const sim = new SqSimulator({ port: 0, dataEntryNeedsSelect: needsSelect });
+      await sim.start();
+      const drv = new SqDriver({ host: '127.0.0.1', port: sim.port, reconnect: false });
+      cleanups.push(async () => {
+        await drv.close();
+        await sim.stop();
+      });
+      await drv.connect();
+      const first = [...nrpnWrite(0, lvl(), 8000)];
+      const again = [...nrpnWrite(0, lvl(), 9000)].slice(6); // only 06 / 26 of a second write
+      await rawSend(sim.port, [...first, ...again]);
+      expect(sim.state.get(lvl())).toBe(needsSelect ? 8000 : 9000);
+      // the driver's own writes are full 63/62/06/26 sequences: verified either way
+      expect((await drv.set('input/2/send/lr/level', -20)).actual).toBeCloseTo(-20, 0);
+      expect((await drv.set('input/2/send/lr/level', -10)).actual).toBeCloseTo(-10, 0);
+      expect(drv.get('input/2/send/lr/level')).toBeCloseTo(-10, 0);
+      // a console that sends a second value as 06/26 only: the driver takes it for the selected parameter
+      const seen = new Promise<SqChange>((res) =>
+        drv.on('change', (c) => c.path === 'input/2/send/lr/level' && c.value === -5 && res(c)),
+      );
+      const v = levelToLinear(-5);
+      sim.sendRaw(
+        Uint8Array.from([...nrpnWrite(0, lvl(), levelToLinear(-6)), 0xb0, 0x06, v >> 7, 0xb0, 0x26, v & 0x7f]),
+      );
+      expect(await seen).toMatchObject({ source: 'console' });
+    });
+  }
+
+  for (const feed of [false, true]) {
+    it(`another client's write ${feed ? 'is fed' : 'is not fed'} to the others; both clients' writes verify, and a second client sees it ${feed ? 'within 200 ms' : 'after its next get'}`, async () => {
+      const sim = new SqSimulator({ port: 0, feedOtherClients: feed });
+      await sim.start();
+      const a = new SqDriver({ host: '127.0.0.1', port: sim.port, reconnect: false });
+      const b = new SqDriver({ host: '127.0.0.1', port: sim.port, reconnect: false });
+      cleanups.push(async () => {
+        await a.close();
+        await b.close();
+        await sim.stop();
+      });
+      await a.connect();
+      await b.connect();
+      const changes: SqChange[] = [];
+      b.on('change', (c) => c.path === 'input/7/mute' && changes.push(c));
+      const t0 = Date.now();
+      expect((await a.set('input/7/mute', true)).actual).toBe(true);
+      await new Promise((res) => setTimeout(res, 200));
+      if (feed) {
+        expect(changes).toEqual([expect.objectContaining({ value: true, source: 'console' })]);
+        expect(Date.now() - t0).toBeLessThan(1000);
+      } else {
+        expect(changes).toEqual([]);
+        // b's own write of another value is still verified by its get, whatever a did
+        expect((await b.set('input/7/mute', false)).actual).toBe(false);
+        expect(sim.state.get(muteParam('input', 7))).toBe(0);
+        return;
+      }
+      expect(b.get('input/7/mute')).toBe(true);
+      expect(a.get('input/7/mute')).toBe(true);
+    });
+  }
+});
