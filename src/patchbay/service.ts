@@ -166,7 +166,7 @@ export class PatchbayService implements Matrix {
       this.tracker.set('degraded', 'handshake and reading the map');
       await this.protocol.attach(io, { password: this.settings.password, timeoutMs: this.settings.timeout_ms });
       this.protocol.watch?.(io, (ties) => this.applyReported(ties));
-      const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+      const map = await this.readBack(io);
       this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       return { detail: link.describe };
     } catch (e) {
@@ -256,22 +256,17 @@ export class PatchbayService implements Matrix {
         lostReply = describeError(e);
         this.deps.log.info({ patchbay: this.id, err: lostReply }, 'no reply to the route; reading the outputs back');
       }
-      let lastError: unknown;
-      let map: Array<number | null> | undefined;
-      for (let attempt = 0; attempt < (lostReply ? 3 : 1) && !map; attempt++) {
-        try {
-          map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
-        } catch (e) {
-          if (!isLostReply(e)) throw fail(e);
-          lastError = e;
-        }
-      }
-      if (!map)
+      let map: Array<number | null>;
+      try {
+        map = await this.readBack(io);
+      } catch (e) {
+        if (!isLostReply(e)) throw fail(e);
         throw fail(
-          lastError,
+          e,
           'E_PATCH_IO',
-          `${this.id}: ${lostReply ? `no reply to the route (${lostReply}) and ` : ''}the read-back failed: ${describeError(lastError)}`,
+          `${this.id}: ${lostReply ? `no reply to the route (${lostReply}) and ` : ''}the read-back failed 3 times: ${describeError(e)}`,
         );
+      }
       this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       const failed = ties
         .filter((t) => (this.current[t.output - 1] ?? null) !== t.input)
@@ -305,10 +300,28 @@ export class PatchbayService implements Matrix {
   async read(): Promise<Array<number | null>> {
     const io = this.requireOnline();
     return this.serial(async () => {
-      const map = await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+      const map = await this.readBack(io);
       this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       return this.map();
     });
+  }
+
+  /**
+   * Reads the whole map; a read whose reply is lost is read again (3 tries in all): a lost reply is
+   * settled by reading, never by guessing, and one lost reply is not an I/O error.
+   */
+  private async readBack(io: LineIo): Promise<Array<number | null>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.protocol.readAll(io, this.outputs, this.settings.timeout_ms);
+      } catch (e) {
+        if (!isLostReply(e) || attempt >= 3) throw e;
+        this.deps.log.info(
+          { patchbay: this.id, err: describeError(e), attempt },
+          'no reply to a map read; reading again',
+        );
+      }
+    }
   }
 
   // ---- presets (stored in SQLite, recalled as one atomic route) ----

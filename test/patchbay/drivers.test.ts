@@ -299,6 +299,55 @@ describe('a lost reply is not a failed write', () => {
     }, 30000);
   }
 
+  const every = [
+    ['extron-sis', () => new ExtronSim(8, 8), {}],
+    ['kramer-p3000', () => new KramerSim(8, 8), {}],
+    ['videohub', () => new VideohubSim(8, 8), {}],
+    [
+      'numato-relay',
+      () => new NumatoSim(8),
+      {
+        inputs: 2,
+        outputs: 4,
+        relay_count: 8,
+        relays: [0, 1, 2, 3, 4, 5, 6, 7].map((r) => ({ relay: r, input: (r % 2) + 1, output: Math.floor(r / 2) + 1 })),
+      },
+    ],
+  ] as const;
+  for (const [protocol, make, extra] of every) {
+    const size = protocol === 'numato-relay' ? { inputs: 2, outputs: 4 } : { inputs: 8, outputs: 8 };
+    const ties = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ output: ((i * 3) % size.outputs) + 1, input: (i % size.inputs) + 1 }));
+
+    it(`${protocol}: every 3rd reply dropped — every tie ends verified, none reported failed`, async () => {
+      const sim = make();
+      sim.dropEveryNthReply = 3;
+      const { svc } = await rig(sim, { id: 'sw', protocol, ...size, ...extra, timeout_ms: 150, heartbeat_ms: 60000 });
+      expect(svc.status().state).toBe('online');
+      for (const t of ties(9)) {
+        const r = await svc.route([t]);
+        expect(r.verified, `${t.output}←${t.input}`).toBe(true);
+        expect(svc.map()[t.output - 1]).toBe(t.input);
+      }
+      expect(sim.repliesDropped).toBeGreaterThanOrEqual(5); // replies were really dropped
+    }, 30000);
+
+    it(`${protocol}: a line of junk before every 2nd reply — online, the map read right, every tie verified`, async () => {
+      const sim = make();
+      sim.garbageEveryNthReply = 2;
+      const { svc } = await rig(sim, { id: 'sw', protocol, ...size, ...extra, timeout_ms: 300, heartbeat_ms: 60000 });
+      expect(svc.status().state).toBe('online');
+      const want = svc.map();
+      for (const t of ties(6)) {
+        const r = await svc.route([t]);
+        expect(r.verified, `${t.output}←${t.input}`).toBe(true);
+        want[t.output - 1] = t.input;
+      }
+      expect(svc.map()).toEqual(want);
+      expect(await svc.read()).toEqual(want); // read again from the device, junk and all
+    }, 30000);
+  }
+
   it('a heartbeat or two unanswered keeps the link; three in a row take it offline', async () => {
     const sim = new VideohubSim(8, 8);
     const { svc } = await rig(sim, {

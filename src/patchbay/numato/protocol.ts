@@ -85,15 +85,7 @@ export function numatoProtocol(crosspoints: RelayCrosspoint[], relayCount: numbe
     async attach(io, { timeoutMs }) {
       io.write('\r'); // flush any half-typed command; the board answers with a prompt
       await io.expect((l) => l.endsWith('>'), timeoutMs, 'prompt').catch(() => undefined);
-      const lines = await command(io, readAll(), timeoutMs);
-      const bits = lines.map((l) => parseBitmap(l, relayCount)).find((b) => b !== undefined);
-      if (bits === undefined)
-        throw deviceError(
-          io.link.describe,
-          'E_PATCH_GARBAGE',
-          `relay readall answered ${JSON.stringify(lines.join(' '))}`,
-        );
-      shadow = bits;
+      // the relay state (the shadow routes start from) is read by the readAll that follows attach
     },
 
     async route(io, ties, { atomic, timeoutMs }) {

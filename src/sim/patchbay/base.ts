@@ -20,6 +20,12 @@ export abstract class LineDeviceSim extends EventEmitter<{ change: [] }> {
   readonly map: Array<number | null>;
   readonly stuck = new Set<number>();
   dropReplyPct = 0;
+  /** Deterministic faults: drop every Nth reply; send a line of junk before every Nth reply. */
+  dropEveryNthReply = 0;
+  garbageEveryNthReply = 0;
+  private replies = 0;
+  /** Replies the faults above ate. */
+  repliesDropped = 0;
   /** One-way LAN delay (ms) applied to each command and each reply, for benchmarks. */
   lanDelayMs = 0;
   private readonly rng = mulberry32(7);
@@ -103,7 +109,16 @@ export abstract class LineDeviceSim extends EventEmitter<{ change: [] }> {
 
   /** Replies to the requester, unless the dropped-reply fault eats it. */
   protected reply(session: SimSession, text: string): void {
-    if (this.dropReplyPct > 0 && this.rng() * 100 < this.dropReplyPct) return;
+    this.replies++;
+    if (
+      (this.dropReplyPct > 0 && this.rng() * 100 < this.dropReplyPct) ||
+      (this.dropEveryNthReply > 0 && this.replies % this.dropEveryNthReply === 0)
+    ) {
+      this.repliesDropped++;
+      return;
+    }
+    if (this.garbageEveryNthReply > 0 && this.replies % this.garbageEveryNthReply === 0)
+      text = `\u00ff\u0013#?junk*${this.replies}\r\n${text}`;
     if (this.lanDelayMs > 0) setTimeout(() => session.write(text), this.lanDelayMs);
     else session.write(text);
   }
