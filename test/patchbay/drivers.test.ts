@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bus, type BusEvents } from '../../src/core/bus.ts';
@@ -172,12 +173,35 @@ describe('device specifics', () => {
     ).rejects.toMatchObject({ code: 'E_PATCH_OUTPUT_RANGE' });
   });
 
-  it('Videohub: cannot disconnect (400), and another client sees the broadcast', async () => {
+  it('Videohub: cannot disconnect (400)', async () => {
     const { svc } = await hub();
     await expect(svc.route([{ output: 1, input: null }])).rejects.toMatchObject({
       code: 'E_PATCH_NO_DISCONNECT',
     });
   });
+
+  // a second controller (a panel, another laptop) ties over the network; each protocol pushes it
+  // in its own form (patchbay-protocols.md: Extron verbose tie lines, Kramer ~01@ROUTE, Videohub
+  // routing block), and rad's model and bus follow without a poll
+  for (const [name, make, send] of [
+    ['Extron', () => extron(), '4*3!'],
+    ['Kramer', () => kramer(), '#ROUTE 2,3,4\r'],
+    ['Videohub', () => hub(), 'VIDEO OUTPUT ROUTING:\n2 3\n\n'],
+  ] as const) {
+    it(`${name}: a tie made by a second client reaches the model and the bus within 200 ms`, async () => {
+      const { sim, svc, events } = await make();
+      const other = createConnection({ host: '127.0.0.1', port: sim.port });
+      await new Promise<void>((r) => other.once('connect', () => r()));
+      await new Promise((r) => setTimeout(r, 50)); // its banner / initial dump
+      const t0 = Date.now();
+      other.write(send);
+      await waitFor(() => svc.map()[2] === 4, 1000, 2);
+      const ms = Date.now() - t0;
+      other.destroy();
+      expect(ms).toBeLessThan(200);
+      expect(events.findLast((e) => e.output === 3)).toMatchObject({ input: 4 });
+    });
+  }
 
   it('relay board over a socat pty: break-before-make ties, read back by readall, stuck relay detected', async () => {
     const { sim, svc } = await relays(true);
