@@ -11,8 +11,11 @@ export interface PatchProtocol {
   /** Sends ties; resolves when the device acknowledged them (or rejects with its error). */
   route(io: LineIo, ties: Tie[], opts: { atomic: boolean; timeoutMs: number }): Promise<void>;
   readAll(io: LineIo, outputs: number, timeoutMs: number): Promise<Array<number | null>>;
-  /** Follows ties the device announces on its own (front panel, other clients). */
-  watch?(io: LineIo, onTies: (ties: Tie[]) => void): void;
+  /**
+   * Follows ties the device announces on its own (front panel, other clients). `onChanged`: the
+   * device said the map changed without saying how (an Extron `Qik` or `Rpr` line): read it again.
+   */
+  watch?(io: LineIo, onTies: (ties: Tie[]) => void, onChanged?: () => void): void;
   savePreset?(io: LineIo, n: number, timeoutMs: number): Promise<void>;
   recallPreset?(io: LineIo, n: number, timeoutMs: number): Promise<void>;
 }

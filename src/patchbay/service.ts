@@ -165,7 +165,11 @@ export class PatchbayService implements Matrix {
     try {
       this.tracker.set('degraded', 'handshake and reading the map');
       await this.protocol.attach(io, { password: this.settings.password, timeoutMs: this.settings.timeout_ms });
-      this.protocol.watch?.(io, (ties) => this.applyReported(ties));
+      this.protocol.watch?.(
+        io,
+        (ties) => this.applyReported(ties),
+        () => this.changedElsewhere(),
+      );
       const map = await this.readBack(io);
       this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
       return { detail: link.describe };
@@ -220,9 +224,34 @@ export class PatchbayService implements Matrix {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.busy.then(fn, fn);
+    this.pending++;
+    const run = () => fn().finally(() => this.pending--);
+    const next = this.busy.then(run, run);
     this.busy = next.catch(() => {});
     return next;
+  }
+
+  /** Operations queued or running (each of rad's own writes ends with a read-back of its own). */
+  private pending = 0;
+  private rereadQueued = false;
+
+  /**
+   * The device changed its map without saying how (another client's Qik, a preset recalled at the
+   * front panel): read it again, once, unless rad's own operation is running (its read-back
+   * settles it; a line from our own command lands here too).
+   */
+  private changedElsewhere(): void {
+    if (this.pending > 0 || this.rereadQueued) return;
+    this.rereadQueued = true;
+    const io = this.io;
+    void this.serial(async () => {
+      this.rereadQueued = false;
+      if (!io || io !== this.io) return;
+      const map = await this.readBack(io);
+      this.applyReported(map.map((input, i) => ({ output: i + 1, input })));
+    }).catch((e) =>
+      this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'map read after a change elsewhere failed'),
+    );
   }
 
   /**

@@ -173,6 +173,24 @@ describe('device specifics', () => {
     ).rejects.toMatchObject({ code: 'E_PATCH_OUTPUT_RANGE' });
   });
 
+  it('Extron: a Qik multi-tie by another client and a preset recalled at the front panel are followed by reading the map again', async () => {
+    const { sim, svc, events } = await extron();
+    const other = createConnection({ host: '127.0.0.1', port: sim.port });
+    await new Promise<void>((r) => other.once('connect', () => r()));
+    await new Promise((r) => setTimeout(r, 50));
+    other.write('\x1b+Q5*6$7*8$\r'); // another controller's quick multi-tie: the others hear only `Qik`
+    await waitFor(() => svc.map()[5] === 5 && svc.map()[7] === 7, 1000, 5);
+    other.destroy();
+    expect(events.findLast((e) => e.output === 8)).toMatchObject({ input: 7 });
+    const ex = sim as ExtronSim;
+    ex.map.fill(null);
+    ex.map[0] = 9;
+    (ex as unknown as { presets: Map<number, Array<number | null>> }).presets.set(4, [...ex.map]);
+    ex.map.fill(null);
+    ex.frontPanelPreset(4); // verbose clients hear `Rpr04`, not the ties
+    await waitFor(() => svc.map()[0] === 9 && svc.map()[5] === null, 1000, 5);
+  });
+
   it('Videohub: cannot disconnect (400)', async () => {
     const { svc } = await hub();
     await expect(svc.route([{ output: 1, input: null }])).rejects.toMatchObject({

@@ -145,11 +145,14 @@ export const extronProtocol: PatchProtocol = {
     return map;
   },
 
-  watch(io, onTies) {
+  watch(io, onTies, onChanged) {
     io.on('line', (line) => {
       const p = parseReply(line);
       if (p.kind === 'tie' && (p.layer === '$' || p.layer === '!'))
         onTies([{ output: p.output, input: p.input === 0 ? null : p.input }]);
+      // a Qik multi-tie or a preset recall (another client, the front panel) does not list its
+      // ties (patchbay-protocols.md: "re-read the matrix"): the map is read again
+      else if (p.kind === 'qik' || p.kind === 'preset-recalled') onChanged?.();
     });
   },
 

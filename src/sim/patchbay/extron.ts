@@ -81,8 +81,11 @@ export class ExtronSim extends LineDeviceSim {
           ? 'E12'
           : undefined;
       if (bad) return this.reply(s, `${bad}\r\n`);
-      for (const t of ties)
-        if (this.setTie(t.output, t.input === 0 ? null : t.input)) this.announce(t.output, t.input, '$', s);
+      // the other verbose clients hear that a quick multi-tie happened, not which ties (the
+      // reference: "the reply does not list them, so re-read the matrix")
+      let changed = false;
+      for (const t of ties) if (this.setTie(t.output, t.input === 0 ? null : t.input)) changed = true;
+      if (changed) this.broadcastVerbose('Qik\r\n', s);
       return this.reply(s, 'Qik\r\n');
     }
     if ((m = /^\x1b0\*(\d+)\*([12])VC\r$/i.exec(cmd))) {
@@ -133,9 +136,7 @@ export class ExtronSim extends LineDeviceSim {
       const n = Number(m[1]);
       const p = this.presets.get(n);
       if (!p) return this.reply(s, 'E11\r\n');
-      p.forEach((input, i) => {
-        if (this.setTie(i + 1, input)) this.announce(i + 1, input ?? 0, '!', s);
-      });
+      this.recallPreset(n, p, s);
       return this.reply(s, `Rpr${String(n).padStart(2, '0')}\r\n`);
     }
     return this.reply(s, 'E10\r\n');
@@ -148,6 +149,19 @@ export class ExtronSim extends LineDeviceSim {
 
   private broadcastVerbose(text: string, except?: SimSession): void {
     for (const s of this.sessions) if (s !== except && (s.state.verbose as number) >= 1) s.write(text);
+  }
+
+  /** A preset recall (by a client or the front panel): all ties at once; verbose clients hear `RprNN`. */
+  private recallPreset(n: number, p: Array<number | null>, from?: SimSession): void {
+    p.forEach((input, i) => this.setTie(i + 1, input));
+    this.broadcastVerbose(`Rpr${String(n).padStart(2, '0')}\r\n`, from);
+  }
+
+  /** As if someone recalled a stored preset at the front panel. */
+  frontPanelPreset(n: number): void {
+    const p = this.presets.get(n);
+    if (!p) throw new RangeError(`no preset ${n}`);
+    this.recallPreset(n, p);
   }
 
   /** As if someone pressed buttons on the front panel. */
