@@ -175,6 +175,11 @@ export class PatchbayService implements Matrix {
       return { detail: link.describe };
     } catch (e) {
       this.deps.log.warn({ patchbay: this.id, err: describeError(e) }, 'patchbay handshake failed');
+      // a device that took the connection and does not answer: a coded status detail
+      if (e instanceof LineTimeout)
+        throw new RadError('E_PATCH_TIMEOUT', `${e.message} (the connection is open; the device does not answer)`, {
+          cause: e,
+        });
       throw e;
     }
   }

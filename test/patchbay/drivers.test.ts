@@ -191,6 +191,14 @@ describe('device specifics', () => {
     await waitFor(() => svc.map()[0] === 9 && svc.map()[5] === null, 1000, 5);
   });
 
+  it('Extron: a password prompt with no password configured is a coded offline reason naming the setting', async () => {
+    const locked = new ExtronSim(8, 8, { password: 'secret' });
+    const r = await rig(locked, { id: 'sw-y', protocol: 'extron-sis', inputs: 8, outputs: 8 });
+    await waitFor(() => r.svc.status().state === 'offline', 3000);
+    expect(r.svc.status().detail).toMatch(/E_PATCH_AUTH.*patchbays\[\]\.password/);
+    await expect(r.svc.route([{ output: 1, input: 1 }])).rejects.toMatchObject({ code: 'E_PATCHBAY_OFFLINE' });
+  });
+
   it('Videohub: cannot disconnect (400)', async () => {
     const { svc } = await hub();
     await expect(svc.route([{ output: 1, input: null }])).rejects.toMatchObject({
@@ -450,4 +458,40 @@ describe('Kramer: what other controllers change, in every form the units push', 
     expect(parseReply('~01@AUD 4>12 OK')).toMatchObject({ kind: 'ok', command: 'AUD' });
     expect(parseReply('~01@VID 3>1')).toMatchObject({ kind: 'ties', layer: 'VID' });
   });
+});
+
+describe('a peer that accepts the connection and never speaks', () => {
+  for (const protocol of ['extron-sis', 'kramer-p3000', 'videohub', 'numato-relay'] as const) {
+    it(`${protocol}: offline with a coded detail; no tie is reported; the service keeps running`, async () => {
+      const { createServer } = await import('node:net');
+      const held: import('node:net').Socket[] = [];
+      const server = createServer((sock) => held.push(sock)); // accepts, then says nothing
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as { port: number }).port;
+      const bus = new Bus();
+      const store = Store.inMemory();
+      const extra =
+        protocol === 'numato-relay'
+          ? { inputs: 2, outputs: 4, relay_count: 8, relays: [{ relay: 0, input: 1, output: 1 }] }
+          : { inputs: 8, outputs: 8 };
+      const svc = new PatchbayService(
+        settings({ id: 'mute', protocol, tcp: { host: '127.0.0.1', port }, timeout_ms: 200, ...extra }),
+        { bus, presets: store.presets, log: silentLogger() },
+      );
+      const changed: unknown[] = [];
+      bus.on('patchbay.changed', {}, (e) => changed.push(e));
+      try {
+        await svc.start();
+        await waitFor(() => svc.status().state === 'offline', 5000, 20);
+        expect(svc.status().detail).toMatch(/^E_PATCH_[A-Z_]+: /);
+        expect(changed).toEqual([]);
+        await expect(svc.route([{ output: 1, input: 1 }])).rejects.toMatchObject({ code: 'E_PATCHBAY_OFFLINE' });
+      } finally {
+        await svc.stop();
+        for (const s of held) s.destroy();
+        await new Promise((r) => server.close(r));
+        store.close();
+      }
+    });
+  }
 });
