@@ -153,7 +153,7 @@ export class ExtronSim extends LineDeviceSim {
 
   /** A preset recall (by a client or the front panel): all ties at once; verbose clients hear `RprNN`. */
   private recallPreset(n: number, p: Array<number | null>, from?: SimSession): void {
-    p.forEach((input, i) => this.setTie(i + 1, input));
+    for (const [i, input] of p.entries()) this.setTie(i + 1, input);
     this.broadcastVerbose(`Rpr${String(n).padStart(2, '0')}\r\n`, from);
   }
 
