@@ -27,3 +27,25 @@ await build({
   entryPoints: [new URL('../src/dsp/offline/worker.ts', import.meta.url).pathname],
   outfile: new URL('../dist/dsp-prep.mjs', import.meta.url).pathname,
 });
+
+// the studio page: Preact, one minified bundle, its stylesheet and the HTML shell (served by rad)
+import { copyFileSync, mkdirSync } from 'node:fs';
+const web = new URL('../web/', import.meta.url).pathname;
+const out = new URL('../dist/web/', import.meta.url).pathname;
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [`${web}src/app.tsx`],
+  outfile: `${out}app.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+copyFileSync(`${web}styles.css`, `${out}styles.css`);
+copyFileSync(`${web}index.html`, `${out}index.html`);
+copyFileSync(`${web}favicon.svg`, `${out}favicon.svg`);

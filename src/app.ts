@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { defaultAllowedHosts } from './api/auth.ts';
 import { buildApi } from './api/server.ts';
+import { SessionStore } from './api/session.ts';
+import { fileURLToPath } from 'node:url';
 import type { ApiServices } from './api/services.ts';
 import { Consoles, createConsole } from './console/factory.ts';
 import type { Console, ConsoleConfig } from './console/model.ts';
@@ -250,11 +252,14 @@ export class App {
       },
       bus,
       auth: {
+        sessions: new SessionStore(),
         token,
         allowedHosts: defaultAllowedHosts(settings.api.bind, settings.api.allowed_hosts),
         writesPerMinute: settings.api.writes_per_minute,
       },
       paths,
+      // the built page: dist/web beside the bundle (dist/rad.mjs) or from the source tree (src/app.ts)
+      web: { root: fileURLToPath(new URL('../dist/web/', import.meta.url)) },
       audit: store.audit,
       consoles,
       patchbays: {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE, type SessionStore } from './session.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -42,7 +43,16 @@ export function defaultAllowedHosts(bind: string, extra: string[] = []): Set<str
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export type AuthOptions = { token: () => string; allowedHosts: Set<string> };
+export type AuthOptions = { token: () => string; allowedHosts: Set<string>; sessions: SessionStore };
+
+/** The browser session's cookie, if the request has one. */
+export function sessionId(req: FastifyRequest): string | undefined {
+  return (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
+}
+
+export function tokenIs(given: string, token: string): boolean {
+  return same(given, token);
+}
 
 /**
  * Who may call: a request whose Host is not this daemon's is refused (421: a page on another
@@ -76,13 +86,23 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
         return deny(reply, 403, 'E_ORIGIN', `requests from pages on ${JSON.stringify(origin)} are refused`);
     }
     const config = req.routeOptions.config as { public?: boolean } | undefined;
-    if (config?.public || req.routeOptions.url?.startsWith('/api/docs')) return;
+    // the docs and the page's static files (code and styles, no data) are public
+    if (config?.public || req.routeOptions.url?.startsWith('/api/docs') || req.routeOptions.url?.startsWith('/assets/'))
+      return;
     const bearer = req.headers.authorization;
     const token = opts.token();
     if (bearer?.startsWith('Bearer ') && same(bearer.slice(7).trim(), token)) return;
     // a browser cannot set headers on a WebSocket: the token may come as ?access_token= on GETs
     const q = (req.query as Record<string, unknown> | undefined)?.access_token;
     if (SAFE_METHODS.has(req.method) && typeof q === 'string' && same(q, token)) return;
+    // the studio page: a session cookie, and on writes the session's CSRF token in a header
+    const csrf = opts.sessions.get(sessionId(req));
+    if (csrf !== undefined) {
+      if (SAFE_METHODS.has(req.method) || upgrade) return;
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent === 'string' && same(sent, csrf)) return;
+      return deny(reply, 403, 'E_CSRF', 'a write from the page needs its X-CSRF-Token header (reload the page)');
+    }
     return deny(
       reply,
       401,

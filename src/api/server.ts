@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import type { Logger } from '../core/logger.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { registerAuth } from './auth.ts';
@@ -16,6 +17,7 @@ import { patchbayRoutes } from './routes/patchbays.ts';
 import { prepRoutes } from './routes/prep.ts';
 import { recallRoutes } from './routes/recall.ts';
 import { systemRoutes } from './routes/system.ts';
+import { webRoutes } from './routes/web.ts';
 import type { ApiServices } from './services.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -77,7 +79,12 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
   app.addHook('onRoute', (route) => {
     if (route.url === '/api/v1/events' && route.schema) route.schema.hide = false;
   });
-  registerAuth(app, { token: services.auth.token, allowedHosts: services.auth.allowedHosts });
+  await app.register(fastifyCookie);
+  registerAuth(app, {
+    token: services.auth.token,
+    allowedHosts: services.auth.allowedHosts,
+    sessions: services.auth.sessions,
+  });
 
   registerEvents(app, services.bus);
   // one plugin per area, each given the service interfaces it calls
@@ -90,6 +97,7 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
     layoutRoutes,
     recallRoutes,
     prepRoutes,
+    webRoutes,
   ])
     await app.register(plugin, { services });
   return app;

@@ -14,6 +14,7 @@ import type { GearService } from '../recall/gear.ts';
 import type { PrintService } from '../recall/prints.ts';
 import type { SnapshotService } from '../recall/snapshots.ts';
 import type { AuditRepo } from '../store/repos.ts';
+import type { SessionStore } from './session.ts';
 
 /** The daemon itself, as the system routes see it. */
 export type DaemonInfo = {
@@ -27,7 +28,9 @@ export type DaemonInfo = {
 export type ApiServices = {
   daemon: DaemonInfo;
   bus: Bus;
-  auth: { token: () => string; allowedHosts: Set<string>; writesPerMinute: number };
+  auth: { token: () => string; allowedHosts: Set<string>; writesPerMinute: number; sessions: SessionStore };
+  /** Where the built studio page is (dist/web); absent: the page routes say how to build it. */
+  web?: { root: string };
   /** Every file path a caller names goes through it. */
   paths: PathGuard;
   audit: Pick<AuditRepo, 'list'>;

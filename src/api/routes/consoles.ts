@@ -99,6 +99,54 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
   );
 
   app.get(
+    '/api/v1/consoles/:id/strips',
+    {
+      schema: {
+        summary:
+          "The input strips as the page shows them, from the live model: name, colour, fader (dB or \"-inf\"), mute, phantom (null where the console's protocol does not carry it)",
+        params: Id,
+        response: replies(
+          T.Object({
+            console: T.String(),
+            strips: T.Array(
+              Open({
+                n: T.Integer(),
+                name: T.Unknown(),
+                color: T.Unknown(),
+                fader: T.Unknown(),
+                mute: T.Unknown(),
+                phantom: T.Unknown(),
+              }),
+            ),
+          }),
+        ),
+      },
+    },
+    async (req) => {
+      const c = consoles.get(req.params.id);
+      const read = (path: string) => {
+        try {
+          return c.get(path) ?? null;
+        } catch {
+          return null; // not on this console's protocol (an SQ has no names over MIDI)
+        }
+      };
+      const strips = Array.from({ length: c.caps.inputs }, (_, i) => {
+        const n = i + 1;
+        return {
+          n,
+          name: read(`input/${n}/name`),
+          color: read(`input/${n}/color`),
+          fader: read(`input/${n}/fader`),
+          mute: read(`input/${n}/mute`),
+          phantom: read(`input/${n}/phantom`),
+        };
+      });
+      return { console: c.id, strips };
+    },
+  );
+
+  app.get(
     '/api/v1/consoles/:id/values',
     {
       schema: {

@@ -1,0 +1,209 @@
+// The studio page in a real browser (Debian's Chromium through playwright-core) against the daemon
+// on the simulated studio: login with a session cookie and CSRF, every page without console errors
+// or failed requests and without serious accessibility violations, and the page doing real work:
+// a line check with two faults, a tie clicked in the matrix, a snapshot restored, meters and tuner.
+import { spawnSync } from 'node:child_process';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { chromiumPath } from '../../src/recall/mixbook.ts';
+import { ROOT, startSimApp, waitFor } from '../helpers.ts';
+
+let app: App;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  // the page as `npm ci` builds it, from the sources under test
+  const b = spawnSync(process.execPath, [`${ROOT}scripts/build.mjs`], { stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('build failed');
+  app = await startSimApp({
+    patchbays: [{ id: 'sw-a', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 0 }, inputs: 8, outputs: 8 }],
+    wiring: [
+      { from: 'iface:out:1-8', to: 'tie:1-8' },
+      { from: 'tie:1-8', to: 'x32-main:in:1-8' },
+      { from: 'x32-main:in:1-8', to: 'iface:in:1-8' },
+    ],
+    audio: { backend: 'sim', inputs: 8, outputs: 8 },
+    linecheck: { plan: [{ source: 'tie:1-8', input: 'x32-main:in:1-8' }] },
+    sim: {
+      enabled: true,
+      faults: [
+        { path: 'tie-02', kind: 'dead' },
+        { path: 'tie-05', kind: 'polarity' },
+      ],
+    },
+  });
+  url = app.apiUrl();
+  const exe = chromiumPath();
+  if (!exe) throw new Error('Chromium is not installed (apt-get install chromium): the page tests need it');
+  browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-gpu'] });
+}, 60000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** A page with every console error, failed request and HTTP error recorded. */
+async function open(path = '/studio'): Promise<{ page: Page; problems: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/api/v1/session')) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  await page.goto(`${url}${path}`);
+  return { page, problems };
+}
+
+async function login(page: Page): Promise<void> {
+  await page.getByLabel('API token').fill(app.token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+}
+
+describe('the studio page', () => {
+  it('no access without login; a wrong token is refused with its code; the right one opens the studio', async () => {
+    const { page, problems } = await open('/studio');
+    await page.getByLabel('API token').waitFor();
+    const anon = await page.evaluate(async () => (await fetch('/api/v1/status')).status);
+    expect(anon).toBe(401);
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/E_UNAUTHORIZED/);
+    await login(page);
+    await page.locator('tr[data-device="x32-main"] .state.online').waitFor();
+    // the session cookie is HttpOnly: the page's script cannot read it, nor any token
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage))).not.toContain(
+      app.token,
+    );
+    // a write without the CSRF header is refused, with the header it goes through
+    const [without, withHeader] = await page.evaluate(async () => {
+      const body = JSON.stringify({ label: 'csrf probe' });
+      const a = await fetch('/api/v1/snapshots', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const s = (await (await fetch('/api/v1/session')).json()) as { csrf: string };
+      const b = await fetch('/api/v1/snapshots', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf },
+        body,
+      });
+      return [{ status: a.status, body: await a.json() }, b.status];
+    });
+    expect(without).toMatchObject({ status: 403, body: { error: 'E_CSRF' } });
+    expect(withHeader).toBe(200);
+    // the three refusals above are on purpose (anonymous read, wrong token, write without CSRF)
+    const expected = /HTTP 40[13] .*\/api\/v1\/(status|snapshots)|status of 40[13] \((Unauthorized|Forbidden)\)/;
+    expect(problems.filter((p) => !expected.test(p))).toEqual([]);
+    expect(problems.filter((p) => expected.test(p))).toHaveLength(5);
+    await page.context().close();
+  }, 30000);
+
+  for (const path of ['/studio', '/linecheck', '/patching', '/console', '/audio', '/recall']) {
+    it(`${path} loads with no console error, no failed request, no serious accessibility violation`, async () => {
+      const { page, problems } = await open(path);
+      await login(page);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const axe = await new AxeBuilder({ page: page as never }).analyze();
+      const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    }, 30000);
+  }
+
+  it('line check with two faults: the two tiles show their verdicts, the rest pass', async () => {
+    const { page, problems } = await open('/linecheck');
+    await login(page);
+    await page.locator('.tile[data-path="tie-01"]').waitFor();
+    await page.getByRole('button', { name: 'Start line check' }).click();
+    await page.locator('.tile[data-path="tie-08"][data-verdict]:not([data-verdict=""])').waitFor({ timeout: 20000 });
+    const verdicts = await page.$$eval('.tile', (ts) =>
+      ts.map((t) => [t.getAttribute('data-path'), t.getAttribute('data-verdict')]),
+    );
+    expect(Object.fromEntries(verdicts)).toMatchObject({
+      'tie-02': 'dead',
+      'tie-05': 'polarity',
+      'tie-01': 'pass',
+      'tie-08': 'pass',
+    });
+    await page.locator('.tile[data-path="tie-02"]').click();
+    await expect.poll(() => page.locator('.findings').textContent()).toMatch(/dead/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 40000);
+
+  it('a tie clicked in the matrix is verified and the switcher holds it; a change by another client appears without reload', async () => {
+    const { page, problems } = await open('/patching');
+    await login(page);
+    const cell = page.locator('table[data-patchbay="sw-a"] button[data-output="3"][data-input="5"]');
+    await cell.click();
+    await expect.poll(() => cell.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.locator('.patching [role="status"]').textContent()).toMatch(/verified/);
+    expect(app.services.studio!.patchbays.get('sw-a')!.map[2]).toBe(5);
+    // another client ties output 4 ← 6 over REST: the grid follows
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/patchbays/sw-a/ties',
+      payload: { ties: [{ output: 4, input: 6 }] },
+    });
+    const other = page.locator('table[data-patchbay="sw-a"] button[data-output="4"][data-input="6"]');
+    await expect.poll(() => other.getAttribute('aria-pressed')).toBe('true');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30000);
+
+  it('snapshot, a fader changed over REST, the diff shows it, restore from the page puts it back', async () => {
+    const put = (v: number) =>
+      app.inject({
+        method: 'PUT',
+        url: '/api/v1/consoles/x32-main/values',
+        payload: { path: 'input/6/fader', value: v },
+      });
+    await put(-5);
+    const { page, problems } = await open('/recall');
+    await login(page);
+    await page.getByLabel('Label').fill('before the vocal');
+    await page.getByRole('button', { name: 'Take snapshot' }).click();
+    await page.getByText('snapshot "before the vocal" taken').waitFor();
+    await put(-20);
+    await page
+      .locator('li', { hasText: 'before the vocal' })
+      .getByRole('button', { name: /Compare/ })
+      .click();
+    await expect.poll(() => page.locator('.diff').textContent()).toMatch(/fader/);
+    await page.getByRole('button', { name: /Restore these/ }).click();
+    await page.getByText(/no differences/).waitFor({ timeout: 10000 });
+    expect(app.services.consoles.get('x32-main').get('input/6/fader')).toBeCloseTo(-5, 0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30000);
+
+  it('meters move while a tone plays; the tuner shows the note of a tone', async () => {
+    const { page, problems } = await open('/audio');
+    await login(page);
+    await page.locator('.bar[data-ch="1"]').waitFor();
+    await page.getByLabel('Hz').fill('440');
+    await page.getByRole('button', { name: 'Tone on/off' }).click();
+    await waitFor(
+      async () => Number(await page.locator('.bar[data-ch="1"]').getAttribute('data-peak')) > -30,
+      5000,
+      50,
+    );
+    await page.getByRole('button', { name: 'Tune' }).click();
+    await expect.poll(() => page.locator('output.tuner').getAttribute('data-note'), { timeout: 5000 }).toBe('A4');
+    await page.getByRole('button', { name: 'All tones off' }).click();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30000);
+});

@@ -1,0 +1,159 @@
+import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
+import { api, describe } from '../api.ts';
+import { openStream } from '../events.ts';
+
+type Meter = { channel: number; rms_dbfs: number; peak_dbfs: number };
+type Tuner = { channel: number; hz: number | null; note: string | null; cents: number | null };
+
+const FLOOR = -90;
+const pct = (db: number) => (Number.isFinite(db) ? Math.max(0, Math.min(100, ((db - FLOOR) / -FLOOR) * 100)) : 0);
+
+/**
+ * Meters for every input (20 Hz over the WebSocket, drawn once per animation frame straight into
+ * the DOM, so 82 channels stay at 60 fps), tone out per output, the tuner.
+ */
+export function AudioPage() {
+  const channels = useSignal<number[]>([]);
+  const error = useSignal('');
+  const playing = useSignal<Record<number, boolean>>({});
+  const tuners = useSignal<Record<number, Tuner>>({});
+  const tuned = useSignal<number | null>(null);
+  const outputs = useSignal(0);
+  const grid = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    let latest: Meter[] | undefined;
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      const root = grid.current;
+      if (!root || !latest) return;
+      for (const m of latest) {
+        const row = root.querySelector<HTMLElement>(`[data-ch="${m.channel}"]`);
+        if (!row) continue;
+        (row.firstElementChild as HTMLElement).style.width = `${pct(m.rms_dbfs)}%`;
+        (row.children[1] as HTMLElement).style.left = `${pct(m.peak_dbfs)}%`;
+        row.dataset.peak = Number.isFinite(m.peak_dbfs) ? m.peak_dbfs.toFixed(1) : '-inf';
+        row.setAttribute(
+          'aria-valuenow',
+          String(Math.max(FLOOR, Number.isFinite(m.rms_dbfs) ? Math.round(m.rms_dbfs) : FLOOR)),
+        );
+        (row.parentElement!.querySelector('.db') as HTMLElement).textContent = Number.isFinite(m.peak_dbfs)
+          ? m.peak_dbfs.toFixed(1)
+          : '−∞';
+      }
+    };
+    api<{ inputs?: number; outputs?: number }>('GET', '/api/v1/audio')
+      .then((a) => {
+        const n = a.inputs ?? 0;
+        channels.value = Array.from({ length: n }, (_, i) => i + 1);
+        outputs.value = a.outputs ?? 0;
+      })
+      .catch((e) => (error.value = describe(e)));
+    return openStream(['audio.meters', 'audio.tuner'], (p, topic) => {
+      if (topic === 'audio.tuner') {
+        const t = p as Tuner;
+        tuners.value = { ...tuners.value, [t.channel]: t };
+        return;
+      }
+      latest = (p as { channels: Meter[] }).channels;
+      if (channels.value.length === 0) channels.value = latest.map((m) => m.channel);
+      if (!frame) frame = requestAnimationFrame(draw);
+    });
+  }, []);
+
+  const tone = async (e: Event) => {
+    e.preventDefault();
+    const f = e.currentTarget as HTMLFormElement;
+    const out = Number((f.elements.namedItem('out') as HTMLInputElement).value);
+    const hz = Number((f.elements.namedItem('hz') as HTMLInputElement).value);
+    const level = Number((f.elements.namedItem('level') as HTMLInputElement).value);
+    error.value = '';
+    try {
+      if (playing.value[out]) {
+        await api('DELETE', `/api/v1/audio/outputs/${out}`);
+        playing.value = { ...playing.value, [out]: false };
+      } else {
+        await api('PUT', `/api/v1/audio/outputs/${out}`, { signal: { kind: 'sine', freq: hz, level_dbfs: level } });
+        playing.value = { ...playing.value, [out]: true };
+      }
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
+  const stopAll = async () => {
+    await api('DELETE', '/api/v1/audio/outputs').catch((e) => (error.value = describe(e)));
+    playing.value = {};
+  };
+  const tune = async (e: Event) => {
+    e.preventDefault();
+    const ch = Number(((e.currentTarget as HTMLFormElement).elements.namedItem('tin') as HTMLInputElement).value);
+    try {
+      const on = tuned.value === ch ? null : ch;
+      await api('PUT', '/api/v1/audio/tuner', { input: on });
+      tuned.value = on;
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
+  const t = tuned.value !== null ? tuners.value[tuned.value] : undefined;
+  return (
+    <div class="audio">
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+      <div class="toolbar">
+        <form onSubmit={tone} class="inline">
+          <label for="out">Output</label>
+          <input id="out" name="out" type="number" min={1} max={outputs.value || 128} value={1} required />
+          <label for="hz">Hz</label>
+          <input id="hz" name="hz" type="number" min={20} max={20000} value={1000} required />
+          <label for="level">dBFS</label>
+          <input id="level" name="level" type="number" min={-60} max={0} value={-18} required />
+          <button type="submit">Tone on/off</button>
+        </form>
+        <button type="button" class="danger" onClick={stopAll}>
+          All tones off
+        </button>
+        <form onSubmit={tune} class="inline">
+          <label for="tin">Tuner input</label>
+          <input id="tin" name="tin" type="number" min={1} max={128} value={1} required />
+          <button type="submit">{tuned.value === null ? 'Tune' : 'Tuner off'}</button>
+        </form>
+      </div>
+      {tuned.value !== null && (
+        <output class="tuner" aria-live="polite" data-note={t?.note ?? ''}>
+          <span class="note">{t?.note ?? '—'}</span>
+          <span class="cents">
+            {t?.cents !== null && t?.cents !== undefined ? `${t.cents > 0 ? '+' : ''}${t.cents.toFixed(0)} ct` : ''}
+          </span>
+          <span class="hz">{t?.hz ? `${t.hz.toFixed(1)} Hz` : 'no pitch'}</span>
+        </output>
+      )}
+      <section class="meters" ref={grid} aria-label="Input meters">
+        {channels.value.map((c) => (
+          <div class="meter">
+            <span class="ch">{c}</span>
+            {/* biome-ignore lint/a11y/useSemanticElements: an RMS bar with a peak line over it cannot be drawn in a <meter> */}
+            <div
+              class="bar"
+              data-ch={c}
+              role="meter"
+              aria-label={`input ${c}`}
+              aria-valuemin={FLOOR}
+              aria-valuemax={0}
+              aria-valuenow={FLOOR}
+            >
+              <div class="rms" />
+              <div class="peak" />
+            </div>
+            <span class="db">−∞</span>
+          </div>
+        ))}
+      </section>
+    </div>
+  );
+}

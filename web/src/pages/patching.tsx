@@ -1,0 +1,128 @@
+import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
+import { api, describe } from '../api.ts';
+import { openStream } from '../events.ts';
+
+type Cell = { output: number; output_label: string; input: number | null; input_label: string | null };
+type Bay = { id: string; state: string; caps: { inputs?: number; canDisconnect?: boolean }; map: Cell[] };
+type Trace = { endpoint?: string; paths?: unknown; text?: string };
+
+/** Each switcher's matrix as a grid: click to tie (verified by the device), live from other clients. */
+export function PatchingPage() {
+  const bays = useSignal<Bay[]>([]);
+  const busy = useSignal<string | null>(null);
+  const error = useSignal('');
+  const note = useSignal('');
+  const trace = useSignal<{ endpoint: string; result: unknown } | null>(null);
+
+  useEffect(() => {
+    api<{ patchbays: Array<{ id: string }> }>('GET', '/api/v1/patchbays')
+      .then(async (r) => {
+        bays.value = await Promise.all(r.patchbays.map((p) => api<Bay>('GET', `/api/v1/patchbays/${p.id}`)));
+      })
+      .catch((e) => (error.value = describe(e)));
+    return openStream(['patchbay.changed'], (p) => {
+      const e = p as { patchbay: string; output: number; input: number | null };
+      bays.value = bays.value.map((b) =>
+        b.id !== e.patchbay
+          ? b
+          : { ...b, map: b.map.map((c) => (c.output === e.output ? { ...c, input: e.input } : c)) },
+      );
+    });
+  }, []);
+
+  const tie = async (b: Bay, output: number, input: number) => {
+    const current = b.map.find((c) => c.output === output)?.input ?? null;
+    const want = current === input && b.caps.canDisconnect !== false ? null : input;
+    busy.value = `${b.id}:${output}`;
+    error.value = '';
+    try {
+      const r = await api<{ verified: boolean }>('PUT', `/api/v1/patchbays/${b.id}/ties`, {
+        ties: [{ output, input: want }],
+      });
+      note.value = `${b.id}: output ${output} ${want === null ? 'untied' : `← input ${want}`}${r.verified ? ' (verified)' : ''}`;
+    } catch (e) {
+      error.value = describe(e);
+    } finally {
+      busy.value = null;
+    }
+  };
+  const traceIt = async (e: Event) => {
+    e.preventDefault();
+    const endpoint = (
+      (e.currentTarget as HTMLFormElement).elements.namedItem('endpoint') as HTMLInputElement
+    ).value.trim();
+    try {
+      trace.value = { endpoint, result: await api<Trace>('GET', `/api/v1/trace/${encodeURIComponent(endpoint)}`) };
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
+  return (
+    <div class="patching">
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+      <p role="status" class="hint">
+        {note.value}
+      </p>
+      {bays.value.map((b) => {
+        const inputs = b.caps.inputs ?? Math.max(0, ...b.map.map((c) => c.input ?? 0));
+        const cols = Array.from({ length: inputs }, (_, i) => i + 1);
+        return (
+          <section aria-labelledby={`bay-${b.id}`}>
+            <h2 id={`bay-${b.id}`}>
+              {b.id} <span class={`state ${b.state}`}>{b.state}</span>
+            </h2>
+            <div class="matrix-wrap">
+              <table class="matrix" data-patchbay={b.id}>
+                <thead>
+                  <tr>
+                    <th scope="col">out \ in</th>
+                    {cols.map((i) => (
+                      <th scope="col">{i}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {b.map.map((c) => (
+                    <tr>
+                      <th scope="row" title={c.output_label}>
+                        {c.output}
+                      </th>
+                      {cols.map((i) => (
+                        <td>
+                          <button
+                            type="button"
+                            class="xp"
+                            data-output={c.output}
+                            data-input={i}
+                            aria-pressed={c.input === i}
+                            aria-label={`output ${c.output} from input ${i}`}
+                            disabled={busy.value !== null || b.state !== 'online'}
+                            onClick={() => tie(b, c.output, i)}
+                          />
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        );
+      })}
+      <section>
+        <h2>Tracer</h2>
+        <form onSubmit={traceIt} class="toolbar">
+          <label for="endpoint">Endpoint</label>
+          <input id="endpoint" name="endpoint" placeholder="x32-main:in:7 or tie:3" required />
+          <button type="submit">Trace</button>
+        </form>
+        {trace.value && <pre class="trace">{JSON.stringify(trace.value.result, null, 1)}</pre>}
+      </section>
+    </div>
+  );
+}
