@@ -148,12 +148,18 @@ describe('auth: a token on every route, whatever the spelling', () => {
         const m = method.toUpperCase();
         const code = await status(m, concrete, {}, m === 'GET' || m === 'DELETE' ? undefined : {});
         if (path === '/api/v1/health') expect(code, `${m} ${path}`).toBe(200);
+        // the page's login: public by design, it checks the token itself (an empty body is 400)
+        else if (path === '/api/v1/session' && m === 'POST') expect(code, `${m} ${path}`).toBe(400);
+        else if (path === '/api/v1/session' && m === 'GET') expect(code, `${m} ${path}`).toBe(200);
         else if (path === '/api/v1/events') expect([401, 426], `${m} ${path}`).toContain(code);
         else expect(code, `${m} ${path}`).toBe(401);
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(50);
+    expect(await status('POST', '/api/v1/session', {}, { token: 'nope' })).toBe(401);
+    const anon = await app.api.inject({ method: 'GET', url: '/api/v1/session' });
+    expect(anon.json()).toEqual({ authenticated: false });
     expect(await status('GET', '/api/v1/status', { authorization: 'Bearer nope' })).toBe(401);
     expect(await status('GET', '/api/v1/status', { authorization: `Bearer ${TOKEN}` })).toBe(200);
     expect(await status('GET', `/api/v1/status?access_token=${TOKEN}`)).toBe(200);
