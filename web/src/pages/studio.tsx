@@ -84,33 +84,6 @@ export function StudioPage() {
           </ul>
         )}
       </section>
-      <section aria-labelledby="dev-h">
-        <h2 id="dev-h">Devices</h2>
-        <table class="devices">
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Kind</th>
-              <th scope="col">State</th>
-              <th scope="col">Since</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {devices.value.map((d) => (
-              <tr data-device={d.id}>
-                <th scope="row">{d.id}</th>
-                <td>{d.kind}</td>
-                <td>
-                  <span class={`state ${d.state}`}>{d.state}</span>
-                </td>
-                <td>{ago(d.since)}</td>
-                <td class="detail">{d.detail ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
       <section class="cards">
         <div class="card">
           <h2>Last line check</h2>
@@ -133,6 +106,33 @@ export function StudioPage() {
             {snapshot.value ? `Last snapshot: ${snapshot.value.label} (${ago(snapshot.value.created_at)})` : ''}
           </p>
         </div>
+      </section>
+      <section aria-labelledby="dev-h">
+        <h2 id="dev-h">Devices</h2>
+        <table class="devices">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Kind</th>
+              <th scope="col">State</th>
+              <th scope="col">Since</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {devices.value.map((d) => (
+              <tr data-device={d.id}>
+                <th scope="row">{d.id}</th>
+                <td>{d.kind}</td>
+                <td>
+                  <span class={`state ${d.state}`}>{d.state}</span>
+                </td>
+                <td class="since">{ago(d.since)}</td>
+                <td class="detail">{d.detail ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
     </div>
   );
