@@ -26,6 +26,7 @@ beforeAll(async () => {
       { from: 'x32-main:in:1-8', to: 'iface:in:1-8' },
     ],
     audio: { backend: 'sim', inputs: 8, outputs: 8 },
+    profiles_dir: `${ROOT}config/profiles`,
     linecheck: { plan: [{ source: 'tie:1-8', input: 'x32-main:in:1-8' }] },
     sim: {
       enabled: true,
@@ -108,7 +109,7 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
-  for (const path of ['/studio', '/linecheck', '/patching', '/console', '/audio', '/recall']) {
+  for (const path of ['/studio', '/linecheck', '/patching', '/console', '/audio', '/layout', '/recall']) {
     it(`${path} loads with no console error, no failed request, no serious accessibility violation`, async () => {
       const { page, problems } = await open(path);
       await login(page);
@@ -185,6 +186,32 @@ describe('the studio page', () => {
     await page.getByRole('button', { name: /Restore these/ }).click();
     await page.getByText(/no differences/).waitFor({ timeout: 10000 });
     expect(app.services.consoles.get('x32-main').get('input/6/fader')).toBeCloseTo(-5, 0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30000);
+
+  it('layout: an input list and a profile become strips and a diff; apply writes them; the .RPP downloads', async () => {
+    const { page, problems } = await open('/layout');
+    await login(page);
+    await page.getByLabel(/Input list/).fill('Kick In\nSnare Top\nLead Vox');
+    await page.getByLabel('Profile').selectOption('rock-standard');
+    await page.getByRole('button', { name: 'Plan' }).click();
+    await page.locator('.plan .strip').first().waitFor();
+    const names = await page.$$eval('.plan .strip .sname', (e) => e.map((x) => x.textContent));
+    expect(names).toHaveLength(3);
+    await page.getByRole('button', { name: /^Apply \d+ changes/ }).click();
+    await page.getByText(/applied: \d+ values written, all verified/).waitFor({ timeout: 10000 });
+    const ch = await page.$$eval('.plan .strip', (e) =>
+      e.map((x) => [x.getAttribute('data-channel'), x.querySelector('.sname')!.textContent]),
+    );
+    for (const [n, name] of ch) expect(app.services.consoles.get('x32-main').get(`input/${n}/name`)).toBe(name);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'REAPER .RPP' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('session.RPP');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync((await download.path())!, 'utf8')).toMatch(/^<REAPER_PROJECT/);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 30000);

@@ -5,6 +5,7 @@ import { ApiError, api, describe, setCsrf } from './api.ts';
 import { connection, openStream } from './events.ts';
 import { AudioPage } from './pages/audio.tsx';
 import { ConsolePage } from './pages/console.tsx';
+import { LayoutPage } from './pages/layout.tsx';
 import { LinecheckPage } from './pages/linecheck.tsx';
 import { PatchingPage } from './pages/patching.tsx';
 import { RecallPage } from './pages/recall.tsx';
@@ -17,6 +18,7 @@ const PAGES = [
   ['/patching', 'Patching', PatchingPage],
   ['/console', 'Console', ConsolePage],
   ['/audio', 'Audio', AudioPage],
+  ['/layout', 'Layout', LayoutPage],
   ['/recall', 'Recall', RecallPage],
 ] as const;
 

@@ -103,7 +103,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
     {
       schema: {
         summary:
-          "The input strips as the page shows them, from the live model: name, colour, fader (dB or \"-inf\"), mute, phantom (null where the console's protocol does not carry it)",
+          'The input strips as the page shows them, from the live model: name, colour, fader (dB or "-inf"), mute, phantom (null where the console\'s protocol does not carry it)',
         params: Id,
         response: replies(
           T.Object({
