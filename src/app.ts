@@ -24,7 +24,8 @@ import { PassiveBay } from './patchbay/passive/bay.ts';
 import { PatchbayService } from './patchbay/service.ts';
 import { expandWiring, PathTracer } from './patchbay/trace.ts';
 import { linecheckLast, recallCurrent } from './facility/state.ts';
-import { MqttBridge } from './facility/bridge.ts';
+import { MqttBridge, mqttOptions } from './facility/bridge.ts';
+import { readFacility } from './facility/view.ts';
 import { commandHandlers } from './facility/commands.ts';
 import { BackupService } from './recall/backup.ts';
 import { isRemoteTarget } from './recall/rsync.ts';
@@ -258,6 +259,13 @@ export class App {
         writesPerMinute: settings.api.writes_per_minute,
       },
       paths,
+      ...(m
+        ? {
+            facility: {
+              read: () => readFacility(m.url, { ...mqttOptions(m), base: m.base_topic, timeoutMs: 5000 }),
+            },
+          }
+        : {}),
       // the built page: dist/web beside the bundle (dist/rad.mjs) or from the source tree (src/app.ts)
       web: { root: fileURLToPath(new URL('../dist/web/', import.meta.url)) },
       audit: store.audit,

@@ -29,6 +29,8 @@ export type ApiServices = {
   daemon: DaemonInfo;
   bus: Bus;
   auth: { token: () => string; allowedHosts: Set<string>; writesPerMinute: number; sessions: SessionStore };
+  /** Every room's retained state from the facility's MQTT broker (absent without an mqtt: section). */
+  facility?: { read(): Promise<unknown> };
   /** Where the built studio page is (dist/web); absent: the page routes say how to build it. */
   web?: { root: string };
   /** Every file path a caller names goes through it. */

@@ -10,8 +10,17 @@ import { type RadProcess, readyUrl, runRad, tempDir, waitFor, writeConfig } from
 import { Mosquitto } from './broker.ts';
 
 const USERS = [
-  { name: 'room-a', password: 'pw-a', acl: ['topic readwrite rad/A/#', 'topic write homeassistant/#'] },
-  { name: 'room-b', password: 'pw-b', acl: ['topic readwrite rad/B/#', 'topic write homeassistant/#'] },
+  // each room writes only its own tree and reads every room's (its page's Facility view)
+  {
+    name: 'room-a',
+    password: 'pw-a',
+    acl: ['topic readwrite rad/A/#', 'topic read rad/#', 'topic write homeassistant/#'],
+  },
+  {
+    name: 'room-b',
+    password: 'pw-b',
+    acl: ['topic readwrite rad/B/#', 'topic read rad/#', 'topic write homeassistant/#'],
+  },
   // the tech may read everything and send commands; replies only reach the client id they name
   { name: 'tech', password: 'pw-t', acl: ['topic read rad/#', 'topic write rad/+/cmd/#'] },
   // the house dashboard reads, and may not command
@@ -130,6 +139,15 @@ describe('facility on a real Mosquitto', () => {
     expect(text.out).toMatch(/^A\s+online/m);
     expect(text.out).toMatch(/^B\s+online/m);
     expect(text.out).toMatch(/2 rooms, read in/);
+    // the same view over a room's API (the page's Facility page reads it)
+    const roomA = rooms.get('A')!;
+    const api = await fetch(`${roomA.api}/api/v1/facility`, { headers: { authorization: `Bearer ${roomA.token}` } });
+    expect(api.status).toBe(200);
+    const fv = (await api.json()) as View;
+    expect(fv.rooms.map((r) => [r.room, r.status?.state])).toEqual([
+      ['A', 'online'],
+      ['B', 'online'],
+    ]);
   });
 
   it('a command from an allowed client starts a line check; its reply comes back and the result lands in linecheck/last', async () => {

@@ -109,7 +109,7 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
-  for (const path of ['/studio', '/linecheck', '/patching', '/console', '/audio', '/layout', '/recall']) {
+  for (const path of ['/studio', '/linecheck', '/patching', '/console', '/audio', '/layout', '/recall', '/facility']) {
     it(`${path} loads with no console error, no failed request, no serious accessibility violation`, async () => {
       const { page, problems } = await open(path);
       await login(page);

@@ -5,6 +5,7 @@ import { ApiError, api, describe, setCsrf } from './api.ts';
 import { connection, openStream } from './events.ts';
 import { AudioPage } from './pages/audio.tsx';
 import { ConsolePage } from './pages/console.tsx';
+import { FacilityPage } from './pages/facility.tsx';
 import { LayoutPage } from './pages/layout.tsx';
 import { LinecheckPage } from './pages/linecheck.tsx';
 import { PatchingPage } from './pages/patching.tsx';
@@ -20,6 +21,7 @@ const PAGES = [
   ['/audio', 'Audio', AudioPage],
   ['/layout', 'Layout', LayoutPage],
   ['/recall', 'Recall', RecallPage],
+  ['/facility', 'Facility', FacilityPage],
 ] as const;
 
 const path = signal(location.pathname === '/' ? '/studio' : location.pathname);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
+import { fail } from '../../core/errors.ts';
 import { Open, replies } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
 
@@ -20,6 +21,22 @@ const DeviceStatusSchema = T.Object({
 });
 
 export const systemRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
+  app.get(
+    '/api/v1/facility',
+    {
+      schema: {
+        summary:
+          "Every room's rad on the facility's MQTT broker (retained state: status, devices, last line check, version, alerts, last backup); 404 E_NO_MQTT without an mqtt: section",
+        response: replies(Open({ rooms: T.Array(Open({ room: T.String() })) })),
+      },
+    },
+    async () => {
+      const f = services.facility;
+      if (!f) throw fail('E_NO_MQTT', 'this rad is not on a facility broker (no mqtt: section in the settings)', {});
+      return (await f.read()) as { rooms: Array<{ room: string }> };
+    },
+  );
+
   const { daemon, audit } = services;
   app.get(
     '/api/v1/health',

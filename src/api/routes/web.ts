@@ -9,7 +9,18 @@ import { SESSION_COOKIE } from '../session.ts';
 import type { ApiServices } from '../services.ts';
 
 /** The page's own URLs: each is the same shell; the page reads the path (deep links work). */
-export const PAGES = ['/', '/studio', '/linecheck', '/patching', '/console', '/audio', '/layout', '/recall', '/login'];
+export const PAGES = [
+  '/',
+  '/studio',
+  '/linecheck',
+  '/patching',
+  '/console',
+  '/audio',
+  '/layout',
+  '/recall',
+  '/facility',
+  '/login',
+];
 
 /** The studio page (built into dist/web by `npm run build`) and its login session. */
 export const webRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
