@@ -190,6 +190,43 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
+  it('recall: a version with its print (loudness, true peak, checksum) plays in the page; its recall sheet shows', async () => {
+    await app.inject({ method: 'POST', url: '/api/v1/versions', payload: { name: 'Song A v1' } });
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/audio/outputs/1',
+      payload: { signal: { kind: 'sine', freq: 1000, level_dbfs: -20 } },
+    });
+    const p = await app.inject({
+      method: 'POST',
+      url: '/api/v1/prints',
+      payload: { version: 'Song A v1', seconds: 0.5 },
+    });
+    expect(p.statusCode, p.body).toBe(202);
+    await waitFor(
+      async () => (await app.inject({ method: 'GET', url: '/api/v1/versions/Song%20A%20v1' })).json().print?.sha256,
+      10000,
+      50,
+    );
+    await app.inject({ method: 'DELETE', url: '/api/v1/audio/outputs' });
+    const { page, problems } = await open('/recall');
+    await login(page);
+    const row = page.locator('li[data-version="Song A v1"]');
+    await expect.poll(() => row.textContent()).toMatch(/LUFS.*dBTP.*SHA-256/);
+    const src = await row.locator('audio').getAttribute('src');
+    const wav = await page.evaluate(async (u) => {
+      const r = await fetch(u!);
+      const b = new Uint8Array(await r.arrayBuffer());
+      return { type: r.headers.get('content-type'), riff: String.fromCharCode(...b.slice(0, 4)), size: b.length };
+    }, src);
+    expect(wav).toMatchObject({ type: 'audio/wav', riff: 'RIFF' });
+    expect(wav.size).toBeGreaterThan(44 + 0.4 * 48000 * 2 * 3);
+    await row.getByRole('button', { name: 'Recall sheet' }).click();
+    await page.getByText(/Recall sheet: Song A v1/).waitFor();
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30000);
+
   it('layout: an input list and a profile become strips and a diff; apply writes them; the .RPP downloads', async () => {
     const { page, problems } = await open('/layout');
     await login(page);

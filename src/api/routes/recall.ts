@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { Type as T } from '@sinclair/typebox';
+import { fail } from '../../core/errors.ts';
 import { GearUnitBody } from '../../recall/gear.ts';
 import { renderMixBook, writeMixBook } from '../../recall/mixbook.ts';
 import { trackSheetTable } from '../../session/tracksheet.ts';
@@ -242,6 +243,27 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
       schema: { summary: 'Every unit in use for a version, with every setting', params: Ref, response: replies(Sheet) },
     },
     async (req) => gear.recallSheet(req.params.id),
+  );
+
+  app.get(
+    '/api/v1/versions/:id/print.wav',
+    {
+      schema: {
+        summary: "The version's print (Broadcast WAV), to play or download",
+        params: Ref,
+        response: { 200: T.Any({ description: 'audio/wav' }) },
+      },
+    },
+    async (req, reply) => {
+      const v = gear.version(req.params.id);
+      const path = (v.print as { path?: string } | null)?.path;
+      if (!path || !existsSync(path))
+        throw fail('E_NO_PRINT', `version ${JSON.stringify(v.name)} has no print on this machine`, { version: v.id });
+      const size = statSync(path).size;
+      void reply.type('audio/wav').header('content-length', size).header('accept-ranges', 'none');
+      void reply.header('content-disposition', `inline; filename="${basename(path).replace(/"/g, '')}"`);
+      return reply.send(createReadStream(path));
+    },
   );
 
   app.post(
