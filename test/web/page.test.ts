@@ -160,6 +160,22 @@ describe('the studio page', () => {
     });
     const other = page.locator('table[data-patchbay="sw-a"] button[data-output="4"][data-input="6"]');
     await expect.poll(() => other.getAttribute('aria-pressed')).toBe('true');
+    // the tracer draws the path that reaches console input 3
+    await page.getByLabel('Endpoint').fill('x32-main:in:3');
+    await page.getByRole('button', { name: 'Trace' }).click();
+    await expect
+      .poll(() => page.locator('ol.hops').first().textContent())
+      .toMatch(/tie:3.*x32-main:in:3|x32-main:in:3.*tie:3/);
+    // a cord to a jack that is not an endpoint: the API's code, shown
+    await page.locator('#cord-a').fill('not an endpoint');
+    await page.locator('#cord-b').fill('bay-a:bottom:1');
+    await page.getByRole('button', { name: 'Add cord' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/E_VALIDATION/);
+    problems.splice(
+      0,
+      problems.length,
+      ...problems.filter((p) => !/HTTP 400 .*\/api\/v1\/cords|status of 400/.test(p)),
+    );
     expect(problems).toEqual([]);
     await page.context().close();
   }, 30000);

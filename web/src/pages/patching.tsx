@@ -5,7 +5,14 @@ import { openStream } from '../events.ts';
 
 type Cell = { output: number; output_label: string; input: number | null; input_label: string | null };
 type Bay = { id: string; state: string; caps: { inputs?: number; canDisconnect?: boolean }; map: Cell[] };
-type Trace = { endpoint?: string; paths?: unknown; text?: string };
+type Hop = { from: string; to: string; why: string };
+type Trace = {
+  start: string;
+  direction: string;
+  paths: Array<{ source: string; destination: string; hops: Hop[] }>;
+  warnings: string[];
+};
+type Cord = { a: string; b: string };
 
 /** Each switcher's matrix as a grid: click to tie (verified by the device), live from other clients. */
 export function PatchingPage() {
@@ -13,7 +20,35 @@ export function PatchingPage() {
   const busy = useSignal<string | null>(null);
   const error = useSignal('');
   const note = useSignal('');
-  const trace = useSignal<{ endpoint: string; result: unknown } | null>(null);
+  const trace = useSignal<Trace | null>(null);
+  const cords = useSignal<Cord[]>([]);
+  const loadCords = async () => {
+    cords.value = (await api<{ cords: Cord[] }>('GET', '/api/v1/cords')).cords;
+  };
+  const addCord = async (e: Event) => {
+    e.preventDefault();
+    const f = e.currentTarget as HTMLFormElement;
+    const a = (f.elements.namedItem('cord-a') as HTMLInputElement).value.trim();
+    const b = (f.elements.namedItem('cord-b') as HTMLInputElement).value.trim();
+    try {
+      cords.value = (await api<{ cords: Cord[] }>('PUT', '/api/v1/cords', { cords: [...cords.value, { a, b }] })).cords;
+      f.reset();
+      if (trace.value) await runTrace(trace.value.start);
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
+  const clearCords = async () => {
+    try {
+      cords.value = (await api<{ cords: Cord[] }>('PUT', '/api/v1/cords', { cords: [] })).cords;
+      if (trace.value) await runTrace(trace.value.start);
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
+  const runTrace = async (endpoint: string) => {
+    trace.value = await api<Trace>('GET', `/api/v1/trace/${encodeURIComponent(endpoint)}`);
+  };
 
   useEffect(() => {
     api<{ patchbays: Array<{ id: string }> }>('GET', '/api/v1/patchbays')
@@ -21,6 +56,7 @@ export function PatchingPage() {
         bays.value = await Promise.all(r.patchbays.map((p) => api<Bay>('GET', `/api/v1/patchbays/${p.id}`)));
       })
       .catch((e) => (error.value = describe(e)));
+    void loadCords().catch(() => undefined);
     return openStream(['patchbay.changed'], (p) => {
       const e = p as { patchbay: string; output: number; input: number | null };
       bays.value = bays.value.map((b) =>
@@ -53,7 +89,7 @@ export function PatchingPage() {
       (e.currentTarget as HTMLFormElement).elements.namedItem('endpoint') as HTMLInputElement
     ).value.trim();
     try {
-      trace.value = { endpoint, result: await api<Trace>('GET', `/api/v1/trace/${encodeURIComponent(endpoint)}`) };
+      await runTrace(endpoint);
     } catch (err) {
       error.value = describe(err);
     }
@@ -121,7 +157,49 @@ export function PatchingPage() {
           <input id="endpoint" name="endpoint" placeholder="x32-main:in:7 or tie:3" required />
           <button type="submit">Trace</button>
         </form>
-        {trace.value && <pre class="trace">{JSON.stringify(trace.value.result, null, 1)}</pre>}
+        {trace.value && (
+          <div class="trace" aria-live="polite">
+            <p class="hint">
+              {trace.value.start}, traced {trace.value.direction}: {trace.value.paths.length} path
+              {trace.value.paths.length === 1 ? '' : 's'}
+            </p>
+            {trace.value.warnings.map((w) => (
+              <p class="warn">{w}</p>
+            ))}
+            {trace.value.paths.map((p) => (
+              <ol class="hops" aria-label={`${p.source} to ${p.destination}`}>
+                <li class="end">{p.hops[0]?.from ?? p.source}</li>
+                {p.hops.map((h) => (
+                  <li>
+                    <span class="why">{h.why}</span>
+                    <span class="node">{h.to}</span>
+                  </li>
+                ))}
+              </ol>
+            ))}
+          </div>
+        )}
+      </section>
+      <section>
+        <h2>Patch cords</h2>
+        <ul class="cords">
+          {cords.value.map((c) => (
+            <li>
+              {c.a} ↔ {c.b}
+            </li>
+          ))}
+          {cords.value.length === 0 && <li class="hint">No cords in the bay.</li>}
+        </ul>
+        <form onSubmit={addCord} class="toolbar">
+          <label for="cord-a">From</label>
+          <input id="cord-a" name="cord-a" placeholder="bay-a:top:3" required />
+          <label for="cord-b">to</label>
+          <input id="cord-b" name="cord-b" placeholder="bay-a:bottom:9" required />
+          <button type="submit">Add cord</button>
+          <button type="button" class="quiet" onClick={clearCords}>
+            Pull the cords declared here
+          </button>
+        </form>
       </section>
     </div>
   );
