@@ -377,18 +377,22 @@ export class App {
     // a re-tie on a simulated switcher changes what reaches each input
     studio.on('topology', (t) => engine.setTopology(t));
     // the simulated console's input meters follow the simulated audio at its own inputs
-    engine.onTaps((names, peak) => {
-      const banks = new Map<string, Float32Array>();
-      names.forEach((name, t) => {
-        const m = /^(.+):in:(\d+)$/.exec(name);
-        const k = m ? Number(m[2]) : 0;
-        if (!m || k < 1 || k > 32 || !studio.x32.has(m[1]!)) return;
-        let b = banks.get(m[1]!);
-        if (!b) banks.set(m[1]!, (b = new Float32Array(96)));
-        b[k - 1] = Number.isFinite(peak[t]!) ? 10 ** (peak[t]! / 20) : 0;
-      });
-      for (const [id, b] of banks) studio.x32.get(id)?.setMeterLevels(1, b);
-    });
+    engine.onTaps(
+      (names, peak) => {
+        const banks = new Map<string, Float32Array>();
+        names.forEach((name, t) => {
+          const m = /^(.+):in:(\d+)$/.exec(name);
+          const k = m ? Number(m[2]) : 0;
+          if (!m || k < 1 || k > 32 || !studio.x32.has(m[1]!)) return;
+          let b = banks.get(m[1]!);
+          if (!b) banks.set(m[1]!, (b = new Float32Array(96)));
+          b[k - 1] = Number.isFinite(peak[t]!) ? 10 ** (peak[t]! / 20) : 0;
+        });
+        for (const [id, b] of banks) studio.x32.get(id)?.setMeterLevels(1, b);
+        // the loop computes its meters while anyone reads the simulated console's meters too
+      },
+      () => this.services.bus.wants('console.meters'),
+    );
   }
 
   /** The bound API address (port 0 in settings picks a free one). */

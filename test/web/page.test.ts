@@ -243,6 +243,31 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
+  it('console: the X32 meters move with a tone on that input; a mute clicked is written and read back', async () => {
+    const { page, problems } = await open('/console');
+    await login(page);
+    await page.locator('li.strip[data-strip="2"]').waitFor();
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/audio/outputs/2',
+      payload: { signal: { kind: 'sine', freq: 1000, level_dbfs: -12 } },
+    });
+    await waitFor(
+      async () => Number(await page.locator('.cmeter[data-strip="2"]').getAttribute('data-db')) > -30,
+      8000,
+      50,
+    );
+    expect(Number((await page.locator('.cmeter[data-strip="1"]').getAttribute('data-db')) ?? '-90')).toBeLessThan(-40);
+    await app.inject({ method: 'DELETE', url: '/api/v1/audio/outputs' });
+    await page.locator('li.strip[data-strip="4"]').getByRole('button', { name: 'Mute' }).click();
+    await expect
+      .poll(() => page.locator('.console [role="status"]').textContent())
+      .toMatch(/input\/4\/mute → true: verified/);
+    expect(app.services.consoles.get('x32-main').get('input/4/mute')).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 30000);
+
   it('layout: an input list and a profile become strips and a diff; apply writes them; the .RPP downloads', async () => {
     const { page, problems } = await open('/layout');
     await login(page);

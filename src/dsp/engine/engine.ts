@@ -54,9 +54,12 @@ export class AudioEngine implements Device {
   private readonly tapListeners: Array<(names: string[], peakDbfs: Float32Array) => void> = [];
 
   /** Simulated loop only: peak levels at the plant's inner points (console inputs), with every meter update. */
-  onTaps(fn: (names: string[], peakDbfs: Float32Array) => void): void {
+  onTaps(fn: (names: string[], peakDbfs: Float32Array) => void, wanted?: () => boolean): void {
     this.tapListeners.push(fn);
+    if (wanted) this.tapDemand.push(wanted);
   }
+  /** Who else needs the loop's meters computed (the simulated console's meters follow the taps). */
+  private readonly tapDemand: Array<() => boolean> = [];
   private readonly recordings = new Map<number, (r: RecordResult) => void>();
 
   constructor(
@@ -329,7 +332,8 @@ export class AudioEngine implements Device {
   private readonly meterWaiters: Array<() => void> = [];
 
   private syncMeterDemand(): void {
-    const want = this.deps.bus.wants('audio.meters') || Date.now() - this.meterDemandAt < 10000;
+    const want =
+      this.deps.bus.wants('audio.meters') || Date.now() - this.meterDemandAt < 10000 || this.tapDemand.some((f) => f());
     if (want === this.metersWanted) return;
     this.metersWanted = want;
     if (!want) this.lastMeters = undefined; // stale levels are not shown as current

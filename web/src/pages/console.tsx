@@ -1,11 +1,23 @@
 import { useSignal } from '@preact/signals';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api, describe } from '../api.ts';
 import { openStream } from '../events.ts';
 import { fmtDb } from '../state.ts';
 
 type Strip = { n: number; name: unknown; color: unknown; fader: unknown; mute: unknown; phantom: unknown };
 type Con = { id: string; family: string; state: string };
+
+const COLOURS: Record<string, string> = {
+  RD: '#d9534f',
+  GN: '#4fd18b',
+  YE: '#ffc857',
+  BL: '#4a90e2',
+  MG: '#c36bd8',
+  CY: '#38c7d4',
+  WH: '#e8eaed',
+  OFF: '#444',
+};
+const colourOf = (c: unknown) => (typeof c === 'string' ? (COLOURS[c.replace(/i$/, '')] ?? '#444') : '#444');
 
 /** Strips with name, fader, mute and phantom, live; edits are written and read back; scene recall. */
 export function ConsolePage() {
@@ -14,6 +26,7 @@ export function ConsolePage() {
   const strips = useSignal<Strip[]>([]);
   const error = useSignal('');
   const status = useSignal('');
+  const list = useRef<HTMLUListElement>(null);
 
   const load = async (cid: string) => {
     strips.value = (await api<{ strips: Strip[] }>('GET', `/api/v1/consoles/${cid}/strips`)).strips;
@@ -45,6 +58,32 @@ export function ConsolePage() {
       window.clearTimeout(timer);
       close();
     };
+  }, [id.value]);
+
+  // the console's input meters (X32: /meters bank 1), asked for only while this page is open;
+  // drawn once per animation frame straight into each strip's bar
+  useEffect(() => {
+    if (!id.value) return;
+    let latest: number[] | undefined;
+    let frame = 0;
+    const draw = () => {
+      frame = 0;
+      const root = list.current;
+      if (!root || !latest) return;
+      for (const bar of root.querySelectorAll<HTMLElement>('.cmeter')) {
+        const n = Number(bar.dataset.strip);
+        const v = latest[n - 1] ?? 0;
+        const db = v > 0 ? 20 * Math.log10(v) : -90;
+        (bar.firstElementChild as HTMLElement).style.width = `${Math.max(0, Math.min(100, ((db + 60) / 60) * 100))}%`;
+        bar.dataset.db = db.toFixed(1);
+      }
+    };
+    return openStream(['console.meters'], (p) => {
+      const e = p as { console: string; bank: number; values: number[] };
+      if (e.console !== id.value || e.bank !== 1) return;
+      latest = e.values;
+      if (!frame) frame = requestAnimationFrame(draw);
+    });
   }, [id.value]);
 
   const write = async (path: string, value: unknown) => {
@@ -105,10 +144,13 @@ export function ConsolePage() {
       <p role="status" class="hint">
         {status.value}
       </p>
-      <ul class="strips">
+      <ul class="strips" ref={list}>
         {strips.value.map((s) => (
-          <li class="strip" data-strip={s.n}>
+          <li class="strip" data-strip={s.n} style={{ borderTop: `4px solid ${colourOf(s.color)}` }}>
             <span class="n">{s.n}</span>
+            <div class="cmeter" data-strip={s.n} aria-hidden="true">
+              <div />
+            </div>
             <span class="sname">{typeof s.name === 'string' && s.name ? s.name : `Ch ${s.n}`}</span>
             <label class="fader">
               <span class="value" data-fader={s.n}>
