@@ -268,6 +268,40 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
+  it('audio: a prep job started from the page shows its progress and ends done; a file outside the media folder is refused', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const media = `${app.settings.data_dir}/media`;
+    mkdirSync(media, { recursive: true });
+    const sox = spawnSync('sox', [
+      '-n',
+      '-r',
+      '48000',
+      '-b',
+      '24',
+      '-c',
+      '1',
+      `${media}/gtr.wav`,
+      'synth',
+      '1',
+      'sine',
+      '440',
+      'pad',
+      '1',
+      '1',
+    ]);
+    expect(sox.status, String(sox.stderr)).toBe(0);
+    const { page, problems } = await open('/audio');
+    await login(page);
+    await page.getByLabel(/WAV files/).fill(`${media}/gtr.wav`);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('.jobs li[data-state="done"]').waitFor({ timeout: 15000 });
+    await page.getByLabel(/WAV files/).fill('/etc/passwd');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/E_PATH_OUTSIDE/);
+    expect(problems.filter((p) => !/40[03]|Forbidden/.test(p))).toEqual([]);
+    await page.context().close();
+  }, 30000);
+
   it('layout: an input list and a profile become strips and a diff; apply writes them; the .RPP downloads', async () => {
     const { page, problems } = await open('/layout');
     await login(page);

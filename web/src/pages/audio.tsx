@@ -4,6 +4,7 @@ import { api, describe } from '../api.ts';
 import { openStream } from '../events.ts';
 
 type Meter = { channel: number; rms_dbfs: number; peak_dbfs: number };
+type Job = { id: string; kind: string; state: string; fraction: number; error?: string; result?: unknown };
 type Tuner = { channel: number; hz: number | null; note: string | null; cents: number | null };
 
 const FLOOR = -90;
@@ -21,6 +22,37 @@ export function AudioPage() {
   const tuned = useSignal<number | null>(null);
   const outputs = useSignal(0);
   const grid = useRef<HTMLElement>(null);
+  const jobs = useSignal<Job[]>([]);
+  const loadJobs = async () => {
+    jobs.value = (await api<{ jobs: Job[] }>('GET', '/api/v1/prep/jobs')).jobs;
+  };
+  useEffect(() => {
+    void loadJobs().catch(() => undefined);
+    return openStream(['job.progress', 'job.done'], (p, topic) => {
+      const e = p as { job: string; kind: string; fraction?: number; ok?: boolean; error?: string };
+      if (e.kind === 'linecheck' || e.kind === 'backup') return;
+      if (topic === 'job.progress')
+        jobs.value = jobs.value.map((j) => (j.id === e.job ? { ...j, fraction: e.fraction ?? j.fraction } : j));
+      else void loadJobs().catch(() => undefined);
+    });
+  }, []);
+  const startJob = async (e: Event) => {
+    e.preventDefault();
+    const f = e.currentTarget as HTMLFormElement;
+    const kind = (f.elements.namedItem('kind') as HTMLSelectElement).value;
+    const inputs = (f.elements.namedItem('files') as HTMLTextAreaElement).value
+      .split('\n')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    const out = (f.elements.namedItem('outdir') as HTMLInputElement).value.trim();
+    error.value = '';
+    try {
+      await api('POST', '/api/v1/prep/jobs', { kind, inputs, ...(out ? { out } : {}) });
+      await loadJobs();
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
 
   useEffect(() => {
     let latest: Meter[] | undefined;
@@ -133,6 +165,31 @@ export function AudioPage() {
           <span class="hz">{t?.hz ? `${t.hz.toFixed(1)} Hz` : 'no pitch'}</span>
         </output>
       )}
+      <section aria-labelledby="prep-h">
+        <h2 id="prep-h">Session prep</h2>
+        <form onSubmit={startJob} class="prep">
+          <label for="kind">Job</label>
+          <select id="kind" name="kind">
+            <option value="strip-silence">strip silence</option>
+            <option value="declick">de-click</option>
+            <option value="gate">gate</option>
+            <option value="bounce">bounce stems</option>
+          </select>
+          <label for="files">WAV files on the rack machine (one per line, in the media folder)</label>
+          <textarea id="files" name="files" rows={3} required />
+          <label for="outdir">Output folder (optional)</label>
+          <input id="outdir" name="outdir" />
+          <button type="submit">Start</button>
+        </form>
+        <ul class="jobs">
+          {jobs.value.map((j) => (
+            <li data-job={j.id} data-state={j.state}>
+              {j.kind} — {j.state} <progress max={1} value={j.fraction} aria-label={`${j.kind} progress`} />{' '}
+              {Math.round(j.fraction * 100)} %{j.error ? <span class="error"> {j.error}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
       <section class="meters" ref={grid} aria-label="Input meters">
         {channels.value.map((c) => (
           <div class="meter">
