@@ -328,7 +328,7 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
-  it('meters move while a tone plays; the tuner shows the note of a tone', async () => {
+  it('meters move while a tone plays; the tuner shows the notes of two inputs at once', async () => {
     const { page, problems } = await open('/audio');
     await login(page);
     await page.locator('.bar[data-ch="1"]').waitFor();
@@ -339,8 +339,20 @@ describe('the studio page', () => {
       5000,
       50,
     );
+    // a second tone, an octave down, on output 3: the tuner follows inputs 1 and 3 at once
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/audio/outputs/3',
+      payload: { signal: { kind: 'sine', freq: 220, level_dbfs: -18 } },
+    });
+    await page.getByLabel('Tuner inputs').fill('1, 3');
     await page.getByRole('button', { name: 'Tune' }).click();
-    await expect.poll(() => page.locator('output.tuner').getAttribute('data-note'), { timeout: 5000 }).toBe('A4');
+    await expect
+      .poll(() => page.locator('output.tuner[data-input="1"]').getAttribute('data-note'), { timeout: 5000 })
+      .toBe('A4');
+    await expect
+      .poll(() => page.locator('output.tuner[data-input="3"]').getAttribute('data-note'), { timeout: 5000 })
+      .toBe('A3');
     await page.getByRole('button', { name: 'All tones off' }).click();
     expect(problems).toEqual([]);
     await page.context().close();

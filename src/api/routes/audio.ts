@@ -217,15 +217,22 @@ export const audioRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> =
     '/api/v1/audio/tuner',
     {
       schema: {
-        summary: 'Tune from an input (readings on WS topic audio.tuner); null switches the tuner off',
-        body: T.Object({ input: T.Union([T.Integer({ minimum: 1 }), T.Null()]) }, { additionalProperties: false }),
-        response: replies(T.Object({ input: T.Union([T.Integer(), T.Null()]) })),
+        summary:
+          'Tune from an input, or several at once (inputs: up to 8); readings on WS topic audio.tuner; null or [] switches the tuner off',
+        body: T.Object(
+          {
+            input: T.Optional(T.Union([T.Integer({ minimum: 1 }), T.Null()])),
+            inputs: T.Optional(T.Array(T.Integer({ minimum: 1 }), { maxItems: 8 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: replies(T.Object({ input: T.Union([T.Integer(), T.Null()]), inputs: T.Array(T.Integer()) })),
       },
     },
     async (req) => {
-      const { input } = req.body;
-      engine().tuner(input);
-      return { input };
+      const list = req.body.inputs ?? (req.body.input == null ? [] : [req.body.input]);
+      engine().tuner(list);
+      return { input: list[0] ?? null, inputs: list };
     },
   );
 };

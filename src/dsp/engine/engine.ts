@@ -46,7 +46,7 @@ export class AudioEngine implements Device {
   private stopped = true;
   private retryTimer: NodeJS.Timeout | undefined;
   private topology: AudioTopology | undefined;
-  private tunerChannel: number | null = null;
+  private tunerChannels: number[] = [];
   private onlineWaiters: Array<() => void> = [];
   lastMeters: { rms: number[]; peak: number[] } | undefined;
   /** How much the worker computed sample by sample, and how much it skipped while idle (as of the last meters). */
@@ -166,7 +166,7 @@ export class AudioEngine implements Device {
           if (this.topology) this.send({ type: 'topology', topology: this.topology });
           for (const [ch, spec] of this.playing) this.send({ type: 'play', channel: ch, spec });
           if (this.metersWanted) this.send({ type: 'meters', on: true });
-          if (this.tunerChannel !== null) this.send({ type: 'tuner', channel: this.tunerChannel });
+          if (this.tunerChannels.length > 0) this.send({ type: 'tuner', channels: this.tunerChannels });
           for (const r of this.onlineWaiters.splice(0)) r();
         } else this.fail(m.detail ?? 'device failed');
         return;
@@ -316,10 +316,16 @@ export class AudioEngine implements Device {
     this.send({ type: 'topology', topology: t });
   }
 
-  tuner(channel: number | null): void {
-    if (channel !== null) this.checkChannel(channel, 'input');
-    this.tunerChannel = channel;
-    this.send({ type: 'tuner', channel });
+  /** Tunes one input, several (up to 8: a drummer's toms at once), or none (null / []). */
+  tuner(channels: number | number[] | null): void {
+    const list = channels === null ? [] : Array.isArray(channels) ? [...new Set(channels)] : [channels];
+    if (list.length > 8)
+      throw new RadError('E_VALUE_RANGE', `the tuner follows at most 8 inputs at once (got ${list.length})`, {
+        details: { value: list.length, max: 8 },
+      });
+    for (const c of list) this.checkChannel(c, 'input');
+    this.tunerChannels = list;
+    this.send({ type: 'tuner', channels: list });
   }
 
   /**

@@ -61,7 +61,7 @@ export type ToWorker =
   | { type: 'play'; channel: number; spec: SignalSpec | null }
   | { type: 'measure'; id: number; spec: MeasureSpec }
   | { type: 'topology'; topology: AudioTopology }
-  | { type: 'tuner'; channel: number | null }
+  | { type: 'tuner'; channels: number[] }
   /** Level meters of every input: computed only while someone reads or listens. */
   | { type: 'meters'; on: boolean }
   | { type: 'close' };

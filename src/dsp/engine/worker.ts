@@ -31,7 +31,7 @@ const generators: Array<Generator | null> = Array.from({ length: cfg.outputs }, 
 const meters = Array.from({ length: cfg.inputs }, () => new LevelAccumulator());
 const meterEvery = Math.round(cfg.sampleRate / cfg.meterHz);
 let sinceMeter = 0;
-let tunerChannel: number | null = null;
+let tunerChannels: number[] = [];
 let sinceTuner = 0;
 const yin = new Yin(cfg.sampleRate, 2048, 30);
 const tunerBuf = new Float32Array(2048 + Math.ceil(cfg.sampleRate / 30) + 2);
@@ -224,7 +224,9 @@ function leaveIdle(): void {
 
 const io: BlockIo = {
   active(): boolean {
-    return pending.length > 0 || recording !== undefined || tunerChannel !== null || generators.some((g) => g !== null);
+    return (
+      pending.length > 0 || recording !== undefined || tunerChannels.length > 0 || generators.some((g) => g !== null)
+    );
   },
   idle(frames: number, floors: IdleFloors): void {
     idleFrom ??= tIn;
@@ -296,22 +298,24 @@ const io: BlockIo = {
       const taps = backend instanceof SimAudioBackend ? backend.takeTapPeaks() : undefined;
       postMeters(rms, peak, taps);
     }
-    if (tunerChannel !== null) {
+    if (tunerChannels.length > 0) {
       sinceTuner += B;
       if (sinceTuner >= cfg.sampleRate / 10 && tIn >= tunerBuf.length) {
         sinceTuner = 0;
-        copyFromRing(inHist[tunerChannel - 1]!, tIn - tunerBuf.length, tunerBuf);
-        const p = yin.detect(tunerBuf, 0);
-        let level = 0;
-        for (let j = 0; j < 2048; j++) level = Math.max(level, Math.abs(tunerBuf[j]!));
-        const quiet = ampToDb(level) < -60;
-        post({
-          type: 'tuner',
-          channel: tunerChannel,
-          hz: p && !quiet ? Math.round(p.hz * 100) / 100 : null,
-          note: p && !quiet ? p.note : null,
-          cents: p && !quiet ? p.cents : null,
-        });
+        for (const ch of tunerChannels) {
+          copyFromRing(inHist[ch - 1]!, tIn - tunerBuf.length, tunerBuf);
+          const p = yin.detect(tunerBuf, 0);
+          let level = 0;
+          for (let j = 0; j < 2048; j++) level = Math.max(level, Math.abs(tunerBuf[j]!));
+          const quiet = ampToDb(level) < -60;
+          post({
+            type: 'tuner',
+            channel: ch,
+            hz: p && !quiet ? Math.round(p.hz * 100) / 100 : null,
+            note: p && !quiet ? p.note : null,
+            cents: p && !quiet ? p.cents : null,
+          });
+        }
       }
     }
     for (let k = pending.length - 1; k >= 0; k--) {
@@ -364,7 +368,7 @@ port.on('message', (msg: ToWorker) => {
       if (backend instanceof SimAudioBackend) backend.setTopology(msg.topology);
       return;
     case 'tuner':
-      tunerChannel = msg.channel;
+      tunerChannels = msg.channels;
       sinceTuner = 0;
       return;
     case 'meters':

@@ -19,7 +19,7 @@ export function AudioPage() {
   const error = useSignal('');
   const playing = useSignal<Record<number, boolean>>({});
   const tuners = useSignal<Record<number, Tuner>>({});
-  const tuned = useSignal<number | null>(null);
+  const tuned = useSignal<number[]>([]);
   const outputs = useSignal(0);
   const grid = useRef<HTMLElement>(null);
   const jobs = useSignal<Job[]>([]);
@@ -120,16 +120,17 @@ export function AudioPage() {
   };
   const tune = async (e: Event) => {
     e.preventDefault();
-    const ch = Number(((e.currentTarget as HTMLFormElement).elements.namedItem('tin') as HTMLInputElement).value);
+    const text = ((e.currentTarget as HTMLFormElement).elements.namedItem('tin') as HTMLInputElement).value;
+    const list = text.split(/[ ,]+/).filter(Boolean).map(Number);
     try {
-      const on = tuned.value === ch ? null : ch;
-      await api('PUT', '/api/v1/audio/tuner', { input: on });
+      const on = tuned.value.length > 0 ? [] : list;
+      await api('PUT', '/api/v1/audio/tuner', { inputs: on });
       tuned.value = on;
+      tuners.value = {};
     } catch (err) {
       error.value = describe(err);
     }
   };
-  const t = tuned.value !== null ? tuners.value[tuned.value] : undefined;
   return (
     <div class="audio">
       {error.value && (
@@ -151,19 +152,36 @@ export function AudioPage() {
           All tones off
         </button>
         <form onSubmit={tune} class="inline">
-          <label for="tin">Tuner input</label>
-          <input id="tin" name="tin" type="number" min={1} max={128} value={1} required />
-          <button type="submit">{tuned.value === null ? 'Tune' : 'Tuner off'}</button>
+          <label for="tin">Tuner inputs</label>
+          <input
+            id="tin"
+            name="tin"
+            defaultValue="1"
+            pattern="[0-9 ,]+"
+            title="input numbers, e.g. 1 or 5,6,7"
+            required
+          />
+          <button type="submit">{tuned.value.length === 0 ? 'Tune' : 'Tuner off'}</button>
         </form>
       </div>
-      {tuned.value !== null && (
-        <output class="tuner" aria-live="polite" data-note={t?.note ?? ''}>
-          <span class="note">{t?.note ?? '—'}</span>
-          <span class="cents">
-            {t?.cents !== null && t?.cents !== undefined ? `${t.cents > 0 ? '+' : ''}${t.cents.toFixed(0)} ct` : ''}
-          </span>
-          <span class="hz">{t?.hz ? `${t.hz.toFixed(1)} Hz` : 'no pitch'}</span>
-        </output>
+      {tuned.value.length > 0 && (
+        <div class="tuners">
+          {tuned.value.map((ch) => {
+            const t = tuners.value[ch];
+            return (
+              <output class="tuner" aria-live="polite" data-input={ch} data-note={t?.note ?? ''}>
+                <span class="ch">input {ch}</span>
+                <span class="note">{t?.note ?? '—'}</span>
+                <span class="cents">
+                  {t?.cents !== null && t?.cents !== undefined
+                    ? `${t.cents > 0 ? '+' : ''}${t.cents.toFixed(0)} ct`
+                    : ''}
+                </span>
+                <span class="hz">{t?.hz ? `${t.hz.toFixed(1)} Hz` : 'no pitch'}</span>
+              </output>
+            );
+          })}
+        </div>
       )}
       <section aria-labelledby="prep-h">
         <h2 id="prep-h">Session prep</h2>
