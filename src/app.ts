@@ -284,6 +284,7 @@ export class App {
         },
         tracer,
         cords,
+        bays: () => settings.bays,
       },
       audio: { engine, backend: a?.backend, alignmentDbfs: a?.alignment_dbfs },
       linecheck,

@@ -37,7 +37,20 @@ export type ApiServices = {
   paths: PathGuard;
   audit: Pick<AuditRepo, 'list'>;
   consoles: Consoles;
-  patchbays: { list(): PatchbayService[]; get(id: string): PatchbayService; tracer: PathTracer; cords: CordBook };
+  patchbays: {
+    list(): PatchbayService[];
+    get(id: string): PatchbayService;
+    tracer: PathTracer;
+    cords: CordBook;
+    /** The passive bays as declared (points, normals per point, labels). */
+    bays(): Array<{
+      id: string;
+      points: number;
+      normal?: string;
+      modes?: Record<string, string>;
+      labels?: Record<string, string>;
+    }>;
+  };
   audio: { engine: AudioEngine | undefined; backend?: string; alignmentDbfs?: number };
   linecheck: LineCheckService;
   layout: LayoutService;

@@ -20,9 +20,11 @@ beforeAll(async () => {
   if (b.status !== 0) throw new Error('build failed');
   app = await startSimApp({
     patchbays: [{ id: 'sw-a', protocol: 'extron-sis', tcp: { host: '127.0.0.1', port: 0 }, inputs: 8, outputs: 8 }],
+    bays: [{ id: 'bay-a', points: 8, normal: 'half' }],
     wiring: [
       { from: 'iface:out:1-8', to: 'tie:1-8' },
-      { from: 'tie:1-8', to: 'x32-main:in:1-8' },
+      { from: 'tie:1-8', to: 'bay-a:top:1-8' },
+      { from: 'bay-a:bottom:1-8', to: 'x32-main:in:1-8' },
       { from: 'x32-main:in:1-8', to: 'iface:in:1-8' },
     ],
     audio: { backend: 'sim', inputs: 8, outputs: 8 },
@@ -176,6 +178,17 @@ describe('the studio page', () => {
       problems.length,
       ...problems.filter((p) => !/HTTP 400 .*\/api\/v1\/cords|status of 400/.test(p)),
     );
+    // a cord from tie 2 (top) into point 3's bottom jack breaks point 3's half normal: input 3 now hears tie 2
+    await page.locator('#cord-a').fill('bay-a:top:2');
+    await page.locator('#cord-b').fill('bay-a:bottom:3');
+    await page.getByRole('button', { name: 'Add cord' }).click();
+    await expect.poll(() => page.locator('td[data-jack="bay-a:bottom:3"]').getAttribute('class')).toMatch(/plugged/);
+    await expect.poll(() => page.locator('ol.hops').first().textContent()).toMatch(/cord/);
+    expect(await page.locator('ol.hops').first().textContent()).toMatch(/tie:2/);
+    await page.getByRole('button', { name: 'Pull the cords declared here' }).click();
+    await expect
+      .poll(() => page.locator('td[data-jack="bay-a:bottom:3"]').getAttribute('class'))
+      .not.toMatch(/plugged/);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 30000);

@@ -148,6 +148,36 @@ export const patchbayRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }
   );
 
   app.get(
+    '/api/v1/bays',
+    {
+      schema: {
+        summary: 'The passive bays: points, the normal of each point (full, half, isolated, parallel), labels',
+        response: replies(
+          T.Object({
+            bays: T.Array(
+              Open({
+                id: T.String(),
+                points: T.Integer(),
+                normal: T.String(),
+                modes: T.Record(T.String(), T.String()),
+              }),
+            ),
+          }),
+        ),
+      },
+    },
+    async () => ({
+      bays: pbs.bays().map((b) => ({
+        id: b.id,
+        points: b.points,
+        normal: b.normal ?? 'half',
+        modes: b.modes ?? {},
+        labels: b.labels ?? {},
+      })),
+    }),
+  );
+
+  app.get(
     '/api/v1/cords',
     { schema: { summary: 'Declared patch cords (settings + declared at run time)', response: replies(CordsSchema) } },
     async () => ({ cords: pbs.cords.all() }),

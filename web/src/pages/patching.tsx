@@ -13,6 +13,14 @@ type Trace = {
   warnings: string[];
 };
 type Cord = { a: string; b: string };
+type PassiveBay = {
+  id: string;
+  points: number;
+  normal: string;
+  modes: Record<string, string>;
+  labels?: Record<string, string>;
+};
+const NORMAL_MARK: Record<string, string> = { full: 'F', half: 'H', isolated: '—', parallel: 'P' };
 
 /** Each switcher's matrix as a grid: click to tie (verified by the device), live from other clients. */
 export function PatchingPage() {
@@ -22,6 +30,7 @@ export function PatchingPage() {
   const note = useSignal('');
   const trace = useSignal<Trace | null>(null);
   const cords = useSignal<Cord[]>([]);
+  const passive = useSignal<PassiveBay[]>([]);
   const loadCords = async () => {
     cords.value = (await api<{ cords: Cord[] }>('GET', '/api/v1/cords')).cords;
   };
@@ -57,6 +66,9 @@ export function PatchingPage() {
       })
       .catch((e) => (error.value = describe(e)));
     void loadCords().catch(() => undefined);
+    api<{ bays: PassiveBay[] }>('GET', '/api/v1/bays')
+      .then((r) => (passive.value = r.bays))
+      .catch(() => undefined);
     return openStream(['patchbay.changed'], (p) => {
       const e = p as { patchbay: string; output: number; input: number | null };
       bays.value = bays.value.map((b) =>
@@ -180,6 +192,63 @@ export function PatchingPage() {
           </div>
         )}
       </section>
+      {passive.value.map((bay) => {
+        const plugged = new Map<string, string>();
+        for (const c of cords.value) {
+          plugged.set(c.a, c.b);
+          plugged.set(c.b, c.a);
+        }
+        const pts = Array.from({ length: bay.points }, (_, i) => i + 1);
+        const jack = (row: 'top' | 'bottom', p: number) => {
+          const key = `${bay.id}:${row}:${p}`;
+          const other = plugged.get(key);
+          return (
+            <td class={other ? 'jack plugged' : 'jack'} title={other ? `cord to ${other}` : key} data-jack={key}>
+              {other ? '●' : '○'}
+            </td>
+          );
+        };
+        return (
+          <section aria-labelledby={`pbay-${bay.id}`}>
+            <h2 id={`pbay-${bay.id}`}>
+              {bay.id}{' '}
+              <span class="hint">
+                passive bay, {bay.points} points, normals: F full, H half, — isolated, P parallel
+              </span>
+            </h2>
+            <div class="matrix-wrap">
+              <table class="bay" data-bay={bay.id}>
+                <thead>
+                  <tr>
+                    <th scope="col">point</th>
+                    {pts.map((p) => (
+                      <th scope="col" title={bay.labels?.[String(p)] ?? ''}>
+                        {p}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  <tr>
+                    <th scope="row">top</th>
+                    {pts.map((p) => jack('top', p))}
+                  </tr>
+                  <tr class="normals">
+                    <th scope="row">normal</th>
+                    {pts.map((p) => (
+                      <td data-point={p}>{NORMAL_MARK[bay.modes[String(p)] ?? bay.normal] ?? '?'}</td>
+                    ))}
+                  </tr>
+                  <tr>
+                    <th scope="row">bottom</th>
+                    {pts.map((p) => jack('bottom', p))}
+                  </tr>
+                </tbody>
+              </table>
+            </div>
+          </section>
+        );
+      })}
       <section>
         <h2>Patch cords</h2>
         <ul class="cords">
