@@ -49,3 +49,4 @@ await build({
 copyFileSync(`${web}styles.css`, `${out}styles.css`);
 copyFileSync(`${web}index.html`, `${out}index.html`);
 copyFileSync(`${web}favicon.svg`, `${out}favicon.svg`);
+copyFileSync(new URL('../node_modules/uplot/dist/uPlot.min.css', import.meta.url).pathname, `${out}uPlot.min.css`);

@@ -352,6 +352,9 @@ describe('the studio page', () => {
       5000,
       50,
     );
+    // input 1's last 30 s as a graph (uPlot on a canvas)
+    await page.getByRole('button', { name: 'history of input 1' }).click();
+    await page.locator('.history[data-history="1"] canvas').waitFor();
     // a second tone, an octave down, on output 3: the tuner follows inputs 1 and 3 at once
     await app.inject({
       method: 'PUT',

@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, describe } from '../api.ts';
 import { openStream } from '../events.ts';
+import { MeterHistory } from '../history.tsx';
 
 type Meter = { channel: number; rms_dbfs: number; peak_dbfs: number };
 type Job = { id: string; kind: string; state: string; fraction: number; error?: string; result?: unknown };
@@ -22,6 +23,12 @@ export function AudioPage() {
   const tuned = useSignal<number[]>([]);
   const outputs = useSignal(0);
   const grid = useRef<HTMLElement>(null);
+  const history = useSignal<number | null>(null);
+  const feeds = useRef(new Set<(rms: number, peak: number) => void>());
+  const historyFeed = (fn: (rms: number, peak: number) => void) => {
+    feeds.current.add(fn);
+    return () => feeds.current.delete(fn);
+  };
   const jobs = useSignal<Job[]>([]);
   const loadJobs = async () => {
     jobs.value = (await api<{ jobs: Job[] }>('GET', '/api/v1/prep/jobs')).jobs;
@@ -90,6 +97,10 @@ export function AudioPage() {
         return;
       }
       latest = (p as { channels: Meter[] }).channels;
+      if (history.value !== null && feeds.current.size > 0) {
+        const m = latest.find((x) => x.channel === history.value);
+        if (m) for (const f of feeds.current) f(m.rms_dbfs, m.peak_dbfs);
+      }
       if (channels.value.length === 0) channels.value = latest.map((m) => m.channel);
       if (!frame) frame = requestAnimationFrame(draw);
     });
@@ -208,10 +219,24 @@ export function AudioPage() {
           ))}
         </ul>
       </section>
+      {history.value !== null && (
+        <section aria-label={`Input ${history.value}, last 30 s`}>
+          <h2>Input {history.value}, last 30 s</h2>
+          <MeterHistory channel={history.value} feed={historyFeed} />
+        </section>
+      )}
       <section class="meters" ref={grid} aria-label="Input meters">
         {channels.value.map((c) => (
           <div class="meter">
-            <span class="ch">{c}</span>
+            <button
+              type="button"
+              class="ch"
+              aria-pressed={history.value === c}
+              aria-label={`history of input ${c}`}
+              onClick={() => (history.value = history.value === c ? null : c)}
+            >
+              {c}
+            </button>
             {/* biome-ignore lint/a11y/useSemanticElements: an RMS bar with a peak line over it cannot be drawn in a <meter> */}
             <div
               class="bar"
