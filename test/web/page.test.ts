@@ -142,6 +142,12 @@ describe('the studio page', () => {
     });
     await page.locator('.tile[data-path="tie-02"]').click();
     await expect.poll(() => page.locator('.findings').textContent()).toMatch(/dead/);
+    // again, only the chosen paths: the others get no verdict in this run
+    await page.getByLabel('Only these paths').fill('tie-05 tie-06');
+    await page.getByRole('button', { name: 'Start line check' }).click();
+    await page.locator('.tile[data-path="tie-06"][data-verdict="pass"]').waitFor({ timeout: 20000 });
+    expect(await page.locator('.tile[data-path="tie-05"]').getAttribute('data-verdict')).toBe('polarity');
+    expect(await page.locator('.tile[data-path="tie-01"]').getAttribute('data-verdict')).toBe('');
     expect(problems).toEqual([]);
     await page.context().close();
   }, 40000);
@@ -153,6 +159,19 @@ describe('the studio page', () => {
     await cell.click();
     await expect.poll(() => cell.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.locator('.patching [role="status"]').textContent()).toMatch(/verified/);
+    expect(app.services.studio!.patchbays.get('sw-a')!.map[2]).toBe(5);
+    // a preset of this map, then another tie, then the preset recalled: back to output 3 ← 5 only
+    await page.getByLabel('Preset').fill('tracking day');
+    await page.getByRole('button', { name: 'Save this map' }).click();
+    await page.locator('button[data-preset="tracking day"]').waitFor();
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/patchbays/sw-a/ties',
+      payload: { ties: [{ output: 3, input: 1 }] },
+    });
+    await expect.poll(() => cell.getAttribute('aria-pressed')).toBe('false');
+    await page.locator('button[data-preset="tracking day"]').click();
+    await expect.poll(() => cell.getAttribute('aria-pressed')).toBe('true');
     expect(app.services.studio!.patchbays.get('sw-a')!.map[2]).toBe(5);
     // another client ties output 4 ← 6 over REST: the grid follows
     await app.inject({

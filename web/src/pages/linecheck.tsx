@@ -27,6 +27,7 @@ export function LinecheckPage() {
   const target = useSignal<'inputs' | 'outputs'>('inputs');
   const error = useSignal('');
   const ident = useSignal<string | null>(null);
+  const only = useSignal('');
 
   const loadHistory = async () => {
     history.value = (await api<{ runs: Run[] }>('GET', '/api/v1/linecheck?limit=10')).runs;
@@ -67,9 +68,14 @@ export function LinecheckPage() {
     error.value = '';
     verdicts.value = {};
     try {
-      const r = await api<{ run: string }>('POST', '/api/v1/linecheck', { inject: inject.value, target: target.value });
+      const chosen = only.value.split(/[ ,]+/).filter(Boolean);
+      const r = await api<{ run: string }>('POST', '/api/v1/linecheck', {
+        inject: inject.value,
+        target: target.value,
+        ...(chosen.length ? { paths: chosen } : {}),
+      });
       run.value = r.run;
-      progress.value = { done: 0, total: paths.value.length, phase: 'starting' };
+      progress.value = { done: 0, total: chosen.length || paths.value.length, phase: 'starting' };
     } catch (e) {
       error.value = describe(e);
     }
@@ -105,6 +111,15 @@ export function LinecheckPage() {
             <option value="inputs">inputs (interface tones through every patch)</option>
             <option value="outputs">outputs (console oscillator to buses)</option>
           </select>
+        </label>
+        <label>
+          Only{' '}
+          <input
+            value={only.value}
+            onInput={(e) => (only.value = e.currentTarget.value)}
+            placeholder="all paths, or e.g. tie-07 tie-12"
+            aria-label="Only these paths"
+          />
         </label>
         {run.value && (
           <button type="button" class="danger" onClick={cancel}>

@@ -31,6 +31,34 @@ export function PatchingPage() {
   const trace = useSignal<Trace | null>(null);
   const cords = useSignal<Cord[]>([]);
   const passive = useSignal<PassiveBay[]>([]);
+  const presets = useSignal<Record<string, string[]>>({});
+  const loadPresets = async (id: string) => {
+    const r = await api<{ presets: Array<{ name: string }> }>('GET', `/api/v1/patchbays/${id}/presets`);
+    presets.value = { ...presets.value, [id]: r.presets.map((p) => p.name) };
+  };
+  const savePreset = async (e: Event, id: string) => {
+    e.preventDefault();
+    const input = (e.currentTarget as HTMLFormElement).elements.namedItem('preset') as HTMLInputElement;
+    try {
+      await api('POST', `/api/v1/patchbays/${id}/presets`, { name: input.value.trim() });
+      note.value = `${id}: preset "${input.value.trim()}" saved`;
+      input.value = '';
+      await loadPresets(id);
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
+  const recallPreset = async (id: string, name: string) => {
+    try {
+      const r = await api<{ verified: boolean }>(
+        'POST',
+        `/api/v1/patchbays/${id}/presets/${encodeURIComponent(name)}/recall`,
+      );
+      note.value = `${id}: preset "${name}" recalled${r.verified ? ' (verified)' : ''}`;
+    } catch (err) {
+      error.value = describe(err);
+    }
+  };
   const loadCords = async () => {
     cords.value = (await api<{ cords: Cord[] }>('GET', '/api/v1/cords')).cords;
   };
@@ -63,6 +91,7 @@ export function PatchingPage() {
     api<{ patchbays: Array<{ id: string }> }>('GET', '/api/v1/patchbays')
       .then(async (r) => {
         bays.value = await Promise.all(r.patchbays.map((p) => api<Bay>('GET', `/api/v1/patchbays/${p.id}`)));
+        await Promise.all(bays.value.map((b) => loadPresets(b.id).catch(() => undefined)));
       })
       .catch((e) => (error.value = describe(e)));
     void loadCords().catch(() => undefined);
@@ -124,6 +153,16 @@ export function PatchingPage() {
             <h2 id={`bay-${b.id}`}>
               {b.id} <span class={`state ${b.state}`}>{b.state}</span>
             </h2>
+            <form class="toolbar" onSubmit={(e) => savePreset(e, b.id)}>
+              <label for={`preset-${b.id}`}>Preset</label>
+              <input id={`preset-${b.id}`} name="preset" maxLength={64} required placeholder="tracking day" />
+              <button type="submit">Save this map</button>
+              {(presets.value[b.id] ?? []).map((p) => (
+                <button type="button" data-preset={p} onClick={() => recallPreset(b.id, p)}>
+                  Recall {p}
+                </button>
+              ))}
+            </form>
             <div class="matrix-wrap">
               <table class="matrix" data-patchbay={b.id}>
                 <thead>
