@@ -29,3 +29,17 @@ export const fmtDb = (v: unknown): string =>
     : typeof v === 'number'
       ? `${v > 0 ? '+' : ''}${v.toFixed(1)}`
       : String(v);
+
+/** A console colour name (X32 `RD`, `GNi` inverted, a profile's colour) as a CSS colour for the strip's top edge. */
+const COLOURS: Record<string, string> = {
+  RD: '#d9534f',
+  GN: '#4fd18b',
+  YE: '#ffc857',
+  BL: '#4a90e2',
+  MG: '#c36bd8',
+  CY: '#38c7d4',
+  WH: '#e8eaed',
+  OFF: '#444',
+};
+export const colourOf = (c: unknown): string =>
+  typeof c === 'string' ? (COLOURS[c.replace(/i$/, '').toUpperCase()] ?? '#444') : '#444';

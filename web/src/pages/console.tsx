@@ -2,22 +2,10 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, describe } from '../api.ts';
 import { openStream } from '../events.ts';
-import { fmtDb } from '../state.ts';
+import { colourOf, fmtDb } from '../state.ts';
 
 type Strip = { n: number; name: unknown; color: unknown; fader: unknown; mute: unknown; phantom: unknown };
 type Con = { id: string; family: string; state: string };
-
-const COLOURS: Record<string, string> = {
-  RD: '#d9534f',
-  GN: '#4fd18b',
-  YE: '#ffc857',
-  BL: '#4a90e2',
-  MG: '#c36bd8',
-  CY: '#38c7d4',
-  WH: '#e8eaed',
-  OFF: '#444',
-};
-const colourOf = (c: unknown) => (typeof c === 'string' ? (COLOURS[c.replace(/i$/, '')] ?? '#444') : '#444');
 
 /** Strips with name, fader, mute and phantom, live; edits are written and read back; scene recall. */
 export function ConsolePage() {

@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, describe } from '../api.ts';
+import { colourOf } from '../state.ts';
 
 type Channel = {
   channel: number;
@@ -18,17 +19,6 @@ type Diff = { console: string; changes: Change[]; unchanged: number; cannot: str
 type Plan = {
   plan: { channels: Channel[]; warnings: string[]; unknown: Array<{ line: number; source: string }> };
   diff?: Diff;
-};
-
-const COLOURS: Record<string, string> = {
-  RD: '#d9534f',
-  GN: '#4fd18b',
-  YE: '#ffc857',
-  BL: '#4a90e2',
-  MG: '#c36bd8',
-  CY: '#38c7d4',
-  WH: '#e8eaed',
-  OFF: '#555',
 };
 
 /** Input list + profile → the console's strips, the diff against the live desk, apply, the DAW template. */
@@ -166,11 +156,7 @@ export function LayoutPage() {
           ))}
           <ul class="strips plan" aria-label="Planned strips">
             {result.value.plan.channels.map((c) => (
-              <li
-                class="strip"
-                data-channel={c.channel}
-                style={{ borderTop: `4px solid ${COLOURS[c.colour.replace(/i$/, '')] ?? '#555'}` }}
-              >
+              <li class="strip" data-channel={c.channel} style={{ borderTop: `4px solid ${colourOf(c.colour)}` }}>
                 <span class="n">
                   {c.channel} · {c.role}
                 </span>
