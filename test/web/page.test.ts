@@ -360,6 +360,32 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
+  it('the page says when it is offline and reconnects by itself; keyboard only; a phone-sized screen', async () => {
+    const { page, problems } = await open('/studio');
+    await login(page);
+    const conn = page.locator('header [role="status"]');
+    await expect.poll(() => conn.textContent()).toBe('live');
+    // the daemon drops every WebSocket (a restart, a network blip): the header says so, then recovers
+    for (const c of app.api.websocketServer.clients) c.terminate();
+    await expect.poll(() => conn.textContent(), { timeout: 5000 }).toMatch(/offline/);
+    await expect.poll(() => conn.textContent(), { timeout: 10000 }).toBe('live');
+    // keyboard: Tab to a page link and Enter moves there
+    await page.keyboard.press('Tab');
+    let guard = 0;
+    while (!(await page.evaluate(() => document.activeElement?.textContent === 'Patching')) && guard++ < 20)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Patching' }).waitFor();
+    // a phone: the Studio page fits the width (no sideways scrolling of the page itself)
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/studio`);
+    await page.locator('tr[data-device="x32-main"]').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(problems.filter((p) => !/WebSocket/.test(p))).toEqual([]);
+    await page.context().close();
+  }, 40000);
+
   it('meters move while a tone plays; the tuner shows the notes of two inputs at once', async () => {
     const { page, problems } = await open('/audio');
     await login(page);

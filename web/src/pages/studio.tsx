@@ -109,30 +109,32 @@ export function StudioPage() {
       </section>
       <section aria-labelledby="dev-h">
         <h2 id="dev-h">Devices</h2>
-        <table class="devices">
-          <thead>
-            <tr>
-              <th scope="col">Device</th>
-              <th scope="col">Kind</th>
-              <th scope="col">State</th>
-              <th scope="col">Since</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {devices.value.map((d) => (
-              <tr data-device={d.id}>
-                <th scope="row">{d.id}</th>
-                <td>{d.kind}</td>
-                <td>
-                  <span class={`state ${d.state}`}>{d.state}</span>
-                </td>
-                <td class="since">{ago(d.since)}</td>
-                <td class="detail">{d.detail ?? ''}</td>
+        <div class="table-wrap">
+          <table class="devices">
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">Kind</th>
+                <th scope="col">State</th>
+                <th scope="col">Since</th>
+                <th scope="col">Detail</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {devices.value.map((d) => (
+                <tr data-device={d.id}>
+                  <th scope="row">{d.id}</th>
+                  <td>{d.kind}</td>
+                  <td>
+                    <span class={`state ${d.state}`}>{d.state}</span>
+                  </td>
+                  <td class="since">{ago(d.since)}</td>
+                  <td class="detail">{d.detail ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     </div>
   );
