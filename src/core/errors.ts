@@ -148,6 +148,7 @@ export const ERROR_CODES = {
   E_BACKUP_RUNNING: 'conflict',
   E_MQTT_UNREACHABLE: 'unavailable',
   E_NO_MQTT: 'not_found',
+  E_CLOCK_MISMATCH: 'conflict',
   E_WEB_NOT_BUILT: 'unavailable',
   E_CSRF: 'forbidden',
   E_MQTT_CONFIG: 'invalid',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type ClockReport, checkClock } from './clock.ts';
 import type { Bus } from '../core/bus.ts';
 import { fail, describeError, RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -28,6 +29,8 @@ export type RunOptions = {
   mode?: 'concurrent' | 'sequential';
   /** inputs: tone from the interface into every patch (default); outputs: the console's oscillator to its buses. */
   target?: 'inputs' | 'outputs';
+  /** Check even when the clock check finds a mismatch. */
+  force?: boolean;
 };
 export type RunRecord = {
   id: string;
@@ -43,6 +46,8 @@ export type RunRecord = {
   restore_failed?: string[];
   /** Where a running check is: paths done of total, and the phase. */
   progress?: { done: number; total: number; phase: string };
+  /** The clock check it started with. */
+  clock?: ClockReport;
 };
 
 const SETTLE_MS = 60;
@@ -145,6 +150,11 @@ export class LineCheckService {
     return true;
   }
 
+  /** The clock plan against the console and the interface (the first step of every line check). */
+  clock(): ClockReport {
+    return checkClock(this.settings, this.deps.console(), this.deps.engine());
+  }
+
   /** Starts a run; resolves with its id at once, the record fills as it goes. */
   start(opts: RunOptions = {}): { id: string; done: Promise<RunRecord> } {
     if (this.running)
@@ -160,6 +170,12 @@ export class LineCheckService {
         `the audio engine is ${engine ? engineState : 'not configured'}; a line check needs it`,
       );
     if (!engine) throw fail('E_AUDIO_OFFLINE', 'the audio engine is not configured; a line check needs it');
+    // first the clock: a check on mismatched clocks measures clicks and drift, not the patch
+    const clock = this.clock();
+    if (!clock.ok && !opts.force)
+      throw fail('E_CLOCK_MISMATCH', `${clock.mismatches.join('; ')} (force: true checks anyway)`, {
+        mismatches: clock.mismatches,
+      });
     const paths = opts.target === 'outputs' ? this.outputPaths(opts.paths) : this.paths(opts.paths);
     if (paths.length === 0)
       throw fail(
@@ -169,7 +185,14 @@ export class LineCheckService {
           : 'the line check plan is empty (linecheck.plan)',
       );
     const id = randomUUID();
-    const rec: RunRecord = { id, state: 'running', started_at: new Date().toISOString(), options: opts, results: [] };
+    const rec: RunRecord = {
+      id,
+      state: 'running',
+      started_at: new Date().toISOString(),
+      options: opts,
+      results: [],
+      clock,
+    };
     this.runs.set(id, rec);
     this.running = { id, cancel: false };
     this.deps.runs.begin(id, rec.started_at, opts);

@@ -47,6 +47,20 @@ export const SimX32Settings = T.Object(
     loss_pct: T.Number({ minimum: 0, maximum: 100, default: 0 }),
     /** The firmware the simulated X32 plays (older ones lack some nodes: x32-scene.md §4). */
     firmware: T.String({ pattern: '^\\d+\\.\\d+$', default: '4.06' }),
+    /** The simulated X32's clock (to play a clock mismatch); omit a field to answer the default (48 kHz, internal). */
+    clock: T.Optional(
+      T.Object(
+        {
+          rate: T.Optional(T.Union([T.Literal(44100), T.Literal(48000)])),
+          source: T.Optional(
+            T.Union([T.Literal('internal'), T.Literal('aes50a'), T.Literal('aes50b'), T.Literal('card')]),
+          ),
+          /** The console does not answer its clock leaves at all. */
+          silent: T.Optional(T.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false, default: {} },
 );
@@ -264,6 +278,18 @@ export const MqttSettings = T.Object(
   { additionalProperties: false },
 );
 
+/** The studio's clock plan: the rate every device must run at, and what the console locks to. */
+export const CLOCK_MASTERS = ['internal', 'aes50a', 'aes50b', 'card'] as const;
+export const ClockSettings = T.Object(
+  {
+    /** Default: audio.sample_rate. */
+    rate: T.Optional(T.Union([T.Literal(44100), T.Literal(48000), T.Literal(88200), T.Literal(96000)])),
+    /** The console's clock source: its own (internal), or locked to AES50 A/B or its card. Unset: not checked. */
+    master: T.Optional(T.Union(CLOCK_MASTERS.map((m) => T.Literal(m)))),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** Scheduled backups: every day at `schedule` (local time) to `target` (a folder or an rsync destination). */
 export const BackupSettings = T.Object(
   {
@@ -295,6 +321,7 @@ export const Settings = T.Object(
     sim: SimSettings,
     mqtt: T.Optional(MqttSettings),
     backup: BackupSettings,
+    clock: ClockSettings,
   },
   { additionalProperties: false },
 );
@@ -311,3 +338,4 @@ export type CordSettings = Static<typeof CordSettings>;
 export type WireSettings = Static<typeof WireSettings>;
 export type MqttSettings = Static<typeof MqttSettings>;
 export type BackupSettings = Static<typeof BackupSettings>;
+export type ClockSettings = Static<typeof ClockSettings>;

@@ -90,6 +90,7 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
                 faults.find((f) => f.device === c.id && f.kind === 'loss-pct')?.value ?? this.settings.sim.x32.loss_pct,
               lanDelayMs: lan,
               firmware: this.settings.sim.x32.firmware,
+              ...(this.settings.sim.x32.clock ? { clock: this.settings.sim.x32.clock } : {}),
             })
           : c.family === 'sq'
             ? new SqSimulator({ port, host: '127.0.0.1', channel, lanDelayMs: lan })

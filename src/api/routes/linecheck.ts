@@ -34,6 +34,18 @@ export const linecheckRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices 
   );
 
   app.get(
+    '/api/v1/clock',
+    {
+      schema: {
+        summary:
+          "The clock plan (clock.rate, default audio.sample_rate; clock.master) against the console's rate and clock source and the audio interface's rate; every mismatch named, what cannot be read said",
+        response: replies(Open({ ok: T.Boolean(), mismatches: T.Array(T.String()), cannot: T.Array(T.String()) })),
+      },
+    },
+    async () => lc.clock(),
+  );
+
+  app.get(
     '/api/v1/linecheck',
     {
       schema: {
@@ -62,6 +74,7 @@ export const linecheckRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices 
               paths: T.Optional(T.Array(T.String({ minLength: 1 }), { maxItems: 1024 })),
               inject: T.Optional(T.Boolean()),
               mode: T.Optional(T.Union([T.Literal('concurrent'), T.Literal('sequential')])),
+              force: T.Optional(T.Boolean({ description: 'check even when the clock check finds a mismatch' })),
               target: T.Optional(
                 T.Union([T.Literal('inputs'), T.Literal('outputs')], {
                   description:

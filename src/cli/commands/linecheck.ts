@@ -5,7 +5,44 @@ import { DaemonClient } from '../client.ts';
 import { printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
+type Clock = {
+  ok: boolean;
+  expected: { rate: number; master: string | null };
+  console: { id: string; rate: number | null; source: string | null } | null;
+  interface: { backend: string; rate: number | null; state: string } | null;
+  mismatches: string[];
+  cannot: string[];
+};
+
 export function linecheckCommands(program: Command): void {
+  program
+    .command('clock')
+    .description(
+      "the clock plan against the console's rate and source and the interface's rate; exit 1 on a mismatch (every line check checks it first)",
+    )
+    .option('--url <url>', 'daemon URL')
+    .option('--token <token>', 'API token')
+    .option('-c, --config <file>', 'settings file to find the daemon from')
+    .option('--json', 'print JSON')
+    .action(async (o: { url?: string; token?: string; config?: string; json?: boolean }) => {
+      const c = await new DaemonClient(o).request<Clock>('GET', '/api/v1/clock');
+      if (o.json) printJson(c);
+      else {
+        const khz = (r: number | null) => (r ? `${r / 1000} kHz` : '?');
+        process.stdout.write(
+          `plan: ${khz(c.expected.rate)}${c.expected.master ? `, console on ${c.expected.master}` : ''}\n`,
+        );
+        if (c.console)
+          process.stdout.write(`console ${c.console.id}: ${khz(c.console.rate)}, source ${c.console.source ?? '?'}\n`);
+        if (c.interface)
+          process.stdout.write(`interface (${c.interface.backend}): ${khz(c.interface.rate)}, ${c.interface.state}\n`);
+        for (const m of c.mismatches) process.stdout.write(`MISMATCH  ${m}\n`);
+        for (const m of c.cannot) process.stdout.write(`cannot    ${m}\n`);
+        process.stdout.write(c.ok ? 'clock ok\n' : `${c.mismatches.length} mismatch(es)\n`);
+      }
+      if (!c.ok) process.exitCode = 1;
+    });
+
   program
     .command('linecheck')
     .description('prove every patch passes signal; exit 0 if every path passes, 1 if faults were found')
@@ -16,6 +53,7 @@ export function linecheckCommands(program: Command): void {
       '--outputs',
       "check the console's outputs instead: its oscillator to each bus/main/matrix wired back to the interface",
     )
+    .option('--force', 'check even when the clock check finds a mismatch')
     .option('--html <file>', 'also write the report page')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')
@@ -27,6 +65,7 @@ export function linecheckCommands(program: Command): void {
         inject?: boolean;
         sequential?: boolean;
         outputs?: boolean;
+        force?: boolean;
         html?: string;
         url?: string;
         token?: string;
@@ -38,6 +77,7 @@ export function linecheckCommands(program: Command): void {
           paths: o.paths,
           inject: o.inject,
           mode: o.sequential ? 'sequential' : 'concurrent',
+          ...(o.force ? { force: true } : {}),
           ...(o.outputs ? { target: 'outputs' } : {}),
         });
         const bar = progressBar('line check', !o.json && process.stderr.isTTY === true);

@@ -76,7 +76,12 @@ export const X32_CAPS: ConsoleCaps = {
  * `/-stat/osc/on` the test oscillator (line check, gain staging);
  * `/-show/prepos/current` the current scene (`scene/current`, recall).
  */
-const SERVICE_LEAVES = ['/-stat/osc/on', '/-show/prepos/current'];
+const SERVICE_LEAVES = [
+  '/-stat/osc/on', // the line check's oscillator mode puts it back as it was
+  '/-show/prepos/current', // scene recall and capture reports
+  '/-prefs/clockrate', // the clock check: the console's sample rate
+  '/-prefs/clocksource', // the clock check: what it locks to
+];
 
 export class X32Console implements Console {
   /** The latest meter blob per bank (linear levels) and when it arrived. */

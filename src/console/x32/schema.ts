@@ -560,7 +560,19 @@ function extraNodes(): NodeSpec[] {
     { path: '/-stat/talk', leaves: [L('A', ONOFF), L('B', ONOFF)], init: 'OFF OFF' },
     { path: '/-stat', leaves: [L('selidx', intLaw(0, 71))], init: '0' },
     { path: '/-stat/solosw', leaves: range(1, 80).map((i) => L(pad2(i), ONOFF)), init: repeat('OFF', 80) },
-    { path: '/-prefs', leaves: [L('name', stringLaw(32))], init: '"X32-SIM"' },
+    // clockrate and clocksource: x32-osc.md §5 names `clockrate` under /-prefs without its values;
+    // the enums below are the unofficial OSC documentation's (48K first, sources INT, AES50A,
+    // AES50B, CARD), UNVERIFIED against a console-written file: a console that answers another
+    // token keeps it raw (unvalidated), and the clock check then says it cannot read the clock
+    {
+      path: '/-prefs',
+      leaves: [
+        L('name', stringLaw(32)),
+        L('clockrate', enumLaw(['48K', '44K1'])),
+        L('clocksource', enumLaw(['INT', 'AES50A', 'AES50B', 'CARD'])),
+      ],
+      init: '"X32-SIM" 48K INT',
+    },
     { path: '/-show/prepos', leaves: [L('current', intLaw(-1, 99))], init: '-1' },
   ];
 }

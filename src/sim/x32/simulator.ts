@@ -47,6 +47,8 @@ export type X32SimOptions = {
     /** Asked for one of these containers by /node, the console crashes (goes silent), as a peer did on /-prefs. */
     crashOnNode?: string[];
   };
+  /** The console's clock (a mismatch to find): rate and source; `silent`: it does not answer its clock leaves. */
+  clock?: { rate?: 44100 | 48000; source?: 'internal' | 'aes50a' | 'aes50b' | 'card'; silent?: boolean };
 };
 
 type Client = { address: string; port: number; expires: number };
@@ -86,6 +88,9 @@ export class X32Simulator {
 
   constructor(private readonly opts: X32SimOptions = {}) {
     this.state = initialState(this.tree);
+    if (opts.clock?.rate) this.state.set('/-prefs/clockrate', opts.clock.rate === 44100 ? 1 : 0);
+    if (opts.clock?.source)
+      this.state.set('/-prefs/clocksource', ['internal', 'aes50a', 'aes50b', 'card'].indexOf(opts.clock.source));
     this.rng = mulberry32(opts.seed ?? 1);
     this.lossPct = opts.lossPct ?? 0;
     this.lanDelayMs = opts.lanDelayMs ?? 0;
@@ -365,6 +370,7 @@ export class X32Simulator {
 
   private leafOrNode(from: { address: string; port: number }, msg: OscMessage): void {
     const leaf = this.tree.leafByAddress.get(msg.address);
+    if (leaf && this.opts.clock?.silent && msg.address.startsWith('/-prefs/clock')) return; // it does not say
     if (leaf) {
       if (msg.args.length === 0) {
         this.send(from, encodeMessage(leaf.address, [this.typed(leaf)]));
