@@ -28,6 +28,7 @@ export function LinecheckPage() {
   const error = useSignal('');
   const ident = useSignal<string | null>(null);
   const only = useSignal('');
+  const force = useSignal(false);
 
   const loadHistory = async () => {
     history.value = (await api<{ runs: Run[] }>('GET', '/api/v1/linecheck?limit=10')).runs;
@@ -73,6 +74,7 @@ export function LinecheckPage() {
         inject: inject.value,
         target: target.value,
         ...(chosen.length ? { paths: chosen } : {}),
+        ...(force.value ? { force: true } : {}),
       });
       run.value = r.run;
       progress.value = { done: 0, total: chosen.length || paths.value.length, phase: 'starting' };
@@ -111,6 +113,10 @@ export function LinecheckPage() {
             <option value="inputs">inputs (interface tones through every patch)</option>
             <option value="outputs">outputs (console oscillator to buses)</option>
           </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={force.value} onChange={(e) => (force.value = e.currentTarget.checked)} /> even
+          on a clock mismatch
         </label>
         <label>
           Only{' '}
