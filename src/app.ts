@@ -18,6 +18,7 @@ import { AudioEngine } from './dsp/engine/engine.ts';
 import { PrepRunner } from './dsp/offline/runner.ts';
 import { ProfileStore } from './layout/profiles.ts';
 import { LayoutService } from './layout/service.ts';
+import { CableTester } from './linecheck/cable.ts';
 import { LineCheckService } from './linecheck/service.ts';
 import { CordBook } from './patchbay/cords.ts';
 import { PassiveBay } from './patchbay/passive/bay.ts';
@@ -288,6 +289,12 @@ export class App {
       },
       audio: { engine, backend: a?.backend, alignmentDbfs: a?.alignment_dbfs },
       linecheck,
+      cables: new CableTester({
+        settings,
+        engine: () => engine,
+        store: store.kv,
+        busy: () => linecheck.runningId(),
+      }),
       layout,
       recall: {
         snapshots,

@@ -15,6 +15,7 @@ import type { PrintService } from '../recall/prints.ts';
 import type { SnapshotService } from '../recall/snapshots.ts';
 import type { AuditRepo } from '../store/repos.ts';
 import type { SessionStore } from './session.ts';
+import type { CableTester } from '../linecheck/cable.ts';
 
 /** The daemon itself, as the system routes see it. */
 export type DaemonInfo = {
@@ -53,6 +54,7 @@ export type ApiServices = {
   };
   audio: { engine: AudioEngine | undefined; backend?: string; alignmentDbfs?: number };
   linecheck: LineCheckService;
+  cables: CableTester;
   layout: LayoutService;
   recall: {
     snapshots: SnapshotService;

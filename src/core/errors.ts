@@ -149,6 +149,8 @@ export const ERROR_CODES = {
   E_MQTT_UNREACHABLE: 'unavailable',
   E_NO_MQTT: 'not_found',
   E_CLOCK_MISMATCH: 'conflict',
+  E_CABLE_OUTPUT_IN_USE: 'conflict',
+  E_CABLE_RUNNING: 'conflict',
   E_WEB_NOT_BUILT: 'unavailable',
   E_CSRF: 'forbidden',
   E_MQTT_CONFIG: 'invalid',

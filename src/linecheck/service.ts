@@ -150,6 +150,11 @@ export class LineCheckService {
     return true;
   }
 
+  /** The id of the running check, if one runs. */
+  runningId(): string | undefined {
+    return this.running?.id;
+  }
+
   /** The clock plan against the console and the interface (the first step of every line check). */
   clock(): ClockReport {
     return checkClock(this.settings, this.deps.console(), this.deps.engine());

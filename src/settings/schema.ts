@@ -94,8 +94,30 @@ export const SimFault = T.Object(
   { additionalProperties: false },
 );
 
+/** A cable under test on the simulated interface: output `out` to input `in`, with its faults. */
+export const SimCable = T.Object(
+  {
+    out: T.Integer({ minimum: 1 }),
+    in: T.Integer({ minimum: 1 }),
+    /** Level loss (an open leg of a balanced cable: −6 dB). */
+    gain_db: T.Optional(T.Number({ minimum: -120, maximum: 0 })),
+    reversed: T.Optional(T.Boolean()),
+    hum_dbfs: T.Optional(T.Number({ minimum: -160, maximum: 0 })),
+    /** Intermittent: drops out for length_ms every every_ms. */
+    dropouts: T.Optional(
+      T.Object(
+        { every_ms: T.Number({ minimum: 10 }), length_ms: T.Number({ minimum: 1 }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const SimSettings = T.Object(
   {
+    /** Cables plugged between interface outputs and inputs for `rad cable test`. */
+    cables: T.Array(SimCable, { default: [] }),
     enabled: T.Boolean({ default: false }),
     lan_delay_ms: T.Number({ minimum: 0, maximum: 1000, default: 0 }),
     faults: T.Array(SimFault, { default: [] }),

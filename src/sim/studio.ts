@@ -208,10 +208,22 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     const a = this.settings.audio;
     if (!a) return { inputs: [] };
     const oscillators = new Map([...this.x32].map(([id, sim]) => [id, () => sim.oscillator()]));
-    return (
+    const t =
       plantTopology(this.settings, this.patchbays, oscillators) ??
-      loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples)
-    );
+      loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
+    // cables under test: plugged straight from an output into an input (the input's jack now holds
+    // this plug, so it hears only the cable), with their faults
+    for (const c of this.settings.sim.cables) {
+      const inp = t.inputs[c.in - 1];
+      if (!inp || c.out > a.outputs) continue;
+      inp.sources = [
+        { output: c.out, gainDb: c.gain_db ?? 0, delaySamples: a.latency_samples, polarity: c.reversed ? -1 : 1 },
+      ];
+      inp.generators = [];
+      if (c.hum_dbfs !== undefined) inp.humDbfs = c.hum_dbfs;
+      if (c.dropouts) inp.dropouts = { everyMs: c.dropouts.every_ms, lengthMs: c.dropouts.length_ms };
+    }
+    return t;
   }
 
   endpoints(): Array<{ id: string; protocol: string; transport: string; port: number | string }> {

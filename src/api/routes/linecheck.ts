@@ -33,6 +33,48 @@ export const linecheckRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices 
     async () => ({ paths: lc.paths(), outputs: lc.outputPaths() }),
   );
 
+  app.post(
+    '/api/v1/cables/test',
+    {
+      schema: {
+        summary:
+          'Test the cable plugged between an interface output and input: continuity, polarity, level loss, hum and noise pickup, and a flex test (dropouts and crackle while the connectors are wiggled); kept with the inventory',
+        body: T.Object(
+          {
+            out: T.Integer({ minimum: 1 }),
+            in: T.Integer({ minimum: 1 }),
+            flex_seconds: T.Optional(T.Number({ minimum: 0, maximum: 120 })),
+            label: T.Optional(T.String({ minLength: 1, maxLength: 100 })),
+            force: T.Optional(T.Boolean({ description: 'test on an output the studio wiring uses' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: replies(Open({ verdict: T.String(), line: T.String(), faults: T.Array(T.String()) })),
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      return services.cables.test({
+        out: b.out,
+        in: b.in,
+        flexSeconds: b.flex_seconds,
+        label: b.label,
+        force: b.force,
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/cables',
+    {
+      schema: {
+        summary: 'Cables tested, newest first, with their label lines',
+        response: replies(T.Object({ cables: T.Array(Open({ label: T.String(), verdict: T.String() })) })),
+      },
+    },
+    async () => ({ cables: services.cables.list() }),
+  );
+
   app.get(
     '/api/v1/clock',
     {

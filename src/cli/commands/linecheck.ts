@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import type { RunRecord } from '../../linecheck/service.ts';
 import { DaemonClient } from '../client.ts';
-import { printJson } from '../output.ts';
+import { CliError, printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 
 type Clock = {
@@ -15,6 +15,53 @@ type Clock = {
 };
 
 export function linecheckCommands(program: Command): void {
+  const cable = program.command('cable').description('the cable tester (and the list of cables tested)');
+  cable
+    .command('test')
+    .description(
+      'test the cable between interface output OUT and input IN: continuity, polarity, loss, hum, noise, flex test; exit 1 if it fails',
+    )
+    .requiredOption('--out <n>', 'interface output the cable is plugged into')
+    .requiredOption('--in <n>', 'interface input the other end is plugged into')
+    .option('--flex <seconds>', 'flex test length (wiggle the connectors meanwhile)', '10')
+    .option('--label <text>', 'the cable\'s name for its tag, e.g. "XLR 10 m #23"')
+    .option('--force', 'test on an output the studio wiring uses')
+    .option('--url <url>', 'daemon URL')
+    .option('--token <token>', 'API token')
+    .option('-c, --config <file>', 'settings file to find the daemon from')
+    .option('--json', 'print JSON')
+    .action(
+      async (o: {
+        out: string;
+        in: string;
+        flex: string;
+        label?: string;
+        force?: boolean;
+        url?: string;
+        token?: string;
+        config?: string;
+        json?: boolean;
+      }) => {
+        const num = (v: string, what: string) => {
+          const n = Number(v);
+          if (!Number.isFinite(n) || n < 0)
+            throw new CliError(`${what}: a number, got ${JSON.stringify(v)}`, 2, 'E_USAGE');
+          return n;
+        };
+        if (!o.json) process.stderr.write(`flex the connectors now (${o.flex} s)…\n`);
+        const r = await new DaemonClient(o).request<{ verdict: string; line: string }>('POST', '/api/v1/cables/test', {
+          out: num(o.out, '--out'),
+          in: num(o.in, '--in'),
+          flex_seconds: num(o.flex, '--flex'),
+          ...(o.label ? { label: o.label } : {}),
+          ...(o.force ? { force: true } : {}),
+        });
+        if (o.json) printJson(r);
+        else process.stdout.write(`${r.line}\n`);
+        if (r.verdict !== 'pass') process.exitCode = 1;
+      },
+    );
+
   program
     .command('clock')
     .description(

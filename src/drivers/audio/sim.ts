@@ -197,6 +197,11 @@ export class SimAudioBackend implements AudioBackend {
         dst[j] += n < 0 ? 0 : g * h[n & mask]!;
       }
     }
+    if (spec.dropouts) {
+      const every = Math.max(1, Math.round((spec.dropouts.everyMs * fs) / 1000));
+      const len = Math.round((spec.dropouts.lengthMs * fs) / 1000);
+      for (let j = 0; j < B; j++) if ((this.pos + j) % every < len) dst[j] = 0;
+    }
     for (const g of spec.generators ?? []) {
       // AES17: a sine of peak A reads 20·log10(A) dBFS; noise is set by its RMS (+3 dB for the AES17 convention)
       if (g.kind === 'sine') {

@@ -29,6 +29,8 @@ export type TopologyInput = {
   humDbfs?: number;
   humHz?: 50 | 60;
   clipDbfs?: number;
+  /** An intermittent connection: the sources drop out for lengthMs every everyMs (noise and hum stay). */
+  dropouts?: { everyMs: number; lengthMs: number };
   /** Signals made upstream of the interface (a console's test oscillator on a bus wired here). */
   generators?: Array<{ kind: 'sine' | 'white'; freq?: number; levelDbfs: number; path?: string }>;
 };
