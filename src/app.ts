@@ -31,6 +31,7 @@ import { commandHandlers } from './facility/commands.ts';
 import { BackupService } from './recall/backup.ts';
 import { isRemoteTarget } from './recall/rsync.ts';
 import { GearService } from './recall/gear.ts';
+import { MaintenanceService } from './recall/maintenance.ts';
 import { PrintService } from './recall/prints.ts';
 import { SnapshotService } from './recall/snapshots.ts';
 import type { PatchbaySettings, Settings } from './settings/schema.ts';
@@ -302,6 +303,7 @@ export class App {
         prints,
         dataDir: settings.data_dir,
         backups,
+        maintenance: new MaintenanceService({ gear, kv: store.kv }),
       },
       prep,
     };

@@ -11,6 +11,7 @@ import type { PatchbayService } from '../patchbay/service.ts';
 import type { PathTracer } from '../patchbay/trace.ts';
 import type { BackupService } from '../recall/backup.ts';
 import type { GearService } from '../recall/gear.ts';
+import type { MaintenanceService } from '../recall/maintenance.ts';
 import type { PrintService } from '../recall/prints.ts';
 import type { SnapshotService } from '../recall/snapshots.ts';
 import type { AuditRepo } from '../store/repos.ts';
@@ -62,6 +63,7 @@ export type ApiServices = {
     prints: PrintService;
     dataDir: string;
     backups: BackupService;
+    maintenance: MaintenanceService;
   };
   prep: PrepRunner;
 };

@@ -151,6 +151,7 @@ export const ERROR_CODES = {
   E_CLOCK_MISMATCH: 'conflict',
   E_CABLE_OUTPUT_IN_USE: 'conflict',
   E_CABLE_RUNNING: 'conflict',
+  E_SERVICE_INVALID: 'invalid',
   E_WEB_NOT_BUILT: 'unavailable',
   E_CSRF: 'forbidden',
   E_MQTT_CONFIG: 'invalid',

@@ -18,7 +18,7 @@ const Sheet = Open({ version: T.String(), units: T.Array(Open({})) });
 const Backup = Open({}, 'files copied, skipped, bytes, manifest');
 
 export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = async (app, { services }) => {
-  const { snapshots: s, gear, prints, backups } = services.recall;
+  const { snapshots: s, gear, prints, backups, maintenance } = services.recall;
   const trackSheet = (inputs: string, profile: string) =>
     trackSheetTable(services.layout.template(inputs, profile).plan);
   app.post(
@@ -178,6 +178,56 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     '/api/v1/gear',
     { schema: { summary: 'The gear inventory', response: replies(T.Object({ units: T.Array(Unit) })) } },
     async () => ({ units: gear.list() }),
+  );
+  app.get(
+    '/api/v1/gear/due',
+    {
+      schema: {
+        summary:
+          'What is due across the inventory: calibrations and services overdue or due within `days` (default 30)',
+        querystring: T.Object(
+          { days: T.Optional(T.Integer({ minimum: 0, maximum: 3650 })) },
+          { additionalProperties: false },
+        ),
+        response: replies(T.Object({ due: T.Array(Open({ name: T.String(), what: T.String(), due: T.String() })) })),
+      },
+    },
+    async (req) => ({ due: maintenance.due(gear.list(), req.query.days ?? 30) }),
+  );
+  app.post(
+    '/api/v1/gear/:id/service',
+    {
+      schema: {
+        summary: 'Log a service of a unit: date (default today), fault, work done, parts, who',
+        params: Ref,
+        body: T.Object({}, { additionalProperties: true }),
+        response: replies(Open({ date: T.String(), work: T.String() })),
+      },
+    },
+    async (req) => maintenance.log(req.params.id, req.body),
+  );
+  app.get(
+    '/api/v1/gear/:id/service',
+    {
+      schema: {
+        summary: "A unit's service log (newest first) and its due dates",
+        params: Ref,
+        response: replies(T.Object({ log: T.Array(Open({})), plan: Open({}) })),
+      },
+    },
+    async (req) => ({ log: maintenance.history(req.params.id), plan: maintenance.plan(req.params.id) }),
+  );
+  app.put(
+    '/api/v1/gear/:id/service-plan',
+    {
+      schema: {
+        summary: "Set a unit's next calibration and service dates",
+        params: Ref,
+        body: T.Object({}, { additionalProperties: true }),
+        response: replies(Open({})),
+      },
+    },
+    async (req) => maintenance.plan(req.params.id, req.body),
   );
   app.get(
     '/api/v1/gear/:id',

@@ -30,6 +30,74 @@ export function gearCommands(program: Command): void {
   );
   conn(
     gear
+      .command('service')
+      .description('log a service of a unit (the maintenance log)')
+      .argument('<unit>', 'unit id or "Make Model"')
+      .requiredOption('--work <text>', 'work done')
+      .requiredOption('--who <name>', 'who did it')
+      .option('--fault <text>', 'the fault found')
+      .option('--parts <text>', 'parts used')
+      .option('--date <YYYY-MM-DD>', 'when (default today)')
+      .option('--calibration-due <YYYY-MM-DD>', 'next calibration')
+      .option('--service-due <YYYY-MM-DD>', 'next service'),
+  ).action(
+    async (
+      unit: string,
+      o: Conn & {
+        work: string;
+        who: string;
+        fault?: string;
+        parts?: string;
+        date?: string;
+        calibrationDue?: string;
+        serviceDue?: string;
+      },
+    ) => {
+      const c = new DaemonClient(o);
+      const u = encodeURIComponent(unit);
+      const e = await c.request('POST', `/api/v1/gear/${u}/service`, {
+        work: o.work,
+        who: o.who,
+        ...(o.fault ? { fault: o.fault } : {}),
+        ...(o.parts ? { parts: o.parts } : {}),
+        ...(o.date ? { date: o.date } : {}),
+      });
+      let plan: unknown;
+      if (o.calibrationDue || o.serviceDue) {
+        const current = (await c.request<{ plan: Record<string, string> }>('GET', `/api/v1/gear/${u}/service`)).plan;
+        plan = await c.request('PUT', `/api/v1/gear/${u}/service-plan`, {
+          ...current,
+          ...(o.calibrationDue ? { calibration_due: o.calibrationDue } : {}),
+          ...(o.serviceDue ? { service_due: o.serviceDue } : {}),
+        });
+      }
+      if (o.json) return printJson({ entry: e, ...(plan ? { plan } : {}) });
+      process.stdout.write(`logged: ${(e as { date: string }).date} ${o.work} (${o.who})\n`);
+    },
+  );
+  conn(
+    gear
+      .command('due')
+      .description('calibrations and services overdue or due soon, across the inventory; exit 1 if any is overdue')
+      .option('--days <n>', 'look this far ahead', '30'),
+  ).action(async (o: Conn & { days: string }) => {
+    const days = Number(o.days);
+    if (!Number.isInteger(days) || days < 0)
+      throw new CliError(`--days: whole days, got ${JSON.stringify(o.days)}`, 2, 'E_USAGE');
+    const r = await new DaemonClient(o).request<{
+      due: Array<{ name: string; what: string; due: string; overdue: boolean; days: number }>;
+    }>('GET', `/api/v1/gear/due?days=${days}`);
+    if (o.json) printJson(r);
+    else if (r.due.length === 0) process.stdout.write(`nothing due in the next ${days} days\n`);
+    else
+      for (const d of r.due)
+        process.stdout.write(
+          `${d.overdue ? 'OVERDUE' : 'due    '}  ${d.due}  ${d.name}: ${d.what}${d.overdue ? ` (${-d.days} days ago)` : ` (in ${d.days} days)`}\n`,
+        );
+    if (r.due.some((d) => d.overdue)) process.exitCode = 1;
+  });
+  conn(
+    gear
       .command('set')
       .requiredOption('--version <name>', 'mix version (created if new)')
       .argument('<unit>', 'unit id or "Make Model"')
