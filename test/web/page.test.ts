@@ -278,15 +278,17 @@ describe('the studio page', () => {
   it('console: the X32 meters move with a tone on that input; a mute clicked is written and read back', async () => {
     const { page, problems } = await open('/console');
     await login(page);
-    await page.locator('li.strip[data-strip="2"]').waitFor();
+    await page.locator('li.strip[data-strip="3"]').waitFor();
     await app.inject({
       method: 'PUT',
-      url: '/api/v1/audio/outputs/2',
+      url: '/api/v1/audio/outputs/3',
       payload: { signal: { kind: 'sine', freq: 1000, level_dbfs: -12 } },
     });
+    // the console's meters are asked for while the page shows them (rechecked every second) and
+    // follow the simulated loop: allow for a loaded machine
     await waitFor(
-      async () => Number(await page.locator('.cmeter[data-strip="2"]').getAttribute('data-db')) > -30,
-      8000,
+      async () => Number(await page.locator('.cmeter[data-strip="3"]').getAttribute('data-db')) > -30,
+      20000,
       50,
     );
     expect(Number((await page.locator('.cmeter[data-strip="1"]').getAttribute('data-db')) ?? '-90')).toBeLessThan(-40);
