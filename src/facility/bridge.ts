@@ -88,8 +88,8 @@ export class MqttBridge implements Device {
   private readonly meters = new Map<string, unknown>();
   private meterTimer: NodeJS.Timeout | undefined;
   private offlineTimers = new Map<string, NodeJS.Timeout>();
-  private dirty = false;
-  private flushScheduled = false;
+  /** A status refresh is queued for this turn of the loop (device changes come in bursts). */
+  private statusQueued = false;
   private stopping = false;
   private readonly counters = {
     connects: 0,
@@ -299,19 +299,13 @@ export class MqttBridge implements Device {
       clearTimeout(timer);
       this.offlineTimers.delete(s.device);
     }
-    const { device, kind, state, since, detail } = s;
-    this.setRetained(this.t.device(device), { id: device, kind, state, since, ...(detail ? { detail } : {}) });
-    if (this.dirty) return;
-    this.dirty = true;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        if (!this.dirty) return;
-        this.dirty = false;
-        this.refreshStatus();
-      });
-    }
+    // refreshStatus publishes the room status and every device's topic (each only if it changed)
+    if (this.statusQueued) return;
+    this.statusQueued = true;
+    setImmediate(() => {
+      this.statusQueued = false;
+      this.refreshStatus();
+    });
   }
 
   private refreshStatus(): void {
