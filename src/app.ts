@@ -294,6 +294,7 @@ export class App {
         settings,
         engine: () => engine,
         store: store.kv,
+        bus,
         busy: () => linecheck.runningId(),
       }),
       layout,

@@ -1,3 +1,4 @@
+import type { Bus } from '../core/bus.ts';
 import { fail } from '../core/errors.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { Settings } from '../settings/schema.ts';
@@ -27,6 +28,7 @@ export type CableDeps = {
   settings: Pick<Settings, 'wiring' | 'audio' | 'linecheck'>;
   engine: () => AudioEngine | undefined;
   store: { get(key: string): unknown; set(key: string, value: unknown): void };
+  bus: Pick<Bus, 'on' | 'removeOwner'>;
   /** A line check uses the interface: a cable test waits for none. */
   busy: () => string | undefined;
 };
@@ -39,7 +41,7 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
  * The cable tester: the cable under test between interface output `out` and input `in`.
  * Silence first (noise floor and hum), then noise for continuity, polarity and latency by
  * cross-correlation, then a 1 kHz tone at the alignment level for the level loss, held while the
- * assistant flexes the connectors: the input's meter is read at 20 Hz and every drop of more than
+ * assistant flexes the connectors: every meter update of the input (20 Hz) is read and every drop of more than
  * 6 dB (a dropout) and every peak 6 dB over the tone (crackle) is counted. The tone stops at the
  * end, also on failure. Results are kept with the inventory (GET /api/v1/cables).
  */
@@ -97,24 +99,27 @@ export class CableTester {
       const [tone] = await engine.measure({ channels: [opts.in], freqs: [1000], settleMs: 100, windows: 2 });
       const got = tone!.tones.find((t) => t.freq === 1000)?.level_dbfs ?? Number.NEGATIVE_INFINITY;
       const continuity = got > level - 40 && Math.abs(noise!.correlation ?? 0) > 0.3;
-      // the flex test: the input's meter at 20 Hz while the connectors are wiggled
+      // the flex test: every meter update of the input (20 Hz, from the bus: none is missed when
+      // the main thread is busy, as polling would)
       let dropouts = 0;
       let crackles = 0;
       let inDrop = false;
       let inCrackle = false;
-      const end = Date.now() + flex * 1000;
-      while (continuity && Date.now() < end) {
-        await sleep(50);
-        const m = await engine.currentMeters();
-        const rms = m?.rms[opts.in - 1];
-        const peak = m?.peak[opts.in - 1];
-        if (rms === undefined || peak === undefined) continue;
-        const drop = rms < got - 6;
+      const owner = {};
+      this.deps.bus.on('audio.meters', owner, (m) => {
+        const c = m.channels.find((x) => x.channel === opts.in);
+        if (!c) return;
+        const drop = c.rms_dbfs < got - 6;
         if (drop && !inDrop) dropouts++;
         inDrop = drop;
-        const crack = peak > got + 6;
+        const crack = c.peak_dbfs > got + 6;
         if (crack && !inCrackle) crackles++;
         inCrackle = crack;
+      });
+      try {
+        if (continuity) await sleep(flex * 1000);
+      } finally {
+        this.deps.bus.removeOwner(owner);
       }
       const loss = continuity ? r1(level - got) : null;
       const polarity = continuity ? (noise!.polarity ?? null) : null;
