@@ -19,6 +19,7 @@ import { PrepRunner } from './dsp/offline/runner.ts';
 import { ProfileStore } from './layout/profiles.ts';
 import { LayoutService } from './layout/service.ts';
 import { CableTester } from './linecheck/cable.ts';
+import { GainStager } from './linecheck/gain.ts';
 import { LineCheckService } from './linecheck/service.ts';
 import { CordBook } from './patchbay/cords.ts';
 import { PassiveBay } from './patchbay/passive/bay.ts';
@@ -61,6 +62,7 @@ export type Services = {
   layout: LayoutService;
   prep: PrepRunner;
   linecheck: LineCheckService;
+  gain: GainStager;
   snapshots: SnapshotService;
   gear: GearService;
   prints: PrintService;
@@ -227,7 +229,17 @@ export class App {
         })
       : undefined;
 
+    const gain = new GainStager({
+      settings,
+      consoles,
+      engine: () => engine,
+      store: store.kv,
+      bus,
+      busy: () => linecheck.runningId(),
+    });
+
     const services: Services = {
+      gain,
       bus,
       store,
       studio,
@@ -297,6 +309,8 @@ export class App {
         bus,
         busy: () => linecheck.runningId(),
       }),
+      gain,
+      ...(studio ? { sim: studio } : {}),
       layout,
       recall: {
         snapshots,

@@ -12,6 +12,7 @@ import { registerEvents } from './events.ts';
 import { audioRoutes } from './routes/audio.ts';
 import { consoleRoutes } from './routes/consoles.ts';
 import { layoutRoutes } from './routes/layout.ts';
+import { gainRoutes } from './routes/gain.ts';
 import { linecheckRoutes } from './routes/linecheck.ts';
 import { patchbayRoutes } from './routes/patchbays.ts';
 import { prepRoutes } from './routes/prep.ts';
@@ -94,6 +95,7 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
     patchbayRoutes,
     audioRoutes,
     linecheckRoutes,
+    gainRoutes,
     layoutRoutes,
     recallRoutes,
     prepRoutes,

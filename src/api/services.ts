@@ -17,6 +17,7 @@ import type { SnapshotService } from '../recall/snapshots.ts';
 import type { AuditRepo } from '../store/repos.ts';
 import type { SessionStore } from './session.ts';
 import type { CableTester } from '../linecheck/cable.ts';
+import type { GainStager } from '../linecheck/gain.ts';
 
 /** The daemon itself, as the system routes see it. */
 export type DaemonInfo = {
@@ -56,6 +57,12 @@ export type ApiServices = {
   audio: { engine: AudioEngine | undefined; backend?: string; alignmentDbfs?: number };
   linecheck: LineCheckService;
   cables: CableTester;
+  gain: GainStager;
+  /** The simulated studio's band (absent when the studio is real hardware). */
+  sim?: {
+    setBand(playing: boolean): { playing: boolean; players: number };
+    band(): { playing: boolean; players: number };
+  };
   layout: LayoutService;
   recall: {
     snapshots: SnapshotService;

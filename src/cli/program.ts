@@ -5,6 +5,7 @@ import { backupCommands } from './commands/backup.ts';
 import { consoleCommands } from './commands/console.ts';
 import { daemonCommands } from './commands/daemon.ts';
 import { facilityCommands } from './commands/facility.ts';
+import { gainCommands } from './commands/gain.ts';
 import { gearCommands } from './commands/gear.ts';
 import { initCommands } from './commands/init.ts';
 import { layoutCommands } from './commands/layout.ts';
@@ -42,6 +43,7 @@ export async function runCli(argv: string[], entry: CliEntry): Promise<void> {
   layoutCommands(program);
   prepCommands(program);
   linecheckCommands(program);
+  gainCommands(program);
   recallCommands(program);
   backupCommands(program);
   gearCommands(program);

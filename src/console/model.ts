@@ -38,6 +38,8 @@ export type ConsoleCaps = {
   icons: boolean;
   /** Preamp gain, 48 V and HPF per input (X32); 48 V only (Qu). */
   preamps: boolean;
+  /** The preamp's gain range and step (dB) where `input/N/gain` can be written; absent where it cannot. */
+  preampGain?: { min: number; max: number; step: number };
   /** The whole state can be read back (scene text or a synced model). */
   sceneRead: boolean;
   /** The state is scene text (X32 .scn); otherwise a key/value model (JSON). */

@@ -114,8 +114,34 @@ export const SimCable = T.Object(
   { additionalProperties: false },
 );
 
+/** What a simulated musician plays (drivers/audio/band.ts renders each; sim/plant.ts checks the two lists agree). */
+export const BAND_PROGRAMMES = ['kick', 'snare', 'hats', 'toms', 'bass', 'guitar', 'keys', 'vocal', 'click'] as const;
+
+/** The simulated band for a sound check: one player per console input. */
+export const SimBand = T.Object(
+  {
+    /** Whether the band plays now (also `rad band on|off`, PUT /api/v1/sim/band). */
+    playing: T.Boolean({ default: false }),
+    players: T.Array(
+      T.Object(
+        {
+          /** The console input the player's microphone or DI arrives on, e.g. `x32-main:in:3`. */
+          input: T.String({ pattern: '^[A-Za-z0-9_.-]+:in:[0-9]+$' }),
+          programme: T.Union(BAND_PROGRAMMES.map((p) => T.Literal(p))),
+          /** The programme's peak at the console input with the preamp at 0 dB. */
+          level_dbfs: T.Number({ minimum: -100, maximum: 20 }),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const SimSettings = T.Object(
   {
+    band: SimBand,
     /** Cables plugged between interface outputs and inputs for `rad cable test`. */
     cables: T.Array(SimCable, { default: [] }),
     enabled: T.Boolean({ default: false }),
@@ -312,6 +338,21 @@ export const ClockSettings = T.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Gain staging from the sound check (`rad gain listen|apply`). */
+export const GainSettings = T.Object(
+  {
+    /** Where each input's peaks should land. */
+    target_peak_dbfs: T.Number({ minimum: -40, maximum: -1, default: -12 }),
+    /** The largest single gain move: bigger changes go in steps, so nothing jumps on the monitors. */
+    step_db: T.Number({ minimum: 0.5, maximum: 6, default: 3 }),
+    /** An input whose peaks stay under this never played. */
+    silence_dbfs: T.Number({ minimum: -120, maximum: -20, default: -60 }),
+    /** Peaks at or above this count as clipped. */
+    clip_dbfs: T.Number({ minimum: -6, maximum: 0, default: -0.5 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** Scheduled backups: every day at `schedule` (local time) to `target` (a folder or an rsync destination). */
 export const BackupSettings = T.Object(
   {
@@ -344,6 +385,7 @@ export const Settings = T.Object(
     mqtt: T.Optional(MqttSettings),
     backup: BackupSettings,
     clock: ClockSettings,
+    gain: GainSettings,
   },
   { additionalProperties: false },
 );

@@ -1,12 +1,25 @@
 import type { AudioTopology, TopologyInput } from '../dsp/engine/protocol.ts';
 import { PassiveBay } from '../patchbay/passive/bay.ts';
 import { expandWiring, type MatrixView, PathTracer } from '../patchbay/trace.ts';
-import type { Settings, SimFault } from '../settings/schema.ts';
+import type { Programme } from '../drivers/audio/band.ts';
+import type { BAND_PROGRAMMES, Settings, SimFault } from '../settings/schema.ts';
 import type { LineDeviceSim } from './patchbay/base.ts';
 import { oscDestPoints } from '../console/x32/oscdest.ts';
 import { consoleOutputPoint, pathName } from '../settings/wiring.ts';
 
 export { pathName };
+
+/** The simulated consoles' part in the plant: preamp gains per console input, and the band at them. */
+export type PlantConsoles = {
+  /** Per console id: the preamp gain (dB) at its input point k (0 where there is no preamp). */
+  preamps?: Map<string, (k: number) => number>;
+  band?: Settings['sim']['band']['players'];
+};
+
+// the settings' list of band programmes and the renderer's are one list
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _programmesAgree: Same<(typeof BAND_PROGRAMMES)[number], Programme> = true;
+void _programmesAgree;
 
 /** A console's test oscillator as the plant needs it (the X32 simulator's running state). */
 export type OscillatorView = () => {
@@ -26,12 +39,15 @@ export function plantTopology(
   settings: Settings,
   sims: Map<string, LineDeviceSim>,
   oscillators: Map<string, OscillatorView> = new Map(),
+  consoles: PlantConsoles = {},
 ): AudioTopology | undefined {
   const a = settings.audio;
   if (!a) return undefined;
   const wiring = expandWiring(settings.wiring);
-  if (!wiring.some((w) => w.from.startsWith('iface:out:')) || !wiring.some((w) => w.to.startsWith('iface:in:')))
-    return undefined;
+  // without outputs into the plant and returns from it, the interface is its own loop (a band
+  // playing into returned console inputs is still a plant)
+  const returns = wiring.some((w) => w.to.startsWith('iface:in:'));
+  if (!returns || (!wiring.some((w) => w.from.startsWith('iface:out:')) && !consoles.band?.length)) return undefined;
   const matrices: MatrixView[] = [...sims.entries()].map(([id, sim]) => ({
     id,
     map: () => sim.map,
@@ -82,14 +98,30 @@ export function plantTopology(
         });
       }
     }
+    // a console input on the way amplifies by its preamp's gain (the plant is unity at 0 dB)
+    const gainOf = new Map<number, number>();
+    for (const p of traced.paths) {
+      const o = /^iface:out:(\d+)$/.exec(p.source)?.[1];
+      if (o !== undefined && !gainOf.has(Number(o)))
+        gainOf.set(Number(o), preampOnPath([...p.hops.map((h) => h.to), endpoint]));
+    }
     const spec: TopologyInput = {
       sources: outs
         .filter((o) => o <= a.outputs)
-        .map((o) => ({ output: o, gainDb: 0, delaySamples: base, polarity: 1 as const })),
+        .map((o) => ({ output: o, gainDb: gainOf.get(o) ?? 0, delaySamples: base, polarity: 1 as const })),
       noiseDbfs: -120,
       ...(generators.length ? { generators } : {}),
     };
     return { spec, paths: [...outs.map((o) => pathName(sourceOf.get(o) ?? `iface:out:${o}`)), ...consoleOuts] };
+  };
+  /** The preamp gain (dB) of the first simulated console input among these points, else 0. */
+  const preampOnPath = (points: string[]): number => {
+    for (const pt of points) {
+      const m = /^(.+):in:(\d+)$/.exec(pt);
+      const fn = m && consoles.preamps?.get(m[1]!);
+      if (fn) return fn(Number(m[2]));
+    }
+    return 0;
   };
   const topo: AudioTopology = { inputs: [] };
   const pathsAt: Array<string[]> = [];
@@ -120,6 +152,20 @@ export function plantTopology(
     }
     applyFaults(taps, tapPaths, outputOfPath, settings.sim.faults, base);
     topo.taps = taps.inputs.map((t, i) => ({ ...t, name: tapNames[i]! }));
+  }
+  // the band: each player's programme at its console input (amplified by that input's preamp),
+  // heard by the console's meter there and by every interface input fed from it (direct outs)
+  for (const p of consoles.band ?? []) {
+    const m = /^(.+):in:(\d+)$/.exec(p.input);
+    const gain = m ? (consoles.preamps?.get(m[1]!)?.(Number(m[2])) ?? 0) : 0;
+    const gen = { kind: 'band' as const, programme: p.programme, levelDbfs: p.level_dbfs + gain, path: p.input };
+    const tap = topo.taps?.find((t) => t.name === p.input);
+    if (tap) tap.generators = [...(tap.generators ?? []), gen];
+    for (const d of tracer.trace(p.input, 'forward').paths) {
+      const i = /^iface:in:(\d+)$/.exec(d.destination)?.[1];
+      const inp = i === undefined ? undefined : topo.inputs[Number(i) - 1];
+      if (inp && !inp.generators?.some((g) => g.path === p.input)) inp.generators = [...(inp.generators ?? []), gen];
+    }
   }
   return topo;
 }

@@ -173,7 +173,15 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     // the console's oscillator reaches the interface through its buses: follow it
     for (const sim of this.x32.values())
       sim.onChange((address) => {
-        if (address.startsWith('/config/osc/') || address === '/-stat/osc/on') this.topologyChanged();
+        // …and so do its preamps (gain, the channel's source, the input routing blocks)
+        if (
+          address.startsWith('/config/osc/') ||
+          address === '/-stat/osc/on' ||
+          /^\/headamp\/\d+\/gain$/.test(address) ||
+          /^\/ch\/\d+\/config\/source$/.test(address) ||
+          address.startsWith('/config/routing/IN/')
+        )
+          this.topologyChanged();
       });
     return this.bound;
   }
@@ -192,6 +200,23 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
   }
 
   private topologyPending = false;
+  private bandPlaying: boolean | undefined;
+
+  /** The simulated band starts or stops playing (its players are in settings sim.band). */
+  setBand(playing: boolean): { playing: boolean; players: number } {
+    if (playing !== this.band().playing) {
+      this.bandPlaying = playing;
+      this.topologyChanged();
+    }
+    return this.band();
+  }
+
+  band(): { playing: boolean; players: number } {
+    return {
+      playing: this.bandPlaying ?? this.settings.sim.band.playing,
+      players: this.settings.sim.band.players.length,
+    };
+  }
 
   /** One re-trace per tick however many ties or oscillator settings changed in it (a multi-tie, the oscillator's five settings). */
   private topologyChanged(): void {
@@ -208,9 +233,12 @@ export class SimulatedStudio extends EventEmitter<{ topology: [AudioTopology] }>
     const a = this.settings.audio;
     if (!a) return { inputs: [] };
     const oscillators = new Map([...this.x32].map(([id, sim]) => [id, () => sim.oscillator()]));
+    const preamps = new Map([...this.x32].map(([id, sim]) => [id, (k: number) => sim.preampGainDb(k)]));
     const t =
-      plantTopology(this.settings, this.patchbays, oscillators) ??
-      loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
+      plantTopology(this.settings, this.patchbays, oscillators, {
+        preamps,
+        ...(this.band().playing ? { band: this.settings.sim.band.players } : {}),
+      }) ?? loopTopology(a.inputs, a.outputs, this.settings.sim.faults, a.latency_samples);
     // cables under test: plugged straight from an output into an input (the input's jack now holds
     // this plug, so it hears only the cable), with their faults
     for (const c of this.settings.sim.cables) {

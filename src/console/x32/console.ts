@@ -59,6 +59,8 @@ export const X32_CAPS: ConsoleCaps = {
   colours: true,
   icons: true,
   preamps: true,
+  // /headamp/NNN/gain: −12…+60 dB in 0.5 dB steps (the headamp law in schema.ts)
+  preampGain: { min: -12, max: 60, step: 0.5 },
   sceneRead: true,
   sceneText: true,
   oscillator: true,

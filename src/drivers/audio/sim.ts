@@ -1,4 +1,5 @@
 import { mulberry32 } from '../../core/random.ts';
+import { renderProgramme } from './band.ts';
 import type { AudioTopology, TopologyInput } from './topology.ts';
 import type { AudioBackend, BlockIo, IdleFloors } from './backend.ts';
 
@@ -204,7 +205,9 @@ export class SimAudioBackend implements AudioBackend {
     }
     for (const g of spec.generators ?? []) {
       // AES17: a sine of peak A reads 20·log10(A) dBFS; noise is set by its RMS (+3 dB for the AES17 convention)
-      if (g.kind === 'sine') {
+      if (g.kind === 'band') {
+        if (g.programme) renderProgramme(g.programme, this.pos, fs, 10 ** (g.levelDbfs / 20), dst);
+      } else if (g.kind === 'sine') {
         const a = 10 ** (g.levelDbfs / 20);
         const w = (2 * Math.PI * (g.freq ?? 1000)) / fs;
         for (let j = 0; j < B; j++) dst[j] += a * Math.sin(w * (this.pos + j));

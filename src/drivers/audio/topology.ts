@@ -1,6 +1,8 @@
 // The audio engine's configuration and the simulated plant's topology: contracts the drivers,
 // the DSP engine and the simulated studio share, kept here so drivers import nothing above them.
 
+import type { Programme } from './band.ts';
+
 export type BackendKind = 'sim' | 'portaudio' | 'jack';
 
 export type EngineConfig = {
@@ -32,7 +34,15 @@ export type TopologyInput = {
   /** An intermittent connection: the sources drop out for lengthMs every everyMs (noise and hum stay). */
   dropouts?: { everyMs: number; lengthMs: number };
   /** Signals made upstream of the interface (a console's test oscillator on a bus wired here). */
-  generators?: Array<{ kind: 'sine' | 'white'; freq?: number; levelDbfs: number; path?: string }>;
+  generators?: Array<{
+    kind: 'sine' | 'white' | 'band';
+    freq?: number;
+    /** Peak level (a band programme's peak, a sine's peak; white noise: its AES17 RMS). */
+    levelDbfs: number;
+    path?: string;
+    /** kind 'band': what the musician on this input plays (drivers/audio/band.ts). */
+    programme?: Programme;
+  }>;
 };
 
 /** How each simulated interface input is made from what was played (sample by sample). */

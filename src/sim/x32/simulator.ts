@@ -3,6 +3,7 @@ import { mulberry32 } from '../../core/random.ts';
 import { decodeMessage, encodeMessage, type OscArg, type OscMessage } from '../../drivers/osc/codec.ts';
 import { type Law, levelToDb, oscType, quantize, type Raw, rawToUnits } from '../../console/x32/laws.ts';
 import { formatLeafLine, formatNodeLine, initialState, parseNodeLine, type RawState } from '../../console/x32/scene.ts';
+import { headampFor } from '../../console/x32/map.ts';
 import { type Leaf, x32Tree } from '../../console/x32/schema.ts';
 
 /** Meter bank sizes (x32-osc.md §7). */
@@ -159,6 +160,16 @@ export class X32Simulator {
       type: type === 'pink' || type === 'white' ? type : 'sine',
       dest: Number(this.state.get('/config/osc/dest')),
     };
+  }
+
+  /** The gain (dB) of the preamp behind input channel k (its source through /config/routing/IN), 0 without one. */
+  preampGainDb(k: number): number {
+    if (k < 1 || k > 32) return 0;
+    const ha = headampFor(this.state, k);
+    if (ha === undefined) return 0;
+    const a = `/headamp/${String(ha).padStart(3, '0')}/gain`;
+    const v = rawToUnits(this.tree.leafByAddress.get(a)!.law, this.state.get(a)!);
+    return typeof v === 'number' ? v : 0;
   }
 
   setMeterLevels(bank: number, values: Float32Array): void {
