@@ -8,6 +8,9 @@ export type LayoutApplyReport = LayoutDiff & { written: WriteVerdict[]; ok: bool
 
 function same(path: string, a: Value | undefined, b: Value): boolean {
   if (a === undefined) return false;
+  // −∞ reads back as "-inf" (and as a level at or under the law's floor on some consoles)
+  const inf = (x: Value) => x === '-inf' || (typeof x === 'number' && x <= -89.5);
+  if (/(level|fader)$/.test(path) && (inf(a) || inf(b))) return inf(a) && inf(b);
   if (typeof a === 'number' && typeof b === 'number') {
     if (path.endsWith('/hpf')) return Math.abs(a - b) / b < 0.03; // the console's HPF grid is ~3 % wide
     if (path.endsWith('/level') || path.endsWith('/fader')) return Math.abs(a - b) < 0.3;
@@ -18,9 +21,7 @@ function same(path: string, a: Value | undefined, b: Value): boolean {
 
 /** What would change on the console, line by line (the console's live model against the plan). */
 export function diffLayout(plan: LayoutPlan, con: Console): LayoutDiff {
-  const changes: LayoutChange[] = [];
   const cannot: string[] = [];
-  let unchanged = 0;
   if (!con.caps.names) cannot.push(`${con.family}: channel names cannot be set over this protocol`);
   if (!con.caps.colours) cannot.push(`${con.family}: colours cannot be set over this protocol`);
   for (const c of plan.channels) {
@@ -31,7 +32,19 @@ export function diffLayout(plan: LayoutPlan, con: Console): LayoutDiff {
         `input/${c.channel}/mutegroups: mute group ${g} does not exist on this ${con.family} (${con.caps.muteGroups})`,
       );
   }
-  for (const v of planValues(plan, con.caps)) {
+  const d = diffValues(planValues(plan, con.caps), con);
+  return { console: con.id, changes: d.changes, unchanged: d.unchanged, cannot: [...cannot, ...d.cannot] };
+}
+
+/** Each value against the console's live model: what changes, what is already right, what the console cannot take. */
+export function diffValues(
+  values: Array<{ channel: number; path: string; value: Value }>,
+  con: Console,
+): { changes: LayoutChange[]; unchanged: number; cannot: string[] } {
+  const changes: LayoutChange[] = [];
+  const cannot: string[] = [];
+  let unchanged = 0;
+  for (const v of values) {
     let current: Value | undefined;
     try {
       current = con.get(v.path);
@@ -47,7 +60,7 @@ export function diffLayout(plan: LayoutPlan, con: Console): LayoutDiff {
     if (same(v.path, current, v.value)) unchanged++;
     else changes.push({ channel: v.channel, path: v.path, from: current, to: v.value });
   }
-  return { console: con.id, changes, unchanged, cannot };
+  return { changes, unchanged, cannot };
 }
 
 /**

@@ -2,7 +2,7 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { fail } from '../core/errors.ts';
 import { pointerToPath } from '../settings/load.ts';
-import { ROLES } from './roles.ts';
+import { FAMILY, ROLES } from './roles.ts';
 
 const RoleName = T.Union(ROLES.map((r) => T.Literal(r)));
 const Colour = T.Union(
@@ -57,6 +57,24 @@ export const ProfileSchema = T.Object(
     use_source_names: T.Optional(T.Boolean({ description: "use the band's own names instead of role names" })),
     roles: T.Optional(T.Partial(T.Record(RoleName, Look), { additionalProperties: false })),
     families: T.Optional(T.Record(T.String(), Look)),
+    /**
+     * Cue mixes, one per musician: the aux bus it goes to and what they hear. Keys are roles
+     * (`click`, `vocal-lead`) or families (`drums`, `bass`, `vocals`); a role's own key wins over
+     * its family's. Everything else is off in that mix.
+     */
+    cues: T.Optional(
+      T.Array(
+        T.Object(
+          {
+            name: T.String({ minLength: 1, maxLength: 32 }),
+            bus: T.Integer({ minimum: 1, maximum: 16 }),
+            mix: T.Record(T.String({ minLength: 1 }), T.Number({ minimum: -90, maximum: 10 })),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 16 },
+      ),
+    ),
     daw: T.Optional(
       T.Object(
         {
@@ -81,5 +99,21 @@ export function validateProfile(raw: unknown): Profile {
     .map((e) => `${pointerToPath(e.path)}: ${e.message}`);
   if (errors.length > 0)
     throw fail('E_PROFILE_INVALID', `profile is invalid: ${errors.join('; ')}`, { problems: errors });
-  return raw as Profile;
+  const p = raw as Profile;
+  const families = new Set(Object.values(FAMILY));
+  const buses = new Map<number, string>();
+  for (const [i, cue] of (p.cues ?? []).entries()) {
+    for (const key of Object.keys(cue.mix))
+      if (!(ROLES as readonly string[]).includes(key) && !families.has(key))
+        throw fail(
+          'E_CUE_ROLE',
+          `cues[${i}] (${cue.name}): ${JSON.stringify(key)} is neither a role nor a family (roles: ${ROLES.filter((r) => r !== 'unknown').join(', ')}; families: ${[...families].join(', ')})`,
+          { value: key, cue: cue.name },
+        );
+    const other = buses.get(cue.bus);
+    if (other !== undefined)
+      throw fail('E_CUE_BUS', `cues: ${cue.name} and ${other} both want aux ${cue.bus}`, { value: cue.bus });
+    buses.set(cue.bus, cue.name);
+  }
+  return p;
 }

@@ -3,6 +3,7 @@ import type { Console, ConsoleCaps } from '../console/model.ts';
 import { fail } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { type LayoutApplyReport, type LayoutDiff, applyLayout, diffLayout } from './apply.ts';
+import { applyCues, type CueApplyReport, type CueDiff, type CuePlan, diffCues, planCues } from './cues.ts';
 import { parseInputList } from './inputlist.ts';
 import { type LayoutPlan, planLayout } from './plan.ts';
 import type { Profile } from './profile.ts';
@@ -54,6 +55,28 @@ export class LayoutService {
   template(inputs: string, profileName: string, consoleId?: string): { plan: LayoutPlan; profile: Profile } {
     const profile = this.profiles.get(profileName);
     return { plan: planLayout(parseInputList(inputs), profile, this.capsFor(consoleId)), profile };
+  }
+
+  /** The profile's cue mixes for this input list, and the diff against the live desk. */
+  cues(inputs: string, profileName: string, consoleId?: string): { cues: CuePlan; diff?: CueDiff } {
+    const profile = this.profiles.get(profileName);
+    const con = this.consoleFor(consoleId);
+    const caps = con?.caps ?? capsFor('x32');
+    const cues = planCues(planLayout(parseInputList(inputs), profile, caps), profile, caps);
+    const live = con && ['online', 'degraded'].includes(con.status().state);
+    return live ? { cues, diff: diffCues(cues, con) } : { cues };
+  }
+
+  async applyCues(
+    inputs: string,
+    profileName: string,
+    opts: { console?: string; force?: boolean } = {},
+  ): Promise<{ cues: CuePlan; report: CueApplyReport }> {
+    const con = this.consoleFor(opts.console);
+    if (!con) throw fail('E_NO_CONSOLE', 'no console configured to set cue mixes on');
+    const profile = this.profiles.get(profileName);
+    const cues = planCues(planLayout(parseInputList(inputs), profile, con.caps), profile, con.caps);
+    return { cues, report: await applyCues(cues, con, { force: opts.force, actor: 'cues' }) };
   }
 
   async apply(

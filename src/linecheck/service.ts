@@ -44,6 +44,8 @@ export type RunRecord = {
   error?: string;
   /** Restores that failed at the end (ties, oscillator, monitor mutes): also raised as device alerts. */
   restore_failed?: string[];
+  /** Aux buses (cue mixes) muted for the tone because a toned input feeds them; unmuted after. */
+  cue_mutes?: string[];
   /** Where a running check is: paths done of total, and the phase. */
   progress?: { done: number; total: number; phase: string };
   /** The clock check it started with. */
@@ -242,6 +244,18 @@ export class LineCheckService {
           restoreMutes.push({ path: m, value: false });
         }
       }
+      // …and every aux the toned inputs feed (the musicians' cue mixes): nobody gets tone in their headphones
+      if (con?.status().state === 'online' && rec.options.target !== 'outputs') {
+        const cueMutes = cueBusesFedBy(con, testable, this.settings.audio!.monitor_mutes);
+        if (cueMutes.length > 0) {
+          await con.write(
+            cueMutes.map((path) => ({ path, value: true })),
+            'linecheck',
+          );
+          for (const path of cueMutes) restoreMutes.push({ path, value: false });
+          rec.cue_mutes = cueMutes;
+        }
+      }
       if (rec.options.target === 'outputs') rec.results = await this.outputs(rec, paths, engine, con, alignment);
       else {
         if (rec.options.inject) await this.inject(testable, stuck, restoreTies, untestable);
@@ -314,10 +328,14 @@ export class LineCheckService {
             'linecheck',
           )
           .then((rep) => {
-            if (!rep.ok) this.restoreFailed(rec, con.id, `monitors left muted after line check: ${paths}`);
+            if (!rep.ok) this.restoreFailed(rec, con.id, `monitors or cue mixes left muted after line check: ${paths}`);
           })
           .catch((e) =>
-            this.restoreFailed(rec, con.id, `monitors left muted after line check: ${paths} (${describeError(e)})`),
+            this.restoreFailed(
+              rec,
+              con.id,
+              `monitors or cue mixes left muted after line check: ${paths} (${describeError(e)})`,
+            ),
           );
       }
     }
@@ -610,4 +628,36 @@ export class LineCheckService {
 
 function pathNameOf(paths: CheckPath[], source: string): string {
   return paths.find((p) => p.source === source)?.name ?? source;
+}
+
+/**
+ * The aux buses (cue mixes) that the console inputs of these paths send to and that are not muted
+ * already (nor among the monitor mutes): their `aux/N/mute` paths. A send counts when its level
+ * is above −∞ and it is not switched off.
+ */
+export function cueBusesFedBy(con: Console, paths: CheckPath[], already: string[]): string[] {
+  const channels = new Set<number>();
+  for (const p of paths) {
+    const m = /^(.+):in:(\d+)$/.exec(p.input);
+    if (m && m[1] === con.id && Number(m[2]) <= con.caps.inputs) channels.add(Number(m[2]));
+  }
+  const read = (path: string) => {
+    try {
+      return con.get(path);
+    } catch {
+      return undefined;
+    }
+  };
+  const out: string[] = [];
+  for (let b = 1; b <= con.caps.auxes; b++) {
+    const mute = `aux/${b}/mute`;
+    if (already.includes(mute) || read(mute) !== false) continue;
+    for (const k of channels) {
+      const level = read(`input/${k}/send/aux/${b}/level`);
+      if (typeof level !== 'number' || level <= -90 || read(`input/${k}/send/aux/${b}/on`) === false) continue;
+      out.push(mute);
+      break;
+    }
+  }
+  return out;
 }

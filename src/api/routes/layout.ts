@@ -93,6 +93,42 @@ export const layoutRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     async (req) => layout.plan(req.body.inputs, req.body.profile, req.body.console),
   );
 
+  const Cues = Open({
+    cues: T.Array(Open({ name: T.String(), bus: T.Integer() })),
+    missing: T.Array(Open({ cue: T.String(), key: T.String() })),
+  });
+  app.post(
+    '/api/v1/cues/plan',
+    {
+      schema: {
+        summary:
+          "The profile's cue mixes (per musician: their aux bus and what they hear) over this input list, and the diff against the live console",
+        body: Body,
+        response: replies(Open({ cues: Cues })),
+      },
+    },
+    async (req) => layout.cues(req.body.inputs, req.body.profile, req.body.console),
+  );
+  app.post(
+    '/api/v1/cues/apply',
+    {
+      schema: {
+        summary:
+          'Write the cue mixes (bus names, every send level; −∞ for what a musician does not hear) and read them back; refused with E_CUE_ROLE_MISSING when a mix names a role the list lacks, unless forced',
+        body: T.Object(
+          {
+            ...Body.properties,
+            force: T.Optional(T.Boolean({ description: 'apply even when a mix names a role the input list lacks' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: replies(Open({ cues: Cues, report: Open({ ok: T.Boolean() }) })),
+      },
+    },
+    async (req) =>
+      layout.applyCues(req.body.inputs, req.body.profile, { console: req.body.console, force: req.body.force }),
+  );
+
   app.post(
     '/api/v1/layout/apply',
     {

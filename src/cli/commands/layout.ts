@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { writeFileAtomic } from '../../core/atomic.ts';
 import { parseInputList } from '../../layout/inputlist.ts';
 import type { LayoutApplyReport, LayoutDiff } from '../../layout/apply.ts';
+import { type CueApplyReport, type CueDiff, type CuePlan, planCues } from '../../layout/cues.ts';
 import { type LayoutPlan, planLayout } from '../../layout/plan.ts';
 import { validateProfile } from '../../layout/profile.ts';
 import { capsFor } from '../../console/factory.ts';
@@ -129,6 +130,65 @@ export function layoutCommands(program: Command): void {
       process.stdout.write(
         `  ${w.address}: ${w.verdict} (wanted ${JSON.stringify(w.requested)}, console holds ${JSON.stringify(w.actual)})\n`,
       );
+    for (const c of r.report.cannot) process.stdout.write(`  cannot: ${c}\n`);
+    if (!r.report.ok) process.exitCode = 1;
+  });
+
+  const cue = program.command('cue').description("cue mixes from the engineer's profile: one aux bus per musician");
+  const printCues = (cues: CuePlan, diff?: CueDiff) => {
+    for (const c of cues.cues) {
+      const heard = c.sends.filter((x) => x.level_db !== null);
+      process.stdout.write(
+        `aux ${c.bus} ${c.name}: ${heard.map((x) => `${x.name} ${x.level_db! > 0 ? '+' : ''}${x.level_db}`).join(', ') || 'nothing'}\n`,
+      );
+    }
+    for (const m of cues.missing) process.stdout.write(`${m.code}: ${m.cue} wants ${m.key}, which this list lacks\n`);
+    for (const c of cues.cannot) process.stdout.write(`cannot: ${c}\n`);
+    if (diff) {
+      process.stdout.write(`\n${diff.changes.length} change(s) on ${diff.console} (${diff.unchanged} already right)\n`);
+      for (const c of diff.cannot) process.stdout.write(`  cannot: ${c}\n`);
+    }
+  };
+  conn(
+    cue
+      .command('plan')
+      .description("show each musician's mix and the diff against the live console")
+      .argument('<inputs>', 'input list (CSV or text)'),
+  ).action(async (file: string, o: Conn) => {
+    const inputs = readText(file);
+    if (isProfileFile(o.profile)) {
+      const profile = validateProfile(parse(readText(o.profile)));
+      const caps = localCaps(o);
+      const cues = planCues(planLayout(parseInputList(inputs), profile, caps), profile, caps);
+      if (o.json) return printJson({ cues });
+      return printCues(cues);
+    }
+    const r = await new DaemonClient(o).request<{ cues: CuePlan; diff?: CueDiff }>('POST', '/api/v1/cues/plan', {
+      inputs,
+      profile: o.profile,
+      console: o.console,
+    });
+    if (o.json) return printJson(r);
+    printCues(r.cues, r.diff);
+  });
+  conn(
+    cue
+      .command('apply')
+      .description('write the cue mixes (bus names and sends) and read them back; exit 1 if any value did not verify')
+      .argument('<inputs>')
+      .option('--force', 'apply even when a mix names a role the input list lacks'),
+  ).action(async (file: string, o: Conn & { force?: boolean }) => {
+    const r = await new DaemonClient(o).request<{ cues: CuePlan; report: CueApplyReport }>(
+      'POST',
+      '/api/v1/cues/apply',
+      { inputs: readText(file), profile: o.profile, console: o.console, ...(o.force ? { force: true } : {}) },
+    );
+    if (o.json) return printJson(r);
+    const bad = r.report.written.filter((w) => w.verdict !== 'verified');
+    process.stdout.write(
+      `${r.report.console}: ${r.cues.cues.length} cue mix(es); ${r.report.written.length} value(s) written, ${r.report.written.length - bad.length} verified, ${r.report.unchanged} already right\n`,
+    );
+    for (const w of bad) process.stdout.write(`  ${w.address}: ${w.verdict}\n`);
     for (const c of r.report.cannot) process.stdout.write(`  cannot: ${c}\n`);
     if (!r.report.ok) process.exitCode = 1;
   });
