@@ -229,6 +229,16 @@ export class App {
         })
       : undefined;
 
+    const maintenance = new MaintenanceService({ gear, kv: store.kv });
+    // a print runs through the version's outboard: its length goes on their hour counters
+    bus.on('recall.changed', maintenance, (e) => {
+      if (e.kind !== 'print') return;
+      try {
+        maintenance.countPrint(e.id);
+      } catch (err) {
+        log.warn({ version: e.id, err: describeError(err) }, 'hour counters not updated after a print');
+      }
+    });
     const gain = new GainStager({
       settings,
       consoles,
@@ -318,7 +328,7 @@ export class App {
         prints,
         dataDir: settings.data_dir,
         backups,
-        maintenance: new MaintenanceService({ gear, kv: store.kv }),
+        maintenance,
       },
       prep,
     };

@@ -160,6 +160,7 @@ export const ERROR_CODES = {
   E_CUE_BUS: 'invalid',
   E_UNKNOWN_TICKET: 'not_found',
   E_TICKET_NO_FAULT: 'invalid',
+  E_TICKET_INVALID: 'invalid',
   E_SERVICE_INVALID: 'invalid',
   E_WEB_NOT_BUILT: 'unavailable',
   E_CSRF: 'forbidden',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
 import { fail } from '../../core/errors.ts';
+import { blamePath } from '../../linecheck/blame.ts';
 import { lineCheckHtml } from '../../linecheck/report.ts';
 import { Open, replies } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
@@ -173,6 +174,67 @@ export const linecheckRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices 
         return lineCheckHtml(run);
       }
       return run;
+    },
+  );
+
+  app.post(
+    '/api/v1/linecheck/:id/tickets',
+    {
+      schema: {
+        summary:
+          'Open a repair ticket for each failing path of a run (or only `paths`): the path, the verdict, the measurements and the device and port the tracer blames',
+        params: T.Object({ id: T.String() }),
+        body: T.Optional(
+          T.Object(
+            { paths: T.Optional(T.Array(T.String({ minLength: 1 }), { minItems: 1 })) },
+            { additionalProperties: false },
+          ),
+        ),
+        response: replies(T.Object({ tickets: T.Array(Open({ id: T.String(), title: T.String() })) }), 201),
+      },
+    },
+    async (req, reply) => {
+      const run = lc.get(req.params.id);
+      if (!run) throw fail('E_UNKNOWN_RUN', `no line-check run ${req.params.id}`, { run: req.params.id });
+      if (run.state === 'running') throw fail('E_LINECHECK_RUNNING', `run ${run.id} is still running`, { run: run.id });
+      const wanted = req.body?.paths;
+      for (const p of wanted ?? [])
+        if (!run.results.some((r) => r.path === p))
+          throw fail('E_UNKNOWN_PATH', `run ${run.id} has no path ${JSON.stringify(p)}`, { value: p });
+      const failing = run.results.filter(
+        (r) => r.verdict !== 'pass' && r.verdict !== 'untestable' && (!wanted || wanted.includes(r.path)),
+      );
+      if (wanted && failing.length < wanted.length)
+        throw fail(
+          'E_TICKET_NO_FAULT',
+          `nothing to repair: ${wanted.filter((p) => !failing.some((f) => f.path === p)).join(', ')} passed`,
+          {
+            value: wanted,
+          },
+        );
+      const maint = services.recall.maintenance;
+      const pb = services.patchbays;
+      const tickets = failing.map((r) => {
+        const b = blamePath(r, pb.tracer, {
+          isSwitcher: (id) => pb.list().some((p) => p.id === id),
+          stateOf: (id) =>
+            services.daemon
+              .devices()
+              .find((d) => d.id === id)
+              ?.status().state,
+        });
+        return maint.openTicket(
+          {
+            title: `${r.path}: ${r.verdict} (${r.findings[0] ?? r.verdict}) — check ${b.device}${b.port ? ` ${b.port}` : ''}`,
+            device: b.device,
+            port: b.port,
+            detail: { ...r, blame: b.why, chain: b.chain },
+          },
+          { run: run.id, path: r.path },
+        );
+      });
+      void reply.code(201);
+      return { tickets };
     },
   );
 

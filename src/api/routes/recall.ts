@@ -229,6 +229,98 @@ export const recallRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> 
     },
     async (req) => maintenance.plan(req.params.id, req.body),
   );
+  const Hours = Open({ unit: T.String(), counters: T.Array(Open({ name: T.String(), hours: T.Number() })) });
+  app.get(
+    '/api/v1/gear/:id/hours',
+    {
+      schema: {
+        summary: "A unit's hour counters (tubes, lamps): hours so far, replace-at, whether they run now",
+        params: Ref,
+        response: replies(Hours),
+      },
+    },
+    async (req) => maintenance.hours(req.params.id),
+  );
+  app.put(
+    '/api/v1/gear/:id/hours',
+    {
+      schema: {
+        summary:
+          "Define a unit's hour counters: name, replace_at_hours, and hours to set the count (a new tube set: 0)",
+        params: Ref,
+        body: T.Object({}, { additionalProperties: true }),
+        response: replies(Hours),
+      },
+    },
+    async (req) => maintenance.setCounters(req.params.id, req.body),
+  );
+  for (const action of ['start', 'stop'] as const)
+    app.post(
+      `/api/v1/gear/:id/hours/${action}`,
+      {
+        schema: {
+          summary:
+            action === 'start'
+              ? 'The unit is powered for the session: its counters run until stopped (prints of versions using it count by themselves)'
+              : 'The unit is off: its counters stop, the span is added',
+          params: Ref,
+          response: replies(Hours),
+        },
+      },
+      async (req) =>
+        action === 'start' ? maintenance.startHours(req.params.id) : maintenance.stopHours(req.params.id),
+    );
+  app.get(
+    '/api/v1/tickets',
+    {
+      schema: {
+        summary: 'Repair tickets, newest first: open ones (all=true: closed too)',
+        querystring: T.Object({ all: T.Optional(T.Boolean()) }, { additionalProperties: false }),
+        response: replies(
+          T.Object({ tickets: T.Array(Open({ id: T.String(), title: T.String(), state: T.String() })) }),
+        ),
+      },
+    },
+    async (req) => ({ tickets: maintenance.tickets(req.query.all ?? false) }),
+  );
+  app.post(
+    '/api/v1/tickets',
+    {
+      schema: {
+        summary: 'Open a repair ticket by hand: title, and optionally the unit, device and port',
+        body: T.Object({}, { additionalProperties: true }),
+        response: replies(Open({ id: T.String(), title: T.String() }), 201),
+      },
+    },
+    async (req, reply) => {
+      const t = maintenance.openTicket(req.body);
+      void reply.code(201);
+      return t;
+    },
+  );
+  app.get(
+    '/api/v1/tickets/:id',
+    {
+      schema: {
+        summary: 'One repair ticket',
+        params: T.Object({ id: T.String() }),
+        response: replies(Open({ id: T.String() })),
+      },
+    },
+    async (req) => maintenance.ticket(req.params.id),
+  );
+  app.post(
+    '/api/v1/tickets/:id/close',
+    {
+      schema: {
+        summary: 'Close a repair ticket with what was done',
+        params: T.Object({ id: T.String() }),
+        body: T.Object({ resolution: T.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: replies(Open({ id: T.String(), state: T.String() })),
+      },
+    },
+    async (req) => maintenance.closeTicket(req.params.id, req.body.resolution),
+  );
   app.get(
     '/api/v1/gear/:id',
     { schema: { summary: 'One unit (id or "Make Model")', params: Ref, response: replies(Unit) } },

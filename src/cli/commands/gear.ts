@@ -75,6 +75,78 @@ export function gearCommands(program: Command): void {
       process.stdout.write(`logged: ${(e as { date: string }).date} ${o.work} (${o.who})\n`);
     },
   );
+  type Hours = {
+    unit: string;
+    counters: Array<{ name: string; hours: number; replace_at_hours?: number }>;
+    running_since: string | null;
+  };
+  conn(
+    gear
+      .command('hours')
+      .description("a unit's hour counters (tubes, lamps): show, define, start or stop them")
+      .argument('<unit>', 'unit id or "Make Model"')
+      .option('--counter <spec...>', 'define a counter: name[:replace_at_hours[:hours]], e.g. tubes:5000:0')
+      .option('--start', 'the unit is powered: its counters run')
+      .option('--stop', 'the unit is off: its counters stop'),
+  ).action(async (unit: string, o: Conn & { counter?: string[]; start?: boolean; stop?: boolean }) => {
+    const c = new DaemonClient(o);
+    const u = encodeURIComponent(unit);
+    if (o.start && o.stop) throw new CliError('--start or --stop, not both', 2, 'E_USAGE');
+    let h: Hours;
+    if (o.counter) {
+      const counters = o.counter.map((spec) => {
+        const [name, at, hours] = spec.split(':');
+        const n = (v: string | undefined, what: string) => {
+          if (v === undefined || v === '') return undefined;
+          const x = Number(v);
+          if (!Number.isFinite(x) || x < 0)
+            throw new CliError(`--counter ${spec}: ${what} must be a number, got ${JSON.stringify(v)}`, 2, 'E_USAGE');
+          return x;
+        };
+        const replace = n(at, 'replace_at_hours');
+        const count = n(hours, 'hours');
+        return {
+          name: name ?? '',
+          ...(replace !== undefined ? { replace_at_hours: replace } : {}),
+          ...(count !== undefined ? { hours: count } : {}),
+        };
+      });
+      h = await c.request<Hours>('PUT', `/api/v1/gear/${u}/hours`, { counters });
+    }
+    if (o.start || o.stop) h = await c.request<Hours>('POST', `/api/v1/gear/${u}/hours/${o.start ? 'start' : 'stop'}`);
+    else h = await c.request<Hours>('GET', `/api/v1/gear/${u}/hours`);
+    if (o.json) return printJson(h);
+    if (h.counters.length === 0) process.stdout.write('no hour counters (define one: --counter tubes:5000)\n');
+    for (const k of h.counters)
+      process.stdout.write(
+        `${k.name}: ${k.hours.toFixed(1)} h${k.replace_at_hours ? ` of ${k.replace_at_hours}` : ''}${h.running_since ? ' (running)' : ''}\n`,
+      );
+  });
+  conn(
+    gear
+      .command('tickets')
+      .description('repair tickets (open ones; --all for closed too); --close ID --resolution TEXT closes one')
+      .option('--all', 'closed tickets too')
+      .option('--close <id>', 'close this ticket')
+      .option('--resolution <text>', 'what was done (with --close)'),
+  ).action(async (o: Conn & { all?: boolean; close?: string; resolution?: string }) => {
+    const c = new DaemonClient(o);
+    type Ticket = { id: string; title: string; state: string; opened_at: string; resolution?: string };
+    if (o.close) {
+      if (!o.resolution) throw new CliError('--close needs --resolution (what was done)', 2, 'E_USAGE');
+      const t = await c.request<Ticket>('POST', `/api/v1/tickets/${encodeURIComponent(o.close)}/close`, {
+        resolution: o.resolution,
+      });
+      if (o.json) return printJson(t);
+      process.stdout.write(`${t.id} closed: ${t.resolution}\n`);
+      return;
+    }
+    const r = await c.request<{ tickets: Ticket[] }>('GET', `/api/v1/tickets${o.all ? '?all=true' : ''}`);
+    if (o.json) return printJson(r);
+    if (r.tickets.length === 0) process.stdout.write('no open tickets\n');
+    for (const t of r.tickets)
+      process.stdout.write(`${t.id}  ${t.state.padEnd(6)}  ${t.opened_at.slice(0, 10)}  ${t.title}\n`);
+  });
   conn(
     gear
       .command('due')
@@ -92,7 +164,9 @@ export function gearCommands(program: Command): void {
     else
       for (const d of r.due)
         process.stdout.write(
-          `${d.overdue ? 'OVERDUE' : 'due    '}  ${d.due}  ${d.name}: ${d.what}${d.overdue ? ` (${-d.days} days ago)` : ` (in ${d.days} days)`}\n`,
+          d.what === 'hours'
+            ? `${d.overdue ? 'OVERDUE' : 'due    '}  ${d.name}: ${(d as { counter?: string }).counter} at ${d.due}\n`
+            : `${d.overdue ? 'OVERDUE' : 'due    '}  ${d.due}  ${d.name}: ${d.what}${d.overdue ? ` (${-d.days} days ago)` : ` (in ${d.days} days)`}\n`,
         );
     if (r.due.some((d) => d.overdue)) process.exitCode = 1;
   });

@@ -102,6 +102,7 @@ export function linecheckCommands(program: Command): void {
     )
     .option('--force', 'check even when the clock check finds a mismatch')
     .option('--html <file>', 'also write the report page')
+    .option('--ticket', 'open a repair ticket for each failing path (with the device and port the tracer blames)')
     .option('--url <url>', 'daemon URL')
     .option('--token <token>', 'API token')
     .option('-c, --config <file>', 'settings file to find the daemon from')
@@ -114,6 +115,7 @@ export function linecheckCommands(program: Command): void {
         outputs?: boolean;
         force?: boolean;
         html?: string;
+        ticket?: boolean;
         url?: string;
         token?: string;
         config?: string;
@@ -137,7 +139,18 @@ export function linecheckCommands(program: Command): void {
         }
         bar.stop();
         if (o.html) writeFileAtomic(o.html, await client.text(`/api/v1/linecheck/${run}?format=html`));
-        if (o.json) printJson(rec);
+        const failing = rec.results.filter((r) => r.verdict !== 'pass' && r.verdict !== 'untestable');
+        let tickets: Array<{ id: string; title: string }> = [];
+        if (o.ticket && rec.state === 'done' && failing.length > 0)
+          tickets = (
+            await client.request<{ tickets: Array<{ id: string; title: string }> }>(
+              'POST',
+              `/api/v1/linecheck/${run}/tickets`,
+              {},
+            )
+          ).tickets;
+        if (!o.json) for (const t of tickets) process.stderr.write(`ticket ${t.id}: ${t.title}\n`);
+        if (o.json) printJson(o.ticket ? { ...rec, tickets } : rec);
         else {
           for (const r of rec.results)
             if (r.verdict !== 'pass')
