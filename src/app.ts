@@ -229,7 +229,7 @@ export class App {
         })
       : undefined;
 
-    const maintenance = new MaintenanceService({ gear, kv: store.kv });
+    const maintenance = new MaintenanceService({ gear, kv: store.kv, bus });
     // a print runs through the version's outboard: its length goes on their hour counters
     bus.on('recall.changed', maintenance, (e) => {
       if (e.kind !== 'print') return;

@@ -112,6 +112,8 @@ export class MaintenanceService {
         recallSheet?(id: string): { units: Array<{ unit: { id: string } }> };
       };
       kv: { get(key: string): unknown; set(key: string, value: unknown): void };
+      /** Tickets opened and closed, counters started and stopped: recall.changed (kind ticket / hours). */
+      bus?: { emit(topic: 'recall.changed', payload: { kind: string; id: string }): void };
     },
   ) {}
 
@@ -190,6 +192,7 @@ export class MaintenanceService {
     if (h.running_since) return h;
     const next = { ...h, running_since: at.toISOString() };
     this.deps.kv.set(this.hoursKey(h.unit), next);
+    this.deps.bus?.emit('recall.changed', { kind: 'hours', id: h.unit });
     return next;
   }
 
@@ -198,6 +201,7 @@ export class MaintenanceService {
     const h = this.hours(unitRef, at.getTime());
     const next = { ...h, running_since: null };
     this.deps.kv.set(this.hoursKey(h.unit), next);
+    if (h.running_since) this.deps.bus?.emit('recall.changed', { kind: 'hours', id: h.unit });
     return next;
   }
 
@@ -264,6 +268,7 @@ export class MaintenanceService {
       ...(b.detail ? { detail: b.detail } : {}),
     };
     this.deps.kv.set('tickets', [t, ...all]);
+    this.deps.bus?.emit('recall.changed', { kind: 'ticket', id: t.id });
     return t;
   }
 
@@ -276,6 +281,7 @@ export class MaintenanceService {
       'tickets',
       this.tickets(true).map((x) => (x.id === id ? closed : x)),
     );
+    this.deps.bus?.emit('recall.changed', { kind: 'ticket', id });
     return closed;
   }
 
