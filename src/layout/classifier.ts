@@ -15,20 +15,73 @@ const SYN: Record<string, string[]> = {
   tom: ['tom', 'tm', 'toms', 'tomtom'],
   rack: ['rack', 'rck', 'rk', 'hi', 'high', 'mid', 'r1', 'rtom', 'rt'],
   floor: ['floor', 'flr', 'fl', 'ft', 'ftom', 'flt', 'low', 'lo'],
-  ride: ['ride', 'rd', 'cym', 'cymbal'],
+  ride: ['ride', 'rd', 'cym', 'cymbal', 'splash', 'china', 'crash'],
   overhead: ['oh', 'ohs', 'overhead', 'overheads', 'ovh', 'ovhd', 'ovhds', 'o h', 'ohd'],
-  room: ['room', 'rm', 'rooms', 'amb', 'ambience', 'ambient', 'rmic'],
+  room: [
+    'room',
+    'rm',
+    'rooms',
+    'amb',
+    'ambience',
+    'ambient',
+    'rmic',
+    'tree',
+    'decca',
+    'outrigger',
+    'outriggers',
+    'hall',
+    'audience',
+    'aud',
+    'crowd',
+    'trash',
+  ],
   left: ['l', 'left', 'lft', 'lt'],
   right: ['r', 'right', 'rgt', 'rt'],
   bass: ['bass', 'bs', 'bas', 'bss', 'bgtr', 'ba', 'electric bass', 'eb'],
   di: ['di', 'dir', 'direct', 'line', 'dibox', 'd.i', 'di box'],
   amp: ['amp', 'cab', 'cabinet', 'mic', 'amps', 'spkr'],
   guitar: ['gtr', 'guitar', 'gt', 'git', 'guit', 'gitr', 'gutar', 'guitars', 'gtrs', 'egtr', 'eg', 'elec'],
-  acoustic: ['acoustic', 'acc', 'ac', 'acou', 'acgtr', 'ag', 'acst', 'acoust', 'acous', 'aco', 'nylon', 'steel'],
-  keys: ['keys', 'key', 'kb', 'keyboard', 'kbd', 'kbrd', 'keyb', 'rhodes', 'wurli', 'wurlitzer', 'ep', 'clav', 'nord'],
-  piano: ['piano', 'pno', 'pn', 'grand', 'pia', 'upright'],
+  acoustic: [
+    'acoustic',
+    'acc',
+    'ac',
+    'acou',
+    'acgtr',
+    'ag',
+    'acst',
+    'acoust',
+    'acous',
+    'aco',
+    'nylon',
+    'steel',
+    'mandolin',
+    'mando',
+    'ukulele',
+    'uke',
+    'dobro',
+    'banjo',
+  ],
+  keys: [
+    'keys',
+    'key',
+    'kb',
+    'keyboard',
+    'kbd',
+    'kbrd',
+    'keyb',
+    'rhodes',
+    'wurli',
+    'wurlitzer',
+    'ep',
+    'clav',
+    'nord',
+    'celeste',
+    'celesta',
+    'harpsichord',
+  ],
+  piano: ['piano', 'pno', 'pn', 'grand', 'pia'],
   organ: ['organ', 'hammond', 'b3', 'org', 'leslie', 'orgn'],
-  synth: ['synth', 'syn', 'moog', 'pad', 'synths', 'sampler', 'mellotron', 'juno', 'prophet'],
+  synth: ['synth', 'syn', 'moog', 'pad', 'pads', 'synths', 'sampler', 'mellotron', 'juno', 'prophet', 'mpc', 'keytar'],
   vocal: ['vox', 'vocal', 'voc', 'vo', 'vcl', 'vocals', 'voice', 'vx', 'singer', 'vocl', 'vocs'],
   lead: ['lead', 'ld', 'main', 'lv', 'lvox', 'leadvox'],
   backing: [
@@ -63,6 +116,25 @@ const SYN: Record<string, string[]> = {
     'laptop',
     'computer',
     'ableton',
+    'spotify',
+    'ipod',
+    'ipad',
+    'iphone',
+    'pc',
+    'youtube',
+    'tidal',
+    'music',
+    'propresenter',
+    'video',
+    'loops',
+    'loop',
+    'dj',
+    'turntable',
+    'turntables',
+    'cdj',
+    'serato',
+    'walkin',
+    'mp3',
   ],
   strings: [
     'strings',
@@ -78,6 +150,7 @@ const SYN: Record<string, string[]> = {
     'vlc',
     'celli',
     'violins',
+    'harp',
   ],
   brass: [
     'brass',
@@ -93,9 +166,20 @@ const SYN: Record<string, string[]> = {
     'horns',
     'tuba',
     'flugel',
+    'flugelhorn',
     'tenor',
     'alto',
     'bari',
+    'flute',
+    'flutes',
+    'piccolo',
+    'oboe',
+    'bassoon',
+    'clarinet',
+    'clarinets',
+    'woodwinds',
+    'winds',
+    'horn',
   ],
   percussion: [
     'perc',
@@ -115,10 +199,32 @@ const SYN: Record<string, string[]> = {
     'djembe',
     'chimes',
     'glock',
+    'glockenspiel',
     'vibes',
+    'timpani',
+    'timp',
+    'timps',
+    'xylophone',
+    'xylo',
+    'marimba',
+    'bells',
+    'tubular',
+    'cassa',
+    'quinto',
+    'tumba',
+    'guiro',
+    'spd',
+    'egg',
   ],
   fx: ['fx', 'reverb', 'rev', 'delay', 'dly', 'return', 'rtn', 'verb', 'efx', 'plate', 'echo'],
   drum: ['drum', 'drums', 'dr', 'kit'],
+  // words that make a vocal someone's backing vocal, or the lead
+  extra: ['hype', 'adlib', 'adlibs', 'guest', 'praise', 'soprano', 'choirpart'],
+  leadword: ['soloist', 'solo', 'rap', 'rapper', 'mc', 'wl', 'leader'],
+  uprightbass: ['upright', 'double', 'dbl', 'contrabass', 'basses', 'kontrabass'],
+  pickup: ['pickup', 'pu'],
+  spare: ['spare', 'spares'],
+  side: ['side'],
 };
 
 const LOOKUP = new Map<string, string>();
@@ -170,6 +276,8 @@ function levenshtein(a: string, b: string): number {
   return prev[n]!;
 }
 
+const INSTRUMENTS = ['guitar', 'bass', 'keys', 'drum', 'piano', 'synth', 'organ', 'acoustic'];
+
 const FUZZY_KEYS = [...LOOKUP.keys()].filter((k) => k.length >= 4);
 
 type Tokens = { canon: Set<string>; raw: string[]; numbers: number[]; fuzzy: boolean };
@@ -188,6 +296,15 @@ export function tokenize(name: string): Tokens {
     .replace(/backing\s*tracks?/g, 'tracks')
     .replace(/talk\s*back/g, 'talkback')
     .replace(/sub\s*kick/g, 'sub kick')
+    .replace(/you\s*tube/g, 'youtube')
+    .replace(/\bo\s*\/\s*h\b/g, 'oh')
+    .replace(/\ba[.\s]\s*(gtr|guitar|git)\b/g, 'ac $1')
+    .replace(/\b(6|12)[\s-]*string\b/g, 'acgtr')
+    .replace(/\bi\s*(pod|phone|pad)\b/g, 'i$1')
+    .replace(/walk[\s-]*in/g, 'walkin')
+    .replace(/ad[\s-]*libs?/g, 'adlib')
+    .replace(/front\s*of\s*(the\s*)?kit/g, 'room')
+    .replace(/pro\s*presenter/g, 'propresenter')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
   const raw = spaced.split(/\s+/).filter(Boolean);
@@ -235,10 +352,23 @@ export function classify(name: string): Classification {
     ...(index !== undefined ? { index } : {}),
   });
 
+  if (has('spare')) return { role: 'unknown', confidence: 0.1, reason: 'a spare line' };
   if (has('talkback')) return r('talkback', 1, 'talkback');
   if (has('click') && !has('kick')) return r('click', 1, 'click');
   if (has('playback') || (raw('bt') && !has('snare') && !has('kick'))) return r('playback', 0.95, 'playback / tracks');
   if (has('fx') && !has('vocal') && !has('guitar')) return r('fx-return', 0.9, 'effects return', idx);
+  // drum machines and samplers by their model numbers (SP-404, 808)
+  if (raw('808') || raw('404') || raw('909')) return r('synth', 0.9, 'drum machine / sampler');
+  // register words (Lo, Hi, Top, Sub) qualify an organ, a piano or a conga; they name no drum there
+  if (has('organ')) return r('organ', 1, 'organ');
+  if (has('percussion') && !has('tom') && !has('kick') && !has('snare') && !has('vocal'))
+    return r('percussion', 0.95, 'percussion', idx);
+  if (has('brass') && !has('vocal') && !has('backing')) return r('brass', 0.95, 'brass / winds', idx);
+  if (has('piano') && !has('vocal') && !has('keys')) {
+    if (side === 'l' || raw('lo') || raw('low')) return r('piano-l', side ? 1 : 0.9, 'piano low / left');
+    if (side === 'r' || raw('hi') || raw('high')) return r('piano-r', side ? 1 : 0.9, 'piano high / right');
+    return r('piano', 0.95, 'piano');
+  }
   if (has('kick') || (has('sub') && has('drum'))) {
     if (has('sub')) return r('kick-sub', 1, 'kick + sub');
     if (has('out')) return r('kick-out', 1, 'kick + out');
@@ -246,12 +376,18 @@ export function classify(name: string): Classification {
     return r('kick-in', 0.8, 'kick (no in/out: in)');
   }
   if (has('snare')) {
-    if (has('bottom')) return r('snare-bottom', 1, 'snare + bottom');
+    if (has('bottom') || has('side') || raw('b')) return r('snare-bottom', 1, 'snare + bottom');
     if (has('top')) return r('snare-top', 1, 'snare + top');
     return r('snare-top', 0.85, 'snare (no top/bottom: top)');
   }
   if (has('hihat')) return r('hihat', 1, 'hi-hat');
-  if (has('tom') || (has('floor') && !has('vocal')) || (has('rack') && (raw('tom') || raw('rt')))) {
+  // `T1`, `Rack 2`: shorthand for rack toms
+  if (raw('t') && idx !== undefined && tk.raw.length === 2) return r('tom-rack', 0.9, 'T + number: rack tom', idx);
+  if (
+    has('tom') ||
+    (has('floor') && !has('vocal')) ||
+    (has('rack') && (raw('tom') || raw('rt') || raw('rack') || raw('rck')))
+  ) {
     if (has('floor')) return r('tom-floor', 1, 'floor tom', idx);
     return r('tom-rack', has('rack') || raw('rt') ? 1 : 0.85, 'rack tom', idx);
   }
@@ -266,19 +402,29 @@ export function classify(name: string): Classification {
     if (side === 'r') return r('room-r', 1, 'room right');
     return r('room', 0.85, 'room');
   }
-  if (has('vocal') || has('backing') || has('lead')) {
-    if (has('backing')) return r('vocal-backing', 1, 'backing vocal', idx);
+  if (has('vocal') || has('backing') || has('lead') || has('extra') || has('leadword')) {
+    if (has('backing') || has('extra')) return r('vocal-backing', 1, 'backing vocal', idx);
+    if (has('leadword')) return r('vocal-lead', 1, 'lead vocal');
     if (has('vocal') && idx !== undefined && idx > 1 && !has('lead'))
       return r('vocal-backing', 0.7, 'numbered vocal', idx);
     if (has('lead') && !has('vocal') && has('guitar')) return r('guitar-electric', 0.9, 'lead guitar', idx);
+    if (has('vocal') && !has('lead')) {
+      // `Gtr Vox`, `Sarah Vox`: a player's (backing) vocal, named by their instrument or their name
+      const player = INSTRUMENTS.some(has) || tk.raw.some((t) => /^[a-z]{2,}$/.test(t) && !LOOKUP.has(t));
+      if (player) return r('vocal-backing', 0.8, "a player's vocal", idx);
+    }
+    if (!has('vocal') && !has('lead')) return r('vocal-lead', 0.6, 'lead (by name)');
     return r('vocal-lead', has('lead') ? 1 : 0.85, 'lead vocal');
   }
   if (has('synth')) return r('synth', 0.95, 'synth', idx);
-  if (has('bass') && !has('drum')) {
+  if ((has('bass') || has('uprightbass')) && !has('drum')) {
+    if (has('di') || has('pickup')) return r('bass-di', 1, 'bass DI');
     if (has('amp')) return r('bass-amp', 1, 'bass amp');
-    if (has('di')) return r('bass-di', 1, 'bass DI');
+    // an upright / double bass (or an acoustic bass) is a microphone on the instrument
+    if (has('uprightbass') || has('acoustic')) return r('bass-amp', 0.9, 'upright bass (mic)');
     return r('bass-di', 0.75, 'bass (no DI/amp: DI)');
   }
+  if (raw('steel') && (raw('pedal') || raw('lap'))) return r('guitar-electric', 1, 'pedal / lap steel');
   if (has('guitar') || (has('acoustic') && !has('piano'))) {
     if (has('acoustic')) return r('guitar-acoustic', 1, 'acoustic guitar', idx);
     return r('guitar-electric', 0.95, 'electric guitar', idx);

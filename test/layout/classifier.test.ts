@@ -11,7 +11,41 @@ const ROWS = readFileSync(new URL('../fixtures/input-names.tsv', import.meta.url
     return { name: name!, role: role!, index: index === undefined ? undefined : Number(index) };
   });
 
+// input lists in the styles of rock, jazz, orchestra, church and hip-hop riders; every 5th row is
+// held out of development (only `npm run bench -- layout` reads it): this test checks the others
+const RIDERS = readFileSync(new URL('../fixtures/input-names-riders.tsv', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'))
+  .map((l) => l.split('\t') as [string, string, string]);
+
 describe('channel classifier', () => {
+  it("reads the riders' development set (400+ spellings with the held-out fifth)", () => {
+    expect(RIDERS.length).toBeGreaterThanOrEqual(400);
+    const misses = RIDERS.filter((_, i) => (i + 1) % 5 !== 0)
+      .map(([name, role]) => ({ name, role, got: classify(name) }))
+      .filter((x) => x.got.role !== x.role)
+      .map((x) => `${x.name}: wanted ${x.role}, got ${x.got.role}`);
+    expect(misses).toEqual([]);
+  });
+
+  it('punctuated abbreviations, tom shorthand, register words, players’ vocals, computer sources', () => {
+    const role = (n: string) => classify(n).role;
+    expect(role('A.Gtr')).toBe('guitar-acoustic');
+    expect(role('O/H L')).toBe('overhead-l');
+    expect(classify('T2')).toMatchObject({ role: 'tom-rack', index: 2 });
+    expect(role('Piano Lo')).toBe('piano-l');
+    expect(role('Leslie Top')).toBe('organ');
+    expect(role('Conga Lo')).toBe('percussion');
+    expect(role('Lo Tom')).toBe('tom-floor');
+    expect(role('Sarah Vox')).toBe('vocal-backing');
+    expect(role('Lead Vox')).toBe('vocal-lead');
+    expect(role('Spotify')).toBe('playback');
+    expect(role('Upright DI')).toBe('bass-di');
+    // what it does not know stays unknown, with a low confidence
+    for (const n of ['Pastor', 'Lectern', 'Spare Mic', 'Harmonica'])
+      expect(classify(n).confidence, n).toBeLessThanOrEqual(0.3);
+  });
+
   it('has at least 200 labelled names', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(200);
   });
