@@ -18,7 +18,14 @@ async function simAt(lanDelayMs: number) {
   const port = await new Promise<number>((resolve) =>
     child.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
   );
-  return { port, stop: () => new Promise((r) => (child.on('exit', r), child.stdin.end())) };
+  return {
+    port,
+    stop: () =>
+      new Promise((r) => {
+        child.on('exit', r);
+        child.stdin.end();
+      }),
+  };
 }
 
 async function timed(fn: () => Promise<ConsoleState>) {

@@ -15,6 +15,7 @@ const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'rad-shots-'));
+// biome-ignore lint/suspicious/noExplicitAny: the shipped YAML, edited key by key below
 const cfg = parse(readFileSync(join(root, 'config/studio.yaml'), 'utf8')) as Record<string, any>;
 cfg.data_dir = join(dir, 'data');
 cfg.profiles_dir = join(root, 'config', cfg.profiles_dir);
