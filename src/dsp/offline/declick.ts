@@ -142,11 +142,29 @@ function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, cha
       // well and hides from the residual, so the repair reaches a margin beyond the run
       let last = i;
       for (let j = i + 1; j < n && j <= last + 3; j++) if (Math.abs(e[j]!) > thr) last = j;
+      // …and its tail: a decaying click predicts partly from itself, so its residual falls under
+      // the detection threshold before the click ends; follow it down to a fifth of it
+      // (only a long click has such a tail: a short one's neighbours are programme)
+      const thrTail = thr / 5;
+      if (last - i + 1 >= 6)
+        for (let j = last + 1; j < n && j <= last + 3 && j - i < maxLen; j++) if (Math.abs(e[j]!) > thrTail) last = j;
       const margin = Math.max(8, Math.round(sampleRate / 6000));
-      const s = start + i - 2;
-      const len = last - i + 1 + 2 + margin;
+      let s = start + i - 2;
+      let len = last - i + 1 + 2 + margin;
+      // what is left of a click just repaired (its tail hid from the residual): one repair over both
+      const prev = repairs[repairs.length - 1];
+      if (prev && s <= prev.start + prev.length + 4 && s + len - prev.start <= maxLen + 2 + margin) {
+        len = s + len - prev.start;
+        s = prev.start;
+        repairs.pop();
+      }
       if (last - i + 1 <= maxLen && s > p && s + len + p < x.length) {
-        interpolateAr(x, s, len, a);
+        // the block's model saw the click (broadband, loud): re-fit it on the audio either side
+        const ctx = new Float64Array(2048);
+        ctx.set(x.subarray(Math.max(0, s - 1024), s));
+        ctx.set(x.subarray(s + len, Math.min(x.length, s + len + 1024)), 1024);
+        const clean = fitAr(ctx, p);
+        interpolateAr(x, s, len, clean);
         repairs.push({ channel, start: s, length: len, start_s: s / sampleRate });
         // the repair changed the samples the residual was computed from: recompute ahead
         for (let j = last + 1; j < Math.min(n, last + 1 + p + len); j++) {
