@@ -9,6 +9,7 @@
 //   programme on speech (gain > 100: 13–20 of 25 found, 0–7 false), not on music with kicks (10/25
 //   found with 10–22 false); the kick's onset is as unpredictable as a pop. See the session 6 note.
 import { fitAr, interpolateAr } from '../../src/dsp/offline/declick.ts';
+import { lowpassZeroPhase } from '../../src/dsp/offline/filters.ts';
 
 export type DepopOptions = {
   /** A pop's energy sits below this (Hz). */
@@ -32,44 +33,6 @@ export type PopRepair = {
   /** Energy removed from the event window, relative to what was there (dB, negative). */
   removed_db: number;
 };
-
-/** A 2nd-order Butterworth low-pass section (RBJ cookbook), applied in place. */
-function biquadLowpass(x: Float64Array, fs: number, fc: number, q: number, reverse: boolean): void {
-  const w = (2 * Math.PI * fc) / fs;
-  const alpha = Math.sin(w) / (2 * q);
-  const cw = Math.cos(w);
-  const a0 = 1 + alpha;
-  const b0 = (1 - cw) / 2 / a0;
-  const b1 = (1 - cw) / a0;
-  const b2 = b0;
-  const a1 = (-2 * cw) / a0;
-  const a2 = (1 - alpha) / a0;
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  const n = x.length;
-  for (let k = 0; k < n; k++) {
-    const i = reverse ? n - 1 - k : k;
-    const v = x[i]!;
-    const y = b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1;
-    x1 = v;
-    y2 = y1;
-    y1 = y;
-    x[i] = y;
-  }
-}
-
-/** Zero-phase 4th-order Butterworth low-pass (two sections, forward then backward): 8th order in magnitude. */
-export function lowpassZeroPhase(x: Float64Array, fs: number, fc: number): Float64Array {
-  const y = Float64Array.from(x);
-  for (const reverse of [false, true]) {
-    biquadLowpass(y, fs, fc, 0.5412, reverse);
-    biquadLowpass(y, fs, fc, 1.3066, reverse);
-  }
-  return y;
-}
 
 /** Catmull–Rom through d[k] at k·D: the value at sample i. */
 function cubicAt(d: Float64Array, D: number, i: number): number {

@@ -174,6 +174,7 @@ export const ERROR_CODES = {
   E_UNKNOWN_JOB: 'not_found',
   E_PREP_INPUTS: 'invalid',
   E_PREP_OPTION: 'invalid',
+  E_PREP_TOO_LONG: 'invalid',
   E_PREP_OUT: 'invalid',
   E_PREP_FAILED: 'internal',
   E_PREP_WORKER: 'internal',

@@ -39,6 +39,31 @@ describe('prep jobs over REST', () => {
     expect(readWavInfo(join(dir, 'take.stripped.wav')).frames).toBe(96000);
   });
 
+  it('runs vocal cleanup as a job: the steps asked for, reported; no step asked is a failed job with its code', async () => {
+    const post = (options: Record<string, unknown>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/prep/jobs',
+        payload: { kind: 'vocal', inputs: [src], options, overwrite: true },
+      });
+    const state = async (job: string) => (await app.inject({ method: 'GET', url: `/api/v1/prep/jobs/${job}` })).json();
+    const ok = (await post({ denoise: true, breaths: -12 })).json().job as string;
+    const done = await waitFor(async () => {
+      const s = await state(ok);
+      return s.state !== 'running' && s.state !== 'queued' ? s : undefined;
+    }, 15000);
+    expect(done.state, JSON.stringify(done.error)).toBe('done');
+    expect(done.result[0]).toMatchObject({ denoise: expect.any(Object), breaths: expect.any(Object) });
+    expect(done.result[0].deess).toBeUndefined();
+    expect(readWavInfo(join(dir, 'take.vocal.wav')).frames).toBe(96000);
+    const none = (await post({})).json().job as string;
+    const failed = await waitFor(async () => {
+      const s = await state(none);
+      return s.state === 'failed' ? s : undefined;
+    }, 15000);
+    expect(failed.error.code).toBe('E_PREP_OPTION');
+  });
+
   it('reports bad input with a code: a missing input 404, a file that is not a WAV a failed job; unknown jobs 404; bad bodies 400', async () => {
     const missing = await app.inject({
       method: 'POST',

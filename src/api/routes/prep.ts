@@ -20,11 +20,21 @@ export const prepRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
           'Start a prep job on WAV files on this machine (progress on WS job.progress, completion job.done); inputs are never modified',
         body: T.Object(
           {
-            kind: T.Union([T.Literal('strip-silence'), T.Literal('gate'), T.Literal('declick'), T.Literal('bounce')]),
+            kind: T.Union([
+              T.Literal('strip-silence'),
+              T.Literal('gate'),
+              T.Literal('declick'),
+              T.Literal('vocal'),
+              T.Literal('bounce'),
+            ]),
             inputs: T.Array(T.String({ minLength: 1 }), { minItems: 1, maxItems: 256 }),
             out: T.Optional(T.String({ minLength: 1 })),
             key: T.Optional(T.String({ minLength: 1 })),
-            options: T.Optional(T.Record(T.String(), T.Number())),
+            options: T.Optional(
+              T.Record(T.String(), T.Union([T.Number(), T.Boolean()]), {
+                description: 'numbers per tool (threshold, sensitivity…); vocal: deess, denoise true/false, breaths dB',
+              }),
+            ),
             gains: T.Optional(T.Record(T.String(), T.Number())),
             pans: T.Optional(T.Record(T.String(), T.Number({ minimum: -1, maximum: 1 }))),
             thresholds: T.Optional(T.Record(T.String(), T.Number({ minimum: -120, maximum: 0 }))),

@@ -32,7 +32,11 @@ async function run(kind: PrepKind, args: PrepArgs, json?: boolean): Promise<void
       for (const r of Array.isArray(result) ? result : [result])
         process.stdout.write(
           `${Object.entries(r as Record<string, unknown>)
-            .map(([k, v]) => `${k}: ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`)
+            .filter(([, v]) => v !== undefined)
+            .map(
+              ([k, v]) =>
+                `${k}: ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`,
+            )
             .join('  ')}\n`,
         );
   } finally {
@@ -44,7 +48,9 @@ async function run(kind: PrepKind, args: PrepArgs, json?: boolean): Promise<void
 export function prepCommands(program: Command): void {
   const prep = program
     .command('prep')
-    .description('session prep on WAV files: strip silence, gate bleed, declick, bounce (inputs are never modified)');
+    .description(
+      'session prep on WAV files: strip silence, gate bleed, declick, vocal cleanup, bounce (inputs are never modified)',
+    );
 
   prep
     .command('strip-silence')
@@ -130,6 +136,35 @@ export function prepCommands(program: Command): void {
           options: {
             sensitivity: number(o.sensitivity as string, '--sensitivity'),
             max_click_ms: number(o.maxClick as string, '--max-click'),
+          },
+        },
+        o.json === true,
+      ),
+    );
+
+  prep
+    .command('vocal')
+    .description('vocal cleanup: de-esser, breath reduction, noise reduction; each step only when asked, each reported')
+    .argument('<inputs...>', 'WAV files')
+    .option('--deess', 'split-band de-esser (the sibilance frequency found from the take)')
+    .option('--deess-max <db>', 'the most the sibilant band is pulled down', '10')
+    .option('--breaths <db>', 'lower breaths between phrases by this many dB (e.g. -12); never cut')
+    .option('--denoise', 'stationary noise reduction from a noise print of the quietest stretches')
+    .option('--denoise-max <db>', 'the most any frequency is lowered', '15')
+    .option('--out <dir>', 'output folder')
+    .option('--json', 'print JSON')
+    .action((inputs: string[], o: Record<string, string | boolean | undefined>) =>
+      run(
+        'vocal',
+        {
+          inputs,
+          out: o.out as string | undefined,
+          options: {
+            deess: o.deess === true,
+            deess_max_db: number(o.deessMax as string, '--deess-max'),
+            ...(o.breaths !== undefined ? { breaths: number(o.breaths as string, '--breaths') } : {}),
+            denoise: o.denoise === true,
+            denoise_db: number(o.denoiseMax as string, '--denoise-max'),
           },
         },
         o.json === true,

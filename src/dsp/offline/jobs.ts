@@ -6,9 +6,10 @@ import { bounce } from './bounce.ts';
 import { DECLICK_DEFAULTS, declickFile } from './declick.ts';
 import { GATE_DEFAULTS, gateFile } from './gate.ts';
 import { findRegions, hopPeaks, regionsCsv, regionsReaperItems, renderRegions, SILENCE_DEFAULTS } from './silence.ts';
+import { VOCAL_DEFAULTS, type VocalOptions, vocalFile } from './vocal.ts';
 import { readWavInfo } from './wav.ts';
 
-export type PrepKind = 'strip-silence' | 'gate' | 'declick' | 'bounce';
+export type PrepKind = 'strip-silence' | 'gate' | 'declick' | 'vocal' | 'bounce';
 export type PrepArgs = {
   inputs: string[];
   /** Output folder (default: beside each input), or the output file for a bounce. */
@@ -53,6 +54,8 @@ export function plannedOutputs(kind: PrepKind, a: PrepArgs): string[] {
       return per(['gated.wav']);
     case 'declick':
       return per(['declicked.wav', 'declick.csv']);
+    case 'vocal':
+      return per(['vocal.wav', 'vocal.csv']);
     case 'bounce':
       return a.out ? [resolve(a.out)] : [];
   }
@@ -133,6 +136,45 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
           `channel,start_s,start_sample,length_samples\n${repairs.map((r) => `${r.channel + 1},${r.start_s.toFixed(6)},${r.start},${r.length}`).join('\n')}\n`,
         );
         return { input, out, report, repairs: repairs.length, ...result };
+      });
+    }
+    case 'vocal': {
+      const flag = (k: string) => {
+        const v = o?.[k];
+        if (v === undefined || v === false || v === 0) return false;
+        // the API's JSON schema may hand a boolean over as 1 (its options are numbers or booleans)
+        if (v === true || v === 1) return true;
+        throw new RadError('E_PREP_OPTION', `option ${k} must be true or false (got ${JSON.stringify(v)})`);
+      };
+      const opts: VocalOptions = {
+        deess: flag('deess'),
+        deessMaxDb: num(o, 'deess_max_db', VOCAL_DEFAULTS.deessMaxDb),
+        breathsDb: o?.breaths === undefined || o.breaths === null ? null : num(o, 'breaths', -12),
+        denoise: flag('denoise'),
+        denoiseDb: num(o, 'denoise_db', VOCAL_DEFAULTS.denoiseDb),
+      };
+      return a.inputs.map((input, i) => {
+        const out = outPath(input, a.out, 'vocal.wav');
+        const { report, result } = vocalFile(input, out, opts, per(i));
+        const csv = outPath(input, a.out, 'vocal.csv');
+        const rows = [
+          ...(report.breaths?.spans ?? []).map(
+            (sp) => `breath,${sp.start_s},${sp.end_s},${report.breaths!.lowered_db}`,
+          ),
+          ...(report.deess?.spans ?? []).map((sp) => `sibilance,${sp.start_s},${sp.end_s},`),
+        ].sort((x, y) => Number(x.split(',')[1]) - Number(y.split(',')[1]));
+        writeFileAtomic(csv, `kind,start_s,end_s,lowered_db\n${rows.join('\n')}${rows.length ? '\n' : ''}`);
+        return {
+          input,
+          out,
+          report: csv,
+          ...(report.denoise ? { denoise: report.denoise } : {}),
+          ...(report.breaths
+            ? { breaths: { count: report.breaths.count, lowered_db: report.breaths.lowered_db } }
+            : {}),
+          ...(report.deess ? { deess: { ...report.deess, spans: undefined } } : {}),
+          ...result,
+        };
       });
     }
     case 'bounce': {

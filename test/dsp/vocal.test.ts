@@ -1,0 +1,108 @@
+// Vocal cleanup measured on a take made here (test/fixtures/corpus.ts): espeak-ng phrases with
+// breaths in the pauses, some of the speech's own sibilants made harsh, and room noise, each
+// known, so every step is scored against the take without it (the scorers are the bench's too).
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lowpassZeroPhase } from '../../src/dsp/offline/filters.ts';
+import { breaths, deess, denoise, VOCAL_DEFAULTS, vocalFile } from '../../src/dsp/offline/vocal.ts';
+import {
+  FS,
+  phrases,
+  readMono,
+  scoreBreaths,
+  scoreDeess,
+  scoreDenoise,
+  type VocalCorpus,
+  vocalTake,
+  writeMono,
+} from '../fixtures/corpus.ts';
+import { tempDir } from '../helpers.ts';
+
+let dir: string;
+let take: VocalCorpus;
+beforeAll(() => {
+  dir = tempDir('rad-vocal-');
+  take = vocalTake(phrases(dir, 40), 20);
+}, 60000);
+
+describe('vocal cleanup', () => {
+  it('breaths: every inserted breath found and nothing else, each lowered by about the asked 12 dB, never cut', () => {
+    const x = Float32Array.from(take.damaged);
+    const r = breaths(x, FS, -12);
+    const s = scoreBreaths(take, r.spans, x);
+    console.log(`breaths: ${take.breaths.length} inserted, ${JSON.stringify(s)}`);
+    expect(take.breaths.length).toBeGreaterThanOrEqual(8);
+    expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    expect(s.precision).toBeGreaterThanOrEqual(0.95);
+    expect(s.lowered_db_min).toBeGreaterThan(8);
+    expect(s.lowered_db_mean).toBeLessThan(13.5);
+    // the rest of the take is untouched
+    let outside = 0;
+    let changed = 0;
+    for (let i = 0; i < x.length; i++) {
+      if (r.spans.some((p) => i >= p.start_s * FS - 480 && i < p.end_s * FS + 480)) continue;
+      outside += take.damaged[i]! ** 2;
+      changed += (x[i]! - take.damaged[i]!) ** 2;
+    }
+    expect(changed).toBe(0);
+    expect(outside).toBeGreaterThan(0);
+  });
+
+  it('de-esser: finds the sibilance frequency, pulls every harsh sibilant down, leaves the voice below the crossover', () => {
+    const x = Float32Array.from(take.damaged);
+    const r = deess(x, FS, 10);
+    const s = scoreDeess(take, r, x, lowpassZeroPhase);
+    console.log(`de-esser: ${r.frequency_hz} Hz, crossover ${r.crossover_hz} Hz, ${JSON.stringify(s)}`);
+    expect(r.frequency_hz).toBeGreaterThan(4000);
+    expect(r.frequency_hz).toBeLessThan(9500);
+    expect(s.recall).toBeGreaterThanOrEqual(0.95);
+    expect(s.precision).toBeGreaterThanOrEqual(0.95);
+    expect(s.harsh_lowered_db).toBeGreaterThanOrEqual(6);
+    expect(s.voice_change_db).toBeLessThan(-30);
+  });
+
+  it('denoise: the room noise in the pauses drops ≥ 10 dB, the speech keeps its signal-to-noise ratio', () => {
+    const x = Float32Array.from(take.damaged);
+    const r = denoise(x, FS, VOCAL_DEFAULTS.denoiseDb);
+    const s = scoreDenoise(take, x);
+    console.log(`denoise: ${JSON.stringify(r)} ${JSON.stringify(s)}`);
+    expect(r.reduced_db).toBeGreaterThanOrEqual(10);
+    expect(s.pause_noise_lowered_db).toBeGreaterThanOrEqual(10);
+    expect(s.speech_snr_after_db).toBeGreaterThan(s.speech_snr_before_db - 1);
+  });
+
+  it('a file: steps chosen by options, the input never modified, bad options and bad files refused with a code', () => {
+    const input = join(dir, 'take.wav');
+    writeMono(input, take.damaged);
+    const hash = () => createHash('sha256').update(readFileSync(input)).digest('hex');
+    const h0 = hash();
+    const out = join(dir, 'take.vocal.wav');
+    const { report, result } = vocalFile(input, out, { ...VOCAL_DEFAULTS, deess: true, breathsDb: -12, denoise: true });
+    expect(hash()).toBe(h0);
+    expect(Object.keys(report).sort()).toEqual(['breaths', 'deess', 'denoise']);
+    expect(result.frames).toBe(take.damaged.length);
+    expect(readMono(out).length).toBe(take.damaged.length);
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+      return undefined;
+    };
+    expect(code(() => vocalFile(input, out, VOCAL_DEFAULTS))).toBe('E_PREP_OPTION');
+    expect(code(() => vocalFile(input, out, { ...VOCAL_DEFAULTS, breathsDb: 6 }))).toBe('E_PREP_OPTION');
+    const empty = join(dir, 'empty.wav');
+    writeMono(empty, new Float32Array(0));
+    expect(code(() => vocalFile(empty, join(dir, 'e.vocal.wav'), { ...VOCAL_DEFAULTS, denoise: true }))).toBe(
+      'E_WAV_EMPTY',
+    );
+    const junk = join(dir, 'junk.wav');
+    writeFileSync(junk, 'not audio');
+    expect(code(() => vocalFile(junk, join(dir, 'j.vocal.wav'), { ...VOCAL_DEFAULTS, denoise: true }))).toBe(
+      'E_WAV_NOT_WAV',
+    );
+  });
+});
