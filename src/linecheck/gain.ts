@@ -1,6 +1,6 @@
 import type { Bus } from '../core/bus.ts';
 import { describeError, fail, RadError } from '../core/errors.ts';
-import type { Console, ConsoleCaps } from '../console/model.ts';
+import type { Console } from '../console/model.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { Settings } from '../settings/schema.ts';
 import { expandWiring } from '../settings/wiring.ts';
@@ -159,11 +159,10 @@ export class GainStager {
     return con;
   }
 
-  private checkTarget(target: number | undefined, caps: ConsoleCaps): number {
+  private checkTarget(target: number | undefined): number {
     const t = target ?? this.deps.settings.gain.target_peak_dbfs;
     if (!Number.isFinite(t) || t > -1 || t < -40)
       throw fail('E_GAIN_TARGET', `target peak ${t} dBFS is outside −40…−1 dBFS`, { value: t });
-    void caps;
     return t;
   }
 
@@ -188,7 +187,7 @@ export class GainStager {
     opts: { console?: string; seconds?: number; inputs?: number[]; target?: number } = {},
   ): Promise<GainListen> {
     const con = this.consoleFor(opts.console);
-    const target = this.checkTarget(opts.target, con.caps);
+    const target = this.checkTarget(opts.target);
     const seconds = opts.seconds ?? 30;
     if (!(seconds >= 1 && seconds <= 600))
       throw fail('E_VALUE_RANGE', `listen for 1…600 s, not ${seconds}`, { value: seconds });

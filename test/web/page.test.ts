@@ -32,6 +32,13 @@ beforeAll(async () => {
     linecheck: { plan: [{ source: 'tie:1-8', input: 'x32-main:in:1-8' }] },
     sim: {
       enabled: true,
+      // the sound-check test starts it, then stops it and puts the gains back
+      band: {
+        players: [
+          { input: 'x32-main:in:6', programme: 'kick', level_dbfs: -36 },
+          { input: 'x32-main:in:7', programme: 'bass', level_dbfs: -24 },
+        ],
+      },
       faults: [
         { path: 'tie-02', kind: 'dead' },
         { path: 'tie-05', kind: 'polarity' },
@@ -111,7 +118,17 @@ describe('the studio page', () => {
     await page.context().close();
   }, 30000);
 
-  for (const path of ['/studio', '/linecheck', '/patching', '/console', '/audio', '/layout', '/recall', '/facility']) {
+  for (const path of [
+    '/studio',
+    '/linecheck',
+    '/soundcheck',
+    '/patching',
+    '/console',
+    '/audio',
+    '/layout',
+    '/recall',
+    '/facility',
+  ]) {
     it(`${path} loads with no console error, no failed request, no serious accessibility violation`, async () => {
       const { page, problems } = await open(path);
       await login(page);
@@ -301,6 +318,35 @@ describe('the studio page', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 30000);
+
+  it('sound check: the band plays, a listen proposes gains, apply lands them on the target; the band stops', async () => {
+    const { page, problems } = await open('/soundcheck');
+    await login(page);
+    await page.getByRole('button', { name: /Start the band/ }).click();
+    await page.getByRole('button', { name: /Stop the band/ }).waitFor();
+    await page.getByLabel('Seconds to listen').fill('3');
+    await page.getByRole('button', { name: 'Listen' }).click();
+    const kick = page.locator('tr[data-input="6"] td[data-proposed]');
+    await kick.waitFor({ timeout: 20000 });
+    expect(Number(await kick.getAttribute('data-proposed'))).toBeCloseTo(24, 0);
+    await page.getByRole('button', { name: 'Apply the gains' }).click();
+    await expect
+      .poll(() => page.locator('p[role="status"].ok').textContent(), { timeout: 30000 })
+      .toMatch(/2 of 2 inputs within ±1\.5 dB/);
+    // the console holds the new gains (read from the simulator's own state)
+    const sim = app.services.studio!.x32.get('x32-main')!;
+    expect(sim.preampGainDb(6)).toBeCloseTo(24, 0);
+    expect(sim.preampGainDb(7)).toBeCloseTo(12, 0);
+    await page.getByRole('button', { name: /Stop the band/ }).click();
+    await page.getByRole('button', { name: /Start the band/ }).waitFor();
+    // the rest of the suite runs at unity gain
+    await app.services.consoles.get('x32-main').write([
+      { path: 'input/6/gain', value: 0 },
+      { path: 'input/7/gain', value: 0 },
+    ]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60000);
 
   it('audio: a prep job started from the page shows its progress and ends done; a file outside the media folder is refused', async () => {
     const { mkdirSync } = await import('node:fs');

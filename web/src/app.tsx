@@ -10,12 +10,14 @@ import { LayoutPage } from './pages/layout.tsx';
 import { LinecheckPage } from './pages/linecheck.tsx';
 import { PatchingPage } from './pages/patching.tsx';
 import { RecallPage } from './pages/recall.tsx';
+import { SoundcheckPage } from './pages/soundcheck.tsx';
 import { StudioPage } from './pages/studio.tsx';
 import { bus } from './state.ts';
 
 const PAGES = [
   ['/studio', 'Studio', StudioPage],
   ['/linecheck', 'Line check', LinecheckPage],
+  ['/soundcheck', 'Sound check', SoundcheckPage],
   ['/patching', 'Patching', PatchingPage],
   ['/console', 'Console', ConsolePage],
   ['/audio', 'Audio', AudioPage],

@@ -13,6 +13,7 @@ export const PAGES = [
   '/',
   '/studio',
   '/linecheck',
+  '/soundcheck',
   '/patching',
   '/console',
   '/audio',
