@@ -229,7 +229,7 @@ export function breaths(x: Float32Array, fs: number, lowerDb: number): NonNullab
  * Split-band de-esser: the sibilance frequency is the peak (4–11 kHz) of the average spectrum of
  * the take's sibilant frames (unvoiced, most energy above 4 kHz, near speech level); the band
  * above a crossover at 0.6× that frequency (x minus its zero-phase low-pass: the two bands sum
- * back exactly) is pulled down where it exceeds the rest of the voice by more than 3 dB (over 15 ms), at 4:1,
+ * back exactly) is pulled down where it stands over the rest of the voice (over 15 ms), at 10:1,
  * at most `maxDb`, with 1 ms attack and 30 ms release.
  */
 export function deess(x: Float32Array, fs: number, maxDb: number): NonNullable<VocalReport['deess']> {
@@ -290,9 +290,10 @@ export function deess(x: Float32Array, fs: number, maxDb: number): NonNullable<V
       eh += bh[k]!;
       el += bl[k]!;
     }
-    const over = db(eh) - db(el) - 3;
+    const over = db(eh) - db(el);
     const loud = db(eh / (S * (2 * W + 1))) > level - 30;
-    const want = loud && over > 0 ? -Math.min(maxDb, over * (1 - 1 / 4)) : 0;
+    // 10:1 above the rest of the voice: a sibilant is brought down to about the voice's own level
+    const want = loud && over > 0 ? -Math.min(maxDb, over * 0.9) : 0;
     gDb += (want - gDb) * (want < gDb ? attack : release);
     gains[b] = gDb;
     if (gDb < -1 && inEvent < 0) inEvent = b;
