@@ -63,6 +63,30 @@ describe('WAV I/O', () => {
     expect(execFileSync('soxi', ['-s', p], { encoding: 'utf8' }).trim()).toBe('4800');
   });
 
+  it('RF64 (over 4 GB): the writer turns its JUNK placeholder into ds64, the reader follows ds64; sox agrees', () => {
+    // a small file made RF64 the way a 5 GB print becomes one (the threshold lowered for the test)
+    const l = tone(9600, 1000, 0.5);
+    const p = join(dir, 'rf64.wav');
+    const w = new WavWriter(p, { sampleRate: FS, channels: 1, format: 'int24', rf64Above: 0 });
+    w.write([l]);
+    w.close();
+    const raw = readFileSync(p);
+    expect(raw.toString('latin1', 0, 4)).toBe('RF64');
+    expect(raw.readUInt32LE(4)).toBe(0xffffffff);
+    expect(raw.toString('latin1', 12, 16)).toBe('ds64');
+    expect(raw.readUInt32LE(12 + 8 + 8)).toBe(9600 * 3); // ds64 data size (low word)
+    const info = readWavInfo(p);
+    expect(info).toMatchObject({ frames: 9600, format: 'int24', channels: 1 });
+    expect(info.extraChunks.map((c) => c.id)).not.toContain('ds64');
+    const [back] = readAll(p);
+    expect(Math.abs(back![1234]! - l[1234]!)).toBeLessThan(1e-6);
+    expect(execFileSync('soxi', ['-s', p], { encoding: 'utf8' }).trim()).toBe('9600');
+    // an ordinary file keeps RIFF, its placeholder a JUNK chunk nothing carries over
+    const q = writeWav('plain.wav', [l], 'int16');
+    expect(readFileSync(q).toString('latin1', 12, 16)).toBe('JUNK');
+    expect(readWavInfo(q).extraChunks).toEqual([]);
+  });
+
   it('refuses what is not a WAV, a truncated file (lying header) and an empty one, with codes', () => {
     const txt = join(dir, 'not.wav');
     writeFileSync(txt, 'hello, I am not audio at all');

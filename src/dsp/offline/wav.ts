@@ -30,8 +30,11 @@ export function readWavInfo(path: string): WavInfo {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(12);
     if (size < 12 || readSync(fd, head, 0, 12, 0) < 12) throw bad('E_WAV_NOT_WAV', path, 'too short to be a WAV file');
-    if (head.toString('ascii', 0, 4) !== 'RIFF' || head.toString('ascii', 8, 12) !== 'WAVE')
-      throw bad('E_WAV_NOT_WAV', path, 'not a RIFF/WAVE file');
+    const magic = head.toString('ascii', 0, 4);
+    // RF64 (EBU Tech 3306): a WAV over 4 GB, its sizes in a ds64 chunk
+    if ((magic !== 'RIFF' && magic !== 'RF64') || head.toString('ascii', 8, 12) !== 'WAVE')
+      throw bad('E_WAV_NOT_WAV', path, 'not a RIFF/WAVE (or RF64) file');
+    let ds64Data: number | undefined;
     let pos = 12;
     let fmt: { format: SampleFormat; channels: number; sampleRate: number } | undefined;
     const extra: WavInfo['extraChunks'] = [];
@@ -39,8 +42,16 @@ export function readWavInfo(path: string): WavInfo {
     while (pos + 8 <= size) {
       readSync(fd, ch, 0, 8, pos);
       const id = ch.toString('ascii', 0, 4);
-      const len = ch.readUInt32LE(4);
+      let len = ch.readUInt32LE(4);
       const body = pos + 8;
+      if (id === 'ds64' && magic === 'RF64' && len >= 24) {
+        const b = Buffer.alloc(24);
+        readSync(fd, b, 0, 24, body);
+        ds64Data = b.readUInt32LE(8) + b.readUInt32LE(12) * 2 ** 32;
+      } else if (id === 'data' && magic === 'RF64' && len === 0xffffffff) {
+        if (ds64Data === undefined) throw bad('E_WAV_HEADER', path, 'RF64 without a ds64 chunk before its data');
+        len = ds64Data;
+      }
       if (id === 'fmt ') {
         if (len < 16) throw bad('E_WAV_HEADER', path, `fmt chunk of ${len} bytes`);
         const b = Buffer.alloc(Math.min(len, 40));
@@ -87,7 +98,8 @@ export function readWavInfo(path: string): WavInfo {
       } else if (len <= 16 * 1024 * 1024 && body + len <= size) {
         const data = Buffer.alloc(len);
         readSync(fd, data, 0, len, body);
-        if (id !== 'fact') extra.push({ id, data });
+        // sizes and placeholders are the writer's own business, not metadata to carry over
+        if (id !== 'fact' && id !== 'JUNK' && id !== 'ds64') extra.push({ id, data });
       }
       pos = body + len + (len & 1);
     }
@@ -174,7 +186,14 @@ export class WavWriter {
 
   constructor(
     readonly path: string,
-    readonly spec: { sampleRate: number; channels: number; format: SampleFormat; extraChunks?: WavInfo['extraChunks'] },
+    readonly spec: {
+      sampleRate: number;
+      channels: number;
+      format: SampleFormat;
+      extraChunks?: WavInfo['extraChunks'];
+      /** Sizes over this many bytes make the file RF64 at close (default: what a RIFF size field holds). */
+      rf64Above?: number;
+    },
   ) {
     this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
     try {
@@ -203,8 +222,13 @@ export class WavWriter {
       h.writeUInt32LE(c.data.length, 4);
       parts.push(h, c.data, ...(c.data.length & 1 ? [Buffer.alloc(1)] : []));
     }
+    // a JUNK chunk the size of a ds64 chunk: if the audio outgrows 4 GB it becomes one (EBU Tech 3306)
+    const junk = Buffer.alloc(8 + 28);
+    junk.write('JUNK', 0, 'ascii');
+    junk.writeUInt32LE(28, 4);
     const header = Buffer.concat([
       Buffer.from('RIFF\0\0\0\0WAVE', 'latin1'),
+      junk,
       ...parts,
       Buffer.from('data\0\0\0\0', 'latin1'),
     ]);
@@ -245,11 +269,32 @@ export class WavWriter {
   close(): { frames: number; peak_dbfs: number; clipped_samples: number } {
     const dataBytes = this.frames * bytesOf(this.spec.format) * this.spec.channels;
     if (dataBytes & 1) writeSync(this.fd, Buffer.alloc(1));
+    const riffSize = this.riffEnd + (dataBytes & 1) - 8;
     const sizes = Buffer.alloc(4);
-    sizes.writeUInt32LE(this.riffEnd + (dataBytes & 1) - 8, 0);
-    writeSync(this.fd, sizes, 0, 4, 4);
-    sizes.writeUInt32LE(dataBytes, 0);
-    writeSync(this.fd, sizes, 0, 4, this.dataSizePos);
+    if (riffSize > (this.spec.rf64Above ?? 0xffffffff)) {
+      // RF64: the 32-bit sizes say "see ds64", the JUNK chunk becomes ds64 with the 64-bit sizes
+      writeSync(this.fd, Buffer.from('RF64', 'latin1'), 0, 4, 0);
+      sizes.writeUInt32LE(0xffffffff, 0);
+      writeSync(this.fd, sizes, 0, 4, 4);
+      writeSync(this.fd, sizes, 0, 4, this.dataSizePos);
+      const ds64 = Buffer.alloc(8 + 28);
+      ds64.write('ds64', 0, 'ascii');
+      ds64.writeUInt32LE(28, 4);
+      const u64 = (v: number, at: number) => {
+        ds64.writeUInt32LE(v % 2 ** 32, at);
+        ds64.writeUInt32LE(Math.floor(v / 2 ** 32), at + 4);
+      };
+      u64(riffSize, 8);
+      u64(dataBytes, 16);
+      u64(this.frames, 24);
+      ds64.writeUInt32LE(0, 32); // no table
+      writeSync(this.fd, ds64, 0, ds64.length, 12);
+    } else {
+      sizes.writeUInt32LE(riffSize, 0);
+      writeSync(this.fd, sizes, 0, 4, 4);
+      sizes.writeUInt32LE(dataBytes, 0);
+      writeSync(this.fd, sizes, 0, 4, this.dataSizePos);
+    }
     fsyncSync(this.fd);
     closeSync(this.fd);
     renameSync(this.tmp, this.path);
