@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lowpassZeroPhase } from '../../src/dsp/offline/filters.ts';
 import { breaths, deess, denoise, VOCAL_DEFAULTS, vocalFile } from '../../src/dsp/offline/vocal.ts';
+import { WavReader, WavWriter } from '../../src/dsp/offline/wav.ts';
 import {
   FS,
   phrases,
@@ -71,6 +72,29 @@ describe('vocal cleanup', () => {
     expect(r.reduced_db).toBeGreaterThanOrEqual(10);
     expect(s.pause_noise_lowered_db).toBeGreaterThanOrEqual(10);
     expect(s.speech_snr_after_db).toBeGreaterThan(s.speech_snr_before_db - 1);
+  });
+
+  it('a stereo take: breaths and sibilance found on the mix move both sides together (the image stays)', () => {
+    const input = join(dir, 'stereo.wav');
+    const left = take.damaged;
+    const right = left.map((v) => 0.5 * v); // panned left of centre
+    const w = new WavWriter(input, { sampleRate: FS, channels: 2, format: 'float32' });
+    w.write([left, right]);
+    w.close();
+    const out = join(dir, 'stereo.vocal.wav');
+    const { report } = vocalFile(input, out, { ...VOCAL_DEFAULTS, deess: true, breathsDb: -12 });
+    expect(report.breaths!.count).toBeGreaterThanOrEqual(8);
+    const r = new WavReader(out);
+    let worst = 0;
+    let changed = 0;
+    for (let b = r.read(FS); b; b = r.read(FS))
+      for (let i = 0; i < b[0]!.length; i++) {
+        worst = Math.max(worst, Math.abs(b[1]![i]! - 0.5 * b[0]![i]!));
+        changed += b[0]![i]! !== left[r.position - b[0]!.length + i] ? 1 : 0;
+      }
+    r.close();
+    expect(changed).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('a file: steps chosen by options, the input never modified, bad options and bad files refused with a code', () => {

@@ -181,7 +181,13 @@ function speechLevel(frames: Frame[]): number {
  * speech level and 6 dB over its room noise, with most of their energy under 4 kHz (a sibilant has it above) and a noise-like
  * crossing rate. Each is lowered by `lowerDb` with 10 ms fades — never cut.
  */
-export function breaths(x: Float32Array, fs: number, lowerDb: number): NonNullable<VocalReport['breaths']> {
+export function breaths(
+  x: Float32Array,
+  fs: number,
+  lowerDb: number,
+  /** The channels to lower (found on x: a stereo take's mix, so both sides move together). */
+  targets: Float32Array[] = [x],
+): NonNullable<VocalReport['breaths']> {
   const { frames, F } = analyse(x, fs);
   const level = speechLevel(frames);
   // the room under the take: its 10th-percentile frame; a breath stands 6 dB over it
@@ -216,7 +222,7 @@ export function breaths(x: Float32Array, fs: number, lowerDb: number): NonNullab
       const b = Math.min(x.length, (j0 + 1) * F);
       for (let n = a; n < b; n++) {
         const t = Math.min(1, (n - a) / fade, (b - n) / fade);
-        x[n]! *= 1 - (1 - g) * t;
+        for (const y of targets) y[n]! *= 1 - (1 - g) * t;
       }
       spans.push({ start_s: r2(a / fs), end_s: r2(b / fs) });
     }
@@ -232,7 +238,13 @@ export function breaths(x: Float32Array, fs: number, lowerDb: number): NonNullab
  * back exactly) is pulled down where it stands over the rest of the voice (over 15 ms), at 10:1,
  * at most `maxDb`, with 1 ms attack and 30 ms release.
  */
-export function deess(x: Float32Array, fs: number, maxDb: number): NonNullable<VocalReport['deess']> {
+export function deess(
+  x: Float32Array,
+  fs: number,
+  maxDb: number,
+  /** The channels whose band is pulled down (the gain found on x: a stereo take's mix). */
+  targets: Float32Array[] = [x],
+): NonNullable<VocalReport['deess']> {
   const { frames, F } = analyse(x, fs);
   const level = speechLevel(frames);
   const sib = frames.map((f) => !f.voiced && f.hf > 0.6 && db(f.e) > level - 30);
@@ -303,12 +315,14 @@ export function deess(x: Float32Array, fs: number, maxDb: number): NonNullable<V
     }
     maxRed = Math.min(maxRed, gDb);
   }
-  for (let i = 0; i < x.length; i++) {
-    const b = i / S;
-    const k = Math.floor(b);
-    const gd = gains[k]! + (gains[Math.min(gains.length - 1, k + 1)]! - gains[k]!) * (b - k);
-    const h = x[i]! - low[i]!;
-    x[i] = low[i]! + h * 10 ** (gd / 20);
+  for (const y of targets) {
+    const yl = y === x ? low : lowpassZeroPhase(Float64Array.from(y), fs, cross);
+    for (let i = 0; i < y.length; i++) {
+      const b = i / S;
+      const k = Math.floor(b);
+      const gd = gains[k]! + (gains[Math.min(gains.length - 1, k + 1)]! - gains[k]!) * (b - k);
+      y[i] = yl[i]! + (y[i]! - yl[i]!) * 10 ** (gd / 20);
+    }
   }
   return {
     frequency_hz: Math.round(freq),
@@ -350,24 +364,24 @@ export function vocalFile(
     r.close();
   }
   const report: VocalReport = {};
-  data.forEach((x, c) => {
-    const step = (k: number) => onProgress?.((c + k / 3) / channels);
-    if (o.denoise) {
+  // noise is each channel's own; breaths and sibilance are found on the mix and move every
+  // channel together (a stereo take keeps its image)
+  if (o.denoise)
+    data.forEach((x, c) => {
       const d = denoise(x, sampleRate, o.denoiseDb);
       if (c === 0) report.denoise = d;
-    }
-    step(1);
-    if (o.breathsDb !== null) {
-      const b = breaths(x, sampleRate, o.breathsDb);
-      if (c === 0) report.breaths = b;
-    }
-    step(2);
-    if (o.deess) {
-      const d = deess(x, sampleRate, o.deessMaxDb);
-      if (c === 0) report.deess = d;
-    }
-    step(3);
-  });
+      onProgress?.((c + 1) / channels / 3);
+    });
+  const mix = () => {
+    if (channels === 1) return data[0]!;
+    const m = new Float32Array(frames);
+    for (const x of data) for (let i = 0; i < frames; i++) m[i]! += x[i]! / channels;
+    return m;
+  };
+  if (o.breathsDb !== null) report.breaths = breaths(mix(), sampleRate, o.breathsDb, data);
+  onProgress?.(2 / 3);
+  if (o.deess) report.deess = deess(mix(), sampleRate, o.deessMaxDb, data);
+  onProgress?.(1);
   const w = new WavWriter(output, { sampleRate, channels, format: r.info.format, extraChunks: r.info.extraChunks });
   try {
     for (let pos = 0; pos < frames; pos += sampleRate * 10)
