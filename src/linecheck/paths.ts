@@ -18,6 +18,8 @@ export type CheckPath = {
   /** Console-oscillator mode: the oscillator destination that feeds this output (from the console). */
   dest?: number;
   untestable?: string;
+  /** The console input's preamp gain at the start of the run: the tone goes in that much lower. */
+  gain_db?: number;
 };
 
 /** The plan's paths with their injection and measurement points; what cannot be tested says why. */

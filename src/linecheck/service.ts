@@ -44,6 +44,8 @@ export type RunRecord = {
   error?: string;
   /** Restores that failed at the end (ties, oscillator, monitor mutes): also raised as device alerts. */
   restore_failed?: string[];
+  /** Preamp gains (dB) of the paths' console inputs at the start: their tone went in that much lower. */
+  preamp_gains?: Record<string, number>;
   /** Aux buses (cue mixes) muted for the tone because a toned input feeds them; unmuted after. */
   cue_mutes?: string[];
   /** Where a running check is: paths done of total, and the phase. */
@@ -256,6 +258,23 @@ export class LineCheckService {
           rec.cue_mutes = cueMutes;
         }
       }
+      // a preamp set for the band (gain staging) would make line-level tone clip: each path's tone
+      // goes in lower by its input's gain, so every return is still expected at the alignment level
+      if (con?.status().state === 'online' && con.caps.preampGain && rec.options.target !== 'outputs') {
+        for (const p of testable) {
+          const m = /^(.+):in:(\d+)$/.exec(p.input);
+          if (!m || m[1] !== con.id || Number(m[2]) > con.caps.inputs) continue;
+          let g: unknown;
+          try {
+            g = con.get(`input/${m[2]}/gain`);
+          } catch {
+            continue; // no preamp behind this input (a card source)
+          }
+          if (typeof g === 'number' && g !== 0) p.gain_db = g;
+        }
+        const gains = Object.fromEntries(testable.filter((p) => p.gain_db).map((p) => [p.name, p.gain_db!]));
+        if (Object.keys(gains).length > 0) rec.preamp_gains = gains;
+      }
       if (rec.options.target === 'outputs') rec.results = await this.outputs(rec, paths, engine, con, alignment);
       else {
         if (rec.options.inject) await this.inject(testable, stuck, restoreTies, untestable);
@@ -406,7 +425,7 @@ export class LineCheckService {
     if (!con || !read) return runs;
     for (const [i, p] of paths.filter((x) => !x.untestable).entries()) {
       this.checkCancel(rec);
-      engine.play(p.inject!, { kind: 'sine', freq: 1000, level_dbfs: alignment });
+      engine.play(p.inject!, { kind: 'sine', freq: 1000, level_dbfs: alignment - (p.gain_db ?? 0) });
       // meters are peak over ~50 ms windows and reach the console's meter stream within ~150 ms
       const since = Date.now() + METER_SETTLE_MS;
       const deadline = since + 2000;
@@ -563,7 +582,7 @@ export class LineCheckService {
       round.forEach((p, i) => {
         plan.tones.set(p.name, tones[i]!);
         plan.owner.set(tones[i]!, p.name);
-        engine.play(p.inject!, { kind: 'sine', freq: tones[i]!, level_dbfs: alignment });
+        engine.play(p.inject!, { kind: 'sine', freq: tones[i]!, level_dbfs: alignment - (p.gain_db ?? 0) });
       });
       const freqs = [...plan.owner.keys()].flatMap((f) =>
         3 * f < 0.45 * this.settings.audio!.sample_rate ? [f, 3 * f] : [f],
@@ -588,7 +607,7 @@ export class LineCheckService {
     for (const [i, p] of paths.entries()) {
       this.checkCancel(rec);
       const plan: RoundPlan = { tones: new Map([[p.name, freq]]), owner: new Map([[freq, p.name]]) };
-      engine.play(p.inject!, { kind: 'sine', freq, level_dbfs: alignment });
+      engine.play(p.inject!, { kind: 'sine', freq, level_dbfs: alignment - (p.gain_db ?? 0) });
       const m = await engine.measure({
         channels: [p.measure!],
         freqs: [freq, 3 * freq],
@@ -605,7 +624,8 @@ export class LineCheckService {
   /** Independent noise on every injection at once; each return is correlated with its own. */
   private async broadband(rec: RunRecord, paths: CheckPath[], ev: Evidence, engine: AudioEngine): Promise<void> {
     const outs = [...new Set(paths.map((p) => p.inject!))];
-    for (const o of outs) engine.play(o, { kind: 'white', level_dbfs: -20, seed: 1000 + o });
+    const gainAt = (o: number) => Math.max(0, ...paths.filter((p) => p.inject === o).map((p) => p.gain_db ?? 0));
+    for (const o of outs) engine.play(o, { kind: 'white', level_dbfs: -20 - gainAt(o), seed: 1000 + o });
     const references: Record<string, number> = {};
     for (const p of paths) references[String(p.measure)] = p.inject!;
     const expected = this.settings.linecheck.expected_latency_samples ?? this.settings.audio!.latency_samples;

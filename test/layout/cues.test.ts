@@ -105,6 +105,19 @@ describe('cue mixes from the profile', () => {
     for (const b of [9, 10, 11, 12]) expect(con.get(`aux/${b}/mute`)).toBe(false);
   }, 60000);
 
+  it('a preamp set for the band: the tone goes in lower by its gain, the path still passes (no clipping)', async () => {
+    const con = app.services.consoles.get('x32-main');
+    await con.write([{ path: 'input/2/gain', value: 30 }]);
+    try {
+      const run = await app.services.linecheck.start({}).done;
+      expect(run.results.map((r) => r.verdict)).toEqual(['pass', 'pass', 'pass', 'pass']);
+      expect(run.preamp_gains).toEqual({ [run.results[1]!.path]: 30 });
+      expect(run.results[1]!.level_dbfs!).toBeCloseTo(-18, 0);
+    } finally {
+      await con.write([{ path: 'input/2/gain', value: 0 }]);
+    }
+  }, 60000);
+
   it('rad cue plan prints the mixes from a profile file without a daemon', async () => {
     const dir = tempDir();
     const list = join(dir, 'list.csv');
