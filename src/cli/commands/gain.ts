@@ -32,7 +32,8 @@ function printListen(r: GainListen): void {
   process.stdout.write(`sound check on ${r.console}, ${r.seconds} s, target peak ${r.target_peak_dbfs} dBFS\n`);
   process.stdout.write('input  name          peak   3s-rms  crest  gain    →  new    change  48V  notes\n');
   for (const i of r.inputs) {
-    if (!i.played && i.source !== 'none' && i.peak_dbfs === null && i.codes.length === 0) continue;
+    // the silent ones are listed once below, not as rows
+    if (!i.played && !i.clipped && i.codes.every((c) => c === 'E_GAIN_SILENT')) continue;
     process.stdout.write(
       `${String(i.input).padStart(5)}  ${(i.name ?? '').padEnd(12).slice(0, 12)}  ${f1(i.peak_dbfs).padStart(6)}  ${f1(i.short_term_dbfs).padStart(6)}  ${f1(i.crest_db).padStart(5)}  ${f1(i.gain_db).padStart(6)}  →  ${f1(i.proposed_gain_db).padStart(6)}  ${f1(i.change_db).padStart(6)}  ${i.phantom === null ? ' — ' : i.phantom ? 'on ' : 'off'}  ${i.notes.join('; ')}\n`,
     );
