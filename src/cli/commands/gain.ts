@@ -64,13 +64,16 @@ export function gainCommands(program: Command): void {
       .option('--target <dbfs>', 'peak target (default gain.target_peak_dbfs, −12)'),
   ).action(async (o: Conn & { seconds: string; target?: string; console?: string; inputs?: string }) => {
     const target = num(o.target, '--target');
-    if (!o.json) process.stderr.write(`listening for ${o.seconds} s: have the band play…\n`);
-    const r = await new DaemonClient(o).request<GainListen>('POST', '/api/v1/gain/listen', {
+    if (target !== undefined && (target > -1 || target < -40))
+      throw new CliError(`--target ${target} dBFS is outside −40…−1 dBFS`, 2, 'E_GAIN_TARGET');
+    const body = {
       seconds: num(o.seconds, '--seconds'),
       ...(o.console ? { console: o.console } : {}),
       ...(o.inputs ? { inputs: parseInputs(o.inputs) } : {}),
       ...(target !== undefined ? { target_peak_dbfs: target } : {}),
-    });
+    };
+    if (!o.json) process.stderr.write(`listening for ${o.seconds} s: have the band play…\n`);
+    const r = await new DaemonClient(o).request<GainListen>('POST', '/api/v1/gain/listen', body);
     if (o.json) printJson(r);
     else printListen(r);
   });
@@ -82,12 +85,13 @@ export function gainCommands(program: Command): void {
       )
       .option('--seconds <s>', 'how long to listen again (default: as long as the last listen)'),
   ).action(async (o: Conn & { seconds?: string; console?: string; inputs?: string }) => {
-    if (!o.json) process.stderr.write('applying the gains, then listening again: keep the band playing…\n');
-    const r = await new DaemonClient(o).request<GainApplyReport>('POST', '/api/v1/gain/apply', {
+    const body = {
       ...(o.seconds !== undefined ? { seconds: num(o.seconds, '--seconds') } : {}),
       ...(o.console ? { console: o.console } : {}),
       ...(o.inputs ? { inputs: parseInputs(o.inputs) } : {}),
-    });
+    };
+    if (!o.json) process.stderr.write('applying the gains, then listening again: keep the band playing…\n');
+    const r = await new DaemonClient(o).request<GainApplyReport>('POST', '/api/v1/gain/apply', body);
     if (o.json) printJson(r);
     else {
       process.stdout.write(
