@@ -97,6 +97,25 @@ describe('vocal cleanup', () => {
     expect(worst).toBeLessThan(1e-5);
   });
 
+  it.each([
+    { rate: 44100, format: 'int16' as const, channels: 2 },
+    { rate: 96000, format: 'int32' as const, channels: 1 },
+    { rate: 192000, format: 'int24' as const, channels: 1 },
+  ])('$rate Hz $format × $channels: all three steps run, length and format kept', ({ rate, format, channels }) => {
+    const input = join(dir, `fmt-${rate}.wav`);
+    const n = Math.min(take.damaged.length, rate * 8);
+    const w = new WavWriter(input, { sampleRate: rate, channels, format });
+    w.write(Array.from({ length: channels }, () => take.damaged.subarray(0, n)));
+    w.close();
+    const out = join(dir, `fmt-${rate}.vocal.wav`);
+    const { report, result } = vocalFile(input, out, { ...VOCAL_DEFAULTS, deess: true, breathsDb: -12, denoise: true });
+    expect(result.frames).toBe(n);
+    expect(Object.keys(report).sort()).toEqual(['breaths', 'deess', 'denoise']);
+    const r = new WavReader(out);
+    expect(r.info).toMatchObject({ sampleRate: rate, format, channels, frames: n });
+    r.close();
+  });
+
   it('a file: steps chosen by options, the input never modified, bad options and bad files refused with a code', () => {
     const input = join(dir, 'take.wav');
     writeMono(input, take.damaged);
