@@ -105,12 +105,18 @@ export function interpolateAr(x: Float64Array, s: number, len: number, a: Float6
  */
 export function declickChannel(x: Float64Array, sampleRate: number, o: DeclickOptions, channel = 0): Repair[] {
   // a second pass catches clicks whose neighbours spoilt the first (two clicks within p samples)
-  const first = declickPass(x, sampleRate, o, channel);
-  const second = declickPass(x, sampleRate, o, channel);
-  return [...first, ...second].sort((a, b) => a.start - b.start);
+  // (and what is left of a long click beside a first-pass repair: the two become one repair)
+  const first = declickPass(x, sampleRate, o, channel, []);
+  return declickPass(x, sampleRate, o, channel, first).sort((a, b) => a.start - b.start);
 }
 
-function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, channel: number): Repair[] {
+function declickPass(
+  x: Float64Array,
+  sampleRate: number,
+  o: DeclickOptions,
+  channel: number,
+  earlier: Repair[],
+): Repair[] {
   const p = o.order;
   const maxLen = Math.max(2, Math.round((o.maxClickMs * sampleRate) / 1000));
   const repairs: Repair[] = [];
@@ -152,11 +158,17 @@ function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, cha
       let s = start + i - 2;
       let len = last - i + 1 + 2 + margin;
       // what is left of a click just repaired (its tail hid from the residual): one repair over both
-      const prev = repairs[repairs.length - 1];
-      if (prev && s <= prev.start + prev.length + 4 && s + len - prev.start <= maxLen + 2 + margin) {
+      // a repair just before this one (this pass's, or the first pass's when this is the second)
+      const near = (r: Repair) =>
+        r.start < s && s <= r.start + r.length + 4 && s + len - r.start <= maxLen + 2 + margin;
+      const prevAt = repairs.length > 0 && near(repairs[repairs.length - 1]!) ? repairs.length - 1 : -1;
+      const earlierAt = prevAt < 0 ? earlier.findIndex(near) : -1;
+      const prev = prevAt >= 0 ? repairs[prevAt] : earlierAt >= 0 ? earlier[earlierAt] : undefined;
+      if (prev) {
         len = s + len - prev.start;
         s = prev.start;
-        repairs.pop();
+        if (prevAt >= 0) repairs.splice(prevAt, 1);
+        else earlier.splice(earlierAt, 1);
       }
       if (last - i + 1 <= maxLen && s > p && s + len + p < x.length) {
         // the block's model saw the click (broadband, loud): re-fit it on the audio either side
@@ -177,7 +189,7 @@ function declickPass(x: Float64Array, sampleRate: number, o: DeclickOptions, cha
       i = last + 1;
     }
   }
-  return repairs;
+  return [...earlier, ...repairs];
 }
 
 /**
