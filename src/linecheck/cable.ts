@@ -106,6 +106,9 @@ export class CableTester {
       let inDrop = false;
       let inCrackle = false;
       const owner = {};
+      // meters run on demand (checked every second): ask now and wait for the first set, so the
+      // whole flex window is watched
+      if (continuity) await engine.currentMeters();
       this.deps.bus.on('audio.meters', owner, (m) => {
         const c = m.channels.find((x) => x.channel === opts.in);
         if (!c) return;

@@ -235,7 +235,13 @@ export class GainStager {
     const owner = {};
     const viaIface = inputs.filter((k) => source(k) === 'interface');
     const viaConsole = inputs.filter((k) => source(k) === 'console-meter');
-    if (engine && viaIface.length > 0) await engine.whenOnline();
+    // meters run on demand (rechecked every second): ask for them now and wait for the first set,
+    // so a short listen is not a second short
+    if (engine && viaIface.length > 0) {
+      await engine.whenOnline();
+      await engine.currentMeters();
+    }
+    if (viaConsole.length > 0) con.inputMeters();
     const byChannel = new Map(viaIface.map((k) => [ret.get(k)!, k]));
     this.deps.bus.on('audio.meters', owner, (m) => {
       for (const c of m.channels) {
