@@ -145,6 +145,15 @@ export interface Console extends Device {
   oscillatorDest(point: string): number | undefined;
 }
 
+/** A leaf's value, or undefined where this console's protocol has no such leaf (E_UNKNOWN_PATH, E_NO_PREAMP…). */
+export function readValue(con: Pick<Console, 'get'>, path: NeutralPath): Value | undefined {
+  try {
+    return con.get(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every console write goes out as `device.write` (the audit log), then becomes the route's report. */
 export function auditedReport(
   bus: Pick<Bus, 'emit'>,

@@ -1,6 +1,6 @@
 import type { Bus } from '../core/bus.ts';
 import { describeError, fail, RadError } from '../core/errors.ts';
-import type { Console } from '../console/model.ts';
+import { type Console, readValue } from '../console/model.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { Settings } from '../settings/schema.ts';
 import { expandWiring } from '../settings/wiring.ts';
@@ -279,7 +279,7 @@ export class GainStager {
         codes.push(e instanceof RadError ? e.code : 'E_NO_PREAMP');
         notes.push(describeError(e));
       }
-      const nameV = safeGet(con, `input/${k}/name`);
+      const nameV = readValue(con, `input/${k}/name`);
       const metered = src !== 'none' && Number.isFinite(a.peak);
       const played = metered && a.peak > g.silence_dbfs;
       const clipped = a.clippedReadings > 0;
@@ -378,14 +378,14 @@ export class GainStager {
       let written = 0;
       const pending = new Set(chosen.map((i) => i.input));
       for (const i of chosen) {
-        const v = safeGet(con, `input/${i.input}/gain`);
+        const v = readValue(con, `input/${i.input}/gain`);
         from.set(i.input, typeof v === 'number' ? v : null);
       }
       while (pending.size > 0 && steps < 200) {
         const changes: Array<{ path: string; value: number }> = [];
         for (const i of chosen) {
           if (!pending.has(i.input)) continue;
-          const cur = safeGet(con, `input/${i.input}/gain`);
+          const cur = readValue(con, `input/${i.input}/gain`);
           const goal = i.proposed_gain_db!;
           if (typeof cur !== 'number' || Math.abs(goal - cur) < 0.01) {
             pending.delete(i.input);
@@ -457,13 +457,5 @@ export class GainStager {
     } finally {
       this.running = undefined;
     }
-  }
-}
-
-function safeGet(con: Console, path: string): unknown {
-  try {
-    return con.get(path);
-  } catch {
-    return undefined;
   }
 }

@@ -3,7 +3,7 @@ import { type ClockReport, checkClock } from './clock.ts';
 import type { Bus } from '../core/bus.ts';
 import { fail, describeError, RadError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { Console } from '../console/model.ts';
+import { type Console, readValue } from '../console/model.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
 import type { Measurement } from '../dsp/engine/protocol.ts';
 import { planTones } from '../dsp/plan.ts';
@@ -262,14 +262,9 @@ export class LineCheckService {
       // goes in lower by its input's gain, so every return is still expected at the alignment level
       if (con?.status().state === 'online' && con.caps.preampGain && rec.options.target !== 'outputs') {
         for (const p of testable) {
-          const m = /^(.+):in:(\d+)$/.exec(p.input);
-          if (!m || m[1] !== con.id || Number(m[2]) > con.caps.inputs) continue;
-          let g: unknown;
-          try {
-            g = con.get(`input/${m[2]}/gain`);
-          } catch {
-            continue; // no preamp behind this input (a card source)
-          }
+          const k = consoleChannel(con, p.input);
+          // (no value: no preamp behind this input, a card source)
+          const g = k === undefined ? undefined : readValue(con, `input/${k}/gain`);
           if (typeof g === 'number' && g !== 0) p.gain_db = g;
         }
         const gains = Object.fromEntries(testable.filter((p) => p.gain_db).map((p) => [p.name, p.gain_db!]));
@@ -650,6 +645,12 @@ function pathNameOf(paths: CheckPath[], source: string): string {
   return paths.find((p) => p.source === source)?.name ?? source;
 }
 
+/** The input channel of this console that a plant point (`x32-main:in:3`) is, if it is one. */
+function consoleChannel(con: Console, point: string): number | undefined {
+  const m = /^(.+):in:(\d+)$/.exec(point);
+  return m && m[1] === con.id && Number(m[2]) <= con.caps.inputs ? Number(m[2]) : undefined;
+}
+
 /**
  * The aux buses (cue mixes) that the console inputs of these paths send to and that are not muted
  * already (nor among the monitor mutes): their `aux/N/mute` paths. A send counts when its level
@@ -658,16 +659,10 @@ function pathNameOf(paths: CheckPath[], source: string): string {
 export function cueBusesFedBy(con: Console, paths: CheckPath[], already: string[]): string[] {
   const channels = new Set<number>();
   for (const p of paths) {
-    const m = /^(.+):in:(\d+)$/.exec(p.input);
-    if (m && m[1] === con.id && Number(m[2]) <= con.caps.inputs) channels.add(Number(m[2]));
+    const k = consoleChannel(con, p.input);
+    if (k !== undefined) channels.add(k);
   }
-  const read = (path: string) => {
-    try {
-      return con.get(path);
-    } catch {
-      return undefined;
-    }
-  };
+  const read = (path: string) => readValue(con, path);
   const out: string[] = [];
   for (let b = 1; b <= con.caps.auxes; b++) {
     const mute = `aux/${b}/mute`;

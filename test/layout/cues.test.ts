@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.ts';
+import { rawToUnits } from '../../src/console/x32/laws.ts';
 import { runRad, tempDir } from '../helpers.ts';
 import { startSimApp } from '../helpers.ts';
 import { writeFileSync } from 'node:fs';
@@ -49,6 +50,10 @@ describe('cue mixes from the profile', () => {
     expect(sim().state.get('/bus/09/config/name')).toBe('Drums');
     const con = app.services.consoles.get('x32-main');
     expect(con.get('input/1/send/aux/9/level')).toBeCloseTo(-6, 0);
+    // what the simulated desk itself holds (its own state, in its own law)
+    const held = (a: string) => rawToUnits(sim().tree.leafByAddress.get(a)!.law, sim().state.get(a)!);
+    expect(held('/ch/01/mix/09/level')).toBeCloseTo(-6, 0);
+    expect(held('/ch/01/mix/10/level')).toBeCloseTo(0, 0);
     expect(con.get('input/1/send/aux/10/level')).toBeCloseTo(0, 0); // bass player: kick-in at 0
     expect(con.get(`input/${keys.channel}/send/aux/9/level`)).toBe('-inf');
     const again = (await post('/api/v1/cues/plan', { inputs: ROCK_CSV, profile: 'rock-standard' })).json();

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type as T } from '@sinclair/typebox';
-import type { Change } from '../../console/model.ts';
+import { type Change, readValue } from '../../console/model.ts';
 import { consoleMidiPorts } from '../../console/midi-ports.ts';
 import { Id, Open, replies } from '../schemas.ts';
 import type { ApiServices } from '../services.ts';
@@ -124,13 +124,8 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }>
     },
     async (req) => {
       const c = consoles.get(req.params.id);
-      const read = (path: string) => {
-        try {
-          return c.get(path) ?? null;
-        } catch {
-          return null; // not on this console's protocol (an SQ has no names over MIDI)
-        }
-      };
+      // null: not on this console's protocol (an SQ has no names over MIDI)
+      const read = (path: string) => readValue(c, path) ?? null;
       const strips = Array.from({ length: c.caps.inputs }, (_, i) => {
         const n = i + 1;
         return {
