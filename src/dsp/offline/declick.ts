@@ -155,6 +155,9 @@ function declickPass(
       if (last - i + 1 >= 6)
         for (let j = last + 1; j < n && j <= last + 3 && j - i < maxLen; j++) if (Math.abs(e[j]!) > thrTail) last = j;
       const margin = Math.max(8, Math.round(sampleRate / 6000));
+      // a click that rings (a burst the block's model half-predicts) outlasts both: its end is
+      // found from the far side, predicting backwards from clean audio beyond the longest click
+      last = Math.max(last, clickEndFromRight(x, start + i, start + last, maxLen, margin, p, o) - start);
       let s = start + i - 2;
       let len = last - i + 1 + 2 + margin;
       // what is left of a click just repaired (its tail hid from the residual): one repair over both
@@ -172,10 +175,14 @@ function declickPass(
       }
       if (last - i + 1 <= maxLen && s > p && s + len + p < x.length) {
         // the block's model saw the click (broadband, loud): re-fit it on the audio either side
-        const ctx = new Float64Array(2048);
-        ctx.set(x.subarray(Math.max(0, s - 1024), s));
-        ctx.set(x.subarray(s + len, Math.min(x.length, s + len + 1024)), 1024);
-        const clean = fitAr(ctx, p);
+        // by Burg over the two sides (never across the gap, no window: a voiced sound's pitch
+        // harmonics stay sharp), of an order three times the gap (a long gap needs the model to
+        // reach back over it; a pitch period of voiced speech is 100–500 samples)
+        const order = Math.min(Math.max(p, 3 * len), 400);
+        const clean = burgAr(
+          [x.subarray(Math.max(0, s - 1024), s), x.subarray(s + len, Math.min(x.length, s + len + 1024))],
+          order,
+        );
         interpolateAr(x, s, len, clean);
         repairs.push({ channel, start: s, length: len, start_s: s / sampleRate });
         // the repair changed the samples the residual was computed from: recompute ahead
@@ -190,6 +197,43 @@ function declickPass(
     }
   }
   return [...earlier, ...repairs];
+}
+
+/**
+ * The last sample of a click that starts at t0 and was seen up to `from`: an AR model fitted on
+ * the audio before t0 and after the longest click predicts each sample from the `p` after it (a
+ * stationary model predicts backwards with the same coefficients), so a sample's error is clean of
+ * the click once the click is behind it; walking on from `from`, the click goes on while a sample
+ * within the next four has a backward prediction error over the detection threshold (in robust
+ * units of the same error on the clean side).
+ */
+function clickEndFromRight(
+  x: Float64Array,
+  t0: number,
+  from: number,
+  maxLen: number,
+  margin: number,
+  p: number,
+  o: DeclickOptions,
+): number {
+  const far = t0 + maxLen + margin;
+  const W = 1024;
+  if (t0 - W < 0 || far + W + p >= x.length) return from;
+  const ctx = new Float64Array(2 * W);
+  ctx.set(x.subarray(t0 - W, t0));
+  ctx.set(x.subarray(far, far + W), W);
+  const a = fitAr(ctx, p);
+  const back = (t: number) => {
+    let pred = 0;
+    for (let k = 1; k <= p; k++) pred += a[k]! * x[t + k]!;
+    return x[t]! - pred;
+  };
+  const abs = new Float64Array(W / 2);
+  for (let j = 0; j < abs.length; j++) abs[j] = Math.abs(back(far + j));
+  const thr = o.sensitivity * Math.max(1.4826 * median(abs), 1e-4);
+  let end = from;
+  for (let t = from + 1; t < t0 + maxLen && t - end <= 3; t++) if (Math.abs(back(t)) > thr) end = t;
+  return end;
 }
 
 /**
@@ -260,4 +304,39 @@ export function declickFile(
     (rep, i) => i === 0 || rep.channel !== repairs[i - 1]!.channel || rep.start - repairs[i - 1]!.start > rep.length,
   );
   return { repairs: unique, result: w.close() };
+}
+
+export function burgAr(segments: Float64Array[], p: number): Float64Array {
+  const f = segments.map((s) => Float64Array.from(s));
+  const b = segments.map((s) => Float64Array.from(s));
+  const a = new Float64Array(p + 1);
+  const tmp = new Float64Array(p + 1);
+  for (let m = 1; m <= p; m++) {
+    let num = 0;
+    let den = 0;
+    for (let s = 0; s < f.length; s++) {
+      const fs = f[s]!;
+      const bs = b[s]!;
+      for (let n = m; n < fs.length; n++) {
+        num += fs[n]! * bs[n - 1]!;
+        den += fs[n]! * fs[n]! + bs[n - 1]! * bs[n - 1]!;
+      }
+    }
+    // a whisper of white noise keeps |k| < 1 on a pure tone (a model on the unit circle would not invert)
+    const k = den > 0 ? (2 * num) / (den * (1 + 1e-6) + 1e-20) : 0;
+    tmp.set(a);
+    a[m] = k;
+    for (let j = 1; j < m; j++) a[j] = tmp[j]! - k * tmp[m - j]!;
+    for (let s = 0; s < f.length; s++) {
+      const fs = f[s]!;
+      const bs = b[s]!;
+      for (let n = fs.length - 1; n >= m; n--) {
+        const fn = fs[n]!;
+        const bn = bs[n - 1]!;
+        fs[n] = fn - k * bn;
+        bs[n] = bn - k * fn;
+      }
+    }
+  }
+  return a;
 }
