@@ -1,10 +1,11 @@
-// Strip silence and declick on 1 hour of mono 48 kHz audio (16-bit WAV made here: speech-like
+// Strip silence and declick (clicks and pops, as `rad prep declick` runs by default) on 1 hour of mono 48 kHz audio (16-bit WAV made here: speech-like
 // bursts of tones with pauses, a noise floor and a click every 2 s), one thread each.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mulberry32 } from '../src/core/random.ts';
 import { DECLICK_DEFAULTS, declickFile } from '../src/dsp/offline/declick.ts';
+import { DEPOP_DEFAULTS } from '../src/dsp/offline/depop.ts';
 import { findRegions, hopPeaks, renderRegions, SILENCE_DEFAULTS } from '../src/dsp/offline/silence.ts';
 import { WavWriter } from '../src/dsp/offline/wav.ts';
 import { lowpassZeroPhase } from '../src/dsp/offline/filters.ts';
@@ -60,7 +61,7 @@ t0 = performance.now();
 renderRegions(src, join(dir, 'hour.stripped.wav'), regions, SILENCE_DEFAULTS.fadeMs);
 const stripS = detectS + (performance.now() - t0) / 1000;
 t0 = performance.now();
-const { repairs } = declickFile(src, join(dir, 'hour.declicked.wav'), DECLICK_DEFAULTS);
+const { repairs } = declickFile(src, join(dir, 'hour.declicked.wav'), DECLICK_DEFAULTS, undefined, DEPOP_DEFAULTS);
 const declickS = (performance.now() - t0) / 1000;
 
 // quality on material no one tuned to: espeak-ng speech and synthetic music, 40 s each, with 25
@@ -74,16 +75,27 @@ for (const [name, clean] of [
   const inPath = join(dir, `${name}.wav`);
   writeMono(inPath, c.damaged);
   const outPath = join(dir, `${name}.declicked.wav`);
-  const found = declickFile(inPath, outPath, DECLICK_DEFAULTS).repairs;
+  const found = declickFile(inPath, outPath, DECLICK_DEFAULTS, undefined, DEPOP_DEFAULTS).repairs;
   const repaired = readMono(outPath);
-  const clicksQ = score(c, 'click', found, repaired);
-  const popsQ = score(c, 'pop', found, repaired);
+  const clicksQ = score(
+    c,
+    'click',
+    found.filter((r) => r.kind === 'click'),
+    repaired,
+  );
+  const popsQ = score(
+    c,
+    'pop',
+    found.filter((r) => r.kind === 'pop'),
+    repaired,
+  );
   console.log(
-    `declick on ${name}: clicks P ${clicksQ.precision.toFixed(2)} R ${clicksQ.recall.toFixed(2)}, ${clicksQ.improvement_db} dB closer to the clean take around them; pops found ${popsQ.tp}/25 (${popsQ.improvement_db} dB)`,
+    `declick on ${name}: clicks P ${clicksQ.precision.toFixed(2)} R ${clicksQ.recall.toFixed(2)}, ${clicksQ.improvement_db} dB closer to the clean take around them; pops P ${popsQ.precision.toFixed(2)} R ${popsQ.recall.toFixed(2)}, ${popsQ.improvement_db} dB closer`,
   );
   quality[`declick_${name}_click_precision`] = Number(clicksQ.precision.toFixed(3));
   quality[`declick_${name}_click_recall`] = Number(clicksQ.recall.toFixed(3));
   quality[`declick_${name}_click_db`] = clicksQ.improvement_db;
+  quality[`declick_${name}_pop_precision`] = Number(popsQ.precision.toFixed(3));
   quality[`declick_${name}_pop_recall`] = Number(popsQ.recall.toFixed(3));
   quality[`declick_${name}_pop_db`] = popsQ.improvement_db;
 }
@@ -131,11 +143,11 @@ console.log(
   `${SECONDS} s of mono 48 kHz (16-bit): strip silence ${stripS.toFixed(2)} s (detect ${detectS.toFixed(2)} s + render) = ${(SECONDS / stripS).toFixed(0)}x real time, ${regions.length} regions`,
 );
 console.log(
-  `declick ${declickS.toFixed(2)} s = ${(SECONDS / declickS).toFixed(0)}x real time, ${repairs.length} repairs for ${clicks} inserted clicks`,
+  `declick (clicks and pops) ${declickS.toFixed(2)} s = ${(SECONDS / declickS).toFixed(0)}x real time, ${repairs.length} repairs (${repairs.filter((r) => r.kind === 'pop').length} pops) for ${clicks} inserted clicks`,
 );
 report({
   bench: 'prep',
-  models: 'strip silence and declick on 1 hour of mono 48 kHz audio, as rad prep runs them',
+  models: 'strip silence and declick (clicks and pops) on 1 hour of mono 48 kHz audio, as rad prep runs them',
   audio_s: SECONDS,
   strip_silence_s: Number(stripS.toFixed(2)),
   strip_silence_realtime_x: Math.round(SECONDS / stripS),

@@ -122,9 +122,15 @@ export function prepCommands(program: Command): void {
 
   prep
     .command('declick')
+    .description(
+      'repair clicks (re-drawn from the audio either side) and pops (a modelled low thump taken off); a CSV lists each',
+    )
     .argument('<inputs...>', 'WAV files')
     .option('--sensitivity <sd>', 'detection threshold in robust standard deviations (lower finds more)', '10')
     .option('--max-click <ms>', 'longest click to repair', '2')
+    .option('--no-pops', 'clicks only: leave low thumps (plosives, knocks) alone')
+    .option('--pop-rise <db>', 'how far a pop stands above the band under 150 Hz around it (higher finds fewer)', '8')
+    .option('--max-pop <ms>', 'longest pop: a longer low rise is programme (a kick, a bass note)', '12')
     .option('--out <dir>', 'output folder')
     .option('--json', 'print JSON')
     .action((inputs: string[], o: Record<string, string | boolean | undefined>) =>
@@ -136,6 +142,9 @@ export function prepCommands(program: Command): void {
           options: {
             sensitivity: number(o.sensitivity as string, '--sensitivity'),
             max_click_ms: number(o.maxClick as string, '--max-click'),
+            pops: o.pops !== false,
+            pop_rise_db: number(o.popRise as string, '--pop-rise'),
+            max_pop_ms: number(o.maxPop as string, '--max-pop'),
           },
         },
         o.json === true,

@@ -1,4 +1,7 @@
+// Own code: no npm package repairs clicks by AR interpolation (the method of Godsill & Rayner's book).
 import { median } from '../tonebank.ts';
+import { burgAr } from './ar.ts';
+import { type DepopOptions, depopChannel } from './depop.ts';
 import { WavReader, WavWriter } from './wav.ts';
 
 export type DeclickOptions = {
@@ -11,7 +14,16 @@ export type DeclickOptions = {
 };
 export const DECLICK_DEFAULTS: DeclickOptions = { order: 48, sensitivity: 10, maxClickMs: 2 };
 
-export type Repair = { channel: number; start: number; length: number; start_s: number };
+export type Repair = {
+  channel: number;
+  start: number;
+  length: number;
+  start_s: number;
+  /** What was found: a click (re-drawn) or a pop (its modelled thump taken off). */
+  kind?: 'click' | 'pop';
+  /** Level of what the repair took off (RMS of the change over the repair, dBFS). */
+  removed_dbfs?: number;
+};
 
 const BLOCK = 4096;
 
@@ -252,18 +264,24 @@ function standsOut(e: Float64Array, i: number, n: number, k: number): boolean {
   return m === 0 || Math.abs(e[i]!) > k * Math.sqrt(s / m);
 }
 
-/** Declicks a file (each channel), writing the repaired copy and returning every repair made. */
+/**
+ * Declicks a file (each channel), and takes out pops too unless `pops` is null, writing the
+ * repaired copy and returning every repair made (clicks first in each chunk, then pops).
+ */
 export function declickFile(
   input: string,
   output: string,
   o: DeclickOptions,
   onProgress?: (f: number) => void,
+  pops: DepopOptions | null = null,
 ): { repairs: Repair[]; result: ReturnType<WavWriter['close']> } {
   const r = new WavReader(input);
   const { channels, frames, sampleRate } = r.info;
-  // one channel at a time in float64; chunked with overlap so an hour-long file streams
+  // one channel at a time in float64; chunked with overlap so an hour-long file streams (the
+  // overlap holds a pop's context: 100 ms either side, so a pop too near a chunk's end for its
+  // repair is repaired in the next chunk, which starts 200 ms earlier)
   const CHUNK = sampleRate * 30;
-  const OVER = 4096;
+  const OVER = Math.max(4096, Math.round(0.25 * sampleRate));
   const w = new WavWriter(output, { sampleRate, channels, format: r.info.format, extraChunks: r.info.extraChunks });
   const repairs: Repair[] = [];
   try {
@@ -278,9 +296,16 @@ export function declickFile(
         const x = new Float64Array(head.length + n);
         x.set(head);
         x.set(blk[c]!, head.length);
-        for (const rep of declickChannel(x, sampleRate, o, c)) {
+        const before = Float64Array.from(x);
+        const found: Repair[] = declickChannel(x, sampleRate, o, c).map((rep) => ({ ...rep, kind: 'click' as const }));
+        if (pops) for (const p of depopChannel(x, sampleRate, pops, c)) found.push({ ...p, kind: 'pop' });
+        for (const rep of found) {
+          // the level taken off: RMS of the change over the repair, in dBFS
+          let d = 0;
+          for (let i = rep.start; i < rep.start + rep.length; i++) d += (before[i]! - x[i]!) ** 2;
+          const removed_dbfs = Math.round(10 * Math.log10(Math.max(d / rep.length, 1e-20)) * 10) / 10;
           const abs = pos - head.length + rep.start;
-          repairs.push({ ...rep, start: abs, start_s: abs / sampleRate });
+          repairs.push({ ...rep, start: abs, start_s: abs / sampleRate, removed_dbfs });
         }
         out.push(Float32Array.from(x));
       }
@@ -301,42 +326,11 @@ export function declickFile(
   repairs.sort((a, b) => a.start - b.start || a.channel - b.channel);
   // a click near a chunk seam may be found twice (from both sides): keep one
   const unique = repairs.filter(
-    (rep, i) => i === 0 || rep.channel !== repairs[i - 1]!.channel || rep.start - repairs[i - 1]!.start > rep.length,
+    (rep, i) =>
+      i === 0 ||
+      rep.channel !== repairs[i - 1]!.channel ||
+      rep.kind !== repairs[i - 1]!.kind ||
+      rep.start - repairs[i - 1]!.start > rep.length,
   );
   return { repairs: unique, result: w.close() };
-}
-
-export function burgAr(segments: Float64Array[], p: number): Float64Array {
-  const f = segments.map((s) => Float64Array.from(s));
-  const b = segments.map((s) => Float64Array.from(s));
-  const a = new Float64Array(p + 1);
-  const tmp = new Float64Array(p + 1);
-  for (let m = 1; m <= p; m++) {
-    let num = 0;
-    let den = 0;
-    for (let s = 0; s < f.length; s++) {
-      const fs = f[s]!;
-      const bs = b[s]!;
-      for (let n = m; n < fs.length; n++) {
-        num += fs[n]! * bs[n - 1]!;
-        den += fs[n]! * fs[n]! + bs[n - 1]! * bs[n - 1]!;
-      }
-    }
-    // a whisper of white noise keeps |k| < 1 on a pure tone (a model on the unit circle would not invert)
-    const k = den > 0 ? (2 * num) / (den * (1 + 1e-6) + 1e-20) : 0;
-    tmp.set(a);
-    a[m] = k;
-    for (let j = 1; j < m; j++) a[j] = tmp[j]! - k * tmp[m - j]!;
-    for (let s = 0; s < f.length; s++) {
-      const fs = f[s]!;
-      const bs = b[s]!;
-      for (let n = fs.length - 1; n >= m; n--) {
-        const fn = fs[n]!;
-        const bn = bs[n - 1]!;
-        fs[n] = fn - k * bn;
-        bs[n] = bn - k * fn;
-      }
-    }
-  }
-  return a;
 }

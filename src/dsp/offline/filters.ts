@@ -37,3 +37,11 @@ export function lowpassZeroPhase(x: Float64Array, fs: number, fc: number): Float
   }
   return y;
 }
+
+/** Zero-phase 2nd-order Butterworth low-pass (one section, forward then backward): short ringing, for envelopes. */
+export function lowpassZeroPhaseGentle(x: Float64Array, fs: number, fc: number): Float64Array {
+  const y = Float64Array.from(x);
+  biquadLowpass(y, fs, fc, Math.SQRT1_2, false);
+  biquadLowpass(y, fs, fc, Math.SQRT1_2, true);
+  return y;
+}

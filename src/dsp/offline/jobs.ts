@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../core/atomic.ts';
 import { RadError } from '../../core/errors.ts';
 import { bounce } from './bounce.ts';
 import { DECLICK_DEFAULTS, declickFile } from './declick.ts';
+import { DEPOP_DEFAULTS } from './depop.ts';
 import { GATE_DEFAULTS, gateFile } from './gate.ts';
 import { findRegions, hopPeaks, regionsCsv, regionsReaperItems, renderRegions, SILENCE_DEFAULTS } from './silence.ts';
 import { VOCAL_DEFAULTS, type VocalOptions, vocalFile } from './vocal.ts';
@@ -30,6 +31,15 @@ const num = (o: Record<string, unknown> | undefined, k: string, d: number): numb
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new RadError('E_PREP_OPTION', `option ${k} must be a number (got ${JSON.stringify(v)})`);
   return v;
+};
+
+const flag = (o: Record<string, unknown> | undefined, k: string, d: boolean): boolean => {
+  const v = o?.[k];
+  if (v === undefined) return d;
+  // the API's JSON schema may hand a boolean over as 1 or 0 (its options are numbers or booleans)
+  if (v === false || v === 0) return false;
+  if (v === true || v === 1) return true;
+  throw new RadError('E_PREP_OPTION', `option ${k} must be true or false (got ${JSON.stringify(v)})`);
 };
 
 /** `take.wav` → `<dir>/take.<suffix>`; never the input itself. */
@@ -127,30 +137,31 @@ export function runPrepJob(kind: PrepKind, a: PrepArgs, progress: (f: number) =>
         sensitivity: num(o, 'sensitivity', DECLICK_DEFAULTS.sensitivity),
         maxClickMs: num(o, 'max_click_ms', DECLICK_DEFAULTS.maxClickMs),
       };
+      const pops = flag(o, 'pops', true)
+        ? {
+            ...DEPOP_DEFAULTS,
+            riseDb: num(o, 'pop_rise_db', DEPOP_DEFAULTS.riseDb),
+            maxPopMs: num(o, 'max_pop_ms', DEPOP_DEFAULTS.maxPopMs),
+          }
+        : null;
       return a.inputs.map((input, i) => {
         const out = outPath(input, a.out, 'declicked.wav');
-        const { repairs, result } = declickFile(input, out, opts, per(i));
+        const { repairs, result } = declickFile(input, out, opts, per(i), pops);
         const report = outPath(input, a.out, 'declick.csv');
         writeFileAtomic(
           report,
-          `channel,start_s,start_sample,length_samples\n${repairs.map((r) => `${r.channel + 1},${r.start_s.toFixed(6)},${r.start},${r.length}`).join('\n')}\n`,
+          `kind,channel,start_s,start_sample,length_samples,removed_dbfs\n${repairs.map((r) => `${r.kind},${r.channel + 1},${r.start_s.toFixed(6)},${r.start},${r.length},${r.removed_dbfs}`).join('\n')}${repairs.length ? '\n' : ''}`,
         );
-        return { input, out, report, repairs: repairs.length, ...result };
+        const count = (k: string) => repairs.filter((r) => r.kind === k).length;
+        return { input, out, report, repairs: repairs.length, clicks: count('click'), pops: count('pop'), ...result };
       });
     }
     case 'vocal': {
-      const flag = (k: string) => {
-        const v = o?.[k];
-        if (v === undefined || v === false || v === 0) return false;
-        // the API's JSON schema may hand a boolean over as 1 (its options are numbers or booleans)
-        if (v === true || v === 1) return true;
-        throw new RadError('E_PREP_OPTION', `option ${k} must be true or false (got ${JSON.stringify(v)})`);
-      };
       const opts: VocalOptions = {
-        deess: flag('deess'),
+        deess: flag(o, 'deess', false),
         deessMaxDb: num(o, 'deess_max_db', VOCAL_DEFAULTS.deessMaxDb),
         breathsDb: o?.breaths === undefined || o.breaths === null ? null : num(o, 'breaths', -12),
-        denoise: flag('denoise'),
+        denoise: flag(o, 'denoise', false),
         denoiseDb: num(o, 'denoise_db', VOCAL_DEFAULTS.denoiseDb),
       };
       return a.inputs.map((input, i) => {
