@@ -22,6 +22,8 @@ import { webRoutes } from './routes/web.ts';
 import type { ApiServices } from './services.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
+/** A body over the limit but under this is read and dropped before the 413, so the client sees it. */
+const DRAIN_LIMIT = 16 * BODY_LIMIT;
 
 /** Builds the fastify app; listening is the caller's business so tests can use inject(). */
 export async function buildApi(services: ApiServices, log: Logger): Promise<FastifyInstance> {
@@ -32,6 +34,24 @@ export async function buildApi(services: ApiServices, log: Logger): Promise<Fast
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.setErrorHandler(errorHandler);
+  // A body declared too large: fastify answers 413 at once and closes the connection while the
+  // client is still sending, which the client sees as a reset (undici: "fetch failed"), not as the
+  // 413. Read it to the end and drop it first (up to 16 MB; beyond that, the reset is the answer).
+  // First hook of all, so nothing answers (401, 429) before the body is in.
+  app.addHook('onRequest', async (req, reply) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (!(declared > BODY_LIMIT && declared <= DRAIN_LIMIT)) return;
+    await new Promise<void>((resolve) => {
+      req.raw.on('end', resolve);
+      req.raw.on('error', resolve);
+      req.raw.on('close', resolve);
+      req.raw.resume();
+    });
+    return reply.status(413).send({
+      error: 'E_BODY_TOO_LARGE',
+      message: `the request body is ${declared} bytes; the limit is ${BODY_LIMIT}`,
+    });
+  });
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` });
   });
