@@ -32,7 +32,8 @@ export const prepRoutes: FastifyPluginAsyncTypebox<{ services: ApiServices }> = 
             key: T.Optional(T.String({ minLength: 1 })),
             options: T.Optional(
               T.Record(T.String(), T.Union([T.Number(), T.Boolean()]), {
-                description: 'numbers per tool (threshold, sensitivity…); vocal: deess, denoise true/false, breaths dB',
+                description:
+                  'numbers per tool (threshold, sensitivity…); declick: pops true/false (default true), pop_rise_db, max_pop_ms; vocal: deess, denoise true/false, breaths dB',
               }),
             ),
             gains: T.Optional(T.Record(T.String(), T.Number())),
