@@ -118,8 +118,12 @@ export function interpolateAr(x: Float64Array, s: number, len: number, a: Float6
 export function declickChannel(x: Float64Array, sampleRate: number, o: DeclickOptions, channel = 0): Repair[] {
   // a second pass catches clicks whose neighbours spoilt the first (two clicks within p samples)
   // (and what is left of a long click beside a first-pass repair: the two become one repair)
+  // A block the first pass left alone, with no repair within 2048 samples of it, would read the
+  // same samples in the second pass and find the same nothing: only blocks near a repair go again.
   const first = declickPass(x, sampleRate, o, channel, []);
-  return declickPass(x, sampleRate, o, channel, first).sort((a, b) => a.start - b.start);
+  const near = first.map((r) => [r.start - 2048, r.start + r.length + 2048] as const);
+  const again = (a: number, b: number) => near.some(([lo, hi]) => lo < b && hi > a);
+  return declickPass(x, sampleRate, o, channel, first, again).sort((a, b) => a.start - b.start);
 }
 
 function declickPass(
@@ -128,6 +132,7 @@ function declickPass(
   o: DeclickOptions,
   channel: number,
   earlier: Repair[],
+  blocks: (start: number, end: number) => boolean = () => true,
 ): Repair[] {
   const p = o.order;
   const maxLen = Math.max(2, Math.round((o.maxClickMs * sampleRate) / 1000));
@@ -136,6 +141,7 @@ function declickPass(
   const abs = new Float64Array(BLOCK);
   for (let start = p; start < x.length; start += BLOCK) {
     const end = Math.min(x.length, start + BLOCK);
+    if (!blocks(start, end)) continue;
     const n = end - start;
     // the model comes from a window around the block (clicks barely move an order-24 fit)
     const w0 = Math.max(0, start - 512);
