@@ -95,7 +95,21 @@ export async function backup(
 ): Promise<BackupReport> {
   const t0 = performance.now();
   try {
-    mkdirSync(target, { recursive: true });
+    if (!existsSync(target)) {
+      // a new backup folder appears under its name with its in-progress mark already inside: a
+      // crash between making it and marking it would leave an empty folder that is no backup
+      const tmp = `${target}.rad-tmp`;
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true });
+      writeFileAtomic(join(tmp, IN_PROGRESS), new Date().toISOString());
+      try {
+        renameSync(tmp, target);
+      } catch (e) {
+        // made meanwhile by someone else: use it as it is
+        if (!existsSync(target)) throw e;
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
   } catch (e) {
     throw fail('E_BACKUP_TARGET', `cannot create ${target} (${(e as NodeJS.ErrnoException).code})`, { target });
   }
