@@ -27,8 +27,9 @@ export type PopRepair = {
  * `cutoffHz` is measured in 1 ms frames (its analytic envelope, through a gentle zero-phase
  * filter that barely rings); a pop is a peak whose extent (down to a tenth of it, or to twice the
  * band's median level around it) lasts no longer than `maxPopMs`, and whose mean over that
- * extent stands `riseDb` above the band's level 5–25 ms before and after it. A longer rise is programme and left alone:
- * a kick drum or a bass note, or a voiced sound, which sustain for tens of milliseconds.
+ * extent stands `riseDb` above the band's level 5–25 ms before and after it. A longer rise is
+ * programme and left alone: a kick drum or a bass note, or a voiced sound, which sustain for tens
+ * of milliseconds. Pops under loud low programme (a bass line, a kick) are mostly not found.
  */
 export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, channel = 0): PopRepair[] {
   const F = Math.max(1, Math.round(fs / 1000));
@@ -48,8 +49,7 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
   const rise = 10 ** (o.riseDb / 10);
   const maxFrames = Math.ceil(o.maxPopMs);
   const repairs: PopRepair[] = [];
-  // the band's usual level: the median of ±50 ms, taken every 10 ms (a sort per frame is most of
-  // the time this costs on loud programme, whose envelope ripples into a peak every few frames)
+  // the band's usual level: the median of ±50 ms, taken once per 10 ms and shared by the peaks in it
   const medians = new Float64Array(Math.ceil(frames / 10));
   const usual = (f: number) => {
     const k = Math.floor(f / 10);
