@@ -1,4 +1,5 @@
-// Own code: no npm package fits AR models by Burg's method on Float64Array segments.
+// Own code: no npm package fits AR models by Burg's method on Float64Array segments (nor solves the small
+// SPD systems the repairs need without pulling in a linear-algebra library).
 
 /**
  * Burg's method over several segments (the audio either side of a gap, never across it): AR
@@ -38,4 +39,32 @@ export function burgAr(segments: Float64Array[], p: number): Float64Array {
     }
   }
   return a;
+}
+
+/**
+ * Solves M y = rhs for a symmetric positive-definite K×K M by Cholesky; a pivot under
+ * `minPivot` (before its square root) is raised to it, so a nearly singular system still solves.
+ */
+export function solveSpd(M: Float64Array, rhs: Float64Array, K: number, minPivot = 1e-18): Float64Array {
+  const L = new Float64Array(K * K);
+  for (let i = 0; i < K; i++)
+    for (let j = 0; j <= i; j++) {
+      let sum = M[i * K + j]!;
+      for (let k = 0; k < j; k++) sum -= L[i * K + k]! * L[j * K + k]!;
+      if (i === j) L[i * K + i] = Math.sqrt(Math.max(sum, minPivot));
+      else L[i * K + j] = sum / L[j * K + j]!;
+    }
+  const y = new Float64Array(K);
+  for (let i = 0; i < K; i++) {
+    let sum = rhs[i]!;
+    for (let k = 0; k < i; k++) sum -= L[i * K + k]! * y[k]!;
+    y[i] = sum / L[i * K + i]!;
+  }
+  const out = new Float64Array(K);
+  for (let i = K - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let k = i + 1; k < K; k++) sum -= L[k * K + i]! * out[k]!;
+    out[i] = sum / L[i * K + i]!;
+  }
+  return out;
 }

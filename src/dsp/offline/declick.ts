@@ -1,6 +1,6 @@
 // Own code: no npm package repairs clicks by AR interpolation (the method of Godsill & Rayner's book).
 import { median } from '../tonebank.ts';
-import { burgAr } from './ar.ts';
+import { burgAr, solveSpd } from './ar.ts';
 import { type DepopOptions, depopChannel } from './depop.ts';
 import { WavReader, WavWriter } from './wav.ts';
 
@@ -87,27 +87,7 @@ export function interpolateAr(x: Float64Array, s: number, len: number, a: Float6
       }
     }
   }
-  // solve M y = rhs (symmetric positive definite: Cholesky)
-  const L = new Float64Array(len * len);
-  for (let i = 0; i < len; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = M[i * len + j]!;
-      for (let k = 0; k < j; k++) sum -= L[i * len + k]! * L[j * len + k]!;
-      if (i === j) L[i * len + i] = Math.sqrt(Math.max(sum, 1e-12));
-      else L[i * len + j] = sum / L[j * len + j]!;
-    }
-  }
-  const y = new Float64Array(len);
-  for (let i = 0; i < len; i++) {
-    let sum = rhs[i]!;
-    for (let k = 0; k < i; k++) sum -= L[i * len + k]! * y[k]!;
-    y[i] = sum / L[i * len + i]!;
-  }
-  for (let i = len - 1; i >= 0; i--) {
-    let sum = y[i]!;
-    for (let k = i + 1; k < len; k++) sum -= L[k * len + i]! * x[s + k]!;
-    x[s + i] = sum / L[i * len + i]!;
-  }
+  x.set(solveSpd(M, rhs, len, 1e-12), s);
 }
 
 /**

@@ -2,7 +2,7 @@
 // short bump of the band under ~150 Hz and taken out by subtracting a model of the thump.
 // Own code: no npm package detects or removes pops.
 import FFT from 'fft.js';
-import { burgAr } from './ar.ts';
+import { burgAr, solveSpd } from './ar.ts';
 import { lowpassZeroPhase, lowpassZeroPhaseGentle } from './filters.ts';
 
 export type DepopOptions = {
@@ -112,31 +112,6 @@ function cubicAt(d: Float64Array, D: number, i: number): number {
   return p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
 }
 
-/** Cholesky solve of a symmetric positive-definite K×K system. */
-function solveSpd(M: Float64Array, rhs: Float64Array, K: number): Float64Array {
-  const L = new Float64Array(K * K);
-  for (let i = 0; i < K; i++)
-    for (let j = 0; j <= i; j++) {
-      let sum = M[i * K + j]!;
-      for (let k = 0; k < j; k++) sum -= L[i * K + k]! * L[j * K + k]!;
-      if (i === j) L[i * K + i] = Math.sqrt(Math.max(sum, 1e-18));
-      else L[i * K + j] = sum / L[j * K + j]!;
-    }
-  const y = new Float64Array(K);
-  for (let i = 0; i < K; i++) {
-    let sum = rhs[i]!;
-    for (let k = 0; k < i; k++) sum -= L[i * K + k]! * y[k]!;
-    y[i] = sum / L[i * K + i]!;
-  }
-  const out = new Float64Array(K);
-  for (let i = K - 1; i >= 0; i--) {
-    let sum = y[i]!;
-    for (let k = i + 1; k < K; k++) sum -= L[k * K + i]! * out[k]!;
-    out[i] = sum / L[i * K + i]!;
-  }
-  return out;
-}
-
 /**
  * Subtracts a modelled thump from x[s, e) in the band it lives in: the band is low-passed and
  * decimated to 4× its cutoff, the programme there is an AR process (Burg, fitted on the context
@@ -201,7 +176,7 @@ export function subtractPop(
   let trace = 0;
   for (let j = 0; j < K; j++) trace += G[j * K + j]!;
   for (let j = 0; j < K; j++) G[j * K + j]! += 1e-9 * (trace / K) + 1e-30;
-  const theta = solveSpd(G, h, K);
+  const theta = solveSpd(G, h, K, 1e-18);
   // explained whitened energy (the GLRT statistic) against the residual's
   let explained = 0;
   for (let j = 0; j < K; j++) explained += theta[j]! * h[j]!;
