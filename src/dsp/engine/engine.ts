@@ -366,8 +366,24 @@ export class AudioEngine implements Device {
     const w = this.worker;
     this.worker = undefined;
     if (w) {
+      // the worker answers `closed` once its backend has stopped: a native stream (PortAudio,
+      // JACK) must be stopped before the worker's isolate goes, or its audio thread runs on freed
+      // memory (SIGSEGV on a clean stop: a core dump showed naudiodon's callback in a destroyed
+      // context after this waited for any message — a meter report — or 300 ms, then terminated).
+      // The backend gives up on its own after 5 s (quit 3 s, then reads and writes 1 s each).
+      const closed = new Promise<void>((r) => {
+        const on = (m: FromWorker) => {
+          if (m.type !== 'closed') return;
+          w.off('message', on);
+          r();
+        };
+        w.on('message', on);
+        w.once('exit', () => r());
+      });
+      let timer: NodeJS.Timeout | undefined;
       w.postMessage({ type: 'close' } satisfies ToWorker);
-      await Promise.race([new Promise((r) => w.once('message', r)), new Promise((r) => setTimeout(r, 300))]);
+      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 6000)))]);
+      clearTimeout(timer);
       await w.terminate();
     }
     for (const [, x] of this.waiting) {

@@ -429,7 +429,12 @@ port.on('message', (msg: ToWorker) => {
       return;
     case 'close':
       finishRecording('E_PRINT_STOPPED: the audio engine stopped');
-      void backend.stop().then(() => post({ type: 'closed' }));
+      // `closed` either way: a backend that could not stop has said so by throwing; the engine
+      // then ends the worker, as it would after its own wait
+      void backend
+        .stop()
+        .catch(() => undefined)
+        .then(() => post({ type: 'closed' }));
       return;
   }
 });
