@@ -92,8 +92,7 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
     while (re < e && env[re + 1]! > half) re++;
     const a0 = (rs - 1) * F;
     const b0 = (re + 2) * F;
-    const r = subtractPop(x, fs, a0, b0);
-    if (r) repairs.push({ channel, start: a0, length: b0 - a0, start_s: a0 / fs });
+    if (subtractPop(x, fs, a0, b0)) repairs.push({ channel, start: a0, length: b0 - a0, start_s: a0 / fs });
     f = e + 1;
   }
   return repairs;
@@ -113,25 +112,21 @@ function cubicAt(d: Float64Array, D: number, i: number): number {
 }
 
 /**
- * Subtracts a modelled thump from x[s, e) in the band it lives in: the band is low-passed and
- * decimated to 4× its cutoff, the programme there is an AR process (Burg, fitted on the context
- * either side), the thump a sum of half-sines over the event; the weights are the least-squares
- * fit that leaves the whitest residual; the thump (band-limited) is taken off at full rate.
+ * Subtracts a modelled thump from x[s, e) in the band it lives in: the band (under 3.5 / length,
+ * at least 300 Hz) is low-passed and decimated to 4× its cutoff, the programme there is an AR
+ * process (Burg, order 16, fitted on 30 ms either side), the thump a sum of half-sines over the
+ * event ±0.5 ms; the weights are the least-squares fit that leaves the whitest residual; the thump
+ * (band-limited) is taken off at full rate. Returns false, leaving x alone, too near an end of x or
+ * when the fit does not come out finite.
  */
-export function subtractPop(
-  x: Float64Array,
-  fs: number,
-  s: number,
-  e: number,
-  tune: { order?: number; ctxMs?: number; k?: number; over?: number; marginMs?: number; dry?: boolean } = {},
-): { removed: number; shapes: number; gain: number; whiten: number } | undefined {
-  const fc = Math.max(300, (tune.k ?? 3.5) / ((e - s) / fs));
-  const D = Math.max(1, Math.floor(fs / ((tune.over ?? 4) * fc)));
-  const m = Math.round(((tune.marginMs ?? 0.5) / 1000) * fs);
-  const ctx = Math.round(((tune.ctxMs ?? 30) / 1000) * fs);
+function subtractPop(x: Float64Array, fs: number, s: number, e: number): boolean {
+  const fc = Math.max(300, 3.5 / ((e - s) / fs));
+  const D = Math.max(1, Math.floor(fs / (4 * fc)));
+  const m = Math.round(0.0005 * fs);
+  const ctx = Math.round(0.03 * fs);
   const lo = s - m - ctx - 8 * D;
   const hi = e + m + ctx + 8 * D;
-  if (lo < 0 || hi > x.length) return undefined;
+  if (lo < 0 || hi > x.length) return false;
   const y = lowpassZeroPhase(x.subarray(lo, hi), fs, fc);
   const nd = Math.floor(y.length / D);
   const yd = new Float64Array(nd);
@@ -139,7 +134,7 @@ export function subtractPop(
   const g0 = Math.floor((s - m - lo) / D);
   const g1 = Math.ceil((e + m - lo) / D);
   const L = g1 - g0;
-  const p = Math.min(tune.order ?? 16, Math.floor(g0 / 3));
+  const p = Math.min(16, Math.floor(g0 / 3));
   const a = burgAr([yd.subarray(0, g0), yd.subarray(g1)], p);
   const b = new Float64Array(p + 1);
   b[0] = 1;
@@ -147,6 +142,7 @@ export function subtractPop(
   const K = Math.max(1, Math.min(48, Math.ceil((2 * L * D * fc) / fs)));
   const rows = L + p;
   const shape = (k: number, t: number) => (t < 0 || t >= L ? 0 : Math.sin((Math.PI * (k + 1) * (t + 0.5)) / L));
+  // the signal and each shape through the programme's prediction-error filter (whitened)
   const R = new Float64Array(K * rows);
   const rx = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -177,48 +173,17 @@ export function subtractPop(
   for (let j = 0; j < K; j++) trace += G[j * K + j]!;
   for (let j = 0; j < K; j++) G[j * K + j]! += 1e-9 * (trace / K) + 1e-30;
   const theta = solveSpd(G, h, K, 1e-18);
-  // explained whitened energy (the GLRT statistic) against the residual's
-  let explained = 0;
-  for (let j = 0; j < K; j++) explained += theta[j]! * h[j]!;
-  let resid = 0;
-  for (let r = 0; r < rows; r++) resid += rx[r]! * rx[r]!;
   const pd = new Float64Array(nd);
   for (let t = 0; t < L; t++) {
     let v = 0;
     for (let k = 0; k < K; k++) v += theta[k]! * shape(k, t);
     pd[g0 + t] = v;
   }
-  let removed = 0;
   const out = new Float64Array(hi - lo);
-  for (let i = 0; i < out.length; i++) {
-    const c = cubicAt(pd, D, i);
-    out[i] = c;
-    removed += c * c;
-  }
-  if (!Number.isFinite(removed)) return undefined;
-  // the context's own prediction error per sample: what the fit is measured against
-  let ctxErr = 0;
-  let nCtx = 0;
-  for (const [a0, a1] of [
-    [p, g0],
-    [g1 + p, nd],
-  ] as const)
-    for (let t = a0; t < a1; t++) {
-      let acc = 0;
-      for (let l = 0; l <= p; l++) acc += b[l]! * yd[t - l]!;
-      ctxErr += acc * acc;
-      nCtx++;
-    }
-  const sigma2 = ctxErr / Math.max(nCtx, 1);
-  if (!tune.dry) for (let i = 0; i < out.length; i++) x[lo + i]! -= out[i]!;
-  return {
-    removed,
-    shapes: K,
-    // explained whitened energy per shape, in units of the context's prediction error
-    gain: explained / Math.max(K * sigma2, 1e-30),
-    // what is left in the event's rows after the fit, against the context
-    whiten: (resid - explained) / Math.max(rows * sigma2, 1e-30),
-  };
+  for (let i = 0; i < out.length; i++) out[i] = cubicAt(pd, D, i);
+  if (!out.every(Number.isFinite)) return false;
+  for (let i = 0; i < out.length; i++) x[lo + i]! -= out[i]!;
+  return true;
 }
 
 /** |y + j·H{y}|² sampled every F samples (y is band-limited well under fs / 2F), by FFT. */
