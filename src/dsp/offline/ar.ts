@@ -68,3 +68,39 @@ export function solveSpd(M: Float64Array, rhs: Float64Array, K: number, minPivot
   }
   return out;
 }
+
+/**
+ * Least-squares AR interpolation (LSAR) of x[s … s+len) from its neighbours: minimises the
+ * prediction error of the AR model over the gap and `p` samples after it.
+ */
+export function interpolateAr(x: Float64Array, s: number, len: number, a: Float64Array): void {
+  const p = a.length - 1;
+  const b = new Float64Array(p + 1); // prediction-error filter: e[n] = Σ b_l x[n−l]
+  b[0] = 1;
+  for (let l = 1; l <= p; l++) b[l] = -a[l]!;
+  const lo = s; // rows n = lo … s+len−1+p
+  const hi = Math.min(x.length - 1, s + len - 1 + p);
+  const M = new Float64Array(len * len);
+  const rhs = new Float64Array(len);
+  for (let n = lo; n <= hi; n++) {
+    // known part of row n
+    let known = 0;
+    for (let l = 0; l <= p; l++) {
+      const j = n - l;
+      if (j < 0) break;
+      if (j >= s && j < s + len) continue;
+      known += b[l]! * x[j]!;
+    }
+    for (let i = 0; i < len; i++) {
+      const li = n - (s + i);
+      if (li < 0 || li > p) continue;
+      rhs[i]! -= b[li]! * known;
+      for (let k = 0; k < len; k++) {
+        const lk = n - (s + k);
+        if (lk < 0 || lk > p) continue;
+        M[i * len + k]! += b[li]! * b[lk]!;
+      }
+    }
+  }
+  x.set(solveSpd(M, rhs, len, 1e-12), s);
+}

@@ -2,7 +2,7 @@
 // short bump of the band under ~150 Hz and taken out by subtracting a model of the thump.
 // Own code: no npm package detects or removes pops.
 import FFT from 'fft.js';
-import { burgAr, solveSpd } from './ar.ts';
+import { burgAr, interpolateAr, solveSpd } from './ar.ts';
 import { lowpassZeroPhase, lowpassZeroPhaseGentle } from './filters.ts';
 
 export type DepopOptions = {
@@ -14,6 +14,12 @@ export type DepopOptions = {
   maxPopMs: number;
 };
 export const DEPOP_DEFAULTS: DepopOptions = { cutoffHz: 150, riseDb: 8, maxPopMs: 12 };
+/** How far (dB) a stretch's two-sided interpolation misses, over the model's own error, to hold a pop. */
+const CONTINUITY_DB = 30;
+/** The first pass's bar (dB of prediction error over the model's own) for where to run that test. */
+const PREFILTER_DB = 25;
+/** The band this much louder (dB) after a stretch than before it: an onset, not a pop. */
+const ONSET_DB = 6;
 
 export type PopRepair = {
   channel: number;
@@ -92,10 +98,167 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
     while (re < e && env[re + 1]! > half) re++;
     const a0 = (rs - 1) * F;
     const b0 = (re + 2) * F;
-    if (subtractPop(x, fs, a0, b0)) repairs.push({ channel, start: a0, length: b0 - a0, start_s: a0 / fs });
+    const done = subtractPop(x, fs, a0, b0);
+    if (done) repairs.push({ channel, start: done[0], length: done[1] - done[0], start_s: done[0] / fs });
     f = e + 1;
   }
+  // then the pops the band's level does not show: under a bass note or a kick's tail
+  for (const [a0, b0] of continuityPops(x, fs, repairs)) {
+    const done = subtractPop(x, fs, a0, b0, 1.5);
+    if (done) repairs.push({ channel, start: done[0], length: done[1] - done[0], start_s: done[0] / fs });
+  }
+  repairs.sort((p, q) => p.start - q.start);
   return repairs;
+}
+
+/**
+ * Pops under a steady low programme (a bass note, a kick's tail), where the band's level barely
+ * rises. The band under 200 Hz, decimated to ~1 kHz, is locally an AR process; a 12 ms stretch
+ * that holds a pop is one its two-sided AR interpolation (Burg, order 12, on 40 ms either side)
+ * misses by far more than the model's own error there (30 dB, `CONTINUITY_DB`). An onset (a kick,
+ * a note: the band in the 40 ms after it 6 dB louder than in the 40 ms before) breaks the model
+ * too, and is left alone with the 25 ms after it (the attack's sweep breaks it as well, and masks
+ * a thump). A pop at a voice's end (the band 6 dB quieter after) is the level detector's to find.
+ * A cheap pass picks where to test: each 20 ms block's prediction error forward, from a model of
+ * the 50 ms before it, and backward, from one of the 50 ms after it (a kick's attack spoils one of
+ * the two, not both), 25 dB over that model's own error. Returns extents [start, end) in samples
+ * of x, none within 5 ms of `taken`.
+ */
+function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<[number, number]> {
+  const D = Math.max(1, Math.round(fs / 1000));
+  const fsd = fs / D;
+  const y = lowpassZeroPhase(x, fs, fsd / 5);
+  const nd = Math.floor(x.length / D);
+  const yd = new Float64Array(nd);
+  for (let k = 0; k < nd; k++) yd[k] = y[k * D]!;
+  const L = Math.round(0.012 * fsd);
+  const W = Math.round(0.04 * fsd);
+  const p = 12;
+  const H = Math.round(0.02 * fsd);
+  const fitLen = Math.round(0.05 * fsd);
+  const step = Math.max(1, Math.round(0.002 * fsd));
+  // a pop's repair needs ~100 ms either side: nearer an end of x it is left for the next chunk
+  const margin = Math.round(0.1 * fsd);
+  const look = new Uint8Array(nd);
+  const mark = Math.round(0.006 * fsd);
+  const flag = 10 ** (PREFILTER_DB / 10);
+  for (let b = Math.max(fitLen, margin); b + H + fitLen < nd - margin; b += H) {
+    for (const dir of [1, -1]) {
+      const fit = dir === 1 ? yd.subarray(b - fitLen, b) : yd.subarray(b + H, b + H + fitLen);
+      const a = burgAr([fit], p);
+      let s2 = 0;
+      for (let n = p; n < fitLen; n++) {
+        let e = fit[n]!;
+        for (let l = 1; l <= p; l++) e -= a[l]! * fit[n - l]!;
+        s2 += e * e;
+      }
+      s2 = s2 / (fitLen - p) + 1e-30;
+      for (let n = b; n < b + H; n++) {
+        let e = yd[n]!;
+        for (let l = 1; l <= p; l++) e -= a[l]! * yd[n - dir * l]!;
+        if (e * e > flag * s2) for (let m = Math.max(0, n - mark); m <= Math.min(nd - 1, n + mark); m++) look[m] = 1;
+      }
+    }
+  }
+  // the two-sided test on a 2 ms grid, where the first pass flagged
+  const first = Math.max(W + L + p, margin);
+  const grid = Math.max(0, Math.floor((nd - Math.max(W + L + p, margin) - first) / step));
+  const S = new Float64Array(grid);
+  const ratio = new Float64Array(grid);
+  const gapMax = new Float64Array(grid);
+  const seg = new Float64Array(2 * W + L);
+  for (let i = 0; i < grid; i++) {
+    const c = first + i * step;
+    if (!look[c]) continue;
+    const g0 = c - (L >> 1);
+    const left = yd.subarray(g0 - W, g0);
+    const right = yd.subarray(g0 + L, g0 + L + W);
+    const a = burgAr([left, right], p);
+    let s2 = 0;
+    let eb = 0;
+    let ea = 0;
+    for (const side of [left, right])
+      for (let n = p; n < W; n++) {
+        let e = side[n]!;
+        for (let l = 1; l <= p; l++) e -= a[l]! * side[n - l]!;
+        s2 += e * e;
+      }
+    for (let n = 0; n < W; n++) {
+      eb += left[n]! ** 2;
+      ea += right[n]! ** 2;
+    }
+    s2 /= 2 * (W - p);
+    seg.set(yd.subarray(g0 - W, g0 + L + W));
+    interpolateAr(seg, W, L, a);
+    let err = 0;
+    let gm = 0;
+    for (let k = 0; k < L; k++) {
+      err += (yd[g0 + k]! - seg[W + k]!) ** 2;
+      gm = Math.max(gm, yd[g0 + k]! ** 2);
+    }
+    S[i] = err / (L * s2 + 1e-30);
+    ratio[i] = 10 * Math.log10((ea + 1e-30) / (eb + 1e-30));
+    gapMax[i] = gm;
+  }
+  const thr = 10 ** (CONTINUITY_DB / 10);
+  const after = Math.round((0.025 * fsd) / step);
+  const isPeak = (i: number) => {
+    if (S[i]! <= thr) return false;
+    for (let j = Math.max(0, i - 3); j <= Math.min(grid - 1, i + 3); j++)
+      if (S[j]! > S[i]! || (S[j] === S[i] && j < i)) return false;
+    return true;
+  };
+  const out: Array<[number, number]> = [];
+  const tol = Math.round(0.005 * fs);
+  let lastOnset = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < grid; i++) {
+    if (!isPeak(i)) continue;
+    if (ratio[i]! >= ONSET_DB) {
+      lastOnset = i;
+      continue;
+    }
+    // a voice's or note's end; the attack of an onset; a miss too quiet to hear (under −60 dBFS)
+    if (ratio[i]! <= -ONSET_DB || i - lastOnset <= after || gapMax[i]! < 1e-6) continue;
+    const g0 = first + i * step - (L >> 1);
+    const ext = popExtent(x, fs, g0 * D - Math.round(0.002 * fs), (g0 + L) * D + Math.round(0.002 * fs));
+    if (!ext) continue;
+    const [a0, b0] = ext;
+    if (taken.some((t) => t.start < b0 + tol && t.start + t.length > a0 - tol)) continue;
+    if (out.some(([s0, e0]) => s0 < b0 + tol && e0 > a0 - tol)) continue;
+    out.push([a0, b0]);
+  }
+  return out;
+}
+
+/**
+ * Where in x[s, e) the pop is: the band under ~800 Hz at ~4 kHz, interpolated over the stretch by
+ * LSAR (Burg, order 32, on 40 ms either side); the pop is where the interpolation's miss stands
+ * within 30 dB of its peak. Null too near an end of x.
+ */
+function popExtent(x: Float64Array, fs: number, s: number, e: number): [number, number] | null {
+  const D = Math.max(1, Math.round(fs / 4000));
+  const W = Math.round(0.04 * fs);
+  const lo = s - W - 8 * D;
+  const hi = e + W + 8 * D;
+  if (lo < 0 || hi > x.length) return null;
+  const y = lowpassZeroPhase(x.subarray(lo, hi), fs, fs / D / 5);
+  const nd = Math.floor(y.length / D);
+  const yd = new Float64Array(nd);
+  for (let k = 0; k < nd; k++) yd[k] = y[k * D]!;
+  const g0 = Math.floor((s - lo) / D);
+  const g1 = Math.ceil((e - lo) / D);
+  const L = g1 - g0;
+  const a = burgAr([yd.subarray(0, g0), yd.subarray(g1)], 32);
+  const seg = Float64Array.from(yd);
+  interpolateAr(seg, g0, L, a);
+  const r2 = Float64Array.from({ length: L }, (_, k) => (yd[g0 + k]! - seg[g0 + k]!) ** 2);
+  let km = 0;
+  for (let k = 1; k < L; k++) if (r2[k]! > r2[km]!) km = k;
+  let ks = km;
+  let ke = km;
+  while (ks > 0 && r2[ks - 1]! >= r2[km]! / 1000) ks--;
+  while (ke < L - 1 && r2[ke + 1]! >= r2[km]! / 1000) ke++;
+  return [lo + (g0 + ks) * D, lo + (g0 + ke + 1) * D];
 }
 
 /** Catmull–Rom through d[k] at k·D: the value at sample i. */
@@ -114,76 +277,110 @@ function cubicAt(d: Float64Array, D: number, i: number): number {
 /**
  * Subtracts a modelled thump from x[s, e) in the band it lives in: the band (under 3.5 / length,
  * at least 300 Hz) is low-passed and decimated to 4× its cutoff, the programme there is an AR
- * process (Burg, order 16, fitted on 30 ms either side), the thump a sum of half-sines over the
- * event ±0.5 ms; the weights are the least-squares fit that leaves the whitest residual; the thump
- * (band-limited) is taken off at full rate. Returns false, leaving x alone, too near an end of x or
- * when the fit does not come out finite.
+ * process (Burg, order up to 40, fitted on 40 ms either side), the thump a sum of half-sines over
+ * the event ±0.5 ms; the weights are the least-squares fit that leaves the whitest residual; the
+ * thump (band-limited) is taken off at full rate. With `search` (ms), each end of the event is
+ * also tried that far in and out (in steps of a quarter of it) and the extent with the best
+ * fit for its size (BIC over the same stretch) is used. Returns the extent used, or null, leaving
+ * x alone, too near an end of x or when the fit does not come out finite.
  */
-function subtractPop(x: Float64Array, fs: number, s: number, e: number): boolean {
+function subtractPop(x: Float64Array, fs: number, s: number, e: number, search = 0): [number, number] | null {
   const fc = Math.max(300, 3.5 / ((e - s) / fs));
   const D = Math.max(1, Math.floor(fs / (4 * fc)));
   const m = Math.round(0.0005 * fs);
-  const ctx = Math.round(0.03 * fs);
-  const lo = s - m - ctx - 8 * D;
-  const hi = e + m + ctx + 8 * D;
-  if (lo < 0 || hi > x.length) return false;
+  const sr = Math.round((search / 1000) * fs);
+  const ctx = Math.round(0.04 * fs);
+  const lo = s - sr - m - ctx - 8 * D;
+  const hi = e + sr + m + ctx + 8 * D;
+  if (lo < 0 || hi > x.length) return null;
   const y = lowpassZeroPhase(x.subarray(lo, hi), fs, fc);
   const nd = Math.floor(y.length / D);
   const yd = new Float64Array(nd);
   for (let k = 0; k < nd; k++) yd[k] = y[k * D]!;
-  const g0 = Math.floor((s - m - lo) / D);
-  const g1 = Math.ceil((e + m - lo) / D);
-  const L = g1 - g0;
-  const p = Math.min(16, Math.floor(g0 / 3));
-  const a = burgAr([yd.subarray(0, g0), yd.subarray(g1)], p);
+  // the programme's model, from outside the widest extent tried
+  const w0 = Math.floor((s - sr - m - lo) / D);
+  const w1 = Math.ceil((e + sr + m - lo) / D);
+  const p = Math.min(40, Math.floor(w0 / 3));
+  const ar = burgAr([yd.subarray(0, w0), yd.subarray(w1)], p);
   const b = new Float64Array(p + 1);
   b[0] = 1;
-  for (let l = 1; l <= p; l++) b[l] = -a[l]!;
-  const K = Math.max(1, Math.min(48, Math.ceil((2 * L * D * fc) / fs)));
-  const rows = L + p;
-  const shape = (k: number, t: number) => (t < 0 || t >= L ? 0 : Math.sin((Math.PI * (k + 1) * (t + 0.5)) / L));
-  // the signal and each shape through the programme's prediction-error filter (whitened)
-  const R = new Float64Array(K * rows);
+  for (let l = 1; l <= p; l++) b[l] = -ar[l]!;
+  // the whitened signal over every row any extent touches
+  const r0 = w0;
+  const rows = w1 - w0 + p;
   const rx = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
-    const n = g0 + r;
+    const n = r0 + r;
     let acc = 0;
     for (let l = 0; l <= p; l++) acc += b[l]! * (yd[n - l] ?? 0);
     rx[r] = acc;
+  }
+  let rxx = 0;
+  for (let r = 0; r < rows; r++) rxx += rx[r]! ** 2;
+  const fitThump = (g0: number, g1: number) => {
+    const L = g1 - g0;
+    const K = Math.max(1, Math.min(48, Math.ceil((2 * L * D * fc) / fs)));
+    const rr = L + p;
+    const off = g0 - r0;
+    // each half-sine through the whitening filter: R[k][r] = Σ_l b[l]·shape_k[r − l]
+    const R = new Float64Array(K * rr);
     for (let k = 0; k < K; k++) {
+      const w = (Math.PI * (k + 1)) / L;
+      for (let t = 0; t < L; t++) {
+        const v = Math.sin(w * (t + 0.5));
+        for (let l = 0; l <= p; l++) R[k * rr + t + l]! += b[l]! * v;
+      }
+    }
+    const G = new Float64Array(K * K);
+    const h = new Float64Array(K);
+    for (let j = 0; j < K; j++) {
+      for (let k = 0; k <= j; k++) {
+        let sum = 0;
+        for (let r = 0; r < rr; r++) sum += R[j * rr + r]! * R[k * rr + r]!;
+        G[j * K + k] = sum;
+        G[k * K + j] = sum;
+      }
+      let sh = 0;
+      for (let r = 0; r < rr; r++) sh += R[j * rr + r]! * rx[off + r]!;
+      h[j] = sh;
+    }
+    let trace = 0;
+    for (let j = 0; j < K; j++) trace += G[j * K + j]!;
+    for (let j = 0; j < K; j++) G[j * K + j]! += 1e-9 * (trace / K) + 1e-30;
+    const theta = solveSpd(G, h, K, 1e-18);
+    // residual over all rows: the rows this extent does not touch keep their whitened signal
+    let rss = rxx;
+    for (let r = 0; r < rr; r++) {
       let v = 0;
-      for (let l = 0; l <= p; l++) v += b[l]! * shape(k, r - l);
-      R[k * rows + r] = v;
+      for (let k = 0; k < K; k++) v += theta[k]! * R[k * rr + r]!;
+      rss += (rx[off + r]! - v) ** 2 - rx[off + r]! ** 2;
     }
-  }
-  const G = new Float64Array(K * K);
-  const h = new Float64Array(K);
-  for (let j = 0; j < K; j++) {
-    for (let k = 0; k <= j; k++) {
-      let sum = 0;
-      for (let r = 0; r < rows; r++) sum += R[j * rows + r]! * R[k * rows + r]!;
-      G[j * K + k] = sum;
-      G[k * K + j] = sum;
+    return { theta, K, L, rss };
+  };
+  let best: { g0: number; g1: number; f: ReturnType<typeof fitThump>; bic: number } | null = null;
+  const q = Math.max(1, Math.round(sr / 4));
+  for (let ds = -sr; ds <= sr; ds += q)
+    for (let de = -sr; de <= sr; de += q) {
+      const g0 = Math.floor((s + ds - m - lo) / D);
+      const g1 = Math.ceil((e + de + m - lo) / D);
+      if (g1 - g0 < 2) continue;
+      const f = fitThump(g0, g1);
+      const bic = rows * Math.log(Math.max(f.rss, 1e-300) / rows) + f.K * Math.log(rows);
+      if (!best || bic < best.bic) best = { g0, g1, f, bic };
     }
-    let sh = 0;
-    for (let r = 0; r < rows; r++) sh += R[j * rows + r]! * rx[r]!;
-    h[j] = sh;
-  }
-  let trace = 0;
-  for (let j = 0; j < K; j++) trace += G[j * K + j]!;
-  for (let j = 0; j < K; j++) G[j * K + j]! += 1e-9 * (trace / K) + 1e-30;
-  const theta = solveSpd(G, h, K, 1e-18);
+  if (!best) return null;
+  const { g0, f } = best;
   const pd = new Float64Array(nd);
-  for (let t = 0; t < L; t++) {
+  for (let t = 0; t < f.L; t++) {
     let v = 0;
-    for (let k = 0; k < K; k++) v += theta[k]! * shape(k, t);
+    for (let k = 0; k < f.K; k++) v += f.theta[k]! * Math.sin((Math.PI * (k + 1) * (t + 0.5)) / f.L);
     pd[g0 + t] = v;
   }
   const out = new Float64Array(hi - lo);
   for (let i = 0; i < out.length; i++) out[i] = cubicAt(pd, D, i);
-  if (!out.every(Number.isFinite)) return false;
+  if (!out.every(Number.isFinite)) return null;
   for (let i = 0; i < out.length; i++) x[lo + i]! -= out[i]!;
-  return true;
+  return [lo + g0 * D, lo + (g0 + f.L) * D];
 }
 
 /** |y + j·H{y}|² sampled every F samples (y is band-limited well under fs / 2F), by FFT. */
