@@ -75,7 +75,9 @@ for (const [name, clean] of [
   const inPath = join(dir, `${name}.wav`);
   writeMono(inPath, c.damaged);
   const outPath = join(dir, `${name}.declicked.wav`);
+  const tq = performance.now();
   const found = declickFile(inPath, outPath, DECLICK_DEFAULTS, undefined, DEPOP_DEFAULTS).repairs;
+  const qx = 40 / ((performance.now() - tq) / 1000);
   const repaired = readMono(outPath);
   const clicksQ = score(
     c,
@@ -90,7 +92,7 @@ for (const [name, clean] of [
     repaired,
   );
   console.log(
-    `declick on ${name}: clicks P ${clicksQ.precision.toFixed(2)} R ${clicksQ.recall.toFixed(2)}, ${clicksQ.improvement_db} dB closer to the clean take around them; pops P ${popsQ.precision.toFixed(2)} R ${popsQ.recall.toFixed(2)}, ${popsQ.improvement_db} dB closer`,
+    `declick on ${name} (${qx.toFixed(0)}x real time: 25 clicks and 25 pops in 40 s): clicks P ${clicksQ.precision.toFixed(2)} R ${clicksQ.recall.toFixed(2)}, ${clicksQ.improvement_db} dB closer to the clean take around them; pops P ${popsQ.precision.toFixed(2)} R ${popsQ.recall.toFixed(2)}, ${popsQ.improvement_db} dB closer`,
   );
   quality[`declick_${name}_click_precision`] = Number(clicksQ.precision.toFixed(3));
   quality[`declick_${name}_click_recall`] = Number(clicksQ.recall.toFixed(3));
@@ -98,6 +100,7 @@ for (const [name, clean] of [
   quality[`declick_${name}_pop_precision`] = Number(popsQ.precision.toFixed(3));
   quality[`declick_${name}_pop_recall`] = Number(popsQ.recall.toFixed(3));
   quality[`declick_${name}_pop_db`] = popsQ.improvement_db;
+  quality[`declick_${name}_realtime_x`] = Math.round(qx);
 }
 
 // vocal cleanup on a 120 s take made the same way (phrases, breaths in the pauses, harsh sibilants,

@@ -280,7 +280,7 @@ function cubicAt(d: Float64Array, D: number, i: number): number {
  * process (Burg, order up to 40, fitted on 40 ms either side), the thump a sum of half-sines over
  * the event ±0.5 ms; the weights are the least-squares fit that leaves the whitest residual; the
  * thump (band-limited) is taken off at full rate. With `search` (ms), each end of the event is
- * also tried that far in and out (in steps of a quarter of it) and the extent with the best
+ * also tried that far in and out (in steps of half of it) and the extent with the best
  * fit for its size (BIC over the same stretch) is used. Returns the extent used, or null, leaving
  * x alone, too near an end of x or when the fit does not come out finite.
  */
@@ -358,7 +358,7 @@ function subtractPop(x: Float64Array, fs: number, s: number, e: number, search =
     return { theta, K, L, rss };
   };
   let best: { g0: number; g1: number; f: ReturnType<typeof fitThump>; bic: number } | null = null;
-  const q = Math.max(1, Math.round(sr / 4));
+  const q = Math.max(1, Math.round(sr / 2));
   for (let ds = -sr; ds <= sr; ds += q)
     for (let de = -sr; de <= sr; de += q) {
       const g0 = Math.floor((s + ds - m - lo) / D);
