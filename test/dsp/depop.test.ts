@@ -37,7 +37,7 @@ describe('pops', () => {
     console.log(
       `pops on speech: P ${q.precision.toFixed(2)} R ${q.recall.toFixed(2)}, ${q.improvement_db} dB closer; clicks P ${qc.precision.toFixed(2)} R ${qc.recall.toFixed(2)} ${qc.improvement_db} dB`,
     );
-    // measured 0.92 / 0.96 and 18.1 dB (bench prep reports the figures; the goal is 0.95 / 20 dB)
+    // measured 0.92 / 0.96 and 18.2 dB (bench prep reports the figures; the goal is 0.95 / 20 dB)
     expect(q.recall).toBeGreaterThanOrEqual(0.85);
     expect(q.precision).toBeGreaterThanOrEqual(0.85);
     expect(q.improvement_db).toBeGreaterThanOrEqual(10);
@@ -57,11 +57,11 @@ describe('pops', () => {
       repaired,
     );
     console.log(`pops on music: P ${q.precision.toFixed(2)} R ${q.recall.toFixed(2)}, ${q.improvement_db} dB closer`);
-    // measured 1.00 / 0.92, 6.9 dB (the two missed are in a kick's attack and carry most of the
+    // measured 1.00 / 0.96, 10.2 dB (the one missed is in a kick's attack and carries most of the
     // error left); session 7's level detector alone found 1 of 25
-    expect(q.recall).toBeGreaterThanOrEqual(0.85);
+    expect(q.recall).toBeGreaterThanOrEqual(0.9);
     expect(q.precision).toBeGreaterThanOrEqual(0.95);
-    expect(q.improvement_db).toBeGreaterThanOrEqual(5);
+    expect(q.improvement_db).toBeGreaterThanOrEqual(7);
   });
 
   it('music with a kick on every beat, or a room noise floor alone: nothing is taken for a pop', () => {

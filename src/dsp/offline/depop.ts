@@ -20,6 +20,8 @@ const CONTINUITY_DB = 30;
 const PREFILTER_DB = 25;
 /** The band this much louder (dB) after a stretch than before it: an onset, not a pop. */
 const ONSET_DB = 6;
+/** The band this much quieter (dB) after a stretch than before it: a sound's end (a kick's decay is less). */
+const END_DB = 10;
 
 export type PopRepair = {
   channel: number;
@@ -118,7 +120,8 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
  * misses by far more than the model's own error there (30 dB, `CONTINUITY_DB`). An onset (a kick,
  * a note: the band in the 40 ms after it 6 dB louder than in the 40 ms before) breaks the model
  * too, and is left alone with the 25 ms after it (the attack's sweep breaks it as well, and masks
- * a thump). A pop at a voice's end (the band 6 dB quieter after) is the level detector's to find.
+ * a thump). A pop at a sound's end (the band 10 dB quieter after; a kick's decay over those 50 ms
+ * is 5–7 dB) is the level detector's to find.
  * A cheap pass picks where to test: each 20 ms block's prediction error forward, from a model of
  * the 50 ms before it, and backward, from one of the 50 ms after it (a kick's attack spoils one of
  * the two, not both), 25 dB over that model's own error. Returns extents [start, end) in samples
@@ -217,8 +220,8 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
       lastOnset = i;
       continue;
     }
-    // a voice's or note's end; the attack of an onset; a miss too quiet to hear (under −60 dBFS)
-    if (ratio[i]! <= -ONSET_DB || i - lastOnset <= after || gapMax[i]! < 1e-6) continue;
+    // a sound's end; the attack of an onset; a miss too quiet to hear (under −60 dBFS)
+    if (ratio[i]! <= -END_DB || i - lastOnset <= after || gapMax[i]! < 1e-6) continue;
     const g0 = first + i * step - (L >> 1);
     const ext = popExtent(x, fs, g0 * D - Math.round(0.002 * fs), (g0 + L) * D + Math.round(0.002 * fs));
     if (!ext) continue;
