@@ -1,5 +1,6 @@
 // Pops: low thumps of 1–12 ms (plosives on a vocal mic, a cable knock, a sticky mute) found as a
-// short bump of the band under ~150 Hz and taken out by subtracting a model of the thump.
+// short bump of the band under ~150 Hz, or, under a bass line or a kick's tail, as a short stretch
+// that an AR model of the band either side cannot draw; taken out by subtracting a model of the thump.
 // Own code: no npm package detects or removes pops.
 import FFT from 'fft.js';
 import { burgAr, interpolateAr, solveSpd } from './ar.ts';
@@ -37,7 +38,8 @@ export type PopRepair = {
  * band's median level around it) lasts no longer than `maxPopMs`, and whose mean over that
  * extent stands `riseDb` above the band's level 5–25 ms before and after it. A longer rise is
  * programme and left alone: a kick drum or a bass note, or a voiced sound, which sustain for tens
- * of milliseconds. Pops under loud low programme (a bass line, a kick) are mostly not found.
+ * of milliseconds. Then pops that loud low programme (a bass line, a kick's tail) hides from the
+ * band's level are looked for as breaks in its continuity (`continuityPops`).
  */
 export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, channel = 0): PopRepair[] {
   const F = Math.max(1, Math.round(fs / 1000));
@@ -130,10 +132,8 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
 function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<[number, number]> {
   const D = Math.max(1, Math.round(fs / 1000));
   const fsd = fs / D;
-  const y = lowpassZeroPhase(x, fs, fsd / 5);
-  const nd = Math.floor(x.length / D);
-  const yd = new Float64Array(nd);
-  for (let k = 0; k < nd; k++) yd[k] = y[k * D]!;
+  const yd = lowBand(x, fs, fsd / 5, D);
+  const nd = yd.length;
   const L = Math.round(0.012 * fsd);
   const W = Math.round(0.04 * fsd);
   const p = 12;
@@ -244,10 +244,7 @@ function popExtent(x: Float64Array, fs: number, s: number, e: number): [number, 
   const lo = s - W - 8 * D;
   const hi = e + W + 8 * D;
   if (lo < 0 || hi > x.length) return null;
-  const y = lowpassZeroPhase(x.subarray(lo, hi), fs, fs / D / 5);
-  const nd = Math.floor(y.length / D);
-  const yd = new Float64Array(nd);
-  for (let k = 0; k < nd; k++) yd[k] = y[k * D]!;
+  const yd = lowBand(x.subarray(lo, hi), fs, fs / D / 5, D);
   const g0 = Math.floor((s - lo) / D);
   const g1 = Math.ceil((e - lo) / D);
   const L = g1 - g0;
@@ -262,6 +259,14 @@ function popExtent(x: Float64Array, fs: number, s: number, e: number): [number, 
   while (ks > 0 && r2[ks - 1]! >= r2[km]! / 1000) ks--;
   while (ke < L - 1 && r2[ke + 1]! >= r2[km]! / 1000) ke++;
   return [lo + (g0 + ks) * D, lo + (g0 + ke + 1) * D];
+}
+
+/** x under `fc` (zero-phase 8th-order Butterworth), every D-th sample. */
+function lowBand(x: Float64Array, fs: number, fc: number, D: number): Float64Array {
+  const y = lowpassZeroPhase(x, fs, fc);
+  const out = new Float64Array(Math.floor(x.length / D));
+  for (let k = 0; k < out.length; k++) out[k] = y[k * D]!;
+  return out;
 }
 
 /** Catmull–Rom through d[k] at k·D: the value at sample i. */
@@ -296,10 +301,8 @@ function subtractPop(x: Float64Array, fs: number, s: number, e: number, search =
   const lo = s - sr - m - ctx - 8 * D;
   const hi = e + sr + m + ctx + 8 * D;
   if (lo < 0 || hi > x.length) return null;
-  const y = lowpassZeroPhase(x.subarray(lo, hi), fs, fc);
-  const nd = Math.floor(y.length / D);
-  const yd = new Float64Array(nd);
-  for (let k = 0; k < nd; k++) yd[k] = y[k * D]!;
+  const yd = lowBand(x.subarray(lo, hi), fs, fc, D);
+  const nd = yd.length;
   // the programme's model, from outside the widest extent tried
   const w0 = Math.floor((s - sr - m - lo) / D);
   const w1 = Math.ceil((e + sr + m - lo) / D);
