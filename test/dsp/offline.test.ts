@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,6 +85,37 @@ describe('WAV I/O', () => {
     const q = writeWav('plain.wav', [l], 'int16');
     expect(readFileSync(q).toString('latin1', 12, 16)).toBe('JUNK');
     expect(readWavInfo(q).extraChunks).toEqual([]);
+  });
+
+  it('a float WAV is written as WAVE asks of a non-PCM format: an 18-byte fmt (cbSize 0) and a fact chunk with the frames; sox reads it without a warning', () => {
+    const l = tone(4801, 1000, 0.5);
+    const p = join(dir, 'float.wav');
+    const w = new WavWriter(p, { sampleRate: FS, channels: 1, format: 'float32' });
+    w.write([l]);
+    w.close();
+    const raw = readFileSync(p);
+    const fmtAt = raw.indexOf('fmt ', 12, 'latin1');
+    expect(raw.readUInt32LE(fmtAt + 4)).toBe(18);
+    expect(raw.readUInt16LE(fmtAt + 8)).toBe(3);
+    expect(raw.readUInt16LE(fmtAt + 8 + 16)).toBe(0); // cbSize
+    expect(raw.toString('latin1', fmtAt + 26, fmtAt + 30)).toBe('fact');
+    expect(raw.readUInt32LE(fmtAt + 34)).toBe(4801);
+    const soxi = spawnSync('soxi', ['-s', p], { encoding: 'utf8' });
+    expect(soxi.stdout.trim()).toBe('4801');
+    expect(soxi.stderr).toBe('');
+    expect(readWavInfo(p)).toMatchObject({ frames: 4801, format: 'float32' });
+    expect(readWavInfo(p).extraChunks).toEqual([]);
+    // RF64: the fact count says "see ds64", whose sample count holds it
+    const q = join(dir, 'float-rf64.wav');
+    const w2 = new WavWriter(q, { sampleRate: FS, channels: 1, format: 'float32', rf64Above: 0 });
+    w2.write([l]);
+    w2.close();
+    const r2 = readFileSync(q);
+    const f2 = r2.indexOf('fmt ', 12, 'latin1');
+    expect(r2.readUInt32LE(f2 + 34)).toBe(0xffffffff);
+    expect(r2.readUInt32LE(12 + 8 + 16)).toBe(4801); // ds64 sampleCount (low word)
+    expect(readWavInfo(q)).toMatchObject({ frames: 4801, format: 'float32' });
+    expect(execFileSync('soxi', ['-s', q], { encoding: 'utf8' }).trim()).toBe('4801');
   });
 
   it('refuses what is not a WAV, a truncated file (lying header) and an empty one, with codes', () => {

@@ -395,9 +395,9 @@ function analyticPower(y: Float64Array, F: number, frames: number): Float64Array
   while (n < frames) n <<= 1;
   n <<= 1; // zero-padded to twice: the Hilbert transform's circular wrap stays out of the signal
   const fft = new FFT(n);
-  const input = fft.createComplexArray() as number[];
+  const input = new Float64Array(2 * n);
   for (let f = 0; f < frames; f++) input[2 * f] = y[f * F]!;
-  const spec = fft.createComplexArray() as number[];
+  const spec = new Float64Array(2 * n);
   fft.transform(spec, input);
   // keep DC and Nyquist, double the positive frequencies, drop the negative ones
   for (let k = 1; k < n / 2; k++) {
@@ -408,7 +408,7 @@ function analyticPower(y: Float64Array, F: number, frames: number): Float64Array
     spec[2 * k] = 0;
     spec[2 * k + 1] = 0;
   }
-  const out = fft.createComplexArray() as number[];
+  const out = new Float64Array(2 * n);
   fft.inverseTransform(out, spec);
   const env = new Float64Array(frames);
   for (let f = 0; f < frames; f++) env[f] = out[2 * f]! ** 2 + out[2 * f + 1]! ** 2;

@@ -182,6 +182,8 @@ export class WavWriter {
   private clipped = 0;
   private peak = 0;
   private dataSizePos = 0;
+  /** Where the fact chunk's frame count goes (float files only), else 0. */
+  private factPos = 0;
   private riffEnd = 0;
 
   constructor(
@@ -206,16 +208,20 @@ export class WavWriter {
     const { channels, sampleRate, format } = spec;
     const bps = bytesOf(format);
     const parts: Buffer[] = [];
-    const fmt = Buffer.alloc(24);
+    // PCM: the 16-byte PCMWAVEFORMAT. IEEE float is not PCM, so (Microsoft's WAVE rules; sox warns
+    // otherwise) its fmt is an 18-byte WAVEFORMATEX with cbSize 0, and a fact chunk holds the frames
+    const float = format === 'float32';
+    const fmt = Buffer.alloc(float ? 26 : 24);
     fmt.write('fmt ', 0, 'ascii');
-    fmt.writeUInt32LE(16, 4);
-    fmt.writeUInt16LE(format === 'float32' ? 3 : 1, 8);
+    fmt.writeUInt32LE(float ? 18 : 16, 4);
+    fmt.writeUInt16LE(float ? 3 : 1, 8);
     fmt.writeUInt16LE(channels, 10);
     fmt.writeUInt32LE(sampleRate, 12);
     fmt.writeUInt32LE(sampleRate * bps * channels, 16);
     fmt.writeUInt16LE(bps * channels, 20);
     fmt.writeUInt16LE(bps * 8, 22);
     parts.push(fmt);
+    if (float) parts.push(Buffer.from('fact\x04\0\0\0\0\0\0\0', 'latin1'));
     for (const c of spec.extraChunks ?? []) {
       const h = Buffer.alloc(8);
       h.write(c.id.padEnd(4).slice(0, 4), 0, 'ascii');
@@ -233,6 +239,7 @@ export class WavWriter {
       Buffer.from('data\0\0\0\0', 'latin1'),
     ]);
     this.dataSizePos = header.length - 4;
+    if (float) this.factPos = 12 + junk.length + fmt.length + 8; // RIFF….WAVE, JUNK, fmt, then fact's count
     writeSync(this.fd, header);
     this.riffEnd = header.length;
   }
@@ -294,6 +301,11 @@ export class WavWriter {
       writeSync(this.fd, sizes, 0, 4, 4);
       sizes.writeUInt32LE(dataBytes, 0);
       writeSync(this.fd, sizes, 0, 4, this.dataSizePos);
+    }
+    if (this.factPos) {
+      // RF64 keeps the real count in ds64 (sampleCount) and says "see ds64" here
+      sizes.writeUInt32LE(riffSize > (this.spec.rf64Above ?? 0xffffffff) ? 0xffffffff : this.frames, 0);
+      writeSync(this.fd, sizes, 0, 4, this.factPos);
     }
     fsyncSync(this.fd);
     closeSync(this.fd);
