@@ -19,6 +19,10 @@ export const DEPOP_DEFAULTS: DepopOptions = { cutoffHz: 150, riseDb: 8, maxPopMs
 const CONTINUITY_DB = 30;
 /** The first pass's bar (dB of prediction error over the model's own) for where to run that test. */
 const PREFILTER_DB = 25;
+/** 25–80 ms after an onset: how far (dB) a stretch's backward prediction from the side after it misses, over that side's model error. */
+const AFTER_ONSET_DB = 24;
+/** ...tested there only where the side after is a steady low programme: its model predicts it this far (dB) down. */
+const STEADY_DB = 35;
 /** The band this much louder (dB) after a stretch than before it: an onset, not a pop. */
 const ONSET_DB = 6;
 /** The band this much quieter (dB) after a stretch than before it: a sound's end (a kick's decay is less). */
@@ -122,7 +126,7 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
  * misses by far more than the model's own error there (30 dB, `CONTINUITY_DB`). An onset (a kick,
  * a note: the band in the 40 ms after it 6 dB louder than in the 40 ms before) breaks the model
  * too, and is left alone with the 25 ms after it (the attack's sweep breaks it as well, and masks
- * a thump). A pop at a sound's end (the band 10 dB quieter after; a kick's decay over those 50 ms
+ * a thump); 25–80 ms after it the stretch is tested from the side after it alone. A pop at a sound's end (the band 10 dB quieter after; a kick's decay over those 50 ms
  * is 5–7 dB) is the level detector's to find.
  * A cheap pass picks where to test: each 20 ms block's prediction error forward, from a model of
  * the 50 ms before it, and backward, from one of the 50 ms after it (a kick's attack spoils one of
@@ -211,17 +215,62 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
       if (S[j]! > S[i]! || (S[j] === S[i] && j < i)) return false;
     return true;
   };
+  // just after an onset the side before a stretch is the attack's sweep, which no AR model draws:
+  // there (25–80 ms after it) a stretch is tested from the side after it alone — its backward
+  // prediction error against that side's model (`AFTER_ONSET_DB`) — where that side is a steady
+  // low programme (a kick's or a bass note's tail, predicted `STEADY_DB` down; a voice is not)
+  const zoneEnd = Math.round((0.08 * fsd) / step);
+  const SR = new Float64Array(grid).fill(-1);
+  const PG = new Float64Array(grid);
+  const backward = (i: number) => {
+    if (SR[i]! >= 0) return SR[i]!;
+    const g0 = first + i * step - (L >> 1);
+    const right = yd.subarray(g0 + L, g0 + L + W);
+    const a = burgAr([right], p);
+    let s2 = 0;
+    for (let n = p; n < W; n++) {
+      let e = right[n]!;
+      for (let l = 1; l <= p; l++) e -= a[l]! * right[n - l]!;
+      s2 += e * e;
+    }
+    s2 /= W - p;
+    let err = 0;
+    for (let k = 0; k < L; k++) {
+      let e = yd[g0 + k]!;
+      for (let l = 1; l <= p; l++) e -= a[l]! * yd[g0 + k + l]!;
+      err += e * e;
+    }
+    SR[i] = err / (L * s2 + 1e-30);
+    let pw = 0;
+    for (let n = 0; n < W; n++) pw += right[n]! ** 2;
+    PG[i] = pw / W / (s2 + 1e-30);
+    return SR[i]!;
+  };
+  const thrAfter = 10 ** (AFTER_ONSET_DB / 10);
+  const steady = 10 ** (STEADY_DB / 10);
+  const isPeakAfter = (i: number) => {
+    if (backward(i) <= thrAfter || PG[i]! < steady) return false;
+    for (let j = Math.max(0, i - 3); j <= Math.min(grid - 1, i + 3); j++) {
+      const v = look[first + j * step] ? backward(j) : 0;
+      if (v > SR[i]! || (v === SR[i] && j < i)) return false;
+    }
+    return true;
+  };
   const out: Array<[number, number]> = [];
   const tol = Math.round(0.005 * fs);
   let lastOnset = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < grid; i++) {
-    if (!isPeak(i)) continue;
-    if (ratio[i]! >= ONSET_DB) {
+    const peak = isPeak(i);
+    if (peak && ratio[i]! >= ONSET_DB) {
       lastOnset = i;
       continue;
     }
-    // a sound's end; the attack of an onset; a miss too quiet to hear (under −60 dBFS)
-    if (ratio[i]! <= -END_DB || i - lastOnset <= after || gapMax[i]! < 1e-6) continue;
+    if (!look[first + i * step] || gapMax[i]! < 1e-6) continue; // untested, or too quiet to hear (under −60 dBFS)
+    const since = i - lastOnset;
+    // two-sided: not at a sound's end, not in an onset's attack
+    const twoSided = peak && ratio[i]! > -END_DB && since > after;
+    const oneSided = since > after && since <= zoneEnd && isPeakAfter(i);
+    if (!twoSided && !oneSided) continue;
     const g0 = first + i * step - (L >> 1);
     const ext = popExtent(x, fs, g0 * D - Math.round(0.002 * fs), (g0 + L) * D + Math.round(0.002 * fs));
     if (!ext) continue;
