@@ -126,8 +126,9 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
  * misses by far more than the model's own error there (30 dB, `CONTINUITY_DB`). An onset (a kick,
  * a note: the band in the 40 ms after it 6 dB louder than in the 40 ms before) breaks the model
  * too, and is left alone with the 25 ms after it (the attack's sweep breaks it as well, and masks
- * a thump); 25–80 ms after it the stretch is tested from the side after it alone. A pop at a sound's end (the band 10 dB quieter after; a kick's decay over those 50 ms
- * is 5–7 dB) is the level detector's to find.
+ * a thump); 25–80 ms after it the stretch is tested from the side after it alone. A pop at a
+ * sound's end (the band 10 dB quieter after; a kick's decay over those 50 ms is 5–7 dB) is the
+ * level detector's to find.
  * A cheap pass picks where to test: each 20 ms block's prediction error forward, from a model of
  * the 50 ms before it, and backward, from one of the 50 ms after it (a kick's attack spoils one of
  * the two, not both), 25 dB over that model's own error. Returns extents [start, end) in samples
