@@ -1,6 +1,7 @@
 import type { Bus } from '../core/bus.ts';
 import { fail } from '../core/errors.ts';
 import type { AudioEngine } from '../dsp/engine/engine.ts';
+import type { Measurement } from '../dsp/engine/protocol.ts';
 import type { Settings } from '../settings/schema.ts';
 import { expandWiring } from '../settings/wiring.ts';
 
@@ -93,7 +94,7 @@ export class CableTester {
       // an intermittent cable can be in a dropout for a whole analysis window (the simulated one's
       // dropouts last 120 ms, a window 100 ms): continuity is judged on the best of up to three
       // reads, so "no continuity" means none of them found the noise
-      let noise: Awaited<ReturnType<typeof engine.measure>>[number] | undefined;
+      let noise: Measurement | undefined;
       for (let t = 0; t < 3 && Math.abs(noise?.correlation ?? 0) <= 0.3; t++) {
         const [n] = await engine.measure({
           channels: [opts.in],

@@ -154,13 +154,7 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     for (const dir of [1, -1]) {
       const fit = dir === 1 ? yd.subarray(b - fitLen, b) : yd.subarray(b + H, b + H + fitLen);
       const a = burgAr([fit], p);
-      let s2 = 0;
-      for (let n = p; n < fitLen; n++) {
-        let e = fit[n]!;
-        for (let l = 1; l <= p; l++) e -= a[l]! * fit[n - l]!;
-        s2 += e * e;
-      }
-      s2 = s2 / (fitLen - p) + 1e-30;
+      const s2 = predictionErrorPower(fit, a) / (fitLen - p) + 1e-30;
       for (let n = b; n < b + H; n++) {
         let e = yd[n]!;
         for (let l = 1; l <= p; l++) e -= a[l]! * yd[n - dir * l]!;
@@ -169,8 +163,8 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     }
   }
   // the two-sided test on a 2 ms grid, where the first pass flagged
-  const first = Math.max(W + L + p, margin);
-  const grid = Math.max(0, Math.floor((nd - Math.max(W + L + p, margin) - first) / step));
+  const first = Math.max(W + L + p, margin); // and as far from the end
+  const grid = Math.max(0, Math.floor((nd - 2 * first) / step));
   const S = new Float64Array(grid);
   const ratio = new Float64Array(grid);
   const gapMax = new Float64Array(grid);
@@ -182,20 +176,13 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     const left = yd.subarray(g0 - W, g0);
     const right = yd.subarray(g0 + L, g0 + L + W);
     const a = burgAr([left, right], p);
-    let s2 = 0;
+    const s2 = (predictionErrorPower(left, a) + predictionErrorPower(right, a)) / (2 * (W - p));
     let eb = 0;
     let ea = 0;
-    for (const side of [left, right])
-      for (let n = p; n < W; n++) {
-        let e = side[n]!;
-        for (let l = 1; l <= p; l++) e -= a[l]! * side[n - l]!;
-        s2 += e * e;
-      }
     for (let n = 0; n < W; n++) {
       eb += left[n]! ** 2;
       ea += right[n]! ** 2;
     }
-    s2 /= 2 * (W - p);
     seg.set(yd.subarray(g0 - W, g0 + L + W));
     interpolateAr(seg, W, L, a);
     let err = 0;
@@ -228,13 +215,7 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     const g0 = first + i * step - (L >> 1);
     const right = yd.subarray(g0 + L, g0 + L + W);
     const a = burgAr([right], p);
-    let s2 = 0;
-    for (let n = p; n < W; n++) {
-      let e = right[n]!;
-      for (let l = 1; l <= p; l++) e -= a[l]! * right[n - l]!;
-      s2 += e * e;
-    }
-    s2 /= W - p;
+    const s2 = predictionErrorPower(right, a) / (W - p);
     let err = 0;
     for (let k = 0; k < L; k++) {
       let e = yd[g0 + k]!;
@@ -309,6 +290,18 @@ function popExtent(x: Float64Array, fs: number, s: number, e: number): [number, 
   while (ks > 0 && r2[ks - 1]! >= r2[km]! / 1000) ks--;
   while (ke < L - 1 && r2[ke + 1]! >= r2[km]! / 1000) ke++;
   return [lo + (g0 + ks) * D, lo + (g0 + ke + 1) * D];
+}
+
+/** Σ e[n]² of the forward prediction error of AR model a (a[1..p]) over seg[p…]. */
+function predictionErrorPower(seg: Float64Array, a: Float64Array): number {
+  const p = a.length - 1;
+  let s = 0;
+  for (let n = p; n < seg.length; n++) {
+    let e = seg[n]!;
+    for (let l = 1; l <= p; l++) e -= a[l]! * seg[n - l]!;
+    s += e * e;
+  }
+  return s;
 }
 
 /** x under `fc` (zero-phase 8th-order Butterworth), every D-th sample. */
