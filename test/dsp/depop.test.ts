@@ -37,8 +37,8 @@ describe('pops', () => {
     console.log(
       `pops on speech: P ${q.precision.toFixed(2)} R ${q.recall.toFixed(2)}, ${q.improvement_db} dB closer; clicks P ${qc.precision.toFixed(2)} R ${qc.recall.toFixed(2)} ${qc.improvement_db} dB`,
     );
-    // measured 0.92 / 0.96 and 18.2 dB (bench prep reports the figures; the goal is 0.95 / 20 dB)
-    expect(q.recall).toBeGreaterThanOrEqual(0.85);
+    // measured 0.93 / 1.00 and 19.2 dB (bench prep reports the figures; the goal is 0.95 / 20 dB)
+    expect(q.recall).toBeGreaterThanOrEqual(0.9);
     expect(q.precision).toBeGreaterThanOrEqual(0.85);
     expect(q.improvement_db).toBeGreaterThanOrEqual(10);
     expect(qc.recall).toBeGreaterThanOrEqual(0.95);

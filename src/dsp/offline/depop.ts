@@ -23,6 +23,14 @@ const PREFILTER_DB = 25;
 const AFTER_ONSET_DB = 24;
 /** ...tested there only where the side after is a steady low programme: its model predicts it this far (dB) down. */
 const STEADY_DB = 35;
+/**
+ * How far (dB) under either detector's bar (`riseDb`, `CONTINUITY_DB`) a candidate may fall and
+ * still be taken out, when a thump explains it: its fit lowers the BIC of the whitened band by
+ * `FIT_BIC` or more (a voice's own bumps there: −40…+17, its plosive-like bursts up to ~100;
+ * pops mostly 150–400).
+ */
+const MARGINAL_DB = 5;
+const FIT_BIC = 110;
 /** The band this much louder (dB) after a stretch than before it: an onset, not a pop. */
 const ONSET_DB = 6;
 /** The band this much quieter (dB) after a stretch than before it: a sound's end (a kick's decay is less). */
@@ -61,6 +69,7 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
   // a pop worth a repair is heard: the band peaks over −60 dBFS (a noise floor’s own bumps do not)
   const floor = 1e-6;
   const rise = 10 ** (o.riseDb / 10);
+  const marginal = 10 ** (MARGINAL_DB / 10);
   const maxFrames = Math.ceil(o.maxPopMs);
   const repairs: PopRepair[] = [];
   // the band's usual level: the median of ±50 ms, taken once per 10 ms and shared by the peaks in it
@@ -95,7 +104,8 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
       continue;
     }
     const sides = Math.max(mean(s - 25, s - 5), mean(e + 6, e + 26), floor / 100);
-    if (mean(s, e + 1) < rise * sides) continue;
+    const over = mean(s, e + 1) / sides;
+    if (over < rise / marginal) continue;
     // the thump in samples: where the band stands within 6 dB of the peak (the envelope is the
     // pop smeared by the band's filter; measured on the corpus, a tighter window fits a short
     // thump's shape better), 1 ms wider each side
@@ -106,7 +116,8 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
     while (re < e && env[re + 1]! > half) re++;
     const a0 = (rs - 1) * F;
     const b0 = (re + 2) * F;
-    const done = subtractPop(x, fs, a0, b0);
+    // under the bar but near it: taken out only where a thump explains it well
+    const done = subtractPop(x, fs, a0, b0, 0, over < rise ? FIT_BIC : Number.NEGATIVE_INFINITY);
     if (done) repairs.push({ channel, start: done[0], length: done[1] - done[0], start_s: done[0] / fs });
     f = e + 1;
   }
@@ -196,9 +207,10 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     gapMax[i] = gm;
   }
   const thr = 10 ** (CONTINUITY_DB / 10);
+  const thrWeak = 10 ** ((CONTINUITY_DB - MARGINAL_DB) / 10);
   const after = Math.round((0.025 * fsd) / step);
-  const isPeak = (i: number) => {
-    if (S[i]! <= thr) return false;
+  const isPeak = (i: number, t = thr) => {
+    if (S[i]! <= t) return false;
     for (let j = Math.max(0, i - 3); j <= Math.min(grid - 1, i + 3); j++)
       if (S[j]! > S[i]! || (S[j] === S[i] && j < i)) return false;
     return true;
@@ -240,26 +252,42 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
   };
   const out: Array<[number, number]> = [];
   const tol = Math.round(0.005 * fs);
+  const extentAt = (i: number) => {
+    const g0 = first + i * step - (L >> 1);
+    return popExtent(x, fs, g0 * D - Math.round(0.002 * fs), (g0 + L) * D + Math.round(0.002 * fs));
+  };
+  const free = ([a0, b0]: [number, number]) =>
+    !taken.some((t) => t.start < b0 + tol && t.start + t.length > a0 - tol) &&
+    !out.some(([s0, e0]) => s0 < b0 + tol && e0 > a0 - tol);
   let lastOnset = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < grid; i++) {
     const peak = isPeak(i);
+    const audible = look[first + i * step] === 1 && gapMax[i]! >= 1e-6; // tested, and over −60 dBFS
+    const since = i - lastOnset;
     if (peak && ratio[i]! >= ONSET_DB) {
+      // a pop can raise the band after it as an onset does: where the rise is moderate (under
+      // END_DB) and a thump explains the stretch well, it is a pop, and no onset
+      if (audible && since > after && ratio[i]! < END_DB) {
+        const ext = extentAt(i);
+        const gain = ext && free(ext) ? thumpGain(x, fs, ext[0], ext[1], 1.5) : Number.NEGATIVE_INFINITY;
+        if (ext && gain >= FIT_BIC) {
+          out.push(ext);
+          continue;
+        }
+      }
       lastOnset = i;
       continue;
     }
-    if (!look[first + i * step] || gapMax[i]! < 1e-6) continue; // untested, or too quiet to hear (under −60 dBFS)
-    const since = i - lastOnset;
-    // two-sided: not at a sound's end, not in an onset's attack
-    const twoSided = peak && ratio[i]! > -END_DB && since > after;
+    if (!audible) continue;
+    // two-sided: not at a sound's end, not in an onset's attack (a weak break: only if a thump fits)
+    const twoSided = ratio[i]! > -END_DB && since > after && (peak || isPeak(i, thrWeak));
     const oneSided = since > after && since <= zoneEnd && isPeakAfter(i);
     if (!twoSided && !oneSided) continue;
-    const g0 = first + i * step - (L >> 1);
-    const ext = popExtent(x, fs, g0 * D - Math.round(0.002 * fs), (g0 + L) * D + Math.round(0.002 * fs));
-    if (!ext) continue;
-    const [a0, b0] = ext;
-    if (taken.some((t) => t.start < b0 + tol && t.start + t.length > a0 - tol)) continue;
-    if (out.some(([s0, e0]) => s0 < b0 + tol && e0 > a0 - tol)) continue;
-    out.push([a0, b0]);
+    const ext = extentAt(i);
+    if (!ext || !free(ext)) continue;
+    // a weak break is weighed here, so that one a thump does not explain holds no place
+    if (!peak && !oneSided && thumpGain(x, fs, ext[0], ext[1], 1.5) < FIT_BIC) continue;
+    out.push(ext);
   }
   return out;
 }
@@ -335,7 +363,31 @@ function cubicAt(d: Float64Array, D: number, i: number): number {
  * fit for its size (BIC over the same stretch) is used. Returns the extent used, or null, leaving
  * x alone, too near an end of x or when the fit does not come out finite.
  */
-function subtractPop(x: Float64Array, fs: number, s: number, e: number, search = 0): [number, number] | null {
+function subtractPop(
+  x: Float64Array,
+  fs: number,
+  s: number,
+  e: number,
+  search = 0,
+  minGain = Number.NEGATIVE_INFINITY,
+): [number, number] | null {
+  const f = fitPop(x, fs, s, e, search);
+  return f && f.gain >= minGain ? f.apply() : null;
+}
+
+/** How much better (BIC) the whitened band around x[s, e) is drawn with a thump in it than without (`subtractPop`'s fit). */
+function thumpGain(x: Float64Array, fs: number, s: number, e: number, search = 0): number {
+  return fitPop(x, fs, s, e, search)?.gain ?? Number.NEGATIVE_INFINITY;
+}
+
+/** `subtractPop`'s fit: its gain in BIC over no thump, and the subtraction, done when called. */
+function fitPop(
+  x: Float64Array,
+  fs: number,
+  s: number,
+  e: number,
+  search: number,
+): { gain: number; apply: () => [number, number] | null } | null {
   const fc = Math.max(300, 3.5 / ((e - s) / fs));
   const D = Math.max(1, Math.floor(fs / (4 * fc)));
   const m = Math.round(0.0005 * fs);
@@ -419,17 +471,21 @@ function subtractPop(x: Float64Array, fs: number, s: number, e: number, search =
     }
   if (!best) return null;
   const { g0, f } = best;
-  const pd = new Float64Array(nd);
-  for (let t = 0; t < f.L; t++) {
-    let v = 0;
-    for (let k = 0; k < f.K; k++) v += f.theta[k]! * Math.sin((Math.PI * (k + 1) * (t + 0.5)) / f.L);
-    pd[g0 + t] = v;
-  }
-  const out = new Float64Array(hi - lo);
-  for (let i = 0; i < out.length; i++) out[i] = cubicAt(pd, D, i);
-  if (!out.every(Number.isFinite)) return null;
-  for (let i = 0; i < out.length; i++) x[lo + i]! -= out[i]!;
-  return [lo + g0 * D, lo + (g0 + f.L) * D];
+  const gain = rows * Math.log(Math.max(rxx, 1e-300) / rows) - best.bic;
+  const apply = (): [number, number] | null => {
+    const pd = new Float64Array(nd);
+    for (let t = 0; t < f.L; t++) {
+      let v = 0;
+      for (let k = 0; k < f.K; k++) v += f.theta[k]! * Math.sin((Math.PI * (k + 1) * (t + 0.5)) / f.L);
+      pd[g0 + t] = v;
+    }
+    const out = new Float64Array(hi - lo);
+    for (let i = 0; i < out.length; i++) out[i] = cubicAt(pd, D, i);
+    if (!out.every(Number.isFinite)) return null;
+    for (let i = 0; i < out.length; i++) x[lo + i]! -= out[i]!;
+    return [lo + g0 * D, lo + (g0 + f.L) * D];
+  };
+  return { gain, apply };
 }
 
 /** |y + j·H{y}|² sampled every F samples (y is band-limited well under fs / 2F), by FFT. */
