@@ -97,8 +97,12 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
     const lvl = Math.max(pk / 10, 2 * usual(f));
     let s = f;
     let e = f;
-    while (f - s <= maxFrames && env[s - 1]! > lvl) s--;
-    while (e - f <= maxFrames && env[e + 1]! > lvl) e++;
+    let higher = false;
+    while (f - s <= maxFrames && env[s - 1]! > lvl) if (env[--s]! > pk) higher = true;
+    while (e - f <= maxFrames && env[e + 1]! > lvl) if (env[++e]! > pk) higher = true;
+    // a shoulder of a higher peak (the band filter's ripple before a pop in silence): that peak
+    // is looked at when the scan reaches it (skipping past it here missed loud pops in pauses)
+    if (higher) continue;
     if (e - s + 1 > maxFrames) {
       f = e; // a sustained rise: nothing inside it is looked at again
       continue;
