@@ -133,8 +133,21 @@ export function depopChannel(x: Float64Array, fs: number, o: DepopOptions, chann
   // a thump fitted over too short a stretch leaves its tails, which break the band again: one more
   // look where a repair was made, and what is found there is taken off too (one repair, widened).
   // Measured on music (seeds 7, 11–16 / 19–22): 0.6–1.2 dB closer on average; a third look did harm
+  // (in a window of ±300 ms around each repair: the look tests from 100 ms inside its ends)
   const tol = Math.round(0.005 * fs);
-  for (const [a0, b0] of continuityPops(x, fs, [])) {
+  const reach = Math.round(0.3 * fs);
+  const windows: Array<[number, number]> = [];
+  for (const r of [...repairs].sort((p, q) => p.start - q.start)) {
+    const w0 = Math.max(0, r.start - reach);
+    const w1 = Math.min(x.length, r.start + r.length + reach);
+    const last = windows[windows.length - 1];
+    if (last && w0 <= last[1]) last[1] = Math.max(last[1], w1);
+    else windows.push([w0, w1]);
+  }
+  const second = windows.flatMap(([w0, w1]) =>
+    continuityPops(x.subarray(w0, w1), fs, []).map(([a0, b0]): [number, number] => [a0 + w0, b0 + w0]),
+  );
+  for (const [a0, b0] of second) {
     const hit = repairs.find((t) => t.start < b0 + tol && t.start + t.length > a0 - tol);
     if (!hit) continue;
     const done = subtractPop(x, fs, a0, b0, 1.5);
