@@ -22,6 +22,7 @@ import {
   type RoundPlan,
 } from './diagnose.ts';
 import { type CheckPath, resolveOutputs, resolvePaths } from './paths.ts';
+import { steadyRead } from './steady.ts';
 
 export type RunOptions = {
   paths?: string[];
@@ -582,7 +583,7 @@ export class LineCheckService {
       const freqs = [...plan.owner.keys()].flatMap((f) =>
         3 * f < 0.45 * this.settings.audio!.sample_rate ? [f, 3 * f] : [f],
       );
-      const m = await engine.measure({ channels: inputs, freqs, windows: 2, settleMs: SETTLE_MS });
+      const m = await steadyRead(engine, { channels: inputs, freqs, windows: 2, settleMs: SETTLE_MS });
       ev.rounds.push({ plan, at: new Map(m.map((x) => [x.channel, x])) });
       engine.stopAll();
       this.progress(rec, ri + 1, rounds.length + 1, 'tones');
@@ -603,7 +604,7 @@ export class LineCheckService {
       this.checkCancel(rec);
       const plan: RoundPlan = { tones: new Map([[p.name, freq]]), owner: new Map([[freq, p.name]]) };
       engine.play(p.inject!, { kind: 'sine', freq, level_dbfs: alignment - (p.gain_db ?? 0) });
-      const m = await engine.measure({
+      const m = await steadyRead(engine, {
         channels: [p.measure!],
         freqs: [freq, 3 * freq],
         windows: 2,

@@ -258,3 +258,31 @@ describe('input meters only while someone wants them', () => {
     }
   });
 });
+
+describe('a dropout while a tone is measured', () => {
+  it('shows as the spread between windows, not only as a lower level; a steady tone has none', async () => {
+    const engine = new AudioEngine(
+      'audio',
+      { backend: 'sim', sampleRate: 48000, block: 480, window: 4800, inputs: 2, outputs: 2, meterHz: 20 },
+      { bus: new Bus(), log: silentLogger() },
+    );
+    const topo = loopTopology(2, 2, [], 0);
+    // input 2 drops out for 50 ms every 700 ms: some 100 ms windows lose half the tone, others none
+    topo.inputs[1]!.dropouts = { everyMs: 700, lengthMs: 50 };
+    engine.setTopology(topo);
+    await engine.start();
+    try {
+      engine.play(1, { kind: 'sine', freq: 1000, level_dbfs: -18 });
+      engine.play(2, { kind: 'sine', freq: 1000, level_dbfs: -18 });
+      const [steady, broken] = await engine.measure({ channels: [1, 2], freqs: [1000], windows: 14, settleMs: 20 });
+      expect(steady!.tones[0]!.level_dbfs).toBeCloseTo(-18, 1);
+      expect(steady!.tones[0]!.spread_db).toBeLessThan(0.05);
+      // the average over 1.4 s hides it (-18.5 or so); the spread names it: a window with half the tone is ~6 dB down
+      expect(broken!.tones[0]!.spread_db).toBeGreaterThan(3);
+      const [one] = await engine.measure({ channels: [1], freqs: [1000], windows: 1, settleMs: 20 });
+      expect(one!.tones[0]).not.toHaveProperty('spread_db'); // one window has no spread
+    } finally {
+      await engine.stop();
+    }
+  });
+});

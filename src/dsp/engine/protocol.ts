@@ -27,7 +27,8 @@ export type Measurement = {
   clipped_samples: number;
   digital_silence: boolean;
   noise_floor_dbfs: number;
-  tones: Array<{ freq: number; level_dbfs: number }>;
+  /** `spread_db` (with 2 or more windows): the loudest window's level minus the quietest's. */
+  tones: Array<{ freq: number; level_dbfs: number; spread_db?: number }>;
   hum: { hz: 50 | 60; level_dbfs: number; harmonics_dbfs: number[] };
   latency_samples?: number;
   latency_fine?: number;

@@ -139,6 +139,11 @@ function copyFromRing(ring: Float32Array, start: number, dst: Float32Array, n = 
   for (let i = 0; i < n; i++) dst[i] = ring[(start + i) & MASK]!;
 }
 
+/** Loudest minus quietest window (dB, 0.01 dB steps); a window of digital silence counts as −200 dBFS. */
+function spreadDb(min: number, max: number): number {
+  return Math.round((Math.max(max, -200) - Math.max(min, -200)) * 100) / 100;
+}
+
 async function finishMeasure(p: Pending): Promise<void> {
   try {
     const bank = await bankFor(p.freqs);
@@ -148,6 +153,10 @@ async function finishMeasure(p: Pending): Promise<void> {
       const ring = inHist[ch - 1]!;
       const acc = new LevelAccumulator();
       const tonePow = new Float64Array(p.freqs.length);
+      // each tone's quietest and loudest window: a dropout (an xrun of the interface, a lost block)
+      // shows as a spread, so a reader can take the level again instead of calling it a fault
+      const toneMin = new Float64Array(p.freqs.length).fill(Number.POSITIVE_INFINITY);
+      const toneMax = new Float64Array(p.freqs.length).fill(Number.NEGATIVE_INFINITY);
       const hum50 = new Float64Array(5);
       const hum60 = new Float64Array(5);
       let noise = 0;
@@ -155,7 +164,11 @@ async function finishMeasure(p: Pending): Promise<void> {
         copyFromRing(ring, p.start + w * cfg.window, windowBuf);
         acc.add(windowBuf);
         bank.analyse(windowBuf, 0, res);
-        for (let i = 0; i < tonePow.length; i++) tonePow[i]! += 10 ** (res.toneDbfs[i]! / 10);
+        for (let i = 0; i < tonePow.length; i++) {
+          tonePow[i]! += 10 ** (res.toneDbfs[i]! / 10);
+          toneMin[i] = Math.min(toneMin[i]!, res.toneDbfs[i]!);
+          toneMax[i] = Math.max(toneMax[i]!, res.toneDbfs[i]!);
+        }
         for (let h = 0; h < 5; h++) {
           hum50[h]! += 10 ** (res.hum50Dbfs[h]! / 10);
           hum60[h]! += 10 ** (res.hum60Dbfs[h]! / 10);
@@ -175,7 +188,11 @@ async function finishMeasure(p: Pending): Promise<void> {
         clipped_samples: acc.clipped,
         digital_silence: acc.digitalSilence,
         noise_floor_dbfs: perWin(noise),
-        tones: p.freqs.map((freq, i) => ({ freq, level_dbfs: perWin(tonePow[i]!) })),
+        tones: p.freqs.map((freq, i) => ({
+          freq,
+          level_dbfs: perWin(tonePow[i]!),
+          ...(p.windows > 1 ? { spread_db: spreadDb(toneMin[i]!, toneMax[i]!) } : {}),
+        })),
         hum:
           sum50 >= sum60
             ? { hz: 50, level_dbfs: roundDb(10 * Math.log10(sum50)), harmonics_dbfs: h50 }

@@ -93,15 +93,23 @@ describe('PortAudio backend on JACK (dummy driver) loopback', () => {
     expect(st.device).toBe('jackio');
   });
 
-  it('a 1 kHz tone at -18 dBFS comes back at -18 dBFS', async () => {
+  it('a 1 kHz tone at -18 dBFS comes back at -18 dBFS (read again when a dropout spreads the windows)', async () => {
     await api('PUT', '/api/v1/audio/outputs/1', { signal: { kind: 'sine', freq: 1000, level_dbfs: -18 } });
-    const r = await api<{ measurements: Array<{ tones: Array<{ level_dbfs: number }>; clipped_samples: number }> }>(
-      'POST',
-      '/api/v1/audio/measure',
-      { channels: [1], freqs: [1000], settleMs: 300, windows: 2 },
-    );
-    expect(Math.abs(r.measurements[0]!.tones[0]!.level_dbfs - -18)).toBeLessThan(0.1);
-    expect(r.measurements[0]!.clipped_samples).toBe(0);
+    type Read = {
+      measurements: Array<{ tones: Array<{ level_dbfs: number; spread_db: number }>; clipped_samples: number }>;
+    };
+    // the non-realtime server can drop a block inside a window (seen: -20.2 dBFS in 2 of 13 runs of
+    // this file); the windows then disagree, and the reading is taken again, as an engineer would
+    const reads: Array<{ level_dbfs: number; spread_db: number }> = [];
+    let r: Read | undefined;
+    for (let i = 0; i < 3 && (reads.at(-1)?.spread_db ?? 99) > 0.5; i++) {
+      r = await api<Read>('POST', '/api/v1/audio/measure', { channels: [1], freqs: [1000], settleMs: 300, windows: 3 });
+      reads.push(r.measurements[0]!.tones[0]!);
+    }
+    const last = reads.at(-1)!;
+    expect(last.spread_db, JSON.stringify(reads)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(last.level_dbfs - -18), JSON.stringify(reads)).toBeLessThan(0.1);
+    expect(r!.measurements[0]!.clipped_samples).toBe(0);
   });
 
   it('latency is found by cross-correlation, in phase; it moves only by whole JACK periods', async () => {
