@@ -34,7 +34,12 @@ export async function runCli(argv: string[], entry: CliEntry): Promise<void> {
     .version(VERSION)
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander's own usage errors (a missing value, an unknown option) get the code every other
+      // usage mistake has: `rad: E_USAGE: option '--pop-rise <db>' argument missing`
+      outputError: (s, write) => write(s.replace(/^error: /, 'rad: E_USAGE: ')),
+    });
 
   daemonCommands(program, entry.runDaemon);
   consoleCommands(program);
