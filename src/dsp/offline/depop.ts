@@ -296,10 +296,14 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     !taken.some((t) => t.start < b0 + tol && t.start + t.length > a0 - tol) &&
     !out.some(([s0, e0]) => s0 < b0 + tol && e0 > a0 - tol);
   let lastOnset = Number.NEGATIVE_INFINITY;
+  let lastWeakOnset = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < grid; i++) {
     const peak = isPeak(i);
     const audible = look[first + i * step] === 1 && gapMax[i]! >= 1e-6; // tested, and over −60 dBFS
     const since = i - lastOnset;
+    // an onset under the bar (a beat whose attack breaks the band by 25–30 dB) still opens the
+    // one-sided test's zone after it, but leaves the two-sided test alone
+    if (!peak && ratio[i]! >= ONSET_DB && isPeak(i, thrWeak)) lastWeakOnset = i;
     if (peak && ratio[i]! >= ONSET_DB) {
       // a pop can raise the band after it as an onset does: where the rise is moderate (under
       // END_DB) and a thump explains the stretch well, it is a pop, and no onset
@@ -317,7 +321,8 @@ function continuityPops(x: Float64Array, fs: number, taken: PopRepair[]): Array<
     if (!audible) continue;
     // two-sided: not at a sound's end, not in an onset's attack (a weak break: only if a thump fits)
     const twoSided = ratio[i]! > -END_DB && since > after && (peak || isPeak(i, thrWeak));
-    const oneSided = since > zoneStart && since <= zoneEnd && isPeakAfter(i);
+    const sinceAny = i - Math.max(lastOnset, lastWeakOnset);
+    const oneSided = sinceAny > zoneStart && sinceAny <= zoneEnd && isPeakAfter(i);
     if (!twoSided && !oneSided) continue;
     const ext = extentAt(i);
     if (!ext || !free(ext)) continue;
