@@ -57,11 +57,11 @@ describe('pops', () => {
       repaired,
     );
     console.log(`pops on music: P ${q.precision.toFixed(2)} R ${q.recall.toFixed(2)}, ${q.improvement_db} dB closer`);
-    // measured 1.00 / 0.96, 11.7 dB (the miss and the two worst repairs are within ~110 ms of a
-    // kick's attack); session 7's level detector alone found 1 of 25
+    // measured 1.00 / 0.96, 15.4 dB (session 8: 11.7 dB; the miss is 25 ms after a kick's attack);
+    // session 7's level detector alone found 1 of 25
     expect(q.recall).toBeGreaterThanOrEqual(0.9);
     expect(q.precision).toBeGreaterThanOrEqual(0.95);
-    expect(q.improvement_db).toBeGreaterThanOrEqual(7);
+    expect(q.improvement_db).toBeGreaterThanOrEqual(10);
   });
 
   it('music with a kick on every beat, or a room noise floor alone: nothing is taken for a pop', () => {
