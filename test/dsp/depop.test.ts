@@ -48,6 +48,28 @@ describe('pops', () => {
     for (const p of pops) expect(p.removed_dbfs).toBeLessThan(0);
   });
 
+  it('speech: no loud pop is missed, in a pause or next to a word (placements 7 and 21)', () => {
+    const clean = speech(dir, 40);
+    for (const seed of [7, 21]) {
+      const { c, repairs } = run(`speech-${seed}`, clean, 25, 25, seed);
+      const pops = repairs.filter((r) => r.kind === 'pop');
+      const tol = 240;
+      // a pop's peak: what the damage added; over 0.3 it is heard by anyone (seed 21 has two in
+      // pauses that the level detector once skipped: a ripple of its band filter just before each
+      // was taken for the peak, and its extent ran through the pop)
+      const loud = c.events.filter((e) => {
+        let pk = 0;
+        for (let i = e.start; i < e.start + e.length; i++) pk = Math.max(pk, Math.abs(c.damaged[i]! - c.clean[i]!));
+        return e.kind === 'pop' && pk > 0.3;
+      });
+      expect(loud.length).toBeGreaterThan(0);
+      const missed = loud.filter(
+        (e) => !pops.some((r) => r.start < e.start + e.length + tol && r.start + r.length > e.start - tol),
+      );
+      expect(missed.map((e) => e.start / 48000)).toEqual([]);
+    }
+  });
+
   it('music: pops under a bass line and a kick’s tail are found (the band’s level barely rises there), none false', () => {
     const { c, repairs, repaired } = run('music', music(40), 25, 25, 7);
     const q = score(

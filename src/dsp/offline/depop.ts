@@ -397,8 +397,9 @@ function cubicAt(d: Float64Array, D: number, i: number): number {
 /**
  * Subtracts a modelled thump from x[s, e) in the band it lives in: the band (under 3.5 / length,
  * at least 500 Hz: a 2–3 ms pop whose stretch was measured 8–10 ms long still fits; at 300 Hz its
- * repair could leave it worse, at 800 false pops came in) is low-passed and decimated to 4× its cutoff, the programme there is an AR
- * process (Burg, order up to 40, fitted on 40 ms either side), the thump a sum of half-sines over
+ * repair could leave it worse, at 800 false pops came in) is low-passed and decimated to 4× its
+ * cutoff, the programme there is an AR process (Burg, order up to 40, fitted on 40 ms either
+ * side), the thump a sum of half-sines over
  * the event ±0.5 ms; the weights are the least-squares fit that leaves the whitest residual; the
  * thump (band-limited) is taken off at full rate. With `search` (ms), each end of the event is
  * also tried that far in and out (in steps of half of it) and the extent with the best
