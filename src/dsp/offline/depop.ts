@@ -418,7 +418,7 @@ function subtractPop(
   return f && f.gain >= minGain ? f.apply() : null;
 }
 
-/** How much better (BIC) the whitened band around x[s, e) is drawn with a thump in it than without (`subtractPop`'s fit). */
+/** How much better (BIC) the whitened band around x[s, e) is drawn with a thump in it than without. */
 function thumpGain(x: Float64Array, fs: number, s: number, e: number, search = 0): number {
   return fitPop(x, fs, s, e, search)?.gain ?? Number.NEGATIVE_INFINITY;
 }
